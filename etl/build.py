@@ -1,0 +1,69 @@
+"""Build a store: schema, reference geography and (once they exist) catalogue and demo data."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from tracker import store
+from tracker.geography import REFERENCE_DIR
+
+Progress = Callable[[float, str], None]
+
+
+def _quiet(fraction: float, message: str) -> None:
+    pass
+
+
+def load_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path = REFERENCE_DIR) -> dict[str, int]:
+    """Load regions and outlines from data/reference into an empty store; counts by level."""
+    # Load
+    regions_file = reference_dir / "regions.csv.gz"
+    assert regions_file.exists(), f"{regions_file} is missing: run `python -m etl reference` first"
+    # Process and Save: the ancestor codes are prefixes of the code itself (tracker.codes)
+    con.execute(
+        """
+        insert into region
+        select code, name, level, nullif(parent_code, ''),
+               left(code, 2),
+               case when length(code) >= 4 then left(code, 4) end,
+               case when length(code) >= 6 then left(code, 6) end,
+               case when length(code) >= 9 then left(code, 9) end,
+               nullif(kind, ''), lon, lat, coord_source
+        from read_csv(?, header = true, all_varchar = true,
+                      columns = {'code': 'varchar', 'name': 'varchar', 'level': 'varchar',
+                                 'parent_code': 'varchar', 'kind': 'varchar', 'lon': 'double',
+                                 'lat': 'double', 'coord_source': 'varchar'})
+        """,
+        [str(regions_file)],
+    )
+    for level in ("province", "city", "county"):
+        collection = json.loads((reference_dir / f"boundaries-{level}.geojson").read_text(encoding="utf-8"))
+        rows = [(f["properties"]["code"], level, json.dumps(f["geometry"], separators=(",", ":")))
+                for f in collection["features"]]
+        con.executemany("insert into boundary values (?, ?, ?)", rows)
+    orphans = con.execute(
+        "select count(*) from region r where parent_code is not null "
+        "and not exists (select 1 from region p where p.code = r.parent_code)"
+    ).fetchone()[0]
+    assert orphans == 0, f"{orphans} regions in {regions_file} have a parent code that is not there"
+    return dict(con.execute("select level, count(*) from region group by level").fetchall())
+
+
+def init_store(path: Path, progress: Progress = _quiet, reference_dir: Path = REFERENCE_DIR) -> dict[str, int]:
+    """Create a store holding the reference geography and no statistics; publish it at `path`."""
+    with store.writing(path, fresh=True) as con:
+        progress(0.1, "schema")
+        progress(0.2, "reference geography")
+        counts = load_reference(con, reference_dir)
+        con.execute(
+            "insert into store_meta values ('built_at', ?), ('contents', 'reference')",
+            [datetime.now(timezone.utc).isoformat(timespec="seconds")],
+        )
+        progress(0.9, "publishing")
+    progress(1.0, "done")
+    return counts

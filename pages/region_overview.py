@@ -1,0 +1,40 @@
+"""地区概况: the selected area's counties on an offline map, with township and village counts."""
+
+import streamlit as st
+
+from tracker import codes
+from tracker.i18n import t
+from tracker.region_view import region_view
+from ui import data, filters
+
+f = filters.current()
+lang = f.lang
+area = data.region(f.area)
+st.title(f"{area['name']} · {t('page.region.title', lang)}")
+st.caption(t("page.region.description", lang))
+
+totals = data.area_totals(f.area)
+metrics = [("cities", "city"), ("counties", "county"), ("townships", "township"),
+           ("village_committees", "village_committee"), ("residents_committees", "residents_committee")]
+shown = [(label, key) for label, key in metrics if totals.get(key)]
+for column, (label, key) in zip(st.columns(len(shown)), shown):
+    column.metric(t(f"region.metric.{label}", lang), f"{totals[key]:,}")
+
+level = codes.level_of(f.area)
+town_points = data.points(f.area, "township") if level == "county" else None
+view = region_view(data.outlines(f.area), data.area_units(f.area), town_points, f.area, lang)
+
+units_word = "townships" if level == "county" else "counties"
+st.subheader(t(f"region.map.title_{units_word}", lang))
+if view.deck is not None:
+    st.pydeck_chart(view.deck, height=560)
+    st.caption(view.legend)
+st.caption(t("region.map.synthetic", lang))
+if view.fallback_note:
+    st.info(view.fallback_note)
+
+st.subheader(t(f"region.table.title_{units_word}", lang))
+if view.table.empty:
+    st.info(t("empty.no_units", lang))
+else:
+    st.dataframe(view.table, hide_index=True)

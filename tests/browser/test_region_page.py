@@ -1,0 +1,57 @@
+"""The 地区概况 page as a person sees it in Chromium, with no request leaving localhost."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def heading(visit) -> str:
+    return visit.page.locator('[data-testid="stMain"] h1').first.inner_text().strip()
+
+
+def test_region_page_shows_jiangsu_on_an_offline_map(server, visit):
+    visit.page.goto(server + "/")
+    visit.settle()
+    assert heading(visit) == "江苏省 · 地区概况"
+    values = visit.page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    assert values == ["13", "104", "1,487", "13,263", "8,383"]
+    deck = visit.page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+    deck.wait_for(state="visible", timeout=30_000)
+    box = deck.bounding_box()
+    assert box["width"] > 600 and box["height"] > 400
+    visit.page.wait_for_timeout(1500)  # let deck.gl draw before the picture
+    visit.screenshot("region-jiangsu")
+
+
+def test_a_filter_change_goes_into_the_url_and_the_url_restores_it(server, visit, browser):
+    visit.page.goto(server + "/")
+    visit.settle()
+    visit.page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1).click()
+    visit.page.get_by_role("option", name="连云港市").click()
+    visit.page.wait_for_url(re.compile(r"city=3207"), timeout=30_000)
+    visit.settle()
+    assert heading(visit) == "连云港市 · 地区概况"
+    url = visit.page.url
+
+    visit.page.goto("about:blank")
+    visit.page.goto(url)
+    visit.settle()
+    assert heading(visit) == "连云港市 · 地区概况"
+    assert "province=32" in visit.page.url and "city=3207" in visit.page.url
+    visit.screenshot("region-lianyungang")
+
+
+def test_english_switch(server, visit):
+    visit.page.goto(server + "/?province=36&city=3611&county=361127")
+    visit.settle()
+    assert heading(visit) == "余干县 · 地区概况"
+    visit.page.get_by_role("radio", name="English").click()
+    visit.page.wait_for_url(re.compile(r"lang=en"), timeout=30_000)
+    visit.settle()
+    assert heading(visit) == "余干县 · Area overview"
+    assert visit.page.get_by_text("Village committees").first.is_visible()
+    visit.screenshot("region-yugan-en")

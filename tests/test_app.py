@@ -1,0 +1,87 @@
+"""The app shell in streamlit.testing: first run, the region page, the filters and the URL."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+TIMEOUT = 60
+
+
+@pytest.fixture
+def app(store_path, monkeypatch) -> AppTest:
+    monkeypatch.setenv("TRACKER_DB", str(store_path))
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_opens_on_jiangsu_with_its_counties(app):
+    at = app.run()
+    assert not at.exception
+    assert at.title[0].value == "江苏省 · 地区概况"
+    assert metrics(at) == {"地级市": "13", "县级单位": "104", "乡镇（街道）": "1,487",
+                           "村委会（行政村）": "13,263", "居委会（社区）": "8,383"}
+    table = at.dataframe[0].value
+    assert len(table) == 104
+    assert table["村委会数"].sum() == 13_263
+    assert "连云港经济技术开发区" in at.info[0].value  # the zones without an outline are named
+
+
+def test_province_change_resets_the_cascade_and_updates_the_url(app):
+    at = app.run()
+    at.selectbox(key="province").set_value("36").run()
+    assert at.title[0].value == "江西省 · 地区概况"
+    assert metrics(at)["县级单位"] == "100"
+    assert metrics(at)["村委会（行政村）"] == "16,884"
+    assert at.query_params["province"] == "36"
+    at.selectbox(key="city").set_value("3611").run()
+    assert at.title[0].value == "上饶市 · 地区概况"
+    assert metrics(at)["村委会（行政村）"] == "2,165"  # Shangrao, code 3611
+    at.selectbox(key="county").set_value("361127").run()
+    assert metrics(at) == {"乡镇（街道）": "28", "村委会（行政村）": "326", "居委会（社区）": "62"}
+    assert len(at.dataframe[0].value) == 28
+    assert at.query_params["county"] == "361127"
+    at.selectbox(key="province").set_value("32").run()
+    assert at.title[0].value == "江苏省 · 地区概况"
+    assert "city" not in at.query_params and "county" not in at.query_params
+
+
+def test_a_url_reproduces_a_view_in_english(app):
+    for key, value in {"province": "36", "city": "3611", "county": "361127", "year": "2024", "lang": "en"}.items():
+        app.query_params[key] = value
+    at = app.run()
+    assert at.title[0].value == "余干县 · Area overview"
+    assert metrics(at)["Village committees"] == "326"
+    assert at.selectbox(key="year").value == 2024
+    assert at.sidebar.subheader[0].value == "Area and year"
+
+
+def test_a_bad_url_falls_back_to_defaults(app):
+    app.query_params["province"] = "99"
+    app.query_params["year"] = "1999"
+    at = app.run()
+    assert at.title[0].value == "江苏省 · 地区概况"
+    assert at.selectbox(key="year").value == 2025
+
+
+def test_language_switch(app):
+    at = app.run()
+    at.segmented_control(key="lang").set_value("en").run()
+    assert at.title[0].value == "江苏省 · Area overview"
+    assert at.sidebar.title[0].value == "Rural Revitalisation Target Tracker"
+    assert at.query_params["lang"] == "en"
+
+
+def test_first_start_builds_the_store(tmp_path, monkeypatch):
+    db = tmp_path / "fresh.duckdb"
+    monkeypatch.setenv("TRACKER_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert db.exists()
+    assert at.status[0].label == "数据库已建立"
+    assert at.title[0].value == "江苏省 · 地区概况"

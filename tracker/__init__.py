@@ -1,0 +1,1 @@
+"""The UI-free core of the Rural Revitalisation Target Tracker: store, geography, queries."""

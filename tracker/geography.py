@@ -1,0 +1,119 @@
+"""Questions about the administrative map: regions, their children, counts and outlines."""
+
+from __future__ import annotations
+
+import json
+import duckdb
+import pandas as pd
+
+from tracker import codes
+from tracker.store import ROOT, sql_text
+
+REFERENCE_DIR = ROOT / "data" / "reference"
+
+UNIT_LEVEL_BELOW = {"province": "county", "city": "county", "county": "township"}
+
+
+def region(con: duckdb.DuckDBPyConnection, code: str) -> dict | None:
+    """One region's row as a dict, or None when the code is not in the store."""
+    cur = con.execute("select * from region where code = ?", [code])
+    row = cur.fetchone()
+    if row is None:
+        return None
+    return dict(zip([d[0] for d in cur.description], row))
+
+
+def children(con: duckdb.DuckDBPyConnection, parent_code: str | None) -> list[tuple[str, str]]:
+    """(code, name) of the units directly below a region, or the provinces for None."""
+    if parent_code is None:
+        sql, params = "select code, name from region where level = 'province' order by code", []
+    else:
+        sql, params = "select code, name from region where parent_code = ? order by code", [parent_code]
+    return [tuple(r) for r in con.execute(sql, params).fetchall()]
+
+
+def area_units(con: duckdb.DuckDBPyConnection, area_code: str) -> pd.DataFrame:
+    """The counties of a province or city, or the townships of a county, with their counts."""
+    unit_level = UNIT_LEVEL_BELOW[codes.level_of(area_code)]
+    return con.execute(
+        sql_text("area_units.sql"),
+        {"area_code": area_code, "unit_level": unit_level,
+         "unit_length": codes.CODE_LENGTH[unit_level]},
+    ).df()
+
+
+def area_totals(con: duckdb.DuckDBPyConnection, area_code: str) -> dict[str, int]:
+    """How many units of each level (and village-level units of each kind) an area holds."""
+    rows = con.execute(
+        """
+        select level, kind, count(*) from region
+        where starts_with(code, ?) and code <> ?
+        group by level, kind
+        """,
+        [area_code, area_code],
+    ).fetchall()
+    totals: dict[str, int] = {}
+    for level, kind, n in rows:
+        totals[level] = totals.get(level, 0) + n
+        if level == "village":
+            totals[kind] = n
+    return totals
+
+
+def outlines(con: duckdb.DuckDBPyConnection, area_code: str) -> dict:
+    """A GeoJSON FeatureCollection: the county outlines inside an area (a county: its own).
+
+    A development zone has no outline of its own: for one of those the city's is given, with
+    `fallback` set in its properties.
+    """
+    rows = con.execute(
+        """
+        select b.code, r.name, b.geometry, false as fallback
+        from boundary as b join region as r using (code)
+        where b.level = 'county' and starts_with(b.code, ?)
+        order by b.code
+        """,
+        [area_code],
+    ).fetchall()
+    if not rows and codes.level_of(area_code) == "county":
+        rows = con.execute(
+            """
+            select ? as code, (select name from region where code = ?), b.geometry, true
+            from boundary as b where b.code = ?
+            """,
+            [area_code, area_code, area_code[:4]],
+        ).fetchall()
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": json.loads(geometry),
+             "properties": {"code": code, "name": name, "fallback": fallback}}
+            for code, name, geometry, fallback in rows
+        ],
+    }
+
+
+def points(con: duckdb.DuckDBPyConnection, area_code: str, level: str) -> pd.DataFrame:
+    """code, name, kind, lon, lat of the units of `level` inside an area."""
+    return con.execute(
+        "select code, name, kind, lon, lat from region where level = ? and starts_with(code, ?) order by code",
+        [level, area_code],
+    ).df()
+
+
+def bounds(collection: dict) -> tuple[float, float, float, float] | None:
+    """(min lon, min lat, max lon, max lat) of a FeatureCollection, None when it is empty."""
+    xs: list[float] = []
+    ys: list[float] = []
+
+    def walk(coords) -> None:
+        if coords and isinstance(coords[0], (int, float)):
+            xs.append(coords[0])
+            ys.append(coords[1])
+        else:
+            for c in coords:
+                walk(c)
+
+    for feature in collection["features"]:
+        walk(feature["geometry"]["coordinates"])
+    return (min(xs), min(ys), max(xs), max(ys)) if xs else None

@@ -1,0 +1,84 @@
+"""UI strings in Chinese (the default) and English, shared by pages and documents.
+
+Each Chinese term has one English name used everywhere (CONVENTIONS.md 9).
+"""
+
+from __future__ import annotations
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "app.title": ("乡村振兴目标监测", "Rural Revitalisation Target Tracker"),
+    "app.subtitle": ("“十四五”时期（2021—2025年）目标终期评估", "14th Five-Year Plan (2021-2025) final assessment"),
+    "lang.label": ("语言 / Language", "语言 / Language"),
+    "filter.header": ("地区与年份", "Area and year"),
+    "filter.province": ("省", "Province"),
+    "filter.city": ("市", "City"),
+    "filter.county": ("县（市、区）", "County"),
+    "filter.all": ("（全部）", "(all)"),
+    "filter.year": ("年份", "Year"),
+    "first_run.title": ("首次启动：正在建立数据库……", "First start: building the store..."),
+    "first_run.done": ("数据库已建立", "Store built"),
+    "first_run.step.schema": ("建立数据表", "creating tables"),
+    "first_run.step.reference geography": ("载入区划与边界", "loading divisions and outlines"),
+    "first_run.step.publishing": ("发布", "publishing"),
+    "first_run.step.done": ("完成", "done"),
+    # pages
+    "page.region.title": ("地区概况", "Area overview"),
+    "page.region.description": (
+        "所选地区的行政区划：县（市、区）边界地图，以及各县乡镇、村委会、居委会数量。",
+        "The administrative map of the selected area: county outlines, and each county's "
+        "townships, village committees and residents' committees.",
+    ),
+    "region.metric.cities": ("地级市", "Cities"),
+    "region.metric.counties": ("县级单位", "County-level units"),
+    "region.metric.townships": ("乡镇（街道）", "Townships"),
+    "region.metric.village_committees": ("村委会（行政村）", "Village committees"),
+    "region.metric.residents_committees": ("居委会（社区）", "Residents' committees"),
+    "region.map.title_counties": ("县（市、区）分布", "Counties"),
+    "region.map.title_townships": ("乡镇（街道）分布", "Townships"),
+    "region.map.legend": (
+        "颜色表示村委会数量（五分位，由浅到深）：{breaks}。",
+        "Shading: village committees (quintiles, light to dark): {breaks}.",
+    ),
+    "region.map.points": ("橙点为乡镇（街道）位置。", "Orange dots: townships."),
+    "region.map.synthetic": (
+        "乡镇与村的位置为按区划代码在县界内生成的示意位置，非实测坐标。",
+        "Township and village positions are synthetic, placed inside the county outline from "
+        "their codes; they are not surveyed coordinates.",
+    ),
+    "region.map.fallback": (
+        "{names} 为开发区等功能区，无独立边界，其乡镇和村落在所属地级市范围内示意。",
+        "{names}: development zones with no outline of their own; their townships and villages "
+        "are placed within the city outline.",
+    ),
+    "region.table.title_counties": ("各县（市、区）", "Counties"),
+    "region.table.title_townships": ("各乡镇（街道）", "Townships"),
+    "col.code": ("区划代码", "Code"),
+    "col.name": ("名称", "Name"),
+    "col.kind": ("类型", "Type"),
+    "col.parent_name": ("所属", "Part of"),
+    "col.townships": ("乡镇（街道）数", "Townships"),
+    "col.village_committees": ("村委会数", "Village committees"),
+    "col.residents_committees": ("居委会数", "Residents' committees"),
+    "col.other_units": ("其他村级单位", "Other village-level units"),
+    "kind.district": ("市辖区", "district"),
+    "kind.county": ("县", "county"),
+    "kind.county_city": ("县级市", "county-level city"),
+    "kind.development_zone": ("开发区（功能区）", "development zone"),
+    "kind.subdistrict": ("街道", "subdistrict"),
+    "kind.town": ("镇", "town"),
+    "kind.township": ("乡", "township"),
+    "kind.other": ("其他", "other"),
+    "kind.village_committee": ("村委会", "village committee"),
+    "kind.residents_committee": ("居委会", "residents' committee"),
+    "empty.no_units": ("所选地区没有下级单位。", "The selected area has no units below it."),
+}
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
+    """The string for `key` in `lang`, with {placeholders} filled; KeyError for unknown keys."""
+    zh, en = STRINGS[key]
+    text = en if lang == "en" else zh
+    return text.format(**values) if values else text

@@ -1,0 +1,81 @@
+"""Map builders: pydeck decks that draw outlines and points with no basemap and no internet.
+
+Streamlit inserts a Carto basemap into any deck without a map style, even with
+map_provider=None; a blank MapLibre style served by Streamlit's static file serving
+(static/blank-style.json) keeps every request on the app's own server.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pydeck as pdk
+
+BLANK_STYLE = "app/static/blank-style.json"
+
+# ColorBrewer "Blues", 5 classes: sequential, readable by colour-blind readers and on a projector.
+SEQUENTIAL = [(239, 243, 255), (189, 215, 231), (107, 174, 214), (49, 130, 189), (8, 81, 156)]
+OUTLINE = (80, 80, 80)
+POINT = (230, 85, 13)  # orange points stand out on the blue scale
+
+
+def class_breaks(values: list[float], k: int = len(SEQUENTIAL)) -> list[float]:
+    """Upper bounds of k quantile classes (the last is the maximum); [] for no values."""
+    ordered = sorted(values)
+    if not ordered:
+        return []
+    return [ordered[min(len(ordered) - 1, math.ceil(len(ordered) * (i + 1) / k) - 1)] for i in range(k)]
+
+
+def class_of(value: float, breaks: list[float]) -> int:
+    """Index of the first class whose upper bound is at least `value`."""
+    for i, upper in enumerate(breaks):
+        if value <= upper:
+            return i
+    return len(breaks) - 1
+
+
+def view_for(bounds: tuple[float, float, float, float], width: int = 900, height: int = 560) -> pdk.ViewState:
+    """A view that fits the bounds into a viewport of width × height pixels (Web Mercator)."""
+    min_lon, min_lat, max_lon, max_lat = bounds
+    lat = (min_lat + max_lat) / 2
+    lon_span = max(max_lon - min_lon, 1e-3)
+    lat_span = max(max_lat - min_lat, 1e-3) / math.cos(math.radians(lat))
+    # deck.gl's world is 512 px wide at zoom 0
+    zoom = math.log2(min(width * 360 / (lon_span * 512), height * 360 / (lat_span * 512))) - 0.1
+    return pdk.ViewState(longitude=(min_lon + max_lon) / 2, latitude=lat, zoom=round(zoom, 2))
+
+
+def choropleth_deck(
+    collection: dict,
+    value_key: str,
+    bounds: tuple[float, float, float, float],
+    points: list[dict] | None = None,
+    tooltip: str = "{name}\n{code}",
+) -> tuple[pdk.Deck, list[float]]:
+    """Outlines shaded by `value_key` in quantile classes, with optional points on top.
+
+    Returns the deck and the class breaks (for the legend). Tooltips are plain text, so
+    names from files are never interpreted as HTML.
+    """
+    values = [f["properties"][value_key] for f in collection["features"]
+              if f["properties"].get(value_key) is not None]
+    breaks = class_breaks(values)
+    for feature in collection["features"]:
+        value = feature["properties"].get(value_key)
+        colour = SEQUENTIAL[class_of(value, breaks)] if value is not None else (220, 220, 220)
+        feature["properties"]["fill"] = [*colour, 200]
+    layers = [
+        pdk.Layer(
+            "GeoJsonLayer", data=collection, id="outlines", pickable=True, stroked=True, filled=True,
+            get_fill_color="properties.fill", get_line_color=list(OUTLINE), line_width_min_pixels=1,
+        )
+    ]
+    if points:
+        layers.append(pdk.Layer(
+            "ScatterplotLayer", data=points, id="points", pickable=True, get_position=["lon", "lat"],
+            get_fill_color=list(POINT), get_radius=300, radius_min_pixels=3, radius_max_pixels=8,
+        ))
+    deck = pdk.Deck(layers=layers, initial_view_state=view_for(bounds), map_style=BLANK_STYLE,
+                    map_provider=None, tooltip={"text": tooltip})
+    return deck, breaks

@@ -1,0 +1,59 @@
+"""What the 地区概况 page shows, computed without Streamlit: map layers, legend and table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import pydeck as pdk
+
+from tracker import codes, geography, maps
+from tracker.i18n import t
+
+TABLE_COLUMNS = ["code", "name", "kind", "parent_name", "townships", "village_committees",
+                 "residents_committees", "other_units"]
+
+
+@dataclass
+class RegionView:
+    deck: pdk.Deck | None
+    legend: str
+    fallback_note: str | None
+    table: pd.DataFrame
+
+
+def unit_table(units: pd.DataFrame, unit_level: str, lang: str) -> pd.DataFrame:
+    """The units table with kinds in words and column headers in `lang`."""
+    columns = [c for c in TABLE_COLUMNS if not (unit_level == "township" and c == "townships")]
+    table = units[columns].copy()
+    table["kind"] = [t(f"kind.{k}", lang) if k else "" for k in table["kind"]]
+    return table.rename(columns={c: t(f"col.{c}", lang) for c in columns})
+
+
+def region_view(collection: dict, units: pd.DataFrame, town_points: pd.DataFrame | None,
+                area_code: str, lang: str) -> RegionView:
+    """Shade each county outline by its village committees and list the units below the area."""
+    unit_level = geography.UNIT_LEVEL_BELOW[codes.level_of(area_code)]
+    by_code = units.set_index("code")
+    for feature in collection["features"]:
+        code = feature["properties"]["code"]
+        if unit_level == "county" and code in by_code.index:
+            feature["properties"]["village_committees"] = int(by_code.at[code, "village_committees"])
+        elif unit_level == "township":  # a county's own outline: its total
+            feature["properties"]["village_committees"] = int(units["village_committees"].sum())
+    bounds = geography.bounds(collection)
+    deck, legend = None, ""
+    if bounds is not None:
+        point_rows = town_points.to_dict("records") if town_points is not None else None
+        deck, breaks = maps.choropleth_deck(collection, "village_committees", bounds, point_rows)
+        parts = []
+        if len(collection["features"]) > 1:  # one outline has nothing to compare
+            parts.append(t("region.map.legend", lang, breaks=" / ".join(f"≤{b:,}" for b in breaks)))
+        if point_rows:
+            parts.append(t("region.map.points", lang))
+        legend = " ".join(parts)
+    fallback = [f["properties"]["name"] for f in collection["features"] if f["properties"]["fallback"]]
+    if unit_level == "county":
+        fallback = units.loc[units["kind"] == "development_zone", "name"].tolist()
+    note = t("region.map.fallback", lang, names="、".join(fallback)) if fallback else None
+    return RegionView(deck, legend, note, unit_table(units, unit_level, lang))

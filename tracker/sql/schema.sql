@@ -1,0 +1,69 @@
+-- The store: one DuckDB file. See DESIGN.md "Store".
+
+-- Every unit of the five levels, NBS 2023 statistical division codes.
+create table region (
+    code          varchar primary key,
+    name          varchar not null,
+    level         varchar not null check (level in ('province', 'city', 'county', 'township', 'village')),
+    parent_code   varchar,
+    province_code varchar not null,
+    city_code     varchar,
+    county_code   varchar,
+    township_code varchar,
+    kind          varchar,   -- village_committee / residents_committee / other; subdistrict / town / township; district / county / county_city / development_zone
+    lon           double,
+    lat           double,
+    coord_source  varchar    -- polygon / synthetic / synthetic_city_polygon / recorded
+);
+
+-- Simplified outlines (GeoJSON geometry text) of provinces, cities and counties.
+create table boundary (
+    code     varchar primary key,
+    level    varchar not null,
+    geometry varchar not null
+);
+
+-- Named populations: key counties, 经济薄弱村, 重点帮扶村, 样板村 ...
+create table group_member (
+    group_id    varchar not null,
+    region_code varchar not null,
+    batch_id    integer,            -- null when the catalogue lists the member itself
+    primary key (group_id, region_code)
+);
+
+-- One load of one file.
+create table batch (
+    batch_id      integer primary key,
+    source_name   varchar not null,
+    sha256        varchar not null,
+    loaded_at     timestamp not null,
+    rows_read     integer not null,
+    rows_loaded   integer not null,
+    rows_rejected integer not null,
+    status        varchar not null
+);
+
+-- Raw recorded values, long form; row_number points back into the batch's file.
+create table observation (
+    measure_id  varchar not null,
+    region_code varchar not null,
+    year        smallint not null,
+    value       double,
+    batch_id    integer not null,
+    row_number  integer
+);
+
+-- Nothing a user sent is lost: every row that was not loaded, with its reason.
+create table rejected_row (
+    batch_id   integer not null,
+    row_number integer,
+    "column"   varchar,
+    raw_value  varchar,
+    reason     varchar not null
+);
+
+-- Facts about the store itself: schema version, when it was built, whether it holds demo data.
+create table store_meta (
+    key   varchar primary key,
+    value varchar
+);

@@ -1,0 +1,136 @@
+"""The DuckDB store: where it lives, how it is written, and how readers follow new versions.
+
+DuckDB allows one writing process or many read-only ones on a file, never both. So a write
+never touches the published file: it copies it (or starts empty), writes the copy, and
+publishes it by an atomic rename. Readers never see half a write; a failed or killed write
+leaves the published file as it was (a killed one may leave a `.building-*` file beside it,
+which the next write removes).
+
+Readers attach the file read-only to an in-memory connection. DuckDB caches database
+instances by path, so a plain `connect(path)` after a rename can return the old data; a new
+in-memory connection per file version does not. A new version is noticed by the file's
+inode and modification time, and old cursors keep working until their queries end.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DB = ROOT / "data" / "tracker.duckdb"
+SCHEMA_VERSION = "1"
+BUILDING_PREFIX = ".building-"
+
+
+def default_db_path() -> Path:
+    """The store file: $TRACKER_DB when set, else data/tracker.duckdb in the repository."""
+    env = os.environ.get("TRACKER_DB")
+    return Path(env) if env else DEFAULT_DB
+
+
+def sql_text(name: str) -> str:
+    """The text of a .sql file shipped in tracker/sql/."""
+    return resources.files("tracker").joinpath("sql", name).read_text(encoding="utf-8")
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every table of the store in an empty database."""
+    con.execute(sql_text("schema.sql"))
+    con.execute("insert into store_meta values ('schema_version', ?)", [SCHEMA_VERSION])
+
+
+@contextmanager
+def _write_lock(path: Path) -> Iterator[None]:
+    """One writer at a time for a store path, across processes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@contextmanager
+def writing(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A writable connection to a copy of the store, published by atomic rename on success.
+
+    fresh=True starts from an empty file with the schema instead of a copy of the published
+    store. Any exception inside the block discards the copy and re-raises: the published file
+    is left exactly as it was.
+    """
+    path = Path(path)
+    with _write_lock(path):
+        for stale in path.parent.glob(BUILDING_PREFIX + path.name + "*"):
+            stale.unlink()  # left by a killed write; we hold the lock, so no writer owns it
+        staging = path.with_name(f"{BUILDING_PREFIX}{path.name}.{os.getpid()}")
+        if not fresh and path.exists():
+            shutil.copyfile(path, staging)
+        con = duckdb.connect(str(staging))
+        try:
+            if fresh or not path.exists():
+                create_schema(con)
+            yield con
+            con.execute("checkpoint")
+            con.close()
+            with open(staging, "rb") as f:
+                os.fsync(f.fileno())
+            os.replace(staging, path)
+        except BaseException:
+            con.close()
+            staging.unlink(missing_ok=True)
+            Path(str(staging) + ".wal").unlink(missing_ok=True)
+            raise
+
+
+class StoreReader:
+    """Read-only access to the published store that follows each new version.
+
+    One instance serves a whole process (the app caches it); `cursor()` gives each query its
+    own cursor, which is what DuckDB needs across threads.
+    """
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._version: str | None = None
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    def _file_version(self) -> str:
+        stat = os.stat(self.path)
+        return f"{stat.st_ino}-{stat.st_mtime_ns}-{stat.st_size}"
+
+    @property
+    def version(self) -> str:
+        """An id of the published file's current version; changes with every publish."""
+        return self._file_version()
+
+    def _connection(self) -> duckdb.DuckDBPyConnection:
+        with self._lock:
+            current = self._file_version()
+            if current != self._version or self._con is None:
+                con = duckdb.connect(":memory:")
+                con.execute("attach ? as store (read_only)", [str(self.path)])
+                # The old connection is dropped, not closed: cursors still running on it finish.
+                self._con, self._version = con, current
+            return self._con
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor on the newest published version, with the store as its default catalog."""
+        cur = self._connection().cursor()
+        cur.execute("use store")
+        return cur
+
+
+def read_meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The store_meta table as a dict."""
+    return dict(con.execute("select key, value from store_meta").fetchall())

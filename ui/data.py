@@ -1,0 +1,52 @@
+"""The one caching boundary between Streamlit and the core (CONVENTIONS.md 3).
+
+The store reader is a cache_resource; every query result is a cache_data entry keyed by the
+query's name, the store version (so a new publish is seen at once) and every argument.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+import streamlit as st
+
+from tracker import geography, store
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@st.cache_resource
+def reader() -> store.StoreReader:
+    """The process-wide read-only view of the published store."""
+    return store.StoreReader(store.default_db_path())
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _run(name: str, version: str, *args):
+    return QUERIES[name](reader().cursor(), *args)
+
+
+QUERIES: dict[str, Callable] = {}
+
+
+def query(fn: Callable[..., R]) -> Callable[..., R]:
+    """Wrap a core query `fn(con, *args)` as a cached `fn(*args)`."""
+    name = f"{fn.__module__}.{fn.__qualname__}"
+    QUERIES[name] = fn
+
+    @functools.wraps(fn)
+    def call(*args):
+        return _run(name, reader().version, *args)
+
+    return call
+
+
+region = query(geography.region)
+children = query(geography.children)
+area_units = query(geography.area_units)
+area_totals = query(geography.area_totals)
+outlines = query(geography.outlines)
+points = query(geography.points)

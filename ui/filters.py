@@ -1,0 +1,116 @@
+"""The shared filters: language, province → city → county, year; mirrored into the URL.
+
+The selection lives in st.session_state and is written to st.query_params on every run, with
+codes rather than names, so a URL reproduces a view in either language:
+?province=36&city=3611&county=361127&year=2024&lang=en. A new session seeds its state from
+the URL once; values that are not valid options fall back to the default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import streamlit as st
+
+from tracker.i18n import DEFAULT_LANG, LANGS, t
+from ui import data
+
+ALL = ""  # the option that means the whole parent area
+YEARS = list(range(2020, 2026))  # 2020 baseline to 2025, the last year of the 14th plan
+DEFAULT_YEAR = 2025
+LANG_NAMES = {"zh": "中文", "en": "English"}
+URL_KEYS = ("province", "city", "county", "year", "lang")
+
+
+@dataclass(frozen=True)
+class Filters:
+    lang: str
+    province: str
+    city: str
+    county: str
+    year: int
+
+    @property
+    def area(self) -> str:
+        """The code of the selected area: the county, else the city, else the province."""
+        return self.county or self.city or self.province
+
+
+def _seed_from_url() -> None:
+    """Copy the URL's filter values into the session state, once per session."""
+    if st.session_state.get("_filters_seeded"):
+        return
+    for key in URL_KEYS:
+        if key in st.query_params:
+            value = st.query_params[key]
+            st.session_state[key] = int(value) if key == "year" and value.isdigit() else value
+    st.session_state["_filters_seeded"] = True
+
+
+def _valid(key: str, options: Sequence, default) -> None:
+    """Make the session value of `key` one of `options` (a stale or typed-in value resets)."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = default
+
+
+def _reset(*keys: str) -> None:
+    for key in keys:
+        st.session_state[key] = ALL
+
+
+def _select(label: str, key: str, options: list, format_func: Callable, default,
+            on_change: Callable | None = None, args: tuple = ()):
+    _valid(key, options, default)
+    return st.sidebar.selectbox(label, options, format_func=format_func, key=key,
+                                on_change=on_change, args=args)
+
+
+def language_switch() -> str:
+    """The language picker at the top of the sidebar; returns 'zh' or 'en'."""
+    _seed_from_url()
+    _valid("lang", LANGS, DEFAULT_LANG)
+    lang = st.sidebar.segmented_control(t("lang.label"), LANGS, required=True,
+                                        format_func=LANG_NAMES.get, key="lang")
+    return lang or DEFAULT_LANG
+
+
+def sidebar(lang: str) -> Filters:
+    """Draw the area cascade and the year in the sidebar, mirror them into the URL."""
+    st.sidebar.subheader(t("filter.header", lang))
+    everything = t("filter.all", lang)
+    provinces = dict(data.children(None))
+    province = _select(t("filter.province", lang), "province", list(provinces), provinces.get,
+                       next(iter(provinces)), _reset, ("city", "county"))
+    cities = dict(data.children(province))
+    city = _select(t("filter.city", lang), "city", [ALL, *cities],
+                   lambda c: cities.get(c, everything), ALL, _reset, ("county",))
+    county = ALL
+    if city:
+        counties = dict(data.children(city))
+        county = _select(t("filter.county", lang), "county", [ALL, *counties],
+                         lambda c: counties.get(c, everything), ALL)
+    year = _select(t("filter.year", lang), "year", YEARS, str, DEFAULT_YEAR)
+    filters = Filters(lang, province, city, county, int(year))
+    st.session_state["filters"] = filters
+    _mirror_to_url(filters)
+    return filters
+
+
+def url_params(filters: Filters) -> dict[str, str]:
+    """The query parameters that reproduce `filters` (defaults left out)."""
+    params = {"province": filters.province, "city": filters.city, "county": filters.county,
+              "year": str(filters.year) if filters.year != DEFAULT_YEAR else "",
+              "lang": filters.lang if filters.lang != DEFAULT_LANG else ""}
+    return {k: v for k, v in params.items() if v}
+
+
+def _mirror_to_url(filters: Filters) -> None:
+    wanted = url_params(filters)
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def current() -> Filters:
+    """The filters drawn by app.py for this run (pages call this)."""
+    return st.session_state["filters"]
