@@ -6,12 +6,20 @@ import streamlit as st
 
 from etl.build import init_store
 from tracker import store
+from tracker.catalogue import CatalogueError
 from tracker.i18n import t
-from ui import filters
+from ui import data, filters, registry
 
 st.set_page_config(page_title="乡村振兴目标监测", page_icon="🌾", layout="wide")
 
 lang = filters.language_switch()
+
+try:
+    data.catalogue()
+except CatalogueError as e:  # never start on a broken catalogue: name every problem
+    st.error(t("catalogue.broken", lang, n=len(e.problems)))
+    st.code("\n".join(e.problems), language=None)
+    st.stop()
 
 db = store.default_db_path()
 if not db.exists():
@@ -22,12 +30,7 @@ if not db.exists():
         init_store(db, progress=lambda f, step: bar.progress(f, text=t(f"first_run.step.{step}", lang)))
         status.update(label=t("first_run.done", lang), state="complete", expanded=False)
 
-PAGES = [
-    st.Page("pages/region_overview.py", title=t("page.region.title", lang), icon="🗺️",
-            url_path="region", default=True),
-]
-
 st.sidebar.title(t("app.title", lang))
 st.sidebar.caption(t("app.subtitle", lang))
 filters.sidebar(lang)
-st.navigation(PAGES).run()
+registry.navigation(lang).run()

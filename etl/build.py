@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -10,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from tracker import store
+from tracker.catalogue import Catalogue, catalogue_path, load_catalogue
 from tracker.geography import REFERENCE_DIR
 
 Progress = Callable[[float, str], None]
@@ -54,15 +56,38 @@ def load_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path = REFEREN
     return dict(con.execute("select level, count(*) from region group by level").fetchall())
 
 
-def init_store(path: Path, progress: Progress = _quiet, reference_dir: Path = REFERENCE_DIR) -> dict[str, int]:
-    """Create a store holding the reference geography and no statistics; publish it at `path`."""
+def known_regions(reference_dir: Path = REFERENCE_DIR) -> set[str]:
+    """Every region code of the reference geography (for checking the catalogue)."""
+    con = duckdb.connect()
+    rows = con.execute("select code from read_csv(?, header = true, all_varchar = true)",
+                       [str(reference_dir / "regions.csv.gz")]).fetchall()
+    return {code for (code,) in rows}
+
+
+def load_catalogue_groups(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> int:
+    """Put the members the catalogue lists itself into group_member; how many rows."""
+    rows = [(g.id, code) for g in catalogue.groups.values() for code in (g.members or [])]
+    con.executemany("insert into group_member (group_id, region_code) values (?, ?)", rows)
+    return len(rows)
+
+
+def init_store(path: Path, progress: Progress = _quiet, reference_dir: Path = REFERENCE_DIR,
+               catalogue_file: Path | None = None) -> dict[str, int]:
+    """Create a store with the reference geography, the catalogue's groups and no statistics.
+
+    A catalogue with problems raises CatalogueError before anything is written.
+    """
+    catalogue_file = catalogue_file or catalogue_path()
+    catalogue = load_catalogue(catalogue_file, regions=known_regions(reference_dir))
     with store.writing(path, fresh=True) as con:
         progress(0.1, "schema")
         progress(0.2, "reference geography")
         counts = load_reference(con, reference_dir)
+        load_catalogue_groups(con, catalogue)
         con.execute(
-            "insert into store_meta values ('built_at', ?), ('contents', 'reference')",
-            [datetime.now(timezone.utc).isoformat(timespec="seconds")],
+            "insert into store_meta values ('built_at', ?), ('contents', 'reference'), ('catalogue_sha256', ?)",
+            [datetime.now(timezone.utc).isoformat(timespec="seconds"),
+             hashlib.sha256(Path(catalogue_file).read_bytes()).hexdigest()],
         )
         progress(0.9, "publishing")
     progress(1.0, "done")

@@ -85,3 +85,38 @@ def test_first_start_builds_the_store(tmp_path, monkeypatch):
     assert db.exists()
     assert at.status[0].label == "数据库已建立"
     assert at.title[0].value == "江苏省 · 地区概况"
+
+
+def test_catalogue_page_lists_every_target_and_finds_one(app):
+    at = app.run()
+    at.switch_page("app_pages/catalogue.py").run()
+    assert not at.exception
+    assert at.title[0].value == "指标目录"
+    assert metrics(at) == {"目标": "53", "政策文件": "5", "统计指标": "42", "对象名单": "9"}
+    assert len(at.expander) == 53
+    assert sum(len(df.value) for df in at.dataframe) == 53
+    at.text_input(key="catalogue_search").input("sr_gigabit").run()
+    assert [s.value for s in at.main.subheader] == ["上饶市“十四五”乡村振兴重点帮扶村工作实施方案（征求意见稿）（无文号，2021-09-23）"]
+    assert at.dataframe[0].value["规则"].tolist() == ["已实现“双千兆网络覆盖”的单位占比 ≥ 80%"]
+    detail = at.expander[0].markdown[0].value
+    assert "**:orange-background[实现“双千兆”网络覆盖80%以上行政村]**" in detail
+    assert "上饶市 · 单位：行政村（村委会）" in detail
+
+
+def test_catalogue_page_by_theme_and_plan(app):
+    at = app.run()
+    at.switch_page("app_pages/catalogue.py").run()
+    at.segmented_control(key="catalogue_group_by").set_value("theme").run()
+    assert [s.value for s in at.main.subheader][:3] == ["收入与集体经济", "产业发展", "生态宜居"]
+    at.selectbox(key="catalogue_plan").set_value("poverty_2018_2020").run()
+    assert sum(len(df.value) for df in at.dataframe) == 17
+
+
+def test_a_broken_catalogue_stops_the_app_and_names_every_problem(store_path, monkeypatch):
+    monkeypatch.setenv("TRACKER_DB", str(store_path))
+    monkeypatch.setenv("TRACKER_CATALOGUE", str(ROOT / "tests" / "broken_catalogues" / "several_problems.yaml"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    assert at.error[0].value == "指标目录（indicators.yaml）有 3 处问题，系统未启动："
+    problems = at.code[0].value
+    assert "unknown measure 'tap_water'" in problems and "unknown group 'nobody'" in problems
+    assert len(at.title) == 0  # no page ran

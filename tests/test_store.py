@@ -29,8 +29,10 @@ def test_init_holds_the_reference_geography_and_no_statistics(store_path):
         "select province_code, count(*) from region where kind = 'village_committee' group by 1").fetchall())
     assert committees == {"32": 13_263, "36": 16_884}
     assert con.execute("select count(*) from boundary where level = 'county'").fetchone()[0] == 195
-    for table in ("observation", "batch", "rejected_row", "group_member"):
+    for table in ("observation", "batch", "rejected_row"):
         assert con.execute(f"select count(*) from {table}").fetchone()[0] == 0, table
+    # only the members the catalogue lists itself: 12 key counties, 5 northern cities, 11 Ganzhou counties
+    assert con.execute("select count(*) from group_member where batch_id is null").fetchone()[0] == 28
     row = con.execute("select city_code, county_code, township_code from region where code = '361127101213'").fetchone()
     assert row == ("3611", "361127", "361127101")
     assert store.read_meta(con)["schema_version"] == store.SCHEMA_VERSION

@@ -23,6 +23,12 @@ def region(con: duckdb.DuckDBPyConnection, code: str) -> dict | None:
     return dict(zip([d[0] for d in cur.description], row))
 
 
+def names(con: duckdb.DuckDBPyConnection, region_codes: tuple[str, ...]) -> dict[str, str]:
+    """{code: name} for the given codes (unknown codes are left out)."""
+    rows = con.execute("select code, name from region where list_contains(?, code)", [list(region_codes)]).fetchall()
+    return dict(rows)
+
+
 def children(con: duckdb.DuckDBPyConnection, parent_code: str | None) -> list[tuple[str, str]]:
     """(code, name) of the units directly below a region, or the provinces for None."""
     if parent_code is None:

@@ -1,1 +1,1 @@
-"""Streamlit-side helpers shared by app.py and pages/: the caching boundary and the filters."""
+"""Streamlit-side helpers shared by app.py and app_pages/: the caching boundary and the filters."""

@@ -12,7 +12,9 @@ from typing import ParamSpec, TypeVar
 
 import streamlit as st
 
-from tracker import geography, store
+from etl.build import known_regions
+from tracker import catalogue_view, geography, store
+from tracker.catalogue import Catalogue, catalogue_path, load_catalogue
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -22,6 +24,23 @@ R = TypeVar("R")
 def reader() -> store.StoreReader:
     """The process-wide read-only view of the published store."""
     return store.StoreReader(store.default_db_path())
+
+
+@st.cache_resource(show_spinner=False)
+def _catalogue(path: str, modified_ns: int) -> Catalogue:
+    return load_catalogue(path, regions=known_regions())
+
+
+def catalogue() -> Catalogue:
+    """The checked catalogue, read again when indicators.yaml changes; CatalogueError if broken."""
+    path = catalogue_path()
+    return _catalogue(str(path), path.stat().st_mtime_ns)
+
+
+@st.cache_data(show_spinner=False)
+def policy_texts() -> dict[str, str]:
+    """{document id: full text} of the policy documents the catalogue cites."""
+    return catalogue_view.policy_texts(catalogue())
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -50,3 +69,4 @@ area_units = query(geography.area_units)
 area_totals = query(geography.area_totals)
 outlines = query(geography.outlines)
 points = query(geography.points)
+names = query(geography.names)

@@ -7,12 +7,14 @@ go to artifacts/screenshots/ (CI keeps that folder).
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -33,9 +35,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(store_path) -> Iterator[str]:
-    """The app on a free localhost port, serving the session's test store."""
+@contextmanager
+def running_app(store_path: Path) -> Iterator[str]:
+    """A new app server process on a free localhost port, serving `store_path`."""
     port = _free_port()
     env = {**os.environ, "TRACKER_DB": str(store_path)}
     log = open(store_path.parent / "server.log", "w")
@@ -57,10 +59,26 @@ def server(store_path) -> Iterator[str]:
             proc.kill()
             raise RuntimeError(f"the app did not start: {(store_path.parent / 'server.log').read_text()}")
         time.sleep(0.3)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
-    log.close()
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def server(store_path) -> Iterator[str]:
+    """The app, shared by the session's browser tests."""
+    with running_app(store_path) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_server(store_path) -> Iterator[str]:
+    """An app process that has served no request yet (for first-request behaviour)."""
+    with running_app(store_path) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -77,16 +95,32 @@ def browser():
         b.close()
 
 
+# Opened at a page's path (/catalogue), Streamlit's front end first probes its endpoints under
+# that path, gets 404, then uses the server root: expected, and not an error of the app.
+PROBES = re.compile(r"/[a-z_]+/_stcore/(health|host-config)$")
+
+
 class Visit:
-    """One browser page with the offline guard: what left localhost, what the console said."""
+    """One browser page with the offline guard: what left localhost, what failed, what the console said."""
 
     def __init__(self, page):
         self.page = page
         self.external: list[str] = []
+        self.failed: list[str] = []
         self.console_errors: list[str] = []
         page.route("**/*", self._route)
-        page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
+        page.on("response", self._response)
+        page.on("console", self._console)
         page.on("pageerror", lambda e: self.console_errors.append(str(e)))
+
+    def _response(self, response) -> None:
+        if response.status >= 400 and not PROBES.search(urlparse(response.url).path):
+            self.failed.append(f"{response.status} {response.url}")
+
+    def _console(self, message) -> None:
+        # a failed load is reported with its address by _response (or is an aborted outside request)
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.console_errors.append(message.text)
 
     def _route(self, route) -> None:
         url = route.request.url
@@ -115,4 +149,5 @@ def visit(browser) -> Iterator[Visit]:
     yield v
     context.close()
     assert v.external == [], f"requests left localhost: {v.external}"
+    assert v.failed == [], f"requests that failed: {v.failed}"
     assert v.console_errors == [], f"browser console errors: {v.console_errors}"

@@ -1,0 +1,38 @@
+"""The 指标目录 page in Chromium: a deep link on a fresh server, a search, a quote in context."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def heading(visit) -> str:
+    return visit.page.locator('[data-testid="stMain"] h1').first.inner_text().strip()
+
+
+def test_a_deep_link_is_the_first_request_of_a_fresh_server(fresh_server, visit):
+    visit.page.goto(fresh_server + "/catalogue?lang=en")
+    visit.settle()
+    assert heading(visit) == "Target catalogue"
+    assert visit.page.locator('[data-testid="stSidebarNav"]').inner_text().count("Area overview") == 1
+    values = visit.page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    assert values == ["53", "5", "42", "9"]
+
+
+def test_find_a_target_and_read_its_clause(server, visit):
+    visit.page.goto(server + "/catalogue")
+    visit.settle()
+    box = visit.page.get_by_label("查找目标（名称或编号）")
+    box.fill("sr_tap_water_90")
+    box.press("Enter")
+    visit.page.wait_for_function(
+        "document.querySelectorAll('[data-testid=\"stExpander\"]').length === 1", timeout=30_000)
+    visit.settle()
+    visit.page.locator('[data-testid="stExpander"] summary').first.click()
+    detail = visit.page.locator('[data-testid="stExpander"]').first
+    detail.get_by_text("到2025年，重点村自来水普及率达到90%").wait_for(timeout=10_000)
+    text = detail.inner_text()
+    assert "每个单位自来水普及率 ≥ 90%" in text
+    assert "实施供水保障工程" in text  # the sentence's own paragraph, around the quote
+    visit.screenshot("catalogue-tap-water")

@@ -1,0 +1,494 @@
+"""The catalogue (indicators.yaml): documents, measures, groups and targets, parsed and checked once.
+
+`load_catalogue(path)` returns typed objects or raises CatalogueError listing every problem,
+each with its YAML path (e.g. `targets[3] sr_tap_water_90 .rule.value`). The shape is checked by
+pydantic models that forbid unknown keys; the cross-references (measures, groups, documents,
+plans, themes, regions) and each quote against its policy text are checked after that.
+
+Rule kinds and what they mean (the assessment implements exactly these):
+- threshold: each unit's value satisfies `op value` (no value: no_data, never met).
+- milestone: each unit's yes/no measure is 1 by the deadline year.
+- share: the share of units, in percent, whose value satisfies `condition`, satisfies `op value`;
+  a region is assessed on the units in scope inside it.
+- relative_growth: each unit's growth (v_t / v_(t-1) − 1, annual; or v_t / v_base − 1,
+  cumulative) is strictly above the benchmark: the growth of the mean over the benchmark
+  population's units that report both years (Σv_t / Σv_(t-1) − 1), computed within the unit's
+  ancestor at `benchmark.within`; or a recorded figure's growth; or a constant (0 = "逐步提高").
+- total: the sum of the measure over the population's units (and over the years from
+  `years_from` to the year, when given) satisfies `op value`, per region assessed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Literal, Union
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from tracker import codes
+
+ID = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+DOC_ID = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
+CODE = Annotated[str, Field(pattern=r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$")]
+Level = Literal["province", "city", "county", "township", "village"]
+Op = Literal[">=", ">", "<=", "<", "=="]
+
+OPS = {">=": lambda a, b: a >= b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b,
+       "<": lambda a, b: a < b, "==": lambda a, b: a == b}
+OP_WORDS = {">=": ("≥", "at least"), ">": (">", "above"), "<=": ("≤", "at most"),
+            "<": ("<", "below"), "==": ("=", "equal to")}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Plan(Strict):
+    id: ID
+    zh: str
+    en: str
+    start_year: int
+    end_year: int
+    base_year: int
+
+
+class Theme(Strict):
+    id: ID
+    zh: str
+    en: str
+
+
+class Document(Strict):
+    id: DOC_ID
+    file: str
+    zh: str
+    en: str
+    issuer: str
+    number: str
+    date: Annotated[str, Field(pattern=r"^\d{4}(-\d{2}-\d{2})?$")]  # a year where the document gives no day
+    scope: str
+
+
+class Measure(Strict):
+    id: ID
+    zh: str
+    en: str
+    unit: str
+    unit_en: str
+    levels: list[Level] = Field(min_length=1)
+    type: Literal["number", "rate", "bool", "count", "money"]
+    min: float | None = None
+    max: float | None = None
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _range(self) -> Measure:
+        if self.type == "bool" and (self.min, self.max) not in ((None, None), (0, 1)):
+            raise ValueError("a bool measure takes 0 or 1: leave min and max out")
+        if self.type == "rate" and (self.min is None or self.max is None):
+            raise ValueError("a rate needs min and max (usually 0 and 100)")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min {self.min} is above max {self.max}")
+        return self
+
+    @property
+    def valid_range(self) -> tuple[float | None, float | None]:
+        """(min, max) of a valid value; bool measures are 0 or 1."""
+        return (0, 1) if self.type == "bool" else (self.min, self.max)
+
+
+class Source(Strict):
+    document: DOC_ID
+    clause: str = Field(min_length=1)
+    quote: str = Field(min_length=4)
+
+
+class Group(Strict):
+    id: ID
+    zh: str
+    en: str
+    level: Level
+    region: CODE
+    members: list[CODE] | None = None  # listed here; otherwise loaded as a group list
+    expected_size: int | None = None
+    parent: ID | None = None  # a sub-group: every member is also a member of the parent
+    note: str = ""
+    source: Source | None = None
+
+
+class Population(Strict):
+    region: CODE  # the jurisdiction: units are inside it
+    level: Level  # the level of the units assessed
+    group: ID | None = None  # only units in this group (or, for a group of a higher level, inside its members)
+    kind: Literal["village_committee"] | None = None  # targets about 行政村 count only 村委会
+
+
+class Comparison(Strict):
+    op: Op
+    value: float
+
+
+class Threshold(Strict):
+    kind: Literal["threshold"]
+    op: Op
+    value: float
+
+
+class Milestone(Strict):
+    kind: Literal["milestone"]
+
+
+class Share(Strict):
+    kind: Literal["share"]
+    condition: Comparison
+    op: Op
+    value: float = Field(ge=0, le=100)
+
+
+class Benchmark(Strict):
+    kind: Literal["population_mean", "recorded", "constant"]
+    population: Population | None = None  # population_mean: whose mean
+    within: Level | None = None  # population_mean: computed separately inside each unit's ancestor at this level
+    region: CODE | None = None  # recorded: whose recorded figure
+    measure: ID | None = None  # recorded: which measure (default: the target's)
+    value: float | None = None  # constant: the growth to beat, in percent
+
+    @model_validator(mode="after")
+    def _parts(self) -> Benchmark:
+        need = {"population_mean": ("population",), "recorded": ("region",), "constant": ("value",)}[self.kind]
+        missing = [name for name in need if getattr(self, name) is None]
+        if missing:
+            raise ValueError(f"a {self.kind} benchmark needs {', '.join(missing)}")
+        return self
+
+
+class RelativeGrowth(Strict):
+    kind: Literal["relative_growth"]
+    benchmark: Benchmark
+    period: Literal["annual", "cumulative"] = "annual"
+
+
+class Total(Strict):
+    kind: Literal["total"]
+    op: Op
+    value: float
+    years_from: int | None = None  # sum over the years from this one to the assessed year
+
+
+Rule = Annotated[Union[Threshold, Milestone, Share, RelativeGrowth, Total], Field(discriminator="kind")]
+
+
+class Target(Strict):
+    id: ID
+    zh: str
+    en: str
+    plan: ID
+    theme: ID
+    measure: ID
+    rule: Rule
+    population: Population
+    base_year: int
+    deadline: int
+    every_year: bool = False  # the rule applies each year from base_year + 1, not only by the deadline
+    assess_at: list[Level] = Field(default_factory=list)  # roll-up levels shown (besides the units)
+    interpretation: str = ""  # the number chosen for 基本普及 / 全覆盖 and the like, and why
+    example: bool = False  # an example of a later plan's target, not from a document
+    source: Source | None = None
+
+    @model_validator(mode="after")
+    def _years(self) -> Target:
+        if self.deadline <= self.base_year:
+            raise ValueError(f"deadline {self.deadline} is not after base year {self.base_year}")
+        if self.source is None and not self.example:
+            raise ValueError("a target needs a source (document, clause, quote) unless it is an example")
+        return self
+
+
+class CatalogueFile(Strict):
+    version: Literal[1]
+    plans: list[Plan]
+    themes: list[Theme]
+    documents: list[Document]
+    measures: list[Measure]
+    groups: list[Group]
+    targets: list[Target]
+
+
+class CatalogueError(Exception):
+    """The catalogue has problems; `problems` lists each as 'path: message'."""
+
+    def __init__(self, path: Path, problems: list[str]):
+        self.problems = problems
+        listing = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"{path}: {len(problems)} problem(s) in the catalogue:\n{listing}")
+
+
+class Catalogue:
+    """The validated catalogue, with lookups by id."""
+
+    def __init__(self, data: CatalogueFile, path: Path):
+        self.path = path
+        self.plans = {p.id: p for p in data.plans}
+        self.themes = {t.id: t for t in data.themes}
+        self.documents = {d.id: d for d in data.documents}
+        self.measures = {m.id: m for m in data.measures}
+        self.groups = {g.id: g for g in data.groups}
+        self.targets = {t.id: t for t in data.targets}
+
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CATALOGUE = ROOT / "indicators.yaml"
+POLICY_DIR = ROOT / "data" / "policies"
+
+
+def catalogue_path() -> Path:
+    """The catalogue file: $TRACKER_CATALOGUE when set, else indicators.yaml in the repository."""
+    env = os.environ.get("TRACKER_CATALOGUE")
+    return Path(env) if env else DEFAULT_CATALOGUE
+
+
+def _squash(text: str) -> str:
+    """Text without white space: the policy files break lines inside sentences."""
+    return re.sub(r"\s+", "", text)
+
+
+def _item(section: str, index: int, item_id: object) -> str:
+    """The YAML path of a list item, with its id: targets[3] (sr_tap_water_90)."""
+    return f"{section}[{index}] ({item_id})" if item_id else f"{section}[{index}]"
+
+
+def _path(data: dict, loc: tuple) -> str:
+    """A pydantic error location as a YAML path: targets[3] (sr_tap_water_90).rule.op."""
+    out, node = "", data
+    for part in loc:
+        if isinstance(part, int):
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            out = _item(out, part, node.get("id") if isinstance(node, dict) else None)
+        elif part in {"threshold", "milestone", "share", "relative_growth", "total"} and out.endswith("rule"):
+            continue  # pydantic's tag of the rule kind is not a YAML key
+        else:
+            out += f".{part}" if out else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return out
+
+
+def _cross_check(cat: CatalogueFile, raw: dict, policy_dir: Path, regions: set[str] | None) -> list[str]:
+    problems: list[str] = []
+    for section in ("plans", "themes", "documents", "measures", "groups", "targets"):
+        counts = Counter(item.id for item in getattr(cat, section))
+        problems += [f"{section}: duplicate id '{i}'" for i, n in counts.items() if n > 1]
+
+    plans = {p.id: p for p in cat.plans}
+    docs = {d.id: d for d in cat.documents}
+    measures = {m.id: m for m in cat.measures}
+    groups = {g.id: g for g in cat.groups}
+    themes = {t.id for t in cat.themes}
+    texts: dict[str, str] = {}
+    for i, d in enumerate(cat.documents):
+        f = policy_dir / d.file
+        if f.exists():
+            texts[d.id] = _squash(f.read_text(encoding="utf-8"))
+        else:
+            problems.append(f"{_item('documents', i, d.id)}.file: {f} not found")
+
+    def check_source(where: str, s: Source | None) -> None:
+        if s is None:
+            return
+        if s.document not in docs:
+            problems.append(f"{where}.source.document: unknown document '{s.document}'")
+        elif s.document in texts and _squash(s.quote) not in texts[s.document]:
+            problems.append(f"{where}.source.quote: not found in {docs[s.document].file}: '{s.quote[:40]}'")
+
+    def check_region(where: str, code: str) -> None:
+        if regions is not None and code not in regions:
+            problems.append(f"{where}: region code {code} is not in the reference geography")
+
+    def check_population(where: str, pop: Population) -> None:
+        check_region(f"{where}.region", pop.region)
+        if codes.LEVELS.index(pop.level) < codes.LEVELS.index(codes.level_of(pop.region)):
+            problems.append(f"{where}.level: {pop.level} is above the region {pop.region}")
+        if pop.group is not None:
+            if pop.group not in groups:
+                problems.append(f"{where}.group: unknown group '{pop.group}'")
+            elif codes.LEVELS.index(groups[pop.group].level) > codes.LEVELS.index(pop.level):
+                problems.append(f"{where}.group: group '{pop.group}' holds {groups[pop.group].level}s, "
+                                f"below the population's level {pop.level}")
+        if pop.kind is not None and pop.level != "village":
+            problems.append(f"{where}.kind: only village-level populations have a kind")
+
+    for i, g in enumerate(cat.groups):
+        where = _item("groups", i, g.id)
+        check_region(f"{where}.region", g.region)
+        check_source(where, g.source)
+        if g.parent is not None and g.parent not in groups:
+            problems.append(f"{where}.parent: unknown group '{g.parent}'")
+        for code in g.members or []:
+            if codes.level_of(code) != g.level or not code.startswith(g.region):
+                problems.append(f"{where}.members: {code} is not a {g.level} of {g.region}")
+            else:
+                check_region(f"{where}.members", code)
+        if g.members is not None and g.expected_size is not None and len(g.members) != g.expected_size:
+            problems.append(f"{where}.members: {len(g.members)} listed, expected_size says {g.expected_size}")
+
+    for i, t in enumerate(cat.targets):
+        where = _item("targets", i, t.id)
+        if t.plan not in plans:
+            problems.append(f"{where}.plan: unknown plan '{t.plan}'")
+        elif not plans[t.plan].start_year <= t.deadline <= plans[t.plan].end_year:
+            p = plans[t.plan]
+            problems.append(f"{where}.deadline: {t.deadline} is outside plan {p.id} ({p.start_year}-{p.end_year})")
+        if t.theme not in themes:
+            problems.append(f"{where}.theme: unknown theme '{t.theme}'")
+        check_source(where, t.source)
+        check_population(f"{where}.population", t.population)
+        m = measures.get(t.measure)
+        if m is None:
+            problems.append(f"{where}.measure: unknown measure '{t.measure}'")
+            continue
+        if t.population.level not in m.levels and t.rule.kind != "total":
+            problems.append(f"{where}.measure: {m.id} is recorded for {'/'.join(m.levels)}, "
+                            f"not for the population's level {t.population.level}")
+        rule = t.rule
+        if rule.kind == "milestone" and m.type != "bool":
+            problems.append(f"{where}.rule: a milestone needs a yes/no measure; {m.id} is {m.type}")
+        bound = rule.value if rule.kind == "threshold" else rule.condition.value if rule.kind == "share" else None
+        low, high = m.valid_range
+        if bound is not None and ((low is not None and bound < low) or (high is not None and bound > high)):
+            problems.append(f"{where}.rule.value: {bound:g} is outside {m.id}'s range {low:g} to {high:g}")
+        if rule.kind == "relative_growth":
+            b = rule.benchmark
+            if b.population is not None:
+                check_population(f"{where}.rule.benchmark.population", b.population)
+            if b.region is not None:
+                check_region(f"{where}.rule.benchmark.region", b.region)
+                bm = measures.get(b.measure or t.measure)
+                if bm is None:
+                    problems.append(f"{where}.rule.benchmark.measure: unknown measure '{b.measure}'")
+                elif codes.level_of(b.region) not in bm.levels:
+                    problems.append(f"{where}.rule.benchmark.region: {bm.id} is not recorded for "
+                                    f"{codes.level_of(b.region)}s")
+        for level in t.assess_at:
+            if codes.LEVELS.index(level) >= codes.LEVELS.index(t.population.level):
+                problems.append(f"{where}.assess_at: {level} is not above the units' level {t.population.level}")
+    return problems
+
+
+def load_catalogue(path: Path | None = None, policy_dir: Path = POLICY_DIR,
+                   regions: set[str] | None = None) -> Catalogue:
+    """Parse and check the catalogue; CatalogueError lists every problem found.
+
+    `regions`, when given, is the set of known region codes that every code must be in.
+    """
+    path = Path(path) if path is not None else catalogue_path()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        raise CatalogueError(path, [f"not valid YAML: {e}"]) from None
+    if not isinstance(raw, dict):
+        raise CatalogueError(path, ["the file must be a mapping with plans, themes, documents, "
+                                    "measures, groups and targets"])
+    try:
+        data = CatalogueFile.model_validate(raw)
+    except ValidationError as e:
+        problems = [f"{_path(raw, err['loc'])}: {err['msg'].removeprefix('Value error, ')}" for err in e.errors()]
+        raise CatalogueError(path, problems) from None
+    problems = _cross_check(data, raw, policy_dir, regions)
+    if problems:
+        raise CatalogueError(path, problems)
+    return Catalogue(data, path)
+
+
+def rule_words(target: Target, catalogue: Catalogue, lang: str = "zh", names: dict[str, str] | None = None) -> str:
+    """The rule in words, e.g. '每个单位 自来水普及率 ≥ 90%' / 'each unit: Tap-water coverage at least 90%'."""
+    m = catalogue.measures[target.measure]
+    zh = lang != "en"
+    name = m.zh if zh else m.en
+    unit = m.unit if zh else m.unit_en
+    r = target.rule
+
+    def amount(v: float) -> str:
+        text = f"{v:,.2f}".rstrip("0").rstrip(".")
+        return f"{text}{unit}" if unit in ("%", "倍") else f"{text} {unit}"
+
+    if r.kind == "threshold":
+        symbol, word = OP_WORDS[r.op]
+        return f"每个单位{name} {symbol} {amount(r.value)}" if zh else f"each unit: {name} {word} {amount(r.value)}"
+    if r.kind == "milestone":
+        return f"每个单位于{target.deadline}年底前：{name}" if zh else \
+            f"each unit, by the end of {target.deadline}: {name}"
+    if r.kind == "share":
+        c_symbol, c_word = OP_WORDS[r.condition.op]
+        symbol, word = OP_WORDS[r.op]
+        if zh:
+            meets = f"已实现“{name}”" if m.type == "bool" else f"{name} {c_symbol} {amount(r.condition.value)}"
+            return f"{meets}的单位占比 {symbol} {r.value:g}%"
+        meets = f"with {name}" if m.type == "bool" else f"with {name} {c_word} {amount(r.condition.value)}"
+        return f"share of units {meets}: {word} {r.value:g}%"
+    if r.kind == "relative_growth":
+        b = r.benchmark
+        period = ("逐年" if r.period == "annual" else "累计") if zh else r.period
+        if b.kind == "constant":
+            return (f"{name}{period}增幅 > {b.value:g}%（逐步提高）" if zh else
+                    f"{period} growth of {name} above {b.value:g}% (rises year on year)")
+        if b.kind == "recorded":
+            measure = catalogue.measures[b.measure or target.measure]
+            region = (names or {}).get(b.region, b.region)
+            return (f"{name}{period}增幅高于{region}发布的{measure.zh}增幅" if zh else
+                    f"{period} growth of {name} above the growth of {measure.en} recorded for {region}")
+        within = {"province": "全省", "city": "全市", "county": "本县"}.get(b.within or "", "")
+        return (f"{name}{period}增幅高于{within}村级平均增幅（报告两年数据单位的均值增幅）" if zh else
+                f"{period} growth of {name} above the growth of the mean over the benchmark units "
+                f"reporting both years{' within the same ' + b.within if b.within else ''}")
+    symbol, word = OP_WORDS[r.op]
+    since = (f"（{r.years_from}年起累计）" if zh else f" (summed from {r.years_from})") if r.years_from else ""
+    return (f"{name}合计{since} {symbol} {amount(r.value)}" if zh else
+            f"total {name}{since} {word} {amount(r.value)}")
+
+
+def population_words(target: Target, catalogue: Catalogue, names: dict[str, str], lang: str = "zh") -> str:
+    """The population in words, e.g. '上饶市 · 上饶市“十四五”乡村振兴重点帮扶村（408个） · 村'."""
+    pop = target.population
+    zh = lang != "en"
+    parts = [names.get(pop.region, pop.region)]
+    if pop.group:
+        g = catalogue.groups[pop.group]
+        parts.append(g.zh if zh else g.en)
+    level = {"province": ("省", "provinces"), "city": ("市", "cities"), "county": ("县（市、区）", "counties"),
+             "township": ("乡镇", "townships"), "village": ("村", "villages")}[pop.level]
+    unit = level[0] if zh else level[1]
+    if pop.kind == "village_committee":
+        unit = "行政村（村委会）" if zh else "village committees"
+    parts.append(("单位：" if zh else "units: ") + unit)
+    return " · ".join(parts)
+
+
+def clause_context(text: str, quote: str, margin: int = 160) -> tuple[str, str, str]:
+    """(before, quote as written, after): the quote inside its paragraph of the policy text.
+
+    The quote is matched with white space removed, as the catalogue check does; `before` and
+    `after` run to the paragraph's edges, at most `margin` characters each way.
+    """
+    raw_positions = [i for i, ch in enumerate(text) if not ch.isspace()]
+    squashed = "".join(text[i] for i in raw_positions)
+    start = squashed.find(_squash(quote))
+    if start < 0:
+        return "", quote, ""
+    a = raw_positions[start]
+    b = raw_positions[start + len(_squash(quote)) - 1] + 1
+    para_start = max(text.rfind("\n", 0, a) + 1, a - margin)
+    para_end = text.find("\n", b)
+    para_end = min(para_end if para_end >= 0 else len(text), b + margin)
+    return text[para_start:a].lstrip(), text[a:b], text[b:para_end].rstrip()
+
+
+def targets_by(catalogue: Catalogue, key: Literal["document", "theme"]) -> dict[str, list[Target]]:
+    """Targets grouped by source document (examples last) or by theme, in the catalogue's order."""
+    order = list(catalogue.themes) if key == "theme" else [*catalogue.documents, "example"]
+    groups: dict[str, list[Target]] = {k: [] for k in order}
+    for t in catalogue.targets.values():
+        groups[t.theme if key == "theme" else (t.source.document if t.source else "example")].append(t)
+    return {k: v for k, v in groups.items() if v}

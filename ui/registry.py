@@ -1,0 +1,29 @@
+"""Every page of the app, in menu order: script, key (for its title and description), icon."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from tracker.i18n import t
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    script: str
+    key: str  # i18n keys page.<key>.title and page.<key>.description
+    icon: str
+
+
+PAGES: list[PageSpec] = [
+    PageSpec("app_pages/region_overview.py", "region", ":material/map:"),
+    PageSpec("app_pages/catalogue.py", "catalogue", ":material/menu_book:"),
+]
+
+
+def navigation(lang: str):
+    """The st.navigation of every page, titled in `lang`; the first page is the default."""
+    pages = [st.Page(p.script, title=t(f"page.{p.key}.title", lang), icon=p.icon, url_path=p.key,
+                     default=i == 0) for i, p in enumerate(PAGES)]
+    return st.navigation(pages)
