@@ -40,6 +40,30 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load(args: argparse.Namespace) -> int:
+    from etl.load import check_files, load_files
+
+    if args.check:
+        reports = check_files(args.db, args.files, scope=args.region, sheet_name=args.sheet)
+    else:
+        reports = load_files(args.db, args.files, scope=args.region, sheet_name=args.sheet,
+                             progress=lambda f, step: print(f"  … {step}", file=sys.stderr) if args.verbose else None)
+    for report in reports:
+        print(report.summary(first=args.show))
+    refused = [r for r in reports if r.refused]
+    if not args.check and any(r.status == "loaded" for r in reports):
+        print(f"published {args.db}")
+    return 2 if refused else 0
+
+
+def _template(args: argparse.Namespace) -> int:
+    from etl.template import write_template
+
+    counts = write_template(args.out, region=args.region, year=args.year)
+    print(f"template written to {args.out}: " + ", ".join(f"{sheet} {n:,} rows prefilled" for sheet, n in counts.items()))
+    return 0
+
+
 def _reference(args: argparse.Namespace) -> int:
     from etl.reference import build_reference
 
@@ -57,6 +81,22 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", type=Path, default=store.default_db_path(),
                    help="store file (default: $TRACKER_DB or data/tracker.duckdb)")
     p.set_defaults(run=_init)
+
+    p = verbs.add_parser("load", help="load counties' returns (CSV/xlsx) into the store and publish them")
+    p.add_argument("files", nargs="+", type=Path, help="CSV (UTF-8 or GBK) or Excel files")
+    p.add_argument("--db", type=Path, default=store.default_db_path())
+    p.add_argument("--region", help="the reporting area's code: rows outside it are rejected")
+    p.add_argument("--sheet", help="read only this sheet of each workbook (default: every sheet)")
+    p.add_argument("--check", action="store_true", help="report what would load, write nothing")
+    p.add_argument("--show", type=int, default=5, help="how many rejected rows to print per file")
+    p.add_argument("--verbose", action="store_true", help="print progress")
+    p.set_defaults(run=_load)
+
+    p = verbs.add_parser("template", help="write the blank return form (xlsx) counties fill in")
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--region", help="prefill the units of this region (e.g. a county code)")
+    p.add_argument("--year", type=int, help="prefill this year")
+    p.set_defaults(run=_template)
 
     p = verbs.add_parser("check", help="validate indicators.yaml and print every problem")
     p.add_argument("--catalogue", type=Path, default=catalogue_path(),

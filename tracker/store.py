@@ -27,7 +27,7 @@ import duckdb
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = ROOT / "data" / "tracker.duckdb"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 BUILDING_PREFIX = ".building-"
 
 

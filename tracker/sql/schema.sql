@@ -33,33 +33,47 @@ create table group_member (
 
 -- One load of one file.
 create table batch (
-    batch_id      integer primary key,
-    source_name   varchar not null,
-    sha256        varchar not null,
-    loaded_at     timestamp not null,
-    rows_read     integer not null,
-    rows_loaded   integer not null,
-    rows_rejected integer not null,
-    status        varchar not null
+    batch_id        integer primary key,
+    source_name     varchar not null,
+    sha256          varchar not null unique,
+    loaded_at       timestamp not null,
+    kind            varchar not null,   -- values / groups
+    rows_read       integer not null,
+    rows_loaded     integer not null,   -- rows with at least one value loaded
+    rows_rejected   integer not null,   -- rows with at least one rejection
+    values_loaded   integer not null,
+    values_rejected integer not null,
+    status          varchar not null,   -- loaded (even with rejected rows)
+    detail          varchar             -- how the file was read: encoding, sheets, header rows (JSON)
 );
 
--- Raw recorded values, long form; row_number points back into the batch's file.
+-- Recorded values, long form, every version: a later batch supersedes an earlier value for the
+-- same measure, region and year (current_observation), and the earlier stays as history.
+-- sheet, row_number and column_name point back into the batch's file.
 create table observation (
     measure_id  varchar not null,
     region_code varchar not null,
     year        smallint not null,
-    value       double,
+    value       double not null,
     batch_id    integer not null,
-    row_number  integer
+    sheet       varchar,
+    row_number  integer not null,
+    column_name varchar not null
 );
 
--- Nothing a user sent is lost: every row that was not loaded, with its reason.
+create view current_observation as
+select * from observation
+qualify row_number() over (partition by measure_id, region_code, year order by batch_id desc) = 1;
+
+-- Nothing a user sent is lost: every row or cell that was not loaded, with its reason.
 create table rejected_row (
-    batch_id   integer not null,
-    row_number integer,
-    "column"   varchar,
-    raw_value  varchar,
-    reason     varchar not null
+    batch_id    integer not null,
+    sheet       varchar,
+    row_number  integer,
+    "column"    varchar,
+    raw_value   varchar,
+    reason_code varchar not null,   -- unknown_code, year_outside, out_of_range ...
+    reason      varchar not null    -- the clerk's words, with the detail of this row
 );
 
 -- Facts about the store itself: schema version, when it was built, whether it holds demo data.

@@ -1,0 +1,365 @@
+"""Loading counties' returns into the store: validated, traceable, nothing lost.
+
+`load_files` reads each file (etl/returns.py), stages its cells as text in DuckDB, judges every
+cell with the cleaning and validation rules in SQL (etl/sql/), and saves what passed as a batch:
+observations with their sheet, row and column, and every rejected row or cell with its reason.
+All files of one call are published together by atomic rename (tracker.store.writing); a
+refused file is reported and skipped; an error leaves the published store as it was.
+`check_files` does the same without writing: the report a person sees before publishing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl.returns import Refused, ReturnFile, Sheet, header_key, read_return, scratch_dir
+from tracker import store
+from tracker.catalogue import Catalogue, load_catalogue
+
+MAX_ROWS = 5_000_000  # per file; the 数据管理 page states it
+REASONS_ZH = {
+    "code_missing": "缺少区划代码", "code_unreadable": "区划代码无法识别", "unknown_code": "区划代码不存在",
+    "outside_scope": "不属于报送地区", "wrong_county": "不属于所填县", "year_unreadable": "年份无法识别",
+    "year_outside": "年份超出范围", "unknown_measure": "未知指标", "wrong_level": "指标层级不符",
+    "not_yes_no": "不是是/否", "not_a_number": "不是数字", "out_of_range": "超出有效范围",
+    "not_whole": "个数不是整数", "conflicting_duplicate": "重复且数值不同", "unknown_group": "未知名单",
+    "group_fixed": "名单由目录列明", "wrong_member_level": "成员层级不符", "outside_group_region": "不在名单地区内", "not_in_parent": "不在上级名单内",
+}
+LEVELS_ZH = {"province": "省", "city": "市", "county": "县（市、区）", "township": "乡镇", "village": "村"}
+
+Progress = Callable[[float, str], None]
+
+
+def _quiet(fraction: float, message: str) -> None:
+    pass
+
+
+@dataclass
+class FileReport:
+    """What happened to one file: counts, reasons, and every rejected row."""
+
+    source_name: str
+    sha256: str
+    status: str  # loaded / checked / unchanged / refused
+    message: str = ""
+    kind: str | None = None  # values / groups / values+groups
+    batch_id: int | None = None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    rows_skipped: int = 0  # blank rows and notes below or inside the table
+    values_loaded: int = 0
+    values_rejected: int = 0
+    blank_cells: int = 0
+    duplicates_collapsed: int = 0
+    detail: dict = field(default_factory=dict)
+    rejects: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def refused(self) -> bool:
+        return self.status == "refused"
+
+    def by_reason(self) -> dict[str, int]:
+        """How many rejections of each reason code, most first."""
+        if self.rejects.empty:
+            return {}
+        return self.rejects["reason_code"].value_counts().to_dict()
+
+    def summary(self, first: int = 5) -> str:
+        """The CLI's account of this file."""
+        if self.status in ("refused", "unchanged"):
+            return f"{self.source_name}: {self.status} — {self.message}"
+        verb = f"loaded as batch {self.batch_id}" if self.status == "loaded" else "checked (not published)"
+        lines = [
+            f"{self.source_name}: {verb} — {self.rows_read:,} rows read, {self.rows_loaded:,} loaded, "
+            f"{self.rows_rejected:,} with rejections; {self.values_loaded:,} values loaded, "
+            f"{self.values_rejected:,} rejected, {self.blank_cells:,} blank cells (missing, not zero), "
+            f"{self.duplicates_collapsed:,} exact duplicates collapsed, {self.rows_skipped:,} blank or note rows skipped"
+        ]
+        if self.by_reason():
+            lines.append("  rejected by reason: " + ", ".join(
+                f"{code} ({REASONS_ZH.get(code, code)}) {n:,}" for code, n in self.by_reason().items()))
+            for r in self.rejects.head(first).itertuples():
+                where = f"{r.sheet + ' ' if r.sheet else ''}第{r.row_number}行 {r.column}"
+                lines.append(f"    {where}: {r.reason}")
+        return "\n".join(lines)
+
+
+def _sql(name: str) -> str:
+    return resources.files("etl").joinpath("sql", name).read_text(encoding="utf-8")
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def measure_keys(catalogue: Catalogue) -> dict[str, str]:
+    """header_key of every measure id, Chinese and English name -> measure id."""
+    keys: dict[str, str] = {}
+    for m in catalogue.measures.values():
+        for name in (m.id, m.zh, m.en):
+            keys[header_key(name)] = m.id
+    return keys
+
+
+def year_range(catalogue: Catalogue, today: date | None = None) -> tuple[int, int]:
+    """Years a return may carry: the earliest plan's base year to this year (or the last plan's end)."""
+    first = min(p.base_year for p in catalogue.plans.values())
+    last = max(p.end_year for p in catalogue.plans.values())
+    return first, min(last, (today or date.today()).year)
+
+
+def prepare(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:
+    """The cleaning macros and the catalogue's measures and groups as temp tables."""
+    con.execute(_sql("cleaning.sql"))
+    measures = pd.DataFrame([{
+        "measure_id": m.id, "zh": m.zh, "unit": m.unit, "type": m.type, "percent": m.unit == "%",
+        "lo": m.valid_range[0], "hi": m.valid_range[1], "levels": list(m.levels),
+        "levels_zh": "、".join(LEVELS_ZH[level] for level in m.levels),
+    } for m in catalogue.measures.values()])
+    aliases = pd.DataFrame([{"key": k, "measure_id": v} for k, v in measure_keys(catalogue).items()])
+    groups = pd.DataFrame([{
+        "group_id": g.id, "zh": g.zh, "level": g.level, "region": g.region,
+        "fixed": g.members is not None, "parent": g.parent,
+    } for g in catalogue.groups.values()])
+    group_aliases = pd.DataFrame([{"key": header_key(name), "group_id": g.id}
+                                  for g in catalogue.groups.values() for name in {g.id, g.zh, g.en}])
+    for name, frame in (("measure_def", measures), ("measure_alias", aliases),
+                        ("group_def", groups), ("group_alias", group_aliases)):
+        con.register(f"{name}_frame", frame)
+        con.execute(f"create or replace temp table {name} as select * from {name}_frame")  # names are ours
+        con.unregister(f"{name}_frame")
+
+
+def _raw_table(con: duckdb.DuckDBPyConnection, sheet: Sheet, name: str) -> None:
+    """The sheet's rows as a text table `name`: row_number, c0 .. cN (names are generated here)."""
+    columns = [f"c{i}" for i in range(len(sheet.headers))]
+    if sheet.csv_path is not None:
+        sql = (f"create or replace temp table {name} as "
+               f"select (row_number() over ())::integer + {sheet.header_row} as row_number, * "
+               "from read_csv(?, header = false, skip = ?, delim = ?, quote = '\"', escape = '\"', "
+               "null_padding = true, auto_detect = false, "
+               f"columns = {{{', '.join(repr(c) + ': ' + repr('VARCHAR') for c in columns)}}})")
+        con.execute(sql, [str(sheet.csv_path), sheet.csv_skip, sheet.csv_delimiter])
+    else:
+        con.register(f"{name}_frame", sheet.rows)
+        con.execute(f"create or replace temp table {name} as select * from {name}_frame")
+        con.unregister(f"{name}_frame")
+
+
+def stage(con: duckdb.DuckDBPyConnection, returned: ReturnFile) -> dict[str, int]:
+    """Stage every sheet's cells as text (stage_cells, stage_groups); counts of rows seen."""
+    con.execute("create or replace temp table stage_cells (sheet varchar, row_number integer, code_raw varchar, "
+                "year_raw varchar, county_raw varchar, code_header varchar, year_header varchar, "
+                "column_name varchar, measure_header varchar, measure_raw varchar, value_raw varchar)")
+    con.execute("create or replace temp table stage_groups (sheet varchar, row_number integer, code_raw varchar, "
+                "group_raw varchar, code_header varchar, group_header varchar)")
+    rows_total = blank_cells = 0
+    for i, sheet in enumerate(returned.sheets):
+        raw = f"sheet_raw_{i}"
+        _raw_table(con, sheet, raw)
+        rows_total += con.execute(f"select count(*) from {raw}").fetchall()[0][0]
+        code, year, county = sheet.column("code"), sheet.column("year"), sheet.column("county")
+        col = lambda i_: f"c{i_}" if i_ is not None else "null"  # noqa: E731 - generated names only
+        params = [sheet.name, sheet.headers[code], sheet.headers[year] if year is not None else None]
+        if sheet.shape == "groups":
+            group = sheet.column("group")
+            con.execute(f"insert into stage_groups select ?, row_number, {col(code)}, {col(group)}, ?, ? from {raw}",
+                        [sheet.name, sheet.headers[code], sheet.headers[group]])
+        elif sheet.shape == "long":
+            value, measure = sheet.column("value"), sheet.column("measure")
+            con.execute(f"insert into stage_cells select ?, row_number, {col(code)}, {col(year)}, {col(county)}, ?, ?, "
+                        f"?, ?, {col(measure)}, {col(value)} from {raw}",
+                        params + [sheet.headers[value], sheet.headers[measure]])
+            blank_cells += con.execute(f"select count(*) from {raw} where is_missing({col(value)}) "
+                                       f"and regexp_matches(coalesce(clean_text({col(code)}), ''), '\\d')").fetchall()[0][0]
+        else:
+            measure_columns = [i_ for i_, role in sheet.roles.items() if role == "measure_column"]
+            headers = pd.DataFrame({"col": [f"c{i_}" for i_ in measure_columns],
+                                    "header": [sheet.headers[i_] for i_ in measure_columns]})
+            con.register("headers_frame", headers)
+            unpivot_on = ", ".join(f"c{i_}" for i_ in measure_columns)
+            con.execute(
+                f"insert into stage_cells select ?, u.row_number, u.code_raw, u.year_raw, u.county_raw, ?, ?, "
+                f"h.header, h.header, h.header, u.value_raw from (unpivot (select row_number, {col(code)} as code_raw, "
+                f"{col(year)} as year_raw, {col(county)} as county_raw, {unpivot_on} from {raw}) "
+                f"on {unpivot_on} into name col value value_raw) as u join headers_frame as h on h.col = u.col",
+                params)
+            con.unregister("headers_frame")
+            # UNPIVOT drops blank cells: count them here, on rows that carry a code, and keep a
+            # trace of rows with a code and no value at all (read, nothing to load)
+            n_blank = f"({' + '.join(f'is_missing(c{i_})::int' for i_ in measure_columns)})"
+            has_code = f"regexp_matches(coalesce(clean_text({col(code)}), ''), '\\d')"
+            blank_cells += con.execute(f"select coalesce(sum({n_blank}), 0) from {raw} where {has_code}").fetchall()[0][0]
+            con.execute(f"insert into stage_cells select ?, row_number, {col(code)}, {col(year)}, {col(county)}, "
+                        f"?, ?, null, null, null, null from {raw} where {n_blank} = {len(measure_columns)}", params)
+    return {"rows_total": rows_total, "blank_cells": int(blank_cells)}
+
+
+def judge(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, scope: str | None) -> None:
+    """Run the value and group judges over what is staged."""
+    lo, hi = year_range(catalogue)
+    con.execute(_sql("judge_values.sql"), {"scope": scope, "year_lo": lo, "year_hi": hi})
+    con.execute(_sql("judge_groups.sql"), {"scope": scope})
+
+
+def _counts(con: duckdb.DuckDBPyConnection, report: FileReport, seen: dict[str, int]) -> None:
+    read = con.execute("""
+        select count(*) from (
+            select distinct sheet, row_number from stage_cells
+            where regexp_matches(coalesce(clean_text(code_raw), ''), '\\d') or not is_missing(value_raw)
+            union
+            select distinct sheet, row_number from stage_groups
+            where not (is_missing(code_raw) and is_missing(group_raw))
+        )""").fetchall()[0][0]
+    report.rows_read = read
+    report.rows_skipped = seen["rows_total"] - read
+    report.blank_cells = seen["blank_cells"]
+    (report.values_loaded, report.values_rejected, report.duplicates_collapsed, report.rows_loaded,
+     report.rows_rejected) = con.execute("""
+        with all_judged as (
+            select sheet, row_number, reason_code, keep from judged
+            union all select sheet, row_number, reason_code, keep from judged_groups
+        )
+        select count(*) filter (where keep),
+               count(*) filter (where reason_code is not null and reason_code <> 'duplicate'),
+               count(*) filter (where reason_code = 'duplicate'),
+               count(distinct (sheet, row_number)) filter (where keep),
+               count(distinct (sheet, row_number)) filter (where reason_code is not null and reason_code <> 'duplicate')
+        from all_judged""").fetchall()[0]
+    report.rejects = con.execute("""
+        select sheet, row_number, column_name as "column", raw_value, reason_code, reason from judged
+        where reason_code is not null and reason_code <> 'duplicate'
+        union all
+        select sheet, row_number, column_name, raw_value, reason_code, reason from judged_groups
+        where reason_code is not null and reason_code <> 'duplicate'
+        order by sheet nulls first, row_number, "column"
+    """).df()
+
+
+def _examine(con: duckdb.DuckDBPyConnection, path: Path, catalogue: Catalogue, scope: str | None,
+             workdir: Path, sheet_name: str | None) -> FileReport:
+    """Read, stage and judge one file (nothing saved); a refused file comes back refused."""
+    report = FileReport(path.name, sha256_of(path), "checked")
+    try:
+        returned = read_return(path, measure_keys(catalogue), workdir, sheet_name)
+        seen = stage(con, returned)
+        if seen["rows_total"] > MAX_ROWS:
+            raise Refused(f"{path.name}：{seen['rows_total']:,} 行，超过单个文件 {MAX_ROWS:,} 行的上限，请分成几个文件")
+        judge(con, catalogue, scope)
+        _counts(con, report, seen)
+        if report.rows_read == 0:
+            raise Refused(f"{path.name}：表头之下没有可读的数据行")
+    except Refused as e:
+        return FileReport(path.name, report.sha256, "refused", str(e))
+    shapes = {s.shape for s in returned.sheets}
+    report.kind = "+".join(([] if shapes == {"groups"} else ["values"]) + (["groups"] if "groups" in shapes else []))
+    report.detail = returned.detail
+    return report
+
+
+def _save(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
+    """Save: the batch, its observations, its group members and every rejected row."""
+    batch_id = con.execute("select coalesce(max(batch_id), 0) + 1 from batch").fetchall()[0][0]
+    con.execute("""insert into observation
+                   select measure_id, code, year, value, ?, sheet, row_number, column_name from judged where keep""",
+                [batch_id])
+    con.execute("""delete from group_member where batch_id is not null
+                   and group_id in (select distinct group_id from judged_groups where keep)""")
+    con.execute("insert into group_member select group_id, code, ? from judged_groups where keep", [batch_id])
+    # a sub-group's members must belong to its parent group (e.g. 308 provincial key villages)
+    con.execute("""
+        create or replace temp table orphans as
+        select j.* from judged_groups j join group_def d on d.group_id = j.group_id
+        where j.keep and d.parent is not null
+          and not exists (select 1 from group_member p where p.group_id = d.parent and p.region_code = j.code)""")
+    con.execute("delete from group_member where batch_id = ? and (group_id, region_code) in "
+                "(select (group_id, code) from orphans)", [batch_id])
+    orphans = con.execute("""
+        select o.sheet, o.row_number, o.column_name as "column", o.raw_value, 'not_in_parent' as reason_code,
+               '区划代码 ' || o.code || ' 不在上级名单“' || p.zh || '”内' as reason
+        from orphans o join group_def d on d.group_id = o.group_id join group_def p on p.group_id = d.parent""").df()
+    if not orphans.empty:
+        report.rejects = pd.concat([report.rejects, orphans], ignore_index=True)
+        report.values_loaded -= len(orphans)
+        report.values_rejected += len(orphans)
+    con.register("rejects_frame", report.rejects)
+    con.execute("""insert into rejected_row select ?, sheet, row_number, "column", raw_value, reason_code, reason
+                   from rejects_frame""", [batch_id])
+    con.unregister("rejects_frame")
+    con.execute("insert into batch values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?)", [
+        batch_id, report.source_name, report.sha256, datetime.now(timezone.utc).replace(tzinfo=None),
+        report.kind, report.rows_read, report.rows_loaded, report.rows_rejected, report.values_loaded,
+        report.values_rejected, json.dumps(report.detail, ensure_ascii=False)])
+    report.batch_id = batch_id
+    report.status = "loaded"
+
+
+class _NothingToPublish(Exception):
+    """Every file was refused or already loaded: the published store stays as it is."""
+
+
+def load_files(db: Path, paths: Sequence[Path], *, scope: str | None = None, sheet_name: str | None = None,
+               catalogue: Catalogue | None = None, progress: Progress = _quiet) -> list[FileReport]:
+    """Load files into the store at `db` and publish them together; one report per file."""
+    db = Path(db)
+    if not db.exists():
+        raise FileNotFoundError(f"{db}: no store there; create one with `python -m etl init --db {db}`")
+    catalogue = catalogue or load_catalogue()
+    reports: list[FileReport] = []
+    try:
+        with store.writing(db) as con, scratch_dir() as workdir:
+            prepare(con, catalogue)
+            for i, path in enumerate(map(Path, paths)):
+                progress(i / max(len(paths), 1), path.name)
+                sha = sha256_of(path)
+                known = next(iter(con.execute("select batch_id, loaded_at from batch where sha256 = ?", [sha]).fetchall()), None)
+                if known:
+                    reports.append(FileReport(path.name, sha, "unchanged",
+                                              f"already loaded as batch {known[0]} on {known[1]:%Y-%m-%d %H:%M}"))
+                    continue
+                report = _examine(con, path, catalogue, scope, Path(workdir), sheet_name)
+                if not report.refused:
+                    _save(con, report)
+                reports.append(report)
+            progress(0.95, "publishing")
+            if not any(r.status == "loaded" for r in reports):
+                raise _NothingToPublish
+    except _NothingToPublish:
+        pass
+    progress(1.0, "done")
+    return reports
+
+
+def check_files(db: Path, paths: Sequence[Path], *, scope: str | None = None, sheet_name: str | None = None,
+                catalogue: Catalogue | None = None) -> list[FileReport]:
+    """The reports `load_files` would give, without writing anything."""
+    catalogue = catalogue or load_catalogue()
+    con = duckdb.connect()
+    con.execute("attach ? as store (read_only)", [str(db)])
+    con.execute("use store")
+    reports = []
+    with scratch_dir() as workdir:
+        prepare(con, catalogue)
+        for path in map(Path, paths):
+            sha = sha256_of(path)
+            known = next(iter(con.execute("select batch_id from batch where sha256 = ?", [sha]).fetchall()), None)
+            if known:
+                reports.append(FileReport(path.name, sha, "unchanged", f"already loaded as batch {known[0]}"))
+            else:
+                reports.append(_examine(con, path, catalogue, scope, Path(workdir), sheet_name))
+    con.close()
+    return reports

@@ -1,0 +1,239 @@
+"""Reading what counties send: CSV (UTF-8 with or without BOM, or GBK) and Excel workbooks.
+
+`read_return(path, measures, groups)` finds, in each sheet, the header row (title rows above it
+are skipped), tells the shape from the header (long, wide or group list) and returns the cells as
+text with their spreadsheet row numbers. Nothing is cleaned here: that is SQL (etl/sql/). A file
+that cannot be read at all raises Refused with a message for the person who sent it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from python_calamine import CalamineError, CalamineWorkbook
+
+HEADER_SEARCH_ROWS = 30  # title rows above the header are tolerated, this many at most
+CSV_SUFFIXES = {".csv", ".txt"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+
+# Column roles by header text (compared with header_key). Measures are matched by id or name.
+ROLE_NAMES: dict[str, set[str]] = {
+    "code": {"region_code", "code", "区划代码", "统计用区划代码", "行政区划代码", "代码", "村代码", "地区代码",
+             "单位代码", "村（居）委会代码"},
+    "year": {"year", "年份", "年度", "统计年度", "报告年度"},
+    "measure": {"measure", "measure_id", "指标", "指标名称", "指标代码", "统计指标"},
+    "value": {"value", "数值", "值", "指标值", "数据"},
+    "group": {"group", "group_id", "分组", "名单", "对象名单", "所属名单"},
+    "county": {"county_code", "县代码", "所属县代码", "县（市、区）代码", "县区代码"},
+    "ignored": {"name", "名称", "村名称", "村名", "村（居）委会名称", "乡镇", "乡镇名称", "乡镇（街道）", "县名称",
+                "县（市、区）", "备注", "note", "notes", "单位", "unit", "填报人", "联系电话"},
+}
+
+
+class Refused(Exception):
+    """The whole file is refused; the message says why in the sender's terms."""
+
+
+def header_key(text: object) -> str:
+    """Header text compared loosely: full-width folded, lower case, no spaces, no unit in brackets."""
+    s = unicodedata.normalize("NFKC", str(text or "")).strip().lower()
+    s = re.sub(r"[（(][^）)]*[）)]$", "", s)
+    return re.sub(r"\s", "", s)
+
+
+@dataclass
+class Sheet:
+    """One table found in a file: its header, its shape and its cells as text."""
+
+    name: str | None  # sheet name; None for CSV
+    header_row: int  # spreadsheet row number of the header
+    headers: list[str]  # header texts as written
+    roles: dict[int, str]  # column index -> code / year / measure / value / group / county / ignored
+    measure_of_column: dict[int, str | None] = field(default_factory=dict)  # wide: column -> measure id (None: unknown)
+    shape: str = "wide"  # wide / long / groups
+    rows: pd.DataFrame | None = None  # row_number, then c0, c1, ... as text (None for the DuckDB fast path)
+    csv_path: Path | None = None  # fast path: a UTF-8 CSV for DuckDB to read, data after `csv_skip` lines
+    csv_skip: int = 0
+    csv_delimiter: str = ","
+
+    def column(self, role: str) -> int | None:
+        """The index of the (first) column with `role`."""
+        return next((i for i, r in self.roles.items() if r == role), None)
+
+
+@dataclass
+class ReturnFile:
+    path: Path
+    encoding: str | None
+    sheets: list[Sheet]
+    skipped_sheets: list[str]
+
+    @property
+    def detail(self) -> dict:
+        """How the file was read, for the batch record."""
+        return {
+            "encoding": self.encoding,
+            "sheets": [{"name": s.name, "header_row": s.header_row, "shape": s.shape} for s in self.sheets],
+            "skipped_sheets": self.skipped_sheets,
+        }
+
+
+def _roles(headers: list[str], measure_keys: dict[str, str]) -> tuple[dict[int, str], dict[int, str | None]]:
+    roles: dict[int, str] = {}
+    measures: dict[int, str | None] = {}
+    for i, h in enumerate(headers):
+        key = header_key(h)
+        role = next((r for r, names in ROLE_NAMES.items() if key in names), None)
+        if role:
+            roles[i] = role
+        elif key in measure_keys:
+            roles[i], measures[i] = "measure_column", measure_keys[key]
+        elif key:
+            roles[i], measures[i] = "measure_column", None  # an unknown measure: its cells are rejected
+    return roles, measures
+
+
+def find_header(rows: list[list[str]], measure_keys: dict[str, str]) -> tuple[int, Sheet] | None:
+    """The first row (of the first HEADER_SEARCH_ROWS) that reads as a header, as (index, Sheet)."""
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        headers = [str(c or "").strip() for c in row]
+        roles, measures = _roles(headers, measure_keys)
+        found = set(roles.values())
+        if "code" not in found:
+            continue
+        if "group" in found:
+            shape = "groups"
+        elif {"measure", "value", "year"} <= found:
+            shape = "long"
+        elif "year" in found and "measure_column" in found:
+            shape = "wide"
+        else:
+            continue
+        if shape != "wide":
+            measures = {}
+            roles = {i: r for i, r in roles.items() if r != "measure_column"}
+        return index, Sheet(name=None, header_row=index + 1, headers=headers, roles=roles,
+                            measure_of_column=measures, shape=shape)
+    return None
+
+
+def _cell_text(value: object) -> str | None:
+    """An Excel cell as the text a person typed: 361127101213.0 -> '361127101213'."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return str(value)
+
+
+def _frame(rows: list[list[object]], first_row_number: int, width: int) -> pd.DataFrame:
+    """Rows below the header as a text frame: row_number, c0 .. c(width-1)."""
+    data = {f"c{i}": [_cell_text(r[i]) if i < len(r) else None for r in rows] for i in range(width)}
+    frame = pd.DataFrame(data, dtype="string")
+    frame.insert(0, "row_number", range(first_row_number, first_row_number + len(rows)))
+    return frame
+
+
+def _decode(raw: bytes, path: Path) -> tuple[str, str]:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030"), "gbk"
+    except UnicodeDecodeError:
+        raise Refused(f"{path.name}：无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV") from None
+
+
+def _read_csv(path: Path, measure_keys: dict[str, str], workdir: Path) -> ReturnFile:
+    raw = path.read_bytes()
+    text, encoding = _decode(raw, path)
+    head = text[:200_000]
+    first_lines = "\n".join(head.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS])
+    delimiter = max(",\t;", key=first_lines.count)  # the separator used most near the top
+    reader = csv.reader(io.StringIO(head), delimiter=delimiter)
+    head_rows, line_after = [], []
+    for row in reader:
+        head_rows.append(row)
+        line_after.append(reader.line_num)  # physical lines read up to the end of this record
+        if len(head_rows) >= HEADER_SEARCH_ROWS:
+            break
+    found = find_header(head_rows, measure_keys)
+    if found is None:
+        raise Refused(f"{path.name}：找不到表头。表头须有“区划代码”和“年份”两列，再加指标列；"
+                      f"或“区划代码、年份、指标、数值”四列；或“区划代码、分组”两列。")
+    index, sheet = found
+    lines_through_header = line_after[index]
+    body = text.split("\n", lines_through_header)[-1] if lines_through_header else text
+    if re.search(r"\n[ \t\r]*\n", "\n" + body.rstrip("\r\n \t")):
+        # Blank lines inside the table: DuckDB would skip them and shift the row numbers, so the
+        # rows are read here, counting every line as a spreadsheet would.
+        rows = list(csv.reader(io.StringIO(body), delimiter=delimiter))
+        sheet.rows = _frame(rows, sheet.header_row + 1, len(sheet.headers))
+    else:
+        if encoding == "gbk":
+            target = workdir / (path.stem + ".utf8.csv")
+            target.write_text(text, encoding="utf-8")
+            sheet.csv_path = target
+        else:
+            sheet.csv_path = path
+        sheet.csv_skip = lines_through_header
+        sheet.csv_delimiter = delimiter
+    return ReturnFile(path, encoding, [sheet], [])
+
+
+def _read_excel(path: Path, measure_keys: dict[str, str], sheet_name: str | None) -> ReturnFile:
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except (CalamineError, OSError, ValueError) as e:
+        raise Refused(f"{path.name}：无法读取这个 Excel 文件（{type(e).__name__}）。请用 Excel 或 WPS 另存为 .xlsx 后再上传") from None
+    names = book.sheet_names
+    if sheet_name is not None:
+        if sheet_name not in names:
+            raise Refused(f"{path.name}：没有名为“{sheet_name}”的工作表（有：{'、'.join(names)}）")
+        names = [sheet_name]
+    sheets, skipped = [], []
+    for name in names:
+        rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        found = find_header([[_cell_text(c) or "" for c in r] for r in rows[:HEADER_SEARCH_ROWS]], measure_keys)
+        if found is None:
+            skipped.append(name)
+            continue
+        index, sheet = found
+        sheet.name = name
+        sheet.rows = _frame(rows[index + 1:], sheet.header_row + 1, len(sheet.headers))
+        sheets.append(sheet)
+    if not sheets:
+        raise Refused(f"{path.name}：没有一个工作表有可识别的表头（工作表：{'、'.join(book.sheet_names)}）。"
+                      f"表头须有“区划代码”和“年份”两列，再加指标列")
+    return ReturnFile(path, None, sheets, skipped)
+
+
+def read_return(path: Path, measure_keys: dict[str, str], workdir: Path,
+                sheet_name: str | None = None) -> ReturnFile:
+    """Load: find the tables of a CSV or Excel file. Refused when nothing in it can be read."""
+    path = Path(path)
+    if not path.exists():
+        raise Refused(f"{path}：文件不存在")
+    suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        return _read_csv(path, measure_keys, workdir)
+    if suffix in EXCEL_SUFFIXES:
+        return _read_excel(path, measure_keys, sheet_name)
+    raise Refused(f"{path.name}：不支持的文件类型“{suffix}”，请上传 .csv 或 .xlsx")
+
+
+def scratch_dir() -> tempfile.TemporaryDirectory:
+    """A folder for transcoded copies, removed when the load ends."""
+    return tempfile.TemporaryDirectory(prefix="tracker-load-")

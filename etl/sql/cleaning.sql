@@ -1,0 +1,69 @@
+-- Cleaning rules for what counties send (DESIGN.md "Submissions"). Each rule either reads a
+-- cell or leaves it NULL; the validation then rejects what no rule could read, never guesses.
+
+-- Text as typed: full-width digits, letters and signs become half-width, spaces trimmed, '' is NULL.
+create or replace temp macro clean_text(s) as
+    nullif(trim(translate(s, '０１２３４５６７８９．，％－＋　：＿ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ',
+                             '0123456789.,%-+ :_ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz')), '');
+
+-- A cell that means "no value": blank, or one of the dashes people type for it. Missing is
+-- never zero: such cells are left out, not loaded and not rejected.
+create or replace temp macro is_missing(s) as
+    clean_text(s) is null or clean_text(s) in ('-', '--', '—', '——', '/', '\', '无数据', '空');
+
+-- The digits of a division code as written: "361127101213", "361127101213.0" (a number cell),
+-- or scientific notation when it keeps every digit ("3.61127101213E+11"). Scientific notation
+-- with fewer significant digits than the code ("3.61127E+11") has lost digits: NULL.
+create or replace temp macro code_digits(s) as (
+    case
+        when regexp_full_match(clean_text(s), '\d+(\.0+)?') then regexp_extract(clean_text(s), '^(\d+)', 1)
+        when regexp_full_match(clean_text(s), '\d(\.\d+)?[eE]\+?\d{1,2}')
+             and length(regexp_replace(split_part(lower(clean_text(s)), 'e', 1), '[^0-9]', '', 'g'))
+                 >= length(cast(cast(try_cast(clean_text(s) as double) as hugeint) as varchar))
+            then cast(cast(try_cast(clean_text(s) as double) as hugeint) as varchar)
+    end
+);
+
+-- NBS codes padded to 12 (or 9) digits: 361127000000 is county 361127, 361100000000 city 3611.
+-- A real unit's own serial is never all zeros, so trailing zero groups are padding. Each step is
+-- anchored to one length, and each uses its input once (macros expand as text: no blow-up).
+create or replace temp macro unpad(d) as
+    regexp_replace(regexp_replace(regexp_replace(regexp_replace(d,
+        '^(\d{9})000$', '\1'), '^(\d{6})000$', '\1'), '^(\d{4})00$', '\1'), '^(\d{2})00$', '\1');
+
+-- The division code a cell names, or NULL when it is not one (wrong length, letters, lost digits).
+create or replace temp macro division_code(s) as
+    nullif(regexp_extract(unpad(code_digits(s)), '^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$', 1), '');
+
+-- A year: "2021", "2021年", "2021.0".
+create or replace temp macro year_of(s) as
+    try_cast(regexp_extract(clean_text(s), '^(\d{4})(\.0+)?年?$', 1) as integer);
+
+-- 是/否 and the ways people write them.
+create or replace temp macro yes_no(s) as (
+    case
+        when lower(clean_text(s)) in ('是', '有', 'y', 'yes', 'true', '1', '1.0', '√', '✓', '已完成', '完成') then 1.0
+        when lower(clean_text(s)) in ('否', '无', '没有', 'n', 'no', 'false', '0', '0.0', '×', '✗', '未完成') then 0.0
+    end
+);
+
+-- A number: "95", "95.0", "1,234.5" (thousands separators), "9.5E+01"; "95%" only where the
+-- measure is a percentage (percent = true), where it means 95.
+create or replace temp macro number_of(s, percent) as (
+    case
+        when regexp_full_match(clean_text(s), '[+-]?\d+(\.\d+)?%') and percent
+            then try_cast(rtrim(clean_text(s), '%') as double)
+        when regexp_full_match(clean_text(s), '[+-]?\d{1,3}(,\d{3})+(\.\d+)?')
+            then try_cast(replace(clean_text(s), ',', '') as double)
+        when regexp_full_match(clean_text(s), '[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?')
+            then try_cast(clean_text(s) as double)
+    end
+);
+
+-- Header text compared loosely: lower case, no spaces, no unit in brackets: "自来水普及率（%）".
+create or replace temp macro header_key(s) as
+    regexp_replace(lower(regexp_replace(clean_text(s), '[（(][^）)]*[）)]$', '')), '\s', '', 'g');
+
+-- A number as a person writes it in a message: 120, 12.5 (no trailing .0).
+create or replace temp macro num_text(x) as
+    case when x = floor(x) and abs(x) < 1e15 then cast(cast(x as bigint) as varchar) else cast(x as varchar) end;

@@ -1,0 +1,241 @@
+"""Loading returns: realistic broken files, provenance, revisions, idempotence, atomic publish."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+
+from etl.load import check_files, load_files
+from etl.template import write_template
+from tests.conftest import ROOT
+
+RETURNS = Path(__file__).parent / "returns"
+V1, V2, V3 = "361127100203", "361127100204", "361127100205"
+
+
+@pytest.fixture
+def db(store_path, tmp_path) -> Path:
+    """A private copy of the session's empty store."""
+    path = tmp_path / "tracker.duckdb"
+    shutil.copyfile(store_path, path)
+    return path
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def rows(db: Path, sql: str, params=()) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, list(params)).fetchall()
+    finally:
+        con.close()
+
+
+# file -> (status, values loaded, values rejected, {reason: count}, (row, column, words in the first reason))
+EXPECTED = {
+    "good_long_utf8_bom.csv": ("checked", 6, 0, {}, None),
+    "good_wide_gbk_title_notes.csv": ("checked", 9, 0, {}, None),
+    "codes_in_many_forms.xlsx": ("checked", 5, 0, {}, None),
+    "tab_separated.txt": ("checked", 2, 0, {}, None),
+    "blank_cells.csv": ("checked", 2, 0, {}, None),
+    "lossy_scientific_codes.csv": ("checked", 1, 2, {"code_unreadable": 2},
+                                   (2, "区划代码", "科学计数法，已丢失末位数字")),
+    "unknown_codes.csv": ("checked", 1, 3, {"unknown_code": 1, "wrong_level": 1, "code_unreadable": 1},
+                          (2, "区划代码", "361127999201 不在2023年统计用区划代码中")),
+    "wrong_county.csv": ("checked", 1, 1, {"wrong_county": 1}, (3, "区划代码", "不属于本行所填的县（市、区）361127")),
+    "unknown_measure_long.csv": ("checked", 1, 2, {"unknown_measure": 2}, (2, "measure", "“tap_water”不是指标目录中的指标")),
+    "year_outside.csv": ("checked", 1, 3, {"year_outside": 2, "year_unreadable": 1}, (2, "年份", "年份 2016 不在可报送的年份")),
+    "bad_values.csv": ("checked", 6, 6, {"out_of_range": 2, "not_a_number": 2, "not_yes_no": 1, "not_whole": 1},
+                       (2, "双千兆网络覆盖", "“maybe”不是“是/否”")),
+    "wrong_level.csv": ("checked", 2, 1, {"wrong_level": 1}, (2, "农村居民人均可支配收入", "按县（市、区）、市、省填报")),
+    "duplicates.csv": ("checked", 2, 2, {"conflicting_duplicate": 2}, (4, "自来水普及率", "（第4行、第5行）")),
+    "blank_lines_inside.csv": ("checked", 2, 1, {"out_of_range": 1}, (4, "自来水普及率", "数值 101 超出")),
+    "groups.csv": ("checked", 2, 5, {"unknown_group": 1, "group_fixed": 1, "wrong_member_level": 1,
+                                     "outside_group_region": 1, "unknown_code": 0} , (5, "分组", "“重点村”不是指标目录中的对象名单")),
+    "no_header.csv": ("refused", 0, 0, {}, "找不到表头"),
+    "header_only.csv": ("refused", 0, 0, {}, "表头之下没有可读的数据行"),
+    "not_a_workbook.xlsx": ("refused", 0, 0, {}, "无法读取这个 Excel 文件"),
+    "report.pdf": ("refused", 0, 0, {}, "不支持的文件类型“.pdf”"),
+}
+EXPECTED["groups.csv"] = ("checked", 2, 4, {"unknown_group": 1, "group_fixed": 1, "wrong_member_level": 1,
+                                            "outside_group_region": 1}, (5, "分组", "“重点村”不是指标目录中的对象名单"))
+
+
+def test_every_file_in_the_folder_has_an_expected_outcome():
+    assert {p.name for p in RETURNS.iterdir()} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_a_return_gets_the_expected_outcome_and_checking_writes_nothing(db, name):
+    status, loaded, rejected, reasons, first = EXPECTED[name]
+    before = sha(db)
+    [report] = check_files(db, [RETURNS / name])
+    assert sha(db) == before
+    assert report.status == status, report.message
+    if status == "refused":
+        assert first in report.message and name in report.message
+        return
+    assert (report.values_loaded, report.values_rejected) == (loaded, rejected)
+    assert report.by_reason() == reasons
+    if first:
+        r = report.rejects.iloc[0]
+        assert (r.row_number, r.column) == first[:2]
+        assert first[2] in r.reason
+
+
+def test_values_are_cleaned_by_the_stated_rules(db):
+    [report] = load_files(db, [RETURNS / "good_long_utf8_bom.csv"])
+    assert report.status == "loaded" and report.batch_id == 1
+    got = dict(((m, c), v) for m, c, v in rows(db, "select measure_id, region_code, value from current_observation"))
+    assert got == {("tap_water_rate", V1): 95.0, ("gigabit_fiber", V1): 1.0, ("collective_operating_income", V1): 12.5,
+                   ("tap_water_rate", V2): 88.0, ("gigabit_fiber", V2): 0.0, ("rural_income_per_capita", "361127"): 21350.0}
+
+
+def test_codes_in_every_form_land_on_the_right_unit(db):
+    load_files(db, [RETURNS / "codes_in_many_forms.xlsx"])
+    got = rows(db, "select region_code, sheet, row_number, value from observation order by row_number")
+    assert got == [(V1, "数据", 2, 90.0), (V2, "数据", 3, 91.0), (V3, "数据", 4, 92.0),
+                   ("361127100207", "数据", 5, 93.0), ("361127", "数据", 6, 21350.0)]
+
+
+def test_blank_cells_are_missing_not_zero(db):
+    [report] = load_files(db, [RETURNS / "blank_cells.csv"])
+    assert report.blank_cells == 7
+    assert rows(db, "select region_code, measure_id, value from observation order by 1, 2") == [
+        (V1, "gigabit_fiber", 1.0), (V2, "sanitary_toilet_rate", 80.0)]
+
+
+def test_rejected_rows_are_kept_with_their_reason(db):
+    [report] = load_files(db, [RETURNS / "bad_values.csv"])
+    kept = rows(db, 'select row_number, "column", raw_value, reason_code from rejected_row where batch_id = ? '
+                    'order by row_number, "column"', [report.batch_id])
+    assert kept == [(2, "双千兆网络覆盖", "maybe", "not_yes_no"), (2, "村特色产业数（个）", "1.5", "not_whole"),
+                    (2, "村集体经营性收入（万元）", "-3", "out_of_range"), (2, "自来水普及率（%）", "120", "out_of_range"),
+                    (3, "村集体经营性收入（万元）", "12%", "not_a_number"), (3, "自来水普及率（%）", "九十", "not_a_number")]
+    batch = rows(db, "select source_name, rows_read, rows_loaded, rows_rejected, values_loaded, values_rejected, status "
+                     "from batch")
+    assert batch == [("bad_values.csv", 3, 2, 2, 6, 6, "loaded")]
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_later_file_supersedes_and_history_stays(db, tmp_path):
+    first = _write(tmp_path / "余干县2024年报.csv", f"区划代码,年份,自来水普及率\n{V1},2024,90\n{V2},2024,80\n")
+    second = _write(tmp_path / "余干县2024年报（更正）.csv", f"区划代码,年份,自来水普及率\n{V2},2024,82\n")
+    load_files(db, [first])
+    load_files(db, [second])
+    current = rows(db, "select region_code, value, batch_id, row_number from current_observation order by 1")
+    assert current == [(V1, 90.0, 1, 2), (V2, 82.0, 2, 2)]
+    history = rows(db, "select o.value, b.source_name, o.row_number from observation o join batch b using (batch_id) "
+                       "where region_code = ? order by batch_id", [V2])
+    assert history == [(80.0, "余干县2024年报.csv", 3), (82.0, "余干县2024年报（更正）.csv", 2)]
+
+
+def test_loading_the_same_file_again_changes_nothing(db):
+    load_files(db, [RETURNS / "good_wide_gbk_title_notes.csv"])
+    before = sha(db)
+    [again] = load_files(db, [RETURNS / "good_wide_gbk_title_notes.csv"])
+    assert again.status == "unchanged" and "already loaded as batch 1" in again.message
+    assert sha(db) == before
+
+
+def test_a_refused_file_leaves_the_store_exactly_as_it_was(db):
+    before = sha(db)
+    reports = load_files(db, [RETURNS / "no_header.csv", RETURNS / "not_a_workbook.xlsx"])
+    assert [r.status for r in reports] == ["refused", "refused"]
+    assert sha(db) == before
+
+
+def test_files_of_one_call_publish_together_and_a_refused_one_is_skipped(db):
+    reports = load_files(db, [RETURNS / "no_header.csv", RETURNS / "duplicates.csv", RETURNS / "tab_separated.txt"])
+    assert [r.status for r in reports] == ["refused", "loaded", "loaded"]
+    assert rows(db, "select batch_id, source_name from batch order by 1") == [(1, "duplicates.csv"), (2, "tab_separated.txt")]
+
+
+def test_rows_outside_the_reporting_area_are_rejected(db):
+    [report] = load_files(db, [RETURNS / "wrong_county.csv"], scope="361128")
+    assert report.by_reason() == {"outside_scope": 1, "wrong_county": 1}
+    assert "不属于本次报送的地区 361128" in report.rejects.iloc[0].reason
+
+
+def test_group_lists_replace_the_groups_members_and_respect_parents(db, tmp_path):
+    [report] = load_files(db, [RETURNS / "groups.csv"])
+    assert rows(db, "select region_code, batch_id from group_member where group_id = 'sr_key_village' order by 1") == [
+        (V1, 1), (V2, 1)]
+    second = _write(tmp_path / "名单.csv", f"区划代码,分组\n{V3},sr_key_village\n{V3},sr_key_village_provincial\n"
+                                          f"{V1},sr_key_village_provincial\n")
+    [report] = load_files(db, [second])
+    assert rows(db, "select group_id, region_code from group_member where batch_id is not null order by 1, 2") == [
+        ("sr_key_village", V3), ("sr_key_village_provincial", V3)]
+    assert report.by_reason() == {"not_in_parent": 1}
+    assert "不在上级名单" in report.rejects.iloc[0].reason
+
+
+def test_the_template_filled_in_by_hand_loads_with_no_rejected_row(db, tmp_path):
+    form = tmp_path / "余干县报表.xlsx"
+    counts = write_template(form, region="361127", year=2024)
+    assert counts == {"村级数据": 326, "乡镇数据": 28, "县市级数据": 1, "分组名单": 0}
+    book = openpyxl.load_workbook(form)
+    sheet = book["村级数据"]
+    headers = [c.value for c in sheet[3]]
+    assert headers[:4] == ["区划代码", "名称", "年份", "村农民人均可支配收入（元）"]
+    filled = 0
+    for r in range(4, 4 + 326):
+        for j, h in enumerate(headers[3:], start=4):
+            sheet.cell(r, j).value = "是" if "是/否" in h else (1 if "（个）" in h else 2.5)
+            filled += 1
+    book["县市级数据"]["D4"] = 21350
+    book.save(form)
+    [report] = load_files(db, [form])
+    assert report.values_rejected == 0 and report.rejects.empty
+    assert report.values_loaded == filled + 1
+    assert rows(db, "select count(distinct region_code) from observation where year = 2024")[0][0] == 327
+
+
+def test_a_killed_load_leaves_the_store_unchanged(db, tmp_path):
+    big = tmp_path / "big.csv"
+    with open(big, "w", encoding="utf-8") as f:
+        f.write("区划代码,年份,自来水普及率\n")
+        line = f"{V1},2024,90\n"
+        f.write(line * 1_500_000)
+    before = sha(db)
+    proc = subprocess.Popen([sys.executable, "-m", "etl", "load", "--db", str(db), str(big)], cwd=ROOT)
+    deadline = time.monotonic() + 60
+    while not list(db.parent.glob(".building-*")):
+        assert proc.poll() is None, "the load ended before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    time.sleep(0.1)  # inside the load: the staging copy exists until the publish
+    assert proc.poll() is None, "the load ended before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert sha(db) == before
+    assert rows(db, "select count(*) from batch")[0][0] == 0
+    load_files(db, [RETURNS / "tab_separated.txt"])  # the next load clears the leftovers
+    assert not list(db.parent.glob(".building-*"))
+
+
+def test_cli_load_exit_codes_and_summary(db):
+    ok = subprocess.run([sys.executable, "-m", "etl", "load", "--db", str(db), str(RETURNS / "duplicates.csv")],
+                        cwd=ROOT, capture_output=True, text=True)
+    assert ok.returncode == 0
+    assert "duplicates.csv: loaded as batch 1 — 5 rows read, 2 loaded, 2 with rejections" in ok.stdout
+    assert "conflicting_duplicate (重复且数值不同) 2" in ok.stdout
+    assert "第4行 自来水普及率: 同一地区、指标和年份在本文件中出现多次且数值不同（第4行、第5行）" in ok.stdout
+    bad = subprocess.run([sys.executable, "-m", "etl", "load", "--db", str(db), str(RETURNS / "no_header.csv")],
+                         cwd=ROOT, capture_output=True, text=True)
+    assert bad.returncode == 2 and "refused — no_header.csv：找不到表头" in bad.stdout
