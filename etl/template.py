@@ -9,6 +9,7 @@ Given a region, the rows are prefilled with its units' codes and names.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO
 
 import duckdb
 import xlsxwriter
@@ -64,11 +65,11 @@ def _validate(sheet, col: int, first: int, last: int, m: Measure) -> None:
                                                   if low is not None and high is not None else f"{m.zh}：请填数字"})
 
 
-def write_template(out: Path, region: str | None = None, year: int | None = None,
+def write_template(out: Path | BinaryIO, region: str | None = None, year: int | None = None,
                    catalogue: Catalogue | None = None) -> dict[str, int]:
-    """Write the form to `out`; returns how many prefilled rows each sheet has."""
+    """Write the form to a path or a binary file; returns how many prefilled rows each sheet has."""
     catalogue = catalogue or load_catalogue()
-    book = xlsxwriter.Workbook(str(out))
+    book = xlsxwriter.Workbook(out if not isinstance(out, (str, Path)) else str(out), {"in_memory": True})
     title = book.add_format({"bold": True, "font_size": 14})
     note = book.add_format({"font_color": "#555555", "text_wrap": False})
     head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})

@@ -120,3 +120,29 @@ def test_a_broken_catalogue_stops_the_app_and_names_every_problem(store_path, mo
     problems = at.code[0].value
     assert "unknown measure 'tap_water'" in problems and "unknown group 'nobody'" in problems
     assert len(at.title) == 0  # no page ran
+
+
+def test_data_management_checks_then_publishes_an_upload(tmp_path, store_path, monkeypatch):
+    import shutil
+
+    db = tmp_path / "tracker.duckdb"
+    shutil.copyfile(store_path, db)
+    monkeypatch.setenv("TRACKER_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at.switch_page("app_pages/data_management.py").run()
+    assert at.title[0].value == "数据管理"
+    assert at.info[0].value == "还没有导入过报表。"
+    content = (ROOT / "tests" / "returns" / "bad_values.csv").read_bytes()
+    before = db.read_bytes()
+    at.get("file_uploader")[0].upload("bad_values.csv", content, "text/csv").run()
+    at.button(key="check_button").click().run()
+    assert "bad_values.csv** · 检查完成，尚未发布" in at.warning[0].value
+    assert {m.label: m.value for m in at.metric}["拒收数值"] == "6"
+    assert at.dataframe[0].value["原因"].iloc[0] == "“maybe”不是“是/否”"  # the upload tab's rejects
+    assert db.read_bytes() == before  # checking wrote nothing
+    at.button(key="publish_button").click().run()
+    assert "bad_values.csv** · 已导入，批次 1" in at.warning[0].value
+    rejects, history, batch_rejects = (d.value for d in at.dataframe)
+    assert history[["批次", "文件", "导入数值", "拒收数值"]].values.tolist() == [[1, "bad_values.csv", 6, 6]]
+    assert batch_rejects["原值"].tolist() == ["maybe", "1.5", "-3", "120", "12%", "九十"]
+    assert len(rejects) == 6

@@ -7,13 +7,17 @@ query's name, the store version (so a new publish is seen at once) and every arg
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 import streamlit as st
 
 from etl.build import known_regions
-from tracker import catalogue_view, geography, store
+import io
+
+from etl.template import write_template
+from tracker import catalogue_view, geography, provenance, store
 from tracker.catalogue import Catalogue, catalogue_path, load_catalogue
 
 P = ParamSpec("P")
@@ -21,9 +25,13 @@ R = TypeVar("R")
 
 
 @st.cache_resource
+def _reader(path: str) -> store.StoreReader:
+    return store.StoreReader(Path(path))
+
+
 def reader() -> store.StoreReader:
-    """The process-wide read-only view of the published store."""
-    return store.StoreReader(store.default_db_path())
+    """The process-wide read-only view of the published store (one per store path)."""
+    return _reader(str(store.default_db_path()))
 
 
 @st.cache_resource(show_spinner=False)
@@ -70,3 +78,14 @@ area_totals = query(geography.area_totals)
 outlines = query(geography.outlines)
 points = query(geography.points)
 names = query(geography.names)
+batches = query(provenance.batches)
+batch_rejects = query(provenance.batch_rejects)
+value_sources = query(provenance.value_sources)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def template_bytes(region: str, year: int) -> bytes:
+    """The return form prefilled for a region and year, as .xlsx bytes."""
+    buffer = io.BytesIO()
+    write_template(buffer, region=region, year=year, catalogue=catalogue())
+    return buffer.getvalue()

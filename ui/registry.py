@@ -19,6 +19,7 @@ class PageSpec:
 PAGES: list[PageSpec] = [
     PageSpec("app_pages/region_overview.py", "region", ":material/map:"),
     PageSpec("app_pages/catalogue.py", "catalogue", ":material/menu_book:"),
+    PageSpec("app_pages/data_management.py", "data", ":material/upload_file:"),
 ]
 
 

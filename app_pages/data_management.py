@@ -1,0 +1,64 @@
+"""数据管理: upload returns, read the report before publishing, publish, batch history, template."""
+
+import streamlit as st
+
+from etl import load
+from tracker import store
+from tracker.exports import xlsx_bytes
+from tracker.i18n import t
+from ui import data, filters
+from ui.load_report import saved_uploads, show_report
+
+f = filters.current()
+lang = f.lang
+area = data.region(f.area)
+st.title(t("page.data.title", lang))
+st.caption(t("page.data.description", lang))
+upload_tab, history_tab, template_tab = st.tabs([t("data.tab.upload", lang), t("data.tab.history", lang),
+                                                 t("data.tab.template", lang)])
+
+with upload_tab:
+    st.caption(t("data.limits", lang, mb=st.get_option("server.maxUploadSize"), rows=load.MAX_ROWS))
+    files = st.file_uploader(t("data.files", lang), type=["csv", "txt", "xlsx", "xls"],
+                             accept_multiple_files=True, key="returns_upload")
+    only_area = st.checkbox(t("data.only_area", lang, area=area["name"]), key="only_area")
+    scope = f.area if only_area else None
+    if files:
+        paths = saved_uploads(files)
+        left, right = st.columns(2)
+        if left.button(t("data.check", lang), key="check_button"):
+            st.session_state["check_reports"] = load.check_files(store.default_db_path(), paths, scope=scope)
+        checked = st.session_state.get("check_reports") or []
+        if right.button(t("data.publish", lang), type="primary", key="publish_button",
+                        disabled=not any(r.status == "checked" for r in checked)):
+            with st.status(t("data.publishing", lang), expanded=True) as status:
+                bar = st.progress(0.0)
+                results = load.load_files(store.default_db_path(), paths, scope=scope,
+                                          progress=lambda x, step: bar.progress(min(x, 1.0), text=step))
+                status.update(label=t("data.published", lang), state="complete", expanded=False)
+            st.session_state["check_reports"] = results
+        for i, report in enumerate(st.session_state.get("check_reports") or []):
+            show_report(report, lang, key=str(i))
+
+with history_tab:
+    history = data.batches()
+    if history.empty:
+        st.info(t("data.no_batches", lang))
+    else:
+        st.dataframe(history.rename(columns={c: t(f"data.col.{c}", lang) for c in history.columns}),
+                     hide_index=True, key="batches_table")
+        chosen = st.selectbox(t("data.pick_batch", lang), history["batch_id"].tolist(),
+                              format_func=lambda b: f"{b} · {history.set_index('batch_id').at[b, 'source_name']}",
+                              key="batch_pick")
+        rejects = data.batch_rejects(int(chosen))
+        st.caption(t("data.batch_rejects", lang, n=len(rejects)))
+        if not rejects.empty:
+            rejects = rejects.rename(columns={c: t(f"data.col.{c}", lang) for c in rejects.columns})
+            st.dataframe(rejects.head(500), hide_index=True, key="batch_rejects_table")
+            st.download_button(t("data.download_rejects", lang), xlsx_bytes({"rejected": rejects}),
+                               file_name=f"batch-{chosen}-rejected.xlsx", key="batch_rejects_download")
+
+with template_tab:
+    st.markdown(t("data.template_help", lang, area=area["name"]))
+    st.download_button(t("data.download_template", lang), data.template_bytes(f.area, f.year),
+                       file_name=f"{area['name']}-{f.year}-填报模板.xlsx", key="template_download")

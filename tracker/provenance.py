@@ -1,0 +1,43 @@
+"""Where numbers came from: the batches loaded, what each rejected, and the source of a value."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+
+def batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every batch, newest first, with its counts."""
+    return con.execute(
+        """
+        select batch_id, source_name, loaded_at, kind, rows_read, rows_loaded, rows_rejected,
+               values_loaded, values_rejected, sha256
+        from batch order by batch_id desc
+        """
+    ).df()
+
+
+def batch_rejects(con: duckdb.DuckDBPyConnection, batch_id: int) -> pd.DataFrame:
+    """The rows and cells a batch did not load, with their reasons, in file order."""
+    return con.execute(
+        """
+        select sheet, row_number, "column", raw_value, reason_code, reason
+        from rejected_row where batch_id = ? order by sheet nulls first, row_number, "column"
+        """,
+        [batch_id],
+    ).df()
+
+
+def value_sources(con: duckdb.DuckDBPyConnection, region_code: str) -> pd.DataFrame:
+    """Every recorded value of a region, newest batch first: value, file, sheet, row, column."""
+    return con.execute(
+        """
+        select o.measure_id, o.year, o.value, o.batch_id, b.source_name, o.sheet, o.row_number, o.column_name,
+               b.loaded_at,
+               row_number() over (partition by o.measure_id, o.year order by o.batch_id desc) = 1 as is_current
+        from observation o join batch b using (batch_id)
+        where o.region_code = ?
+        order by o.measure_id, o.year, o.batch_id desc
+        """,
+        [region_code],
+    ).df()

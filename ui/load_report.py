@@ -1,0 +1,50 @@
+"""Showing load reports on a page: one block per file, with its rejections to download."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from etl.load import REASONS_ZH, FileReport
+from tracker.exports import xlsx_bytes
+from tracker.i18n import t
+
+
+def saved_uploads(files) -> list[Path]:
+    """Write uploaded files to this session's folder under their own names (the batch keeps the name)."""
+    folder = Path(st.session_state.setdefault("_upload_dir", tempfile.mkdtemp(prefix="tracker-upload-")))
+    paths = []
+    for f in files:
+        path = folder / Path(f.name).name
+        path.write_bytes(f.getvalue())
+        paths.append(path)
+    return paths
+
+
+def show_report(report: FileReport, lang: str, key: str) -> None:
+    """One file's outcome: status, counts, reasons, the rejected rows and their download."""
+    status = t(f"data.status.{report.status}", lang)
+    if report.refused:
+        st.error(f"**{report.source_name}** · {status}：{report.message}")
+        return
+    if report.status == "unchanged":
+        st.info(f"**{report.source_name}** · {status}：{report.message}")
+        return
+    box = st.success if report.values_rejected == 0 else st.warning
+    batch = t("data.batch", lang, n=report.batch_id) if report.batch_id else ""
+    box(f"**{report.source_name}** · {status}{batch}")
+    counts = [("rows_read", report.rows_read), ("values_loaded", report.values_loaded),
+              ("values_rejected", report.values_rejected), ("blank_cells", report.blank_cells),
+              ("rows_skipped", report.rows_skipped)]
+    for column, (name, n) in zip(st.columns(len(counts)), counts):
+        column.metric(t(f"data.count.{name}", lang), f"{n:,}")
+    if report.rejects.empty:
+        return
+    reasons = report.by_reason()
+    st.caption(t("data.by_reason", lang) + "；".join(f"{REASONS_ZH.get(c, c)} {n:,}" for c, n in reasons.items()))
+    table = report.rejects.rename(columns={c: t(f"data.col.{c}", lang) for c in report.rejects.columns})
+    st.dataframe(table.head(500), hide_index=True, key=f"rejects_{key}")
+    st.download_button(t("data.download_rejects", lang), xlsx_bytes({"rejected": table}),
+                       file_name=f"{Path(report.source_name).stem}-rejected.xlsx", key=f"download_{key}")
