@@ -167,7 +167,7 @@ def stage(con: duckdb.DuckDBPyConnection, returned: ReturnFile) -> dict[str, int
                 "column_name varchar, measure_header varchar, measure_raw varchar, value_raw varchar)")
     con.execute("create or replace temp table stage_groups (sheet varchar, row_number integer, code_raw varchar, "
                 "group_raw varchar, code_header varchar, group_header varchar)")
-    rows_total = blank_cells = 0
+    rows_total = blank_cells = rows_without_values = 0
     for i, sheet in enumerate(returned.sheets):
         raw = f"sheet_raw_{i}"
         _raw_table(con, sheet, raw)
@@ -184,8 +184,12 @@ def stage(con: duckdb.DuckDBPyConnection, returned: ReturnFile) -> dict[str, int
             con.execute(f"insert into stage_cells select ?, row_number, {col(code)}, {col(year)}, {col(county)}, ?, ?, "
                         f"?, ?, {col(measure)}, {col(value)} from {raw}",
                         params + [sheet.headers[value], sheet.headers[measure]])
-            blank_cells += con.execute(f"select count(*) from {raw} where is_missing({col(value)}) "
-                                       f"and regexp_matches(coalesce(clean_text({col(code)}), ''), '\\d')").fetchall()[0][0]
+            # in two steps, so the regex runs only on the (few) blank cells
+            blank = con.execute(f"with b as materialized (select {col(code)} as code from {raw} "
+                                f"where is_missing({col(value)})) select count(*) from b where has_digit(code)"
+                                ).fetchall()[0][0]
+            blank_cells += blank
+            rows_without_values += blank
         else:
             measure_columns = [i_ for i_, role in sheet.roles.items() if role == "measure_column"]
             headers = pd.DataFrame({"col": [f"c{i_}" for i_ in measure_columns],
@@ -199,14 +203,16 @@ def stage(con: duckdb.DuckDBPyConnection, returned: ReturnFile) -> dict[str, int
                 f"on {unpivot_on} into name col value value_raw) as u join headers_frame as h on h.col = u.col",
                 params)
             con.unregister("headers_frame")
-            # UNPIVOT drops blank cells: count them here, on rows that carry a code, and keep a
-            # trace of rows with a code and no value at all (read, nothing to load)
+            # UNPIVOT drops blank cells: count them here, on rows that carry a code, and the rows
+            # with a code and no value at all (read, nothing to load)
             n_blank = f"({' + '.join(f'is_missing(c{i_})::int' for i_ in measure_columns)})"
-            has_code = f"regexp_matches(coalesce(clean_text({col(code)}), ''), '\\d')"
-            blank_cells += con.execute(f"select coalesce(sum({n_blank}), 0) from {raw} where {has_code}").fetchall()[0][0]
-            con.execute(f"insert into stage_cells select ?, row_number, {col(code)}, {col(year)}, {col(county)}, "
-                        f"?, ?, null, null, null, null from {raw} where {n_blank} = {len(measure_columns)}", params)
-    return {"rows_total": rows_total, "blank_cells": int(blank_cells)}
+            has_code = f"has_digit({col(code)})"
+            blank, empty = con.execute(f"with b as materialized (select {col(code)} as code, {n_blank} as n from {raw}) "
+                                       f"select coalesce(sum(n), 0), count(*) filter (where n = {len(measure_columns)}) "
+                                       f"from b where n > 0 and {has_code.replace(col(code), 'code')}").fetchall()[0]
+            blank_cells += blank
+            rows_without_values += empty
+    return {"rows_total": rows_total, "blank_cells": int(blank_cells), "rows_without_values": int(rows_without_values)}
 
 
 def judge(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, scope: str | None) -> None:
@@ -217,29 +223,28 @@ def judge(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, scope: str | Non
 
 
 def _counts(con: duckdb.DuckDBPyConnection, report: FileReport, seen: dict[str, int]) -> None:
-    read = con.execute("""
-        select count(*) from (
-            select distinct sheet, row_number from stage_cells
-            where regexp_matches(coalesce(clean_text(code_raw), ''), '\\d') or not is_missing(value_raw)
-            union
-            select distinct sheet, row_number from stage_groups
-            where not (is_missing(code_raw) and is_missing(group_raw))
-        )""").fetchall()[0][0]
-    report.rows_read = read
-    report.rows_skipped = seen["rows_total"] - read
     report.blank_cells = seen["blank_cells"]
     (report.values_loaded, report.values_rejected, report.duplicates_collapsed, report.rows_loaded,
      report.rows_rejected) = con.execute("""
-        with all_judged as (
+        with cells as (
             select sheet, row_number, reason_code, keep from judged
             union all select sheet, row_number, reason_code, keep from judged_groups
+        ),
+        per_row as materialized (
+            select bool_or(keep) as loaded, bool_or(coalesce(reason_code <> 'duplicate', false)) as rejected,
+                   count(*) filter (where keep) as n_loaded,
+                   count(*) filter (where reason_code <> 'duplicate') as n_rejected,
+                   count(*) filter (where reason_code = 'duplicate') as n_duplicates
+            from cells group by sheet, row_number
         )
-        select count(*) filter (where keep),
-               count(*) filter (where reason_code is not null and reason_code <> 'duplicate'),
-               count(*) filter (where reason_code = 'duplicate'),
-               count(distinct (sheet, row_number)) filter (where keep),
-               count(distinct (sheet, row_number)) filter (where reason_code is not null and reason_code <> 'duplicate')
-        from all_judged""").fetchall()[0]
+        select coalesce(sum(n_loaded), 0), coalesce(sum(n_rejected), 0), coalesce(sum(n_duplicates), 0),
+               count(*) filter (where loaded), count(*) filter (where rejected)
+        from per_row""").fetchall()[0]
+    report.rows_read = con.execute("""
+        select count(*) from (select sheet, row_number from judged
+                              union select sheet, row_number from judged_groups)""").fetchall()[0][0] \
+        + seen["rows_without_values"]
+    report.rows_skipped = seen["rows_total"] - report.rows_read
     report.rejects = con.execute("""
         select sheet, row_number, column_name as "column", raw_value, reason_code, reason from judged
         where reason_code is not null and reason_code <> 'duplicate'
@@ -296,10 +301,18 @@ def _save(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
         report.rejects = pd.concat([report.rejects, orphans], ignore_index=True)
         report.values_loaded -= len(orphans)
         report.values_rejected += len(orphans)
-    con.register("rejects_frame", report.rejects)
-    con.execute("""insert into rejected_row select ?, sheet, row_number, "column", raw_value, reason_code, reason
-                   from rejects_frame""", [batch_id])
-    con.unregister("rejects_frame")
+    con.execute("""
+        insert into rejected_row
+        select ?, sheet, row_number, column_name, raw_value, reason_code, reason from judged
+        where reason_code is not null and reason_code <> 'duplicate'
+        union all
+        select ?, sheet, row_number, column_name, raw_value, reason_code, reason from judged_groups
+        where reason_code is not null and reason_code <> 'duplicate'""", [batch_id, batch_id])
+    if not orphans.empty:
+        con.register("orphans_frame", orphans)
+        con.execute("""insert into rejected_row select ?, sheet, row_number, "column", raw_value, reason_code, reason
+                       from orphans_frame""", [batch_id])
+        con.unregister("orphans_frame")
     con.execute("insert into batch values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?)", [
         batch_id, report.source_name, report.sha256, datetime.now(timezone.utc).replace(tzinfo=None),
         report.kind, report.rows_read, report.rows_loaded, report.rows_rejected, report.values_loaded,

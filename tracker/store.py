@@ -77,6 +77,7 @@ def writing(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConne
             shutil.copyfile(path, staging)
         con = duckdb.connect(str(staging))
         try:
+            con.execute("set enable_progress_bar = false")  # it would print into the CLI's output
             if fresh or not path.exists():
                 create_schema(con)
             yield con

@@ -44,7 +44,7 @@ def show_report(report: FileReport, lang: str, key: str) -> None:
         return
     reasons = report.by_reason()
     st.caption(t("data.by_reason", lang) + "；".join(f"{REASONS_ZH.get(c, c)} {n:,}" for c, n in reasons.items()))
-    table = report.rejects.rename(columns={c: t(f"data.col.{c}", lang) for c in report.rejects.columns})
+    table = report.rejects.fillna({"sheet": ""}).rename(columns={c: t(f"data.col.{c}", lang) for c in report.rejects.columns})
     st.dataframe(table.head(500), hide_index=True, key=f"rejects_{key}")
     st.download_button(t("data.download_rejects", lang), xlsx_bytes({"rejected": table}),
                        file_name=f"{Path(report.source_name).stem}-rejected.xlsx", key=f"download_{key}")

@@ -8,8 +8,16 @@ create or replace temp macro clean_text(s) as
 
 -- A cell that means "no value": blank, or one of the dashes people type for it. Missing is
 -- never zero: such cells are left out, not loaded and not rejected.
+-- (NULL and plain numbers are decided first: most cells are one or the other.)
 create or replace temp macro is_missing(s) as
-    clean_text(s) is null or clean_text(s) in ('-', '--', '—', '——', '/', '\', '无数据', '空');
+    case
+        when s is null then true
+        when try_cast(s as double) is not null then false
+        else clean_text(s) is null or clean_text(s) in ('-', '--', '—', '——', '/', '\', '无数据', '空')
+    end;
+
+-- Whether a cell holds a digit at all (a code, not a note such as "注：数据来源……").
+create or replace temp macro has_digit(s) as regexp_matches(coalesce(s, ''), '[0-9０-９]');
 
 -- The digits of a division code as written: "361127101213", "361127101213.0" (a number cell),
 -- or scientific notation when it keeps every digit ("3.61127101213E+11"). Scientific notation

@@ -1,0 +1,109 @@
+"""Benchmark: loading returns, next to DuckDB's own read_csv into a table (the limit), in one run.
+
+    python bench/bench_load.py [--rows 3600000] [--villages 30000]
+
+1. A long CSV (region_code, year, measure, value) of real village codes × years × village measures.
+2. A wide .xlsx of villages × 15 measures (one row per village and year).
+Each load runs in a child process into a fresh store; peak memory is the child's max RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+import xlsxwriter
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tracker.catalogue import load_catalogue  # noqa: E402
+from tracker.geography import REFERENCE_DIR  # noqa: E402
+
+LOAD = """
+import sys, time
+from pathlib import Path
+from etl.load import load_files
+t = time.perf_counter()
+[r] = load_files(Path(sys.argv[1]), [Path(sys.argv[2])])
+print(time.perf_counter() - t, r.values_loaded, r.values_rejected, r.status)
+"""
+
+
+def villages(n: int) -> list[str]:
+    con = duckdb.connect()
+    return [c for (c,) in con.execute(
+        "select code from read_csv(?, header = true, all_varchar = true) where kind = 'village_committee' "
+        "order by code limit ?", [str(REFERENCE_DIR / "regions.csv.gz"), n]).fetchall()]
+
+
+def child_load(db: Path, path: Path) -> tuple[float, int, int, float]:
+    subprocess.run([sys.executable, "-m", "etl", "init", "--db", str(db)], cwd=ROOT, check=True, capture_output=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    out = subprocess.run([sys.executable, "-c", LOAD, str(db), str(path)], cwd=ROOT, check=True,
+                         capture_output=True, text=True).stdout.split()
+    peak_mb = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    return float(out[0]), int(out[1]), int(out[2]), peak_mb
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=3_600_000)
+    parser.add_argument("--villages", type=int, default=30_000)
+    args = parser.parse_args()
+    cat = load_catalogue()
+    measures = [m for m in cat.measures.values() if "village" in m.levels][:15]
+    codes = villages(args.villages)
+    work = Path(tempfile.mkdtemp(prefix="bench-load-"))
+
+    # 1. long CSV
+    per_row = len(codes) * len(measures)
+    years = max(1, -(-args.rows // per_row))
+    csv_path = work / "long.csv"
+    con = duckdb.connect()
+    con.execute("create table v as select unnest(?) as code", [codes])
+    con.execute("create table m as select unnest(?) as measure, unnest(?) as top, unnest(?) as whole",
+                [[m.id for m in measures], [min(m.valid_range[1] or 100, 100) for m in measures],
+                 [m.type in ("bool", "count") for m in measures]])
+    con.execute("create table y as select unnest(range(2025 - ?, 2025)) + 1 as year", [years])
+    con.execute("copy (select code as region_code, year, measure, "
+                "case when whole then floor(random() * (top + 1)) else round(random() * top, 1) end as value "
+                "from v, y, m limit ?) to '" + str(csv_path).replace("'", "''") + "' (header)", [args.rows])
+    n_rows = con.execute("select count(*) from read_csv(?)", [str(csv_path)]).fetchall()[0][0]
+    t = time.perf_counter()
+    duckdb.connect().execute("create table t as select * from read_csv(?, all_varchar = true)", [str(csv_path)])
+    reference = time.perf_counter() - t
+    seconds, loaded, rejected, peak = child_load(work / "a.duckdb", csv_path)
+    print(f"long CSV, {n_rows:,} rows ({csv_path.stat().st_size / 1e6:.0f} MB):")
+    print(f"  duckdb read_csv into a table: {reference:6.2f} s  {n_rows / reference:12,.0f} rows/s  (the limit)")
+    print(f"  python -m etl load:           {seconds:6.2f} s  {n_rows / seconds:12,.0f} rows/s  "
+          f"= {reference / seconds:.0%} of the limit; {loaded:,} loaded, {rejected:,} rejected, peak {peak:,.0f} MB")
+
+    # 2. wide workbook
+    xlsx_path = work / "wide.xlsx"
+    book = xlsxwriter.Workbook(str(xlsx_path), {"constant_memory": True})
+    sheet = book.add_worksheet("村级数据")
+    sheet.write_row(0, 0, ["区划代码", "年份"] + [f"{m.zh}（{m.unit}）" for m in measures])
+    for i, code in enumerate(codes, start=1):
+        sheet.write_string(i, 0, code)
+        sheet.write_number(i, 1, 2025)
+        for j, m in enumerate(measures):
+            top = min(m.valid_range[1] or 100, 100)
+            sheet.write_number(i, 2 + j, (i + j) % (int(top) + 1) if m.type in ("bool", "count")
+                               else round(((i * 37 + j * 11) % 1000) / 1000 * top, 1))
+    book.close()
+    seconds, loaded, rejected, peak = child_load(work / "b.duckdb", xlsx_path)
+    cells = len(codes) * len(measures)
+    print(f"wide .xlsx, {len(codes):,} villages × {len(measures)} measures ({xlsx_path.stat().st_size / 1e6:.1f} MB):")
+    print(f"  python -m etl load:           {seconds:6.2f} s  {cells / seconds:12,.0f} values/s; "
+          f"{loaded:,} loaded, {rejected:,} rejected, peak {peak:,.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
