@@ -58,6 +58,16 @@ with history_tab:
             st.download_button(t("data.download_rejects", lang), xlsx_bytes({"rejected": rejects}),
                                file_name=f"batch-{chosen}-rejected.xlsx", key="batch_rejects_download")
 
+    st.subheader(t("data.sources", lang))
+    code = st.text_input(t("data.source_code", lang), key="source_code").strip()
+    if code:
+        sources = data.value_sources(code)
+        if sources.empty:
+            st.info(t("data.no_sources", lang, code=code))
+        else:
+            st.dataframe(sources.rename(columns={c: t(f"data.col.{c}", lang) for c in sources.columns}),
+                         hide_index=True, key="sources_table")
+
 with template_tab:
     st.markdown(t("data.template_help", lang, area=area["name"]))
     st.download_button(t("data.download_template", lang), data.template_bytes(f.area, f.year),

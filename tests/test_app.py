@@ -146,3 +146,8 @@ def test_data_management_checks_then_publishes_an_upload(tmp_path, store_path, m
     assert history[["批次", "文件", "导入数值", "拒收数值"]].values.tolist() == [[1, "bad_values.csv", 6, 6]]
     assert batch_rejects["原值"].tolist() == ["maybe", "1.5", "-3", "120", "12%", "九十"]
     assert len(rejects) == 6
+    at.text_input(key="source_code").input("361127100204").run()
+    sources = at.dataframe[3].value
+    assert sources[["指标", "年份", "数值", "文件", "行", "当前值"]].values.tolist() == [
+        ["characteristic_industries", 2024, 2.0, "bad_values.csv", 3, True],
+        ["gigabit_fiber", 2024, 1.0, "bad_values.csv", 3, True]]
