@@ -11,6 +11,7 @@ refused file is reported and skipped; an error leaves the published store as it 
 from __future__ import annotations
 
 import hashlib
+import re
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -94,6 +95,21 @@ class FileReport:
         return "\n".join(lines)
 
 
+IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def sql_with(template: str, **names: str | list[str]) -> str:
+    """SQL text with identifiers filled in: generated table and column names (sheet_raw_0, c3) only,
+    checked here; every value goes in as a parameter. A list fills in as a comma-separated list."""
+    filled = {}
+    for key, name in names.items():
+        parts = name if isinstance(name, list) else [name]
+        for part in parts:
+            assert IDENTIFIER.match(part), f"not a generated identifier: {part!r}"
+        filled[key] = ", ".join(parts)
+    return template.format(**filled)
+
+
 def _sql(name: str) -> str:
     return resources.files("etl").joinpath("sql", name).read_text(encoding="utf-8")
 
@@ -140,7 +156,7 @@ def prepare(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:
     for name, frame in (("measure_def", measures), ("measure_alias", aliases),
                         ("group_def", groups), ("group_alias", group_aliases)):
         con.register(f"{name}_frame", frame)
-        con.execute(f"create or replace temp table {name} as select * from {name}_frame")  # names are ours
+        con.execute(sql_with("create or replace temp table {t} as select * from {f}", t=name, f=f"{name}_frame"))
         con.unregister(f"{name}_frame")
 
 
@@ -148,15 +164,16 @@ def _raw_table(con: duckdb.DuckDBPyConnection, sheet: Sheet, name: str) -> None:
     """The sheet's rows as a text table `name`: row_number, c0 .. cN (names are generated here)."""
     columns = [f"c{i}" for i in range(len(sheet.headers))]
     if sheet.csv_path is not None:
-        sql = (f"create or replace temp table {name} as "
-               f"select (row_number() over ())::integer + {sheet.header_row} as row_number, * "
-               "from read_csv(?, header = false, skip = ?, delim = ?, quote = '\"', escape = '\"', "
-               "null_padding = true, auto_detect = false, "
-               f"columns = {{{', '.join(repr(c) + ': ' + repr('VARCHAR') for c in columns)}}})")
-        con.execute(sql, [str(sheet.csv_path), sheet.csv_skip, sheet.csv_delimiter])
+        sql = sql_with(
+            "create or replace temp table {t} as "
+            "select (row_number() over ())::integer + ? as row_number, * "
+            "from read_csv(?, header = false, skip = ?, delim = ?, quote = '\"', escape = '\"', "
+            "null_padding = true, auto_detect = false, columns = ?)", t=name)
+        con.execute(sql, [sheet.header_row, str(sheet.csv_path), sheet.csv_skip, sheet.csv_delimiter,
+                          {c: "VARCHAR" for c in columns}])
     else:
         con.register(f"{name}_frame", sheet.rows)
-        con.execute(f"create or replace temp table {name} as select * from {name}_frame")
+        con.execute(sql_with("create or replace temp table {t} as select * from {f}", t=name, f=f"{name}_frame"))
         con.unregister(f"{name}_frame")
 
 
@@ -171,45 +188,49 @@ def stage(con: duckdb.DuckDBPyConnection, returned: ReturnFile) -> dict[str, int
     for i, sheet in enumerate(returned.sheets):
         raw = f"sheet_raw_{i}"
         _raw_table(con, sheet, raw)
-        rows_total += con.execute(f"select count(*) from {raw}").fetchall()[0][0]
+        rows_total += con.execute(sql_with("select count(*) from {raw}", raw=raw)).fetchall()[0][0]
         code, year, county = sheet.column("code"), sheet.column("year"), sheet.column("county")
         col = lambda i_: f"c{i_}" if i_ is not None else "null"  # noqa: E731 - generated names only
         params = [sheet.name, sheet.headers[code], sheet.headers[year] if year is not None else None]
         if sheet.shape == "groups":
             group = sheet.column("group")
-            con.execute(f"insert into stage_groups select ?, row_number, {col(code)}, {col(group)}, ?, ? from {raw}",
+            con.execute(sql_with("insert into stage_groups select ?, row_number, {code}, {group}, ?, ? from {raw}",
+                                 code=col(code), group=col(group), raw=raw),
                         [sheet.name, sheet.headers[code], sheet.headers[group]])
         elif sheet.shape == "long":
             value, measure = sheet.column("value"), sheet.column("measure")
-            con.execute(f"insert into stage_cells select ?, row_number, {col(code)}, {col(year)}, {col(county)}, ?, ?, "
-                        f"?, ?, {col(measure)}, {col(value)} from {raw}",
+            names = {"code": col(code), "year": col(year), "county": col(county), "measure": col(measure),
+                     "value": col(value), "raw": raw}
+            con.execute(sql_with("insert into stage_cells select ?, row_number, {code}, {year}, {county}, ?, ?, "
+                                 "?, ?, {measure}, {value} from {raw}", **names),
                         params + [sheet.headers[value], sheet.headers[measure]])
             # in two steps, so the regex runs only on the (few) blank cells
-            blank = con.execute(f"with b as materialized (select {col(code)} as code from {raw} "
-                                f"where is_missing({col(value)})) select count(*) from b where has_digit(code)"
-                                ).fetchall()[0][0]
+            blank = con.execute(sql_with("with b as materialized (select {code} as code from {raw} "
+                                         "where is_missing({value})) select count(*) from b where has_digit(code)",
+                                         **names)).fetchall()[0][0]
             blank_cells += blank
             rows_without_values += blank
         else:
-            measure_columns = [i_ for i_, role in sheet.roles.items() if role == "measure_column"]
-            headers = pd.DataFrame({"col": [f"c{i_}" for i_ in measure_columns],
-                                    "header": [sheet.headers[i_] for i_ in measure_columns]})
+            measure_columns = [f"c{i_}" for i_, role in sheet.roles.items() if role == "measure_column"]
+            headers = pd.DataFrame({"col": measure_columns,
+                                    "header": [sheet.headers[int(c[1:])] for c in measure_columns]})
             con.register("headers_frame", headers)
-            unpivot_on = ", ".join(f"c{i_}" for i_ in measure_columns)
-            con.execute(
-                f"insert into stage_cells select ?, u.row_number, u.code_raw, u.year_raw, u.county_raw, ?, ?, "
-                f"h.header, h.header, h.header, u.value_raw from (unpivot (select row_number, {col(code)} as code_raw, "
-                f"{col(year)} as year_raw, {col(county)} as county_raw, {unpivot_on} from {raw}) "
-                f"on {unpivot_on} into name col value value_raw) as u join headers_frame as h on h.col = u.col",
-                params)
+            names = {"code": col(code), "year": col(year), "county": col(county), "measures": measure_columns,
+                     "raw": raw}
+            con.execute(sql_with(
+                "insert into stage_cells select ?, u.row_number, u.code_raw, u.year_raw, u.county_raw, ?, ?, "
+                "h.header, h.header, h.header, u.value_raw from (unpivot (select row_number, {code} as code_raw, "
+                "{year} as year_raw, {county} as county_raw, {measures} from {raw}) "
+                "on {measures} into name col value value_raw) as u join headers_frame as h on h.col = u.col",
+                **names), params)
             con.unregister("headers_frame")
             # UNPIVOT drops blank cells: count them here, on rows that carry a code, and the rows
             # with a code and no value at all (read, nothing to load)
-            n_blank = f"({' + '.join(f'is_missing(c{i_})::int' for i_ in measure_columns)})"
-            has_code = f"has_digit({col(code)})"
-            blank, empty = con.execute(f"with b as materialized (select {col(code)} as code, {n_blank} as n from {raw}) "
-                                       f"select coalesce(sum(n), 0), count(*) filter (where n = {len(measure_columns)}) "
-                                       f"from b where n > 0 and {has_code.replace(col(code), 'code')}").fetchall()[0]
+            n_blank = " + ".join(f"is_missing({c})::int" for c in measure_columns)
+            blank, empty = con.execute(sql_with(
+                "with b as materialized (select {code} as code, " + n_blank + " as n from {raw}) "
+                "select coalesce(sum(n), 0), count(*) filter (where n = ?) from b where n > 0 and has_digit(code)",
+                **names), [len(measure_columns)]).fetchall()[0]
             blank_cells += blank
             rows_without_values += empty
     return {"rows_total": rows_total, "blank_cells": int(blank_cells), "rows_without_values": int(rows_without_values)}

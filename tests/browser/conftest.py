@@ -137,6 +137,10 @@ class Visit:
         self.page.wait_for_function(
             "document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0", timeout=60_000)
 
+    def heading(self) -> str:
+        """The page's title (the sidebar has its own h1)."""
+        return self.page.locator('[data-testid="stMain"] h1').first.inner_text().strip()
+
     def screenshot(self, name: str) -> None:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

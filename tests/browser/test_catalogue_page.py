@@ -7,14 +7,10 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-def heading(visit) -> str:
-    return visit.page.locator('[data-testid="stMain"] h1').first.inner_text().strip()
-
-
 def test_a_deep_link_is_the_first_request_of_a_fresh_server(fresh_server, visit):
     visit.page.goto(fresh_server + "/catalogue?lang=en")
     visit.settle()
-    assert heading(visit) == "Target catalogue"
+    assert visit.heading() == "Target catalogue"
     assert visit.page.locator('[data-testid="stSidebarNav"]').inner_text().count("Area overview") == 1
     values = visit.page.locator('[data-testid="stMetricValue"]').all_inner_texts()
     assert values == ["53", "5", "42", "9"]

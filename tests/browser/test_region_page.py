@@ -9,14 +9,10 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-def heading(visit) -> str:
-    return visit.page.locator('[data-testid="stMain"] h1').first.inner_text().strip()
-
-
 def test_region_page_shows_jiangsu_on_an_offline_map(server, visit):
     visit.page.goto(server + "/")
     visit.settle()
-    assert heading(visit) == "江苏省 · 地区概况"
+    assert visit.heading() == "江苏省 · 地区概况"
     values = visit.page.locator('[data-testid="stMetricValue"]').all_inner_texts()
     assert values == ["13", "104", "1,487", "13,263", "8,383"]
     deck = visit.page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
@@ -34,13 +30,13 @@ def test_a_filter_change_goes_into_the_url_and_the_url_restores_it(server, visit
     visit.page.get_by_role("option", name="连云港市").click()
     visit.page.wait_for_url(re.compile(r"city=3207"), timeout=30_000)
     visit.settle()
-    assert heading(visit) == "连云港市 · 地区概况"
+    assert visit.heading() == "连云港市 · 地区概况"
     url = visit.page.url
 
     visit.page.goto("about:blank")
     visit.page.goto(url)
     visit.settle()
-    assert heading(visit) == "连云港市 · 地区概况"
+    assert visit.heading() == "连云港市 · 地区概况"
     assert "province=32" in visit.page.url and "city=3207" in visit.page.url
     visit.screenshot("region-lianyungang")
 
@@ -48,10 +44,10 @@ def test_a_filter_change_goes_into_the_url_and_the_url_restores_it(server, visit
 def test_english_switch(server, visit):
     visit.page.goto(server + "/?province=36&city=3611&county=361127")
     visit.settle()
-    assert heading(visit) == "余干县 · 地区概况"
+    assert visit.heading() == "余干县 · 地区概况"
     visit.page.get_by_role("radio", name="English").click()
     visit.page.wait_for_url(re.compile(r"lang=en"), timeout=30_000)
     visit.settle()
-    assert heading(visit) == "余干县 · Area overview"
+    assert visit.heading() == "余干县 · Area overview"
     assert visit.page.get_by_text("Village committees").first.is_visible()
     visit.screenshot("region-yugan-en")
