@@ -26,6 +26,18 @@ def _init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _demo(args: argparse.Namespace) -> int:
+    import time
+
+    from etl.demo import build_demo
+
+    started = time.perf_counter()
+    counts = build_demo(args.db, seed=args.seed)
+    print(f"demo store published at {args.db}: {counts['files']} return files, {counts['values']:,} values, "
+          f"seed {args.seed}, {time.perf_counter() - started:.1f} s")
+    return 0
+
+
 def _check(args: argparse.Namespace) -> int:
     from etl.build import known_regions
     from tracker.catalogue import CatalogueError, load_catalogue
@@ -81,6 +93,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", type=Path, default=store.default_db_path(),
                    help="store file (default: $TRACKER_DB or data/tracker.duckdb)")
     p.set_defaults(run=_init)
+
+    p = verbs.add_parser("demo", help="build a store with the demo data (both provinces, 2020-2025)")
+    p.add_argument("--db", type=Path, default=store.default_db_path())
+    p.add_argument("--seed", type=int, default=2025, help="same seed, same data")
+    p.set_defaults(run=_demo)
 
     p = verbs.add_parser("load", help="load counties' returns (CSV/xlsx) into the store and publish them")
     p.add_argument("files", nargs="+", type=Path, help="CSV (UTF-8 or GBK) or Excel files")

@@ -126,7 +126,8 @@ def measure_keys(catalogue: Catalogue) -> dict[str, str]:
     """header_key of every measure id, Chinese and English name -> measure id."""
     keys: dict[str, str] = {}
     for m in catalogue.measures.values():
-        for name in (m.id, m.zh, m.en):
+        # the name alone, and the name with its unit as the template heads a column: 名称（单位）
+        for name in (m.id, m.zh, m.en, f"{m.zh}（{m.unit}）", f"{m.en} ({m.unit_en})"):
             keys[header_key(name)] = m.id
     return keys
 

@@ -3,8 +3,8 @@
 
 -- Text as typed: full-width digits, letters and signs become half-width, spaces trimmed, '' is NULL.
 create or replace temp macro clean_text(s) as
-    nullif(trim(translate(s, '０１２３４５６７８９．，％－＋　：＿ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ',
-                             '0123456789.,%-+ :_ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz')), '');
+    nullif(trim(translate(s, '０１２３４５６７８９．，％－＋　：＿（）ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ',
+                             '0123456789.,%-+ :_()ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz')), '');
 
 -- A cell that means "no value": blank, or one of the dashes people type for it. Missing is
 -- never zero: such cells are left out, not loaded and not rejected.
@@ -70,7 +70,7 @@ create or replace temp macro number_of(s, percent) as (
 
 -- Header text compared loosely: lower case, no spaces, no unit in brackets: "自来水普及率（%）".
 create or replace temp macro header_key(s) as
-    regexp_replace(lower(regexp_replace(clean_text(s), '[（(][^）)]*[）)]$', '')), '\s', '', 'g');
+    regexp_replace(lower(regexp_replace(clean_text(s), '\([^)]*\)$', '')), '\s', '', 'g');
 
 -- A number as a person writes it in a message: 120, 12.5 (no trailing .0).
 create or replace temp macro num_text(x) as

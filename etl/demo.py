@@ -1,0 +1,347 @@
+"""A deterministic demo dataset for Jiangsu and Jiangxi, 2020-2025, loaded through the front door.
+
+The generator writes the return files counties would send (wide CSV by city for villages and
+townships, one for counties, cities and provinces, and the group lists) and loads them with
+etl.load, so the demo exercises the real load path. Same seed, same store.
+
+Calibration (../shared/calibration.md) and what is assumed where no figure was published:
+- Rural income (元): Jiangsu 2021 ≈ 26,800, 2022 28,486 (+6.3%); Jiangxi 2019 15,796, 2024 22,673 (+6.2%).
+  Provincial figures are recorded at province level; counties spread around them (north Jiangsu and the
+  mountain counties of southern Jiangxi behind, key counties catching up a little faster).
+- Village collective operating income: Jiangsu's average above 230万元 in 2023 (skewed: most villages far
+  below the mean); Jiangxi assumed ~35万元 in 2020 with ~10% growth.
+- Tap water: Jiangxi 88.8% (2023); Jiangsu assumed 97% in 2020. Sanitary toilets: China ~73% (2023),
+  ~77% (2025); Jiangsu assumed 92% in 2020, Jiangxi 72%.
+- Gigabit fibre (双千兆): no published share; assumed 35% of Jiangsu villages in 2021 rising to 97% in 2025,
+  Jiangxi 20% to 82% (so Shangrao's 80% target ends up on the edge).
+- Everything else is assumed, with levels chosen so that targets end up mixed: met, missed, on the edge.
+Groups: Jiangsu's 12 key counties come from the catalogue; the demo picks 经济薄弱村 among the low-income
+villages of the key counties, Shangrao's 408 key villages (308 provincial + 100 city) favouring its poorer
+counties, 821 weak villages of the 13th plan in northern Jiangsu and Lianyungang's 20 样板村; it says so.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+
+from tracker.catalogue import Catalogue, load_catalogue
+from tracker.geography import REFERENCE_DIR
+
+YEARS = list(range(2020, 2026))
+PROVINCES = ("32", "36")
+
+
+@dataclass(frozen=True)
+class Model:
+    """How one measure behaves: its 2020 level per province, yearly change, spread between units."""
+
+    base: tuple[float, float]  # 2020 level in Jiangsu, Jiangxi (rates: %, bool: probability, money: mean)
+    change: tuple[float, float]  # yearly: points (rate, bool probability) or growth rate (money, count, number)
+    spread: float  # relative spread between units (county and village effects scale it)
+    kind: str = "level"  # level / growth / flag
+
+
+MODELS: dict[str, Model] = {
+    # income and collective economy
+    "rural_income_per_capita": Model((25_200, 16_980), (0.063, 0.068), 0.12, "growth"),
+    "village_income_per_capita": Model((24_000, 16_000), (0.062, 0.068), 0.18, "growth"),
+    "low_income_income_per_capita": Model((9_800, 7_200), (0.08, 0.085), 0.10, "growth"),
+    "collective_operating_income": Model((185, 35), (0.07, 0.10), 0.9, "growth"),
+    "collective_income": Model((260, 55), (0.06, 0.08), 0.8, "growth"),
+    # industry
+    "characteristic_industries": Model((1.4, 0.8), (0.08, 0.12), 0.5, "growth"),
+    "model_village_started": Model((0.2, 0.0), (0.8, 0.0), 0.0, "flag"),
+    "model_village_completed": Model((0.0, 0.0), (0.3, 0.0), 0.0, "flag"),
+    "city_industrial_parks": Model((1.0, 0.5), (0.25, 0.1), 0.5, "growth"),
+    # living environment
+    "sanitary_toilet_rate": Model((92, 72), (1.2, 2.2), 0.08),
+    "problem_toilets_rectified": Model((0.5, 0.4), (0.45, 0.4), 0.0, "flag"),
+    "toilet_waste_treatment_rate": Model((80, 55), (2.0, 4.5), 0.12),
+    "garbage_collection": Model((0.97, 0.9), (0.006, 0.015), 0.0, "flag"),
+    "village_plan_done": Model((0.3, 0.15), (0.3, 0.35), 0.0, "flag"),
+    "maintenance_platform": Model((0.0, 0.1), (0.1, 0.18), 0.0, "flag"),
+    "maintenance_three_haves": Model((0.5, 0.35), (0.08, 0.12), 0.0, "flag"),
+    # infrastructure
+    "tap_water_rate": Model((97, 85.5), (0.5, 1.4), 0.05),
+    "gigabit_fiber": Model((0.2, 0.08), (0.16, 0.15), 0.0, "flag"),
+    "fiber_4g": Model((0.96, 0.93), (0.01, 0.015), 0.0, "flag"),
+    "grid_capacity_per_household": Model((2.6, 1.7), (0.04, 0.07), 0.18, "growth"),
+    "express_service_point": Model((0.6, 0.3), (0.07, 0.11), 0.0, "flag"),
+    "two_lane_road": Model((0.96, 0.8), (0.005, 0.02), 0.0, "flag"),
+    "rural_road_km_built": Model((60, 80), (-0.02, 0.0), 0.4, "growth"),
+    # public services
+    "preschool_enrolment_rate": Model((98, 86), (0.3, 0.6), 0.04),
+    "schools_meeting_standard_rate": Model((97, 90), (0.4, 1.0), 0.03),
+    "new_agritech_staff": Model((0.3, 0.3), (0.35, 0.35), 0.6, "growth"),
+    # preventing relapse into poverty
+    "dibao_standard": Model((8_400, 6_600), (0.05, 0.06), 0.08, "growth"),
+    "warning_line_ratio": Model((1.2, 1.2), (0.0, 0.0), 0.03),
+    "risk_identified_in_time_rate": Model((96, 93), (0.6, 1.0), 0.03),
+    "poverty_insurance_premium": Model((80, 60), (0.06, 0.05), 0.15, "growth"),
+    "low_income_insured_rate": Model((99.6, 99.2), (0.05, 0.1), 0.005),
+    "pension_premium_paid_rate": Model((99.5, 99.0), (0.05, 0.1), 0.005),
+    "employment_assistance_rate": Model((98.5, 97), (0.2, 0.3), 0.01),
+    "low_income_new_employment": Model((900, 700), (-0.05, -0.04), 0.5, "growth"),
+    "dilapidated_house_renovation_rate": Model((99.5, 98.5), (0.1, 0.2), 0.01),
+    "key_county_exited": Model((1.0, 0.0), (0.0, 0.0), 0.0, "flag"),
+    "enterprise_paired": Model((0.97, 0.9), (0.005, 0.01), 0.0, "flag"),
+    # governance
+    "secretary_is_director": Model((0.6, 0.5), (0.35, 0.3), 0.0, "flag"),
+    "poverty_meetings": Model((11, 8), (0.0, 0.0), 0.25, "growth"),
+    # funding
+    "linkage_funds": Model((80, 70), (0.06, 0.1), 0.35, "growth"),
+    "industry_fund_share": Model((52, 48), (1.5, 2.0), 0.1),
+    "land_revenue_rural_share": Model((6, 5), (0.6, 0.7), 0.2),
+}
+
+
+def _seeded(seed: int, *parts: object) -> np.random.Generator:
+    """A random generator for one purpose, from the seed and the purpose's name (stable across runs)."""
+    digest = hashlib.sha256(":".join(map(str, (seed, *parts))).encode()).digest()
+    return np.random.Generator(np.random.PCG64(int.from_bytes(digest[:8], "big")))
+
+
+def _units(levels: tuple[str, ...]) -> "duckdb.DuckDBPyRelation":
+    con = duckdb.connect()
+    return con.execute(
+        "select code, level, kind, name from read_csv(?, header = true, all_varchar = true) "
+        "where list_contains(?, level) and (level <> 'village' or kind = 'village_committee') "
+        "and list_contains(?, left(code, 2)) order by code",
+        [str(REFERENCE_DIR / "regions.csv.gz"), list(levels), list(PROVINCES)],
+    ).df()
+
+
+NORTH_JIANGSU = ("3203", "3207", "3208", "3209", "3213")
+ONLY_IN: dict[str, Callable[[str], bool]] = {  # measures reported only by the units a policy names
+    "model_village_started": lambda c: False,  # set for the 20 样板村 below
+    "model_village_completed": lambda c: False,
+    "key_county_exited": lambda c: False,  # set for the 12 key counties below
+    "city_industrial_parks": lambda c: c.startswith("3207"),
+    "poverty_insurance_premium": lambda c: c.startswith("3207"),
+    "warning_line_ratio": lambda c: c.startswith("3607"),
+    "risk_identified_in_time_rate": lambda c: c.startswith("3607"),
+    "linkage_funds": lambda c: False,  # set for Shangrao's key villages below
+    "new_agritech_staff": lambda c: c.startswith("3607"),
+}
+
+
+def _effects(codes: np.ndarray, seed: int, key_counties: set[str]) -> np.ndarray:
+    """A development index per unit: county (structural + random), township and own effects."""
+    county = np.array([c[:6] for c in codes])
+    out = np.zeros(len(codes))
+    for c in np.unique(county):
+        rng = _seeded(seed, "county", c)
+        structural = -0.8 if c[:4] in NORTH_JIANGSU else 0.0
+        structural += -0.6 if c[:4] in ("3607", "3611") else 0.0
+        structural += -0.4 if c in key_counties else 0.0
+        out[county == c] += structural + 0.5 * rng.standard_normal()
+    towns = np.array([c[:9] if len(c) >= 9 else c for c in codes])
+    for t in np.unique(towns):
+        out[towns == t] += 0.35 * _seeded(seed, "town", t).standard_normal()
+    rng = _seeded(seed, "own", len(codes))
+    return out + 0.3 * rng.standard_normal(len(codes))
+
+
+def _series(name: str, m_type: str, model: Model, codes: np.ndarray, d: np.ndarray, seed: int,
+            lo: float | None, hi: float | None, boost: np.ndarray) -> np.ndarray:
+    """Values (units × years) of one measure."""
+    province = np.array([0 if c.startswith("32") else 1 for c in codes])
+    base = np.array(model.base)[province]
+    change = np.array(model.change)[province]
+    rng = _seeded(seed, "measure", name)
+    t = np.arange(len(YEARS))[None, :]
+    if model.kind == "flag":
+        u = rng.random(len(codes))[:, None]  # fixed per unit: once reached, a milestone stays reached
+        p = np.clip(base[:, None] + change[:, None] * t + 0.12 * d[:, None], 0, 1)
+        return (u < p).astype(float)
+    if model.kind == "growth":
+        level = base * np.exp(model.spread * d + model.spread * 0.5 * rng.standard_normal(len(codes))
+                              - model.spread ** 2 / 2)
+        growth = change + 0.015 * boost + 0.02 * rng.standard_normal(len(codes))
+        regress = rng.random(len(codes)) < 0.04  # a few units go backwards
+        growth = np.where(regress, -np.abs(growth) * 0.6, growth)
+        yearly = 1 + growth[:, None] + 0.015 * rng.standard_normal((len(codes), len(YEARS)))
+        yearly[:, 0] = 1
+        values = level[:, None] * np.cumprod(yearly, axis=1)
+        if m_type == "count":
+            values = np.floor(values + rng.random(values.shape))
+        return values
+    if m_type == "rate" and hi == 100:  # saturating: the gap to 100 shrinks
+        gap0 = np.clip((100 - base) * np.exp(-0.6 * d + 0.25 * rng.standard_normal(len(codes))), 0.3, 100)
+        speed = change / np.maximum(100 - base, 1) * (1 + 0.3 * rng.standard_normal(len(codes)))
+        speed = np.where(rng.random(len(codes)) < 0.04, -0.03, speed)  # a few regress
+        values = 100 - gap0[:, None] * np.exp(-speed[:, None] * t)
+    else:
+        values = (base * (1 + model.spread * (0.5 * d + 0.5 * rng.standard_normal(len(codes)))))[:, None] \
+            + change[:, None] * t
+    return np.clip(values, lo if lo is not None else -np.inf, hi if hi is not None else np.inf)
+
+
+def _text(values: np.ndarray, m_type: str) -> list[str]:
+    if m_type == "bool":
+        return ["是" if v >= 0.5 else "否" for v in values]
+    if m_type == "count":
+        return [str(int(v)) for v in values]
+    return [f"{v:.1f}" for v in values]
+
+
+# Recorded provincial rural income (元): published figures, and assumed ones where none was published.
+RECORDED_RURAL_INCOME = {
+    "32": [24_198, 26_791, 28_486, 30_488, 32_450, 34_400],  # 2024-2025 assumed (+6.4%, +6.0%)
+    "36": [16_981, 18_684, 19_936, 21_358, 22_673, 24_030],  # 2025 assumed (+6.0%)
+}
+
+
+@dataclass
+class DemoData:
+    tables: dict[str, tuple[list[str], list[str], dict[str, list[str]]]]  # file -> (codes, years, columns)
+    groups: list[tuple[str, str]]
+
+
+def generate(catalogue: Catalogue, seed: int) -> DemoData:
+    """Every measure at its levels, every year, for every unit; and the demo's group lists."""
+    key_counties = set(catalogue.groups["js_key_county"].members or [])
+    units = _units(("province", "city", "county", "township", "village"))
+    villages = units[units["level"] == "village"]["code"].to_numpy()
+    d_village = _effects(villages, seed, key_counties)
+    rng = _seeded(seed, "groups")
+
+    # groups the demo picks (the real lists are not published)
+    sr = np.array([c.startswith("3611") for c in villages])
+    order = np.argsort(d_village[sr] + 0.6 * rng.standard_normal(sr.sum()))
+    sr_key = villages[sr][order[:408]]
+    lyg = np.array([c.startswith("3207") for c in villages])
+    lyg_model = villages[lyg][np.argsort(-d_village[lyg])[:20]]
+    key = np.array([c[:6] in key_counties for c in villages])
+    js_weak = villages[key][np.argsort(d_village[key] + 0.5 * rng.standard_normal(key.sum()))[:600]]
+    north = np.array([c[:4] in NORTH_JIANGSU for c in villages])
+    js_weak_2016 = villages[north][np.argsort(d_village[north])[:821]]
+    groups = ([(c, "sr_key_village") for c in sr_key] + [(c, "sr_key_village_provincial") for c in sr_key[:308]]
+              + [(c, "sr_key_village_city") for c in sr_key[308:]] + [(c, "lyg_model_village") for c in lyg_model]
+              + [(c, "js_weak_village") for c in js_weak] + [(c, "js_weak_village_2016") for c in js_weak_2016])
+
+    tables = {}
+    for file, levels in (("villages", ("village",)), ("townships", ("township",)),
+                         ("counties", ("county", "city", "province"))):
+        codes = units[units["level"].isin(levels)]["code"].to_numpy()
+        d = d_village if file == "villages" else _effects(codes, seed, key_counties)
+        boost = np.array([1.0 if c[:6] in key_counties or c[:6] in (catalogue.groups[
+            "gz_former_poverty_county"].members or []) else 0.0 for c in codes])
+        missing = _missing(codes, seed, file)
+        columns: dict[str, list[str]] = {}
+        for m in catalogue.measures.values():
+            if not set(m.levels) & set(levels):
+                continue
+            values = _series(m.id, m.type, MODELS[m.id], codes, d, seed, *m.valid_range, boost)
+            applies = np.array([codes_level_ok(c, m.levels) and ONLY_IN.get(m.id, lambda _: True)(c) for c in codes])
+            values = _policy_overrides(m.id, codes, values, seed, set(sr_key[:308]), set(lyg_model), key_counties)
+            if m.id in ("model_village_started", "model_village_completed", "linkage_funds", "key_county_exited"):
+                applies = ~np.isnan(values[:, 0]) | applies
+            text = np.array([_text(values[:, j], m.type) for j in range(len(YEARS))]).T
+            text = np.where(applies[:, None] & ~missing & ~np.isnan(values), text, "")
+            columns[f"{m.zh}（{m.unit}）"] = text.reshape(-1).tolist()
+        tables[file] = (np.repeat(codes, len(YEARS)).tolist(), [str(y) for y in YEARS] * len(codes), columns)
+    return DemoData(tables, groups)
+
+
+def codes_level_ok(code: str, levels: list[str]) -> bool:
+    return {2: "province", 4: "city", 6: "county", 9: "township", 12: "village"}[len(code)] in levels
+
+
+def _missing(codes: np.ndarray, seed: int, file: str) -> np.ndarray:
+    """Returns that never came: whole townships in a year (clustered), and a few single units."""
+    rng = _seeded(seed, "missing", file)
+    towns = np.array([c[:9] for c in codes])
+    out = rng.random((len(codes), len(YEARS))) < 0.01
+    for t in np.unique(towns):
+        town_rng = _seeded(seed, "missing-town", t)
+        out[towns == t] |= town_rng.random(len(YEARS)) < 0.025
+    if file == "counties":
+        out[:] = False  # counties and cities always report
+    return out
+
+
+def _policy_overrides(name: str, codes: np.ndarray, values: np.ndarray, seed: int, sr_provincial: set[str],
+                      lyg_model: set[str], key_counties: set[str]) -> np.ndarray:
+    """Series that exist only for a named population, with the timing their targets are about."""
+    rng = _seeded(seed, "override", name)
+    if name == "rural_income_per_capita":
+        for p, series in RECORDED_RURAL_INCOME.items():
+            values[codes == p] = series
+    if name == "model_village_started":  # 19 of 20 started in 2021, the last in 2022
+        values[:] = np.nan
+        for i, c in enumerate(sorted(lyg_model)):
+            values[codes == c] = [0, 0 if i == 19 else 1, 1, 1, 1, 1]
+    if name == "model_village_completed":  # 16 of 20 finished by 2023
+        values[:] = np.nan
+        for i, c in enumerate(sorted(lyg_model)):
+            done = 2 + (i % 4 == 0) * 2 if i < 16 else 4 + (i % 2)
+            values[codes == c] = [1.0 if y >= done else 0.0 for y in range(len(YEARS))]
+    if name == "linkage_funds":  # provincial key villages: most get 100万元 a year, some less
+        values[:] = np.nan
+        for c in sr_provincial:
+            values[codes == c] = np.round(rng.lognormal(np.log(118), 0.18, len(YEARS)), 1)
+    if name == "key_county_exited":  # all 12 exited by 2020, as they did
+        values[:] = np.nan
+        for c in key_counties:
+            values[codes == c] = 1.0
+    return values
+
+
+def write_returns(demo: DemoData, folder: Path) -> list[Path]:
+    """Return files as counties send them (wide CSV): villages by province, townships, counties, group lists."""
+    paths = []
+    for file, (codes, years, columns) in demo.tables.items():
+        by_city: dict[str, list[int]] = {}
+        for i, c in enumerate(codes):
+            by_city.setdefault(c[:2] if file == "villages" else file, []).append(i)  # one per province
+        for part, rows in sorted(by_city.items()):
+            path = folder / f"demo-{file}-{part}.csv"
+            with open(path, "w", encoding="utf-8", newline="") as f:
+                w = csv.writer(f)
+                w.writerow(["区划代码", "年份", *columns])
+                for i in rows:
+                    w.writerow([codes[i], years[i], *(col[i] for col in columns.values())])
+            paths.append(path)
+    path = folder / "demo-groups.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["区划代码", "分组"])
+        w.writerows(sorted(demo.groups, key=lambda g: (g[1] != "sr_key_village", g)))
+    return [path, *paths]  # groups first: the sub-groups' parent must be in place
+
+
+def build_demo(db: Path, seed: int = 2025, progress: Callable[[float, str], None] | None = None) -> dict[str, int]:
+    """Build a store holding the demo data at `db`: init, write the returns, load them, mark it demo."""
+    import tempfile
+
+    from etl.build import init_store
+    from etl.load import load_files
+    from tracker import store
+
+    say = progress or (lambda f, s: None)
+    catalogue = load_catalogue()
+    say(0.02, "reference geography")
+    init_store(db, catalogue_file=catalogue.path)
+    say(0.1, "generating")
+    demo = generate(catalogue, seed)
+    with tempfile.TemporaryDirectory(prefix="tracker-demo-") as folder:
+        files = write_returns(demo, Path(folder))
+        say(0.3, "loading")
+        reports = load_files(db, files, catalogue=catalogue,
+                             progress=lambda f, step: say(0.3 + 0.65 * f, "loading"))
+    bad = [r for r in reports if r.status != "loaded" or r.values_rejected]
+    assert not bad, "the demo's own returns were not loaded cleanly: " + "; ".join(
+        f"{r.source_name}: {r.message or r.by_reason()}" for r in bad)
+    with store.writing(db) as con:
+        con.execute("insert into store_meta values ('demo', 'true'), ('demo_seed', ?)", [str(seed)])
+    say(1.0, "done")
+    return {"files": len(reports), "values": sum(r.values_loaded for r in reports)}
