@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from etl.build import init_store
+from etl.demo import build_demo
 from tracker import store
 from tracker.catalogue import CatalogueError
 from tracker.i18n import t
@@ -23,13 +23,15 @@ except CatalogueError as e:  # never start on a broken catalogue: name every pro
 
 db = store.default_db_path()
 if not db.exists():
-    # First start: build the store instead of failing. Two sessions starting at once may both
-    # build; the second publish replaces the first with the same content, which is harmless.
+    # First start: build the demo store instead of failing. Two sessions starting at once may both
+    # build; the second publish replaces the first with the same content (same seed), which is harmless.
     with st.status(t("first_run.title", lang), expanded=True) as status:
         bar = st.progress(0.0)
-        init_store(db, progress=lambda f, step: bar.progress(f, text=t(f"first_run.step.{step}", lang)))
+        build_demo(db, progress=lambda f, step: bar.progress(min(f, 1.0), text=t(f"first_run.step.{step}", lang)))
         status.update(label=t("first_run.done", lang), state="complete", expanded=False)
 
+if data.is_demo():
+    st.badge(t("demo.badge", lang), icon=":material/science:", color="orange", help=t("demo.help", lang))
 st.sidebar.title(t("app.title", lang))
 st.sidebar.caption(t("app.subtitle", lang))
 filters.sidebar(lang)

@@ -16,6 +16,11 @@ def app(store_path, monkeypatch) -> AppTest:
     return AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
 
 
+def demo_badges(at: AppTest) -> int:
+    """How many 演示数据 badges the run shows (st.badge renders as markdown)."""
+    return sum("演示数据" in m.value for m in at.markdown)
+
+
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -77,14 +82,20 @@ def test_language_switch(app):
     assert at.query_params["lang"] == "en"
 
 
-def test_first_start_builds_the_store(tmp_path, monkeypatch):
+@pytest.mark.slow
+def test_first_start_builds_the_demo_and_says_so(tmp_path, monkeypatch):
     db = tmp_path / "fresh.duckdb"
     monkeypatch.setenv("TRACKER_DB", str(db))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()
     assert not at.exception
     assert db.exists()
     assert at.status[0].label == "数据库已建立"
     assert at.title[0].value == "江苏省 · 地区概况"
+    assert demo_badges(at) == 1
+
+
+def test_no_demo_badge_on_a_store_without_demo_data(app):
+    assert demo_badges(app.run()) == 0
 
 
 def test_catalogue_page_lists_every_target_and_finds_one(app):

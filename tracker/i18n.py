@@ -18,12 +18,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "filter.county": ("县（市、区）", "County"),
     "filter.all": ("（全部）", "(all)"),
     "filter.year": ("年份", "Year"),
-    "first_run.title": ("首次启动：正在建立数据库……", "First start: building the store..."),
+    "first_run.title": ("首次启动：正在建立演示数据库（约一分钟）……", "First start: building the demo store (about a minute)..."),
     "first_run.done": ("数据库已建立", "Store built"),
-    "first_run.step.schema": ("建立数据表", "creating tables"),
     "first_run.step.reference geography": ("载入区划与边界", "loading divisions and outlines"),
-    "first_run.step.publishing": ("发布", "publishing"),
+    "first_run.step.generating": ("生成两省各村、各县的演示报表", "writing the demo returns of both provinces"),
+    "first_run.step.loading": ("按正式流程导入报表", "loading the returns as real ones are loaded"),
     "first_run.step.done": ("完成", "done"),
+    "demo.badge": ("演示数据", "Demo data"),
+    "demo.help": ("当前显示的是按公开数据校准的合成演示数据，不是各县实际报送的数据。导入真实报表请用“数据管理”。",
+                  "The data shown is synthetic demo data calibrated to published figures, not what counties "
+                  "reported. Load real returns on the Data management page."),
     # pages
     "page.region.title": ("地区概况", "Area overview"),
     "page.region.description": (

@@ -135,3 +135,8 @@ class StoreReader:
 def read_meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """The store_meta table as a dict."""
     return dict(con.execute("select key, value from store_meta").fetchall())
+
+
+def is_demo(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the store holds the generated demo data (pages then show a 演示数据 badge)."""
+    return read_meta(con).get("demo") == "true"
