@@ -33,6 +33,7 @@ import duckdb
 import numpy as np
 
 from tracker.catalogue import Catalogue, load_catalogue
+from tracker.codes import level_of
 from tracker.geography import REFERENCE_DIR
 
 YEARS = list(range(2020, 2026))
@@ -241,7 +242,7 @@ def generate(catalogue: Catalogue, seed: int) -> DemoData:
             if not set(m.levels) & set(levels):
                 continue
             values = _series(m.id, m.type, MODELS[m.id], codes, d, seed, *m.valid_range, boost)
-            applies = np.array([codes_level_ok(c, m.levels) and ONLY_IN.get(m.id, lambda _: True)(c) for c in codes])
+            applies = np.array([level_of(c) in m.levels and ONLY_IN.get(m.id, lambda _: True)(c) for c in codes])
             values = _policy_overrides(m.id, codes, values, seed, set(sr_key[:308]), set(lyg_model), key_counties)
             if m.id in ("model_village_started", "model_village_completed", "linkage_funds", "key_county_exited"):
                 applies = ~np.isnan(values[:, 0]) | applies
@@ -250,10 +251,6 @@ def generate(catalogue: Catalogue, seed: int) -> DemoData:
             columns[f"{m.zh}（{m.unit}）"] = text.reshape(-1).tolist()
         tables[file] = (np.repeat(codes, len(YEARS)).tolist(), [str(y) for y in YEARS] * len(codes), columns)
     return DemoData(tables, groups)
-
-
-def codes_level_ok(code: str, levels: list[str]) -> bool:
-    return {2: "province", 4: "city", 6: "county", 9: "township", 12: "village"}[len(code)] in levels
 
 
 def _missing(codes: np.ndarray, seed: int, file: str) -> np.ndarray:

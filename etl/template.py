@@ -14,12 +14,12 @@ from typing import BinaryIO
 import duckdb
 import xlsxwriter
 
+from etl.load import LEVELS_ZH
 from tracker.catalogue import Catalogue, Measure, load_catalogue
 from tracker.geography import REFERENCE_DIR
 
 HEADER_ROW = 2  # zero-based: the header is on spreadsheet row 3
 BLANK_ROWS = 2000  # rows with validation in a form that is not prefilled
-LEVELS_ZH = {"province": "省", "city": "市", "county": "县（市、区）", "township": "乡镇", "village": "村"}
 TYPES_ZH = {"rate": "比率", "bool": "是/否", "count": "个数（整数）", "money": "金额", "number": "数值"}
 SHEETS = [  # sheet name, levels of the units listed, title
     ("村级数据", ("village",), "村级数据"),
