@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -13,13 +12,6 @@ import duckdb
 from tracker import store
 from tracker.catalogue import Catalogue, catalogue_path, load_catalogue
 from tracker.geography import REFERENCE_DIR
-
-Progress = Callable[[float, str], None]
-
-
-def _quiet(fraction: float, message: str) -> None:
-    pass
-
 
 def load_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path = REFERENCE_DIR) -> dict[str, int]:
     """Load regions and outlines from data/reference into an empty store; counts by level."""
@@ -71,7 +63,7 @@ def load_catalogue_groups(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) 
     return len(rows)
 
 
-def init_store(path: Path, progress: Progress = _quiet, reference_dir: Path = REFERENCE_DIR,
+def init_store(path: Path, reference_dir: Path = REFERENCE_DIR,
                catalogue_file: Path | None = None) -> dict[str, int]:
     """Create a store with the reference geography, the catalogue's groups and no statistics.
 
@@ -80,8 +72,6 @@ def init_store(path: Path, progress: Progress = _quiet, reference_dir: Path = RE
     catalogue_file = catalogue_file or catalogue_path()
     catalogue = load_catalogue(catalogue_file, regions=known_regions(reference_dir))
     with store.writing(path, fresh=True) as con:
-        progress(0.1, "schema")
-        progress(0.2, "reference geography")
         counts = load_reference(con, reference_dir)
         load_catalogue_groups(con, catalogue)
         con.execute(
@@ -89,6 +79,4 @@ def init_store(path: Path, progress: Progress = _quiet, reference_dir: Path = RE
             [datetime.now(timezone.utc).isoformat(timespec="seconds"),
              hashlib.sha256(Path(catalogue_file).read_bytes()).hexdigest()],
         )
-        progress(0.9, "publishing")
-    progress(1.0, "done")
     return counts

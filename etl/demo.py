@@ -121,15 +121,13 @@ def _units(levels: tuple[str, ...]) -> "duckdb.DuckDBPyRelation":
 
 
 NORTH_JIANGSU = ("3203", "3207", "3208", "3209", "3213")
-ONLY_IN: dict[str, Callable[[str], bool]] = {  # measures reported only by the units a policy names
-    "model_village_started": lambda c: False,  # set for the 20 样板村 below
-    "model_village_completed": lambda c: False,
-    "key_county_exited": lambda c: False,  # set for the 12 key counties below
+# Measures reported only in the places a policy names. (样板村, key-county exit and linkage funds are
+# reported only by their group's members: _policy_overrides leaves every other unit blank.)
+ONLY_IN: dict[str, Callable[[str], bool]] = {
     "city_industrial_parks": lambda c: c.startswith("3207"),
     "poverty_insurance_premium": lambda c: c.startswith("3207"),
     "warning_line_ratio": lambda c: c.startswith("3607"),
     "risk_identified_in_time_rate": lambda c: c.startswith("3607"),
-    "linkage_funds": lambda c: False,  # set for Shangrao's key villages below
     "new_agritech_staff": lambda c: c.startswith("3607"),
 }
 
@@ -244,8 +242,6 @@ def generate(catalogue: Catalogue, seed: int) -> DemoData:
             values = _series(m.id, m.type, MODELS[m.id], codes, d, seed, *m.valid_range, boost)
             applies = np.array([level_of(c) in m.levels and ONLY_IN.get(m.id, lambda _: True)(c) for c in codes])
             values = _policy_overrides(m.id, codes, values, seed, set(sr_key[:308]), set(lyg_model), key_counties)
-            if m.id in ("model_village_started", "model_village_completed", "linkage_funds", "key_county_exited"):
-                applies = ~np.isnan(values[:, 0]) | applies
             text = np.array([_text(values[:, j], m.type) for j in range(len(YEARS))]).T
             text = np.where(applies[:, None] & ~missing & ~np.isnan(values), text, "")
             columns[f"{m.zh}（{m.unit}）"] = text.reshape(-1).tolist()
@@ -284,7 +280,7 @@ def _policy_overrides(name: str, codes: np.ndarray, values: np.ndarray, seed: in
             values[codes == c] = [1.0 if y >= done else 0.0 for y in range(len(YEARS))]
     if name == "linkage_funds":  # provincial key villages: most get 100万元 a year, some less
         values[:] = np.nan
-        for c in sr_provincial:
+        for c in sorted(sr_provincial):  # sorted: a set's order changes from one process to the next
             values[codes == c] = np.round(rng.lognormal(np.log(118), 0.18, len(YEARS)), 1)
     if name == "key_county_exited":  # all 12 exited by 2020, as they did
         values[:] = np.nan

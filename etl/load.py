@@ -277,10 +277,10 @@ def _counts(con: duckdb.DuckDBPyConnection, report: FileReport, seen: dict[str, 
     """).df()
 
 
-def _examine(con: duckdb.DuckDBPyConnection, path: Path, catalogue: Catalogue, scope: str | None,
+def _examine(con: duckdb.DuckDBPyConnection, path: Path, sha: str, catalogue: Catalogue, scope: str | None,
              workdir: Path, sheet_name: str | None) -> FileReport:
     """Read, stage and judge one file (nothing saved); a refused file comes back refused."""
-    report = FileReport(path.name, sha256_of(path), "checked")
+    report = FileReport(path.name, sha, "checked")
     try:
         returned = read_return(path, measure_keys(catalogue), workdir, sheet_name)
         seen = stage(con, returned)
@@ -366,7 +366,7 @@ def load_files(db: Path, paths: Sequence[Path], *, scope: str | None = None, she
                     reports.append(FileReport(path.name, sha, "unchanged",
                                               f"already loaded as batch {known[0]} on {known[1]:%Y-%m-%d %H:%M}"))
                     continue
-                report = _examine(con, path, catalogue, scope, Path(workdir), sheet_name)
+                report = _examine(con, path, sha, catalogue, scope, Path(workdir), sheet_name)
                 if not report.refused:
                     _save(con, report)
                 reports.append(report)
@@ -395,6 +395,6 @@ def check_files(db: Path, paths: Sequence[Path], *, scope: str | None = None, sh
             if known:
                 reports.append(FileReport(path.name, sha, "unchanged", f"already loaded as batch {known[0]}"))
             else:
-                reports.append(_examine(con, path, catalogue, scope, Path(workdir), sheet_name))
+                reports.append(_examine(con, path, sha, catalogue, scope, Path(workdir), sheet_name))
     con.close()
     return reports

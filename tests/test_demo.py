@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import duckdb
 import pytest
 
 from etl.demo import YEARS, build_demo, generate
+from tests.conftest import ROOT
 from tracker.catalogue import load_catalogue
+
+FINGERPRINT = """
+import hashlib, json
+from etl.demo import generate
+from tracker.catalogue import load_catalogue
+d = generate(load_catalogue(), 2025)
+print(hashlib.sha256(json.dumps([d.tables, d.groups], ensure_ascii=False).encode()).hexdigest())
+"""
 
 
 @pytest.fixture(scope="module")
@@ -24,6 +37,14 @@ def test_same_seed_same_returns_other_seed_other_returns(catalogue, demo):
     assert again.tables == demo.tables and again.groups == demo.groups
     other = generate(catalogue, seed=7)
     assert other.tables["villages"][2] != demo.tables["villages"][2]
+
+
+def test_same_seed_same_returns_in_another_process():
+    """Two processes with different string hashing give the same data (no set order leaks in)."""
+    prints = {subprocess.run([sys.executable, "-c", FINGERPRINT], cwd=ROOT, capture_output=True, text=True,
+                             check=True, env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
+              for seed in (1, 2)}
+    assert len(prints) == 1
 
 
 def test_every_measure_has_a_column_at_its_levels(catalogue, demo):
