@@ -38,6 +38,23 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _reassess(args: argparse.Namespace) -> int:
+    import time
+
+    from etl.build import reassess
+    from tracker.catalogue import CatalogueError
+
+    started = time.perf_counter()
+    try:
+        counts = reassess(args.db, args.catalogue)
+    except CatalogueError as e:
+        print(e, file=sys.stderr)
+        return 1
+    print(f"assessment recomputed and published at {args.db} in {time.perf_counter() - started:.1f} s: " +
+          ", ".join(f"{level} {n:,}" for level, n in sorted(counts.items())))
+    return 0
+
+
 def _check(args: argparse.Namespace) -> int:
     from etl.build import known_regions
     from tracker.catalogue import CatalogueError, load_catalogue
@@ -108,6 +125,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--show", type=int, default=5, help="how many rejected rows to print per file")
     p.add_argument("--verbose", action="store_true", help="print progress")
     p.set_defaults(run=_load)
+
+    p = verbs.add_parser("reassess", help="recompute every target's results (after indicators.yaml changed)")
+    p.add_argument("--db", type=Path, default=store.default_db_path())
+    p.add_argument("--catalogue", type=Path, default=catalogue_path())
+    p.set_defaults(run=_reassess)
 
     p = verbs.add_parser("template", help="write the blank return form (xlsx) counties fill in")
     p.add_argument("--out", type=Path, required=True)

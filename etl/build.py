@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 
 from tracker import store
+from tracker.assess import assess
 from tracker.catalogue import Catalogue, catalogue_path, load_catalogue
 from tracker.geography import REFERENCE_DIR
 
@@ -39,7 +40,8 @@ def load_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path = REFEREN
         collection = json.loads((reference_dir / f"boundaries-{level}.geojson").read_text(encoding="utf-8"))
         rows = [(f["properties"]["code"], level, json.dumps(f["geometry"], separators=(",", ":")))
                 for f in collection["features"]]
-        con.executemany("insert into boundary values (?, ?, ?)", rows)
+        if rows:  # DuckDB refuses an empty executemany
+            con.executemany("insert into boundary values (?, ?, ?)", rows)
     orphans = con.execute(
         "select count(*) from region r where parent_code is not null "
         "and not exists (select 1 from region p where p.code = r.parent_code)"
@@ -59,7 +61,8 @@ def known_regions(reference_dir: Path = REFERENCE_DIR) -> set[str]:
 def load_catalogue_groups(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> int:
     """Put the members the catalogue lists itself into group_member; how many rows."""
     rows = [(g.id, code) for g in catalogue.groups.values() for code in (g.members or [])]
-    con.executemany("insert into group_member (group_id, region_code) values (?, ?)", rows)
+    if rows:
+        con.executemany("insert into group_member (group_id, region_code) values (?, ?)", rows)
     return len(rows)
 
 
@@ -74,9 +77,18 @@ def init_store(path: Path, reference_dir: Path = REFERENCE_DIR,
     with store.writing(path, fresh=True) as con:
         counts = load_reference(con, reference_dir)
         load_catalogue_groups(con, catalogue)
+        assess(con, catalogue)  # empty results, but the table pages read exists
         con.execute(
             "insert into store_meta values ('built_at', ?), ('contents', 'reference'), ('catalogue_sha256', ?)",
             [datetime.now(timezone.utc).isoformat(timespec="seconds"),
              hashlib.sha256(Path(catalogue_file).read_bytes()).hexdigest()],
         )
     return counts
+
+
+def reassess(path: Path, catalogue_file: Path | None = None) -> dict[str, int]:
+    """Recompute the assessment of a published store (after the catalogue changed); rows by level."""
+    catalogue = load_catalogue(catalogue_file or catalogue_path(), regions=known_regions())
+    assert Path(path).exists(), f"{path}: no store there; create one with `python -m etl init --db {path}`"
+    with store.writing(path) as con:
+        return assess(con, catalogue)

@@ -24,6 +24,7 @@ import pandas as pd
 
 from etl.returns import Refused, ReturnFile, Sheet, header_key, read_return, scratch_dir
 from tracker import store
+from tracker.assess import assess
 from tracker.catalogue import Catalogue, load_catalogue
 
 MAX_ROWS = 5_000_000  # per file; the 数据管理 page states it
@@ -370,9 +371,11 @@ def load_files(db: Path, paths: Sequence[Path], *, scope: str | None = None, she
                 if not report.refused:
                     _save(con, report)
                 reports.append(report)
-            progress(0.95, "publishing")
             if not any(r.status == "loaded" for r in reports):
                 raise _NothingToPublish
+            progress(0.9, "assessing")
+            assess(con, catalogue)  # published with the data it comes from
+            progress(0.97, "publishing")
     except _NothingToPublish:
         pass
     progress(1.0, "done")

@@ -1,0 +1,234 @@
+"""Assessment: hand-computed cases for every rule kind and edge, through the CLI, as golden CSVs.
+
+The world is tests/assess/: two counties of Shangrao with three townships, eight village
+committees and one residents' committee (regions.csv), a catalogue with one target per rule
+kind (catalogue.yaml) and a long return (values.csv) loaded through the real load path. Every
+number in tests/assess/golden/ was worked out by hand from values.csv (the compound rates with
+a calculator); the comments below say how.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import shutil
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from etl.build import init_store
+from etl.load import load_files
+from tracker import assess
+from tracker.__main__ import main as tracker_cli
+from tracker.catalogue import load_catalogue
+
+HERE = Path(__file__).parent / "assess"
+GOLDEN = HERE / "golden"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A published store of the small world, assessed at load."""
+    folder = tmp_path_factory.mktemp("world")
+    reference = folder / "reference"
+    reference.mkdir()
+    with open(HERE / "regions.csv", "rb") as src, gzip.open(reference / "regions.csv.gz", "wb") as out:
+        shutil.copyfileobj(src, out)
+    for level in ("province", "city", "county"):
+        (reference / f"boundaries-{level}.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": []}))
+    db = folder / "world.duckdb"
+    init_store(db, reference_dir=reference, catalogue_file=HERE / "catalogue.yaml")
+    reports = load_files(db, [HERE / "values.csv"], catalogue=load_catalogue(HERE / "catalogue.yaml"))
+    assert [r.status for r in reports] == ["loaded"] and reports[0].values_rejected == 0
+    return db
+
+
+@pytest.fixture
+def cli(world: Path, monkeypatch: pytest.MonkeyPatch):
+    """Run `python -m tracker ...` on the world; returns (exit code, stdout)."""
+    monkeypatch.setenv("TRACKER_CATALOGUE", str(HERE / "catalogue.yaml"))
+
+    def run(*args: str) -> tuple[int, str]:
+        out = io.StringIO()
+        with redirect_stdout(out):
+            code = tracker_cli([*args, "--db", str(world)])
+        return code, out.getvalue()
+
+    return run
+
+
+def _frame(text: str) -> pd.DataFrame:
+    return pd.read_csv(io.StringIO(text), dtype={"region_code": str, "village_code": str})
+
+
+CASES = [
+    # threshold ≥ 90 over the key villages A1, A2, B1, C1. A2 2022: 50 → 45, observed (45/50)^(1/2) − 1,
+    # required (90/50)^(1/5) − 1, R < 0: deteriorating. C1 has no 2020 value: its base is 2021 (70).
+    # B1 reported only in the base year: no_data after it, never met, never dropped.
+    ("water_village_2021", "t_water", "village", 2021, []),
+    ("water_village_2022", "t_water", "village", 2022, []),
+    # roll-up: share of units met; the region meets only when all do; households weight the mean
+    # (A1 100, A2 300: (95·100 + 45·300) / 400 = 57.5); 2020 is unweighted, B1 has no household count.
+    ("water_township_2022", "t_water", "township", 2022, []),
+    ("water_county_2020", "t_water", "county", 2020, []),
+    ("water_county_2022", "t_water", "county", 2022, []),
+    # 2023: the two that report meet, two have no data: cannot say → insufficient_data, met empty
+    ("water_city_2023", "t_water", "city", 2023, []),
+    # share rule over village committees only (the residents' committee reports 0 and is ignored):
+    # value = met ÷ reporting; 2021 county: 4 of 5 reporting = 80% ≥ 80 → achieved before 2025.
+    ("gig_village_2021", "t_gig", "village", 2021, []),
+    ("gig_township_2021", "t_gig", "township", 2021, []),
+    ("gig_county_2021", "t_gig", "county", 2021, []),
+    ("gig_county_2022", "t_gig", "county", 2022, []),
+    # relative to the county mean of village committees reporting both years: 2021 玉山 Σ 400 / 350 − 1
+    # = 14.29% (B2, B3 and the residents' committee excluded); 铅山 0% and C1 0%: a tie is not above.
+    # B1's base is 0: not_assessable. Cumulative 2022: Σ 541 / 450 − 1 = 20.22%.
+    ("income_village_2021", "t_income", "village", 2021, []),
+    ("income_village_2022", "t_income", "village", 2022, []),
+    ("income_village_2022_cumulative", "t_income", "village", 2022, ["--period", "cumulative"]),
+    ("income_county_2021", "t_income", "county", 2021, []),
+    ("income_city_2021", "t_income", "city", 2021, []),
+    # milestone: not done before the deadline is pending, at the deadline missed
+    ("plan_village_2021", "t_plan", "village", 2021, []),
+    ("plan_village_2022", "t_plan", "village", 2022, []),
+    ("plan_city_2022", "t_plan", "city", 2022, []),
+    # total from 2021, compared at the city: 40 + 20 = 60, then 85, then 115 ≥ 100 in the deadline year
+    ("roads_county_2022", "t_roads", "county", 2022, []),
+    ("roads_city_2021", "t_roads", "city", 2021, []),
+    ("roads_city_2022", "t_roads", "city", 2022, []),
+    ("roads_city_2023", "t_roads", "city", 2023, []),
+    # constant 0 ("逐步提高"): 12 → 12 is not a rise
+    ("fund_county_2021", "t_fund", "county", 2021, []),
+    ("fund_county_2022", "t_fund", "county", 2022, []),
+    ("fund_city_2022", "t_fund", "city", 2022, []),
+    # a recorded benchmark: the city's own figure, 21600 / 20000 − 1 = 8%; none recorded for 2022
+    ("county_income_county_2021", "t_county_income", "county", 2021, []),
+    ("county_income_county_2022", "t_county_income", "county", 2022, []),
+]
+
+
+@pytest.mark.parametrize("golden, target, level, year, extra", CASES, ids=[c[0] for c in CASES])
+def test_cli_matches_hand_calculation(cli, golden, target, level, year, extra):
+    code, out = cli("assess", "--target", target, "--year", str(year), "--level", level, "--format", "csv", *extra)
+    assert code == 0
+    expected = _frame((GOLDEN / f"{golden}.csv").read_text(encoding="utf-8"))
+    got = _frame(out)
+    assert list(got["region_code"]) == list(expected["region_code"])
+    pd.testing.assert_frame_equal(got[expected.columns], expected, check_dtype=False, rtol=1e-4, atol=1e-4)
+
+
+def test_cli_columns_and_formats(cli):
+    code, out = cli("assess", "--target", "t_water", "--year", "2022", "--level", "county", "--format", "csv")
+    header = out.splitlines()[0].split(",")
+    assert header[:5] == ["target_id", "level", "region_code", "region_name", "year"]
+    for column in ("value", "target_value", "met", "status", "units_in_scope", "units_reporting", "units_met"):
+        assert column in header
+    assert "361123,玉山县,2022,33.3333,100.0,false" in out
+    code, out = cli("assess", "--target", "t_water", "--year", "2022", "--level", "village", "--region", "361124")
+    assert code == 0 and _frame(out)["region_code"].tolist() == ["361124100201"]
+    assert "units_in_scope" not in out.splitlines()[0]  # units have no roll-up columns
+
+
+def test_cli_refuses_clearly(cli, capsys):
+    code, _ = cli("assess", "--target", "t_water", "--year", "2019", "--level", "county")
+    assert code == 1
+    assert "years 2020, 2021, 2022, 2023" in capsys.readouterr().err
+    with pytest.raises(SystemExit, match="unknown target 't_waterr'; did you mean t_water"):
+        cli("assess", "--target", "t_waterr", "--year", "2022", "--level", "county")
+    with pytest.raises(SystemExit, match="not a growth rule"):
+        cli("assess", "--target", "t_water", "--year", "2022", "--level", "county", "--period", "annual")
+
+
+def test_lagging_villages_ranked_by_missed_then_shortfall(cli):
+    # 2022 in 玉山: A2 misses all four of its targets: water (90 − 45) / 90 = 0.5, gigabit 1, plan 1,
+    # income (8 − 0) / 100 = 0.08 → 2.58; B2 and B3 miss gigabit only. A1, A3, B1 miss nothing
+    # (B1 has no water figure: without data, not missed).
+    code, out = cli("lagging", "--region", "361123", "--year", "2022", "--format", "csv")
+    assert code == 0
+    expected = _frame((GOLDEN / "lagging_361123_2022.csv").read_text(encoding="utf-8"))
+    pd.testing.assert_frame_equal(_frame(out), expected, check_dtype=False, rtol=1e-4)
+    code, out = cli("lagging", "--region", "361123", "--year", "2022", "--min-missed", "2")
+    assert _frame(out)["village_code"].tolist() == ["361123100202"]
+
+
+def test_every_target_has_results_at_every_level_for_every_year_with_data(world):
+    con = duckdb.connect()
+    con.execute("attach ? as w (read_only)", [str(world)])
+    levels = dict(con.execute("select target_id, list(distinct level order by level) from w.assessment "
+                              "where is_primary group by 1").fetchall())
+    assert levels == {
+        "t_water": ["city", "county", "township", "village"], "t_gig": ["county", "township", "village"],
+        "t_income": ["city", "county", "township", "village"], "t_plan": ["city", "county", "township", "village"],
+        "t_roads": ["city", "county"], "t_fund": ["city", "county"], "t_county_income": ["city", "county"]}
+    years = dict(con.execute("select target_id, list(distinct year order by year) from w.assessment "
+                             "group by 1").fetchall())
+    assert years["t_water"] == [2020, 2021, 2022, 2023] and years["t_plan"] == [2020, 2021, 2022]
+    # no unit is dropped: every key village has a row every year, data or not
+    assert con.execute("select count(*) from w.assessment where target_id = 't_water' and level = 'village'"
+                       ).fetchall()[0][0] == 4 * 4
+
+
+def test_why_this_colour_gives_the_parts(world):
+    con = duckdb.connect()
+    con.execute("attach ? as w (read_only)", [str(world)])
+    con.execute("use w")
+    catalogue = load_catalogue(HERE / "catalogue.yaml")
+    found = assess.why(con, catalogue, "t_water", "361123100202", 2022)
+    assert found.status == "deteriorating"
+    assert found.row["base_year_used"] == 2020 and found.row["base_value"] == 50
+    assert "实际年均变化 -5.13%" in "\n".join(found.lines) and "所需年均 12.47%" in "\n".join(found.lines)
+    assert "R = -0.41" in found.lines[-1]
+    found = assess.why(con, catalogue, "t_income", "361123", 2021, lang="en")
+    assert found.lines[0] == "Status: missed"
+    assert "3 units in scope, 2 reporting, 1 met, 1 without data" in found.lines
+    assert any("benchmark growth 14.29%" in line for line in found.lines)
+    found = assess.why(con, catalogue, "t_income", "361123100201", 2021)
+    assert any("比较基准增幅 14.29%（4 个单位报告两年数据）" in line for line in found.lines)
+    assert assess.why(con, catalogue, "t_water", "361123100202", 2019) is None
+
+
+PROGRESS_VECTORS = [
+    # (base, current, target, base year, year, deadline, expected status) — the Open SDG method
+    (50, 90, 90, 2020, 2022, 2025, "achieved"),
+    (50, 70, 90, 2020, 2022, 2025, "on_track"),            # R = 18.3% / 12.5% = 1.47
+    (80, 84.5, 90, 2020, 2022, 2025, "on_track"),           # R = 2.78 / 2.38 = 1.16
+    (80, 83.5, 90, 2020, 2022, 2025, "needs_acceleration"),  # R = 2.16 / 2.38 = 0.91
+    (80, 81, 90, 2020, 2022, 2025, "limited"),              # R = 0.62 / 2.38 = 0.26
+    (80, 80, 90, 2020, 2022, 2025, "limited"),              # R = 0
+    (80, 79, 90, 2020, 2022, 2025, "deteriorating"),        # R < 0
+    (20, 10, 5, 2020, 2022, 2025, "on_track"),              # ≤ 5 wanted: falling is progress
+    (20, 25, 5, 2020, 2022, 2025, "deteriorating"),
+    (80, 85, 90, 2020, 2020, 2025, "baseline"),
+]
+
+
+@pytest.mark.parametrize("base, current, target, base_year, year, deadline, expected", PROGRESS_VECTORS)
+def test_open_sdg_thresholds(tmp_path, base, current, target, base_year, year, deadline, expected):
+    """The status SQL on a one-unit world: a region, two observations, one threshold target."""
+    con = duckdb.connect()
+    con.execute("set enable_progress_bar = false")
+    con.execute("create table region as select '361123100201' as code, 'village' as level, '36' as province_code, "
+                "'3611' as city_code, '361123' as county_code, '361123100' as township_code, "
+                "'village_committee' as kind")
+    con.execute("create table group_member (group_id varchar, region_code varchar)")
+    con.execute("create table store_meta (key varchar, value varchar)")
+    con.execute("create table current_observation as select * from (values ('m', '361123100201', ?, ?), "
+                "('m', '361123100201', ?, ?)) t(measure_id, region_code, year, value) where year <> ? or value = ?",
+                [base_year, float(base), year, float(current), base_year, float(base)])
+    op = "<=" if target < base else ">="
+    catalogue_file = tmp_path / "c.yaml"
+    catalogue_file.write_text(
+        "version: 1\nplans: [{id: p, zh: p, en: p, start_year: 2021, end_year: 2030, base_year: 2020}]\n"
+        "themes: [{id: t, zh: t, en: t}]\ndocuments: []\n"
+        "measures: [{id: m, zh: m, en: m, unit: '%', unit_en: '%', levels: [village], type: rate, min: 0, max: 100}]\n"
+        "groups: []\n"
+        f"targets: [{{id: x, zh: x, en: x, plan: p, theme: t, measure: m, rule: {{kind: threshold, op: '{op}', "
+        f"value: {target}}}, population: {{region: '361123100201', level: village}}, base_year: {base_year}, "
+        f"deadline: {deadline}, example: true}}]\n", encoding="utf-8")
+    assess.assess(con, load_catalogue(catalogue_file))
+    status = con.execute("select status from assessment where year = ?", [year]).fetchall()
+    assert status == [(expected,)]

@@ -1,0 +1,160 @@
+"""Command line of the results side: `python -m tracker VERB ...` (see README).
+
+  assess   one target's results for every region of a level, as CSV on stdout
+  lagging  the villages of a region that miss targets, worst first, as CSV on stdout
+  why      the parts behind one status (target, region, year), in words
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import duckdb
+import numpy as np
+
+from tracker import codes, store
+from tracker.catalogue import CatalogueError, load_catalogue
+
+
+def _open(db: Path) -> duckdb.DuckDBPyConnection:
+    """The published store, read-only; a clear error when there is none or it was never assessed."""
+    from tracker.assess import is_assessed
+
+    if not Path(db).exists():
+        raise SystemExit(f"{db}: no store there; build one with `python -m etl demo --db {db}` or `python -m etl init`")
+    con = store.StoreReader(Path(db)).cursor()
+    if not is_assessed(con):
+        raise SystemExit(f"{db}: this store has no assessment yet; run `python -m etl reassess --db {db}`")
+    return con
+
+
+def _csv(frame, out) -> None:
+    """CSV the way the tools downstream expect: true/false, empty for missing, 4 decimals at most."""
+    frame = frame.copy()
+    for col in frame.columns:
+        if frame[col].dtype == bool or str(frame[col].dtype) == "boolean":
+            frame[col] = frame[col].map({True: "true", False: "false"})
+        elif frame[col].map(lambda v: isinstance(v, (list, np.ndarray))).any():
+            frame[col] = frame[col].map(lambda v: ";".join(v) if isinstance(v, (list, np.ndarray)) else v)
+        elif frame[col].dtype.kind == "f":
+            frame[col] = frame[col].round(4)
+    frame.to_csv(out, index=False, lineterminator="\n")
+
+
+def _target(catalogue, target_id: str):
+    if target_id not in catalogue.targets:
+        close = [t for t in catalogue.targets if target_id in t or t in target_id]
+        hint = f"; did you mean {', '.join(close[:5])}?" if close else f"; targets: {', '.join(catalogue.targets)}"
+        raise SystemExit(f"unknown target '{target_id}'{hint}")
+    return catalogue.targets[target_id]
+
+
+def _assess(args: argparse.Namespace) -> int:
+    from tracker.assess import results
+
+    catalogue = load_catalogue()
+    target = _target(catalogue, args.target)
+    con = _open(args.db)
+    try:
+        frame = results(con, target, args.year, args.level, args.region, args.period)
+    except ValueError as e:
+        raise SystemExit(str(e)) from None
+    if frame.empty:
+        levels = [lv for lv, in con.execute(
+            "select distinct level from assessment where target_id = ? order by level", [target.id]).fetchall()]
+        years = [y for y, in con.execute(
+            "select distinct year from assessment where target_id = ? order by year", [target.id]).fetchall()]
+        print(f"no results for {target.id} at level {args.level} in {args.year}"
+              f"{' inside ' + args.region if args.region else ''}: it has results at levels "
+              f"{', '.join(levels) or 'none'} for the years {', '.join(map(str, years)) or 'none'}", file=sys.stderr)
+        return 1
+    names = dict(con.execute("select code, name from region where starts_with(code, ?) or ? is null",
+                             [args.region, args.region]).fetchall())
+    frame.insert(3, "region_name", frame["region_code"].map(names))
+    if target.rule.kind != "relative_growth":
+        frame = frame.drop(columns=["period", "benchmark", "benchmark_units"])
+    if frame["units_in_scope"].isna().all():
+        frame = frame.drop(columns=["units_in_scope", "units_reporting", "units_met", "share_met",
+                                    "aggregate_value", "aggregate_weighted"])
+    _csv(frame, sys.stdout)
+    return 0
+
+
+def _lagging(args: argparse.Namespace) -> int:
+    from tracker.assess import lagging_villages
+
+    con = _open(args.db)
+    frame = lagging_villages(con, args.region, args.year, args.min_missed)
+    _csv(frame, sys.stdout)
+    print(f"{len(frame):,} villages of {args.region} miss at least {args.min_missed} target(s) in {args.year}",
+          file=sys.stderr)
+    return 0
+
+
+def _why(args: argparse.Namespace) -> int:
+    from tracker.assess import why
+
+    catalogue = load_catalogue()
+    _target(catalogue, args.target)
+    found = why(_open(args.db), catalogue, args.target, args.region, args.year, args.lang, args.period)
+    if found is None:
+        print(f"{args.target} has no result for {args.region} in {args.year}", file=sys.stderr)
+        return 1
+    print("\n".join(found.lines))
+    return 0
+
+
+def _code(text: str) -> str:
+    try:
+        codes.level_of(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+    return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tracker", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    verbs = parser.add_subparsers(dest="verb", required=True)
+    db_help = "store file (default: $TRACKER_DB or data/tracker.duckdb)"
+
+    p = verbs.add_parser("assess", help="one target's results for every region of a level (CSV)")
+    p.add_argument("--db", type=Path, default=store.default_db_path(), help=db_help)
+    p.add_argument("--target", required=True, help="target id from indicators.yaml, e.g. sr_tap_water_90")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--level", required=True, choices=codes.LEVELS)
+    p.add_argument("--region", type=_code, help="only regions inside this code")
+    p.add_argument("--period", choices=["annual", "cumulative"],
+                   help="growth form of a relative rule (default: the catalogue's)")
+    p.add_argument("--format", choices=["csv"], default="csv")
+    p.set_defaults(run=_assess)
+
+    p = verbs.add_parser("lagging", help="villages of a region that miss targets, worst first (CSV)")
+    p.add_argument("--db", type=Path, default=store.default_db_path(), help=db_help)
+    p.add_argument("--region", type=_code, required=True)
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--min-missed", type=int, default=1, help="list villages missing at least this many targets")
+    p.add_argument("--format", choices=["csv"], default="csv")
+    p.set_defaults(run=_lagging)
+
+    p = verbs.add_parser("why", help="why a region has its status for a target and year")
+    p.add_argument("--db", type=Path, default=store.default_db_path(), help=db_help)
+    p.add_argument("--target", required=True)
+    p.add_argument("--region", type=_code, required=True)
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--period", choices=["annual", "cumulative"])
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p.set_defaults(run=_why)
+
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except CatalogueError as e:
+        print(e, file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

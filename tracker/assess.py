@@ -1,0 +1,313 @@
+"""Assessment: every target's status for every unit and every region above it, every year.
+
+Computed in SQL (tracker/sql/assess.sql) in one pass for all targets when data are published,
+and stored as the table `assessment`, so pages only read. The semantics, exactly:
+
+- Per-unit threshold (e.g. sr_tap_water_90): met when the unit's value satisfies the
+  comparison; no value → status `no_data`, never met and never dropped.
+- Growth of a unit from year t-1 to t: v_t / v_(t-1) − 1 when v_(t-1) > 0; otherwise the unit
+  is `not_assessable` for that year.
+- Relative rule (e.g. js_weak_village_income_growth: 增幅高于全省村级平均增幅): the benchmark is
+  the growth of the mean over the units of the benchmark population that report both years
+  (equivalently Σv_t / Σv_(t-1) − 1 over them); a unit is met when its growth is strictly above
+  the benchmark. Where the benchmark is a recorded figure (a province's own rural income), that
+  figure's growth is used. Both annual (t-1 → t) and cumulative (base year → t) forms are kept.
+- Share rule (e.g. sr_gigabit_80: 覆盖80%以上行政村): value = units meeting the condition ÷ units
+  reporting, in percent, with units in scope, reporting and missing beside it.
+- Roll-up of a per-unit rule to a higher region: units in scope, reporting, met, and the share
+  met (met ÷ in scope: a unit without data is never met); the region meets the rule when every
+  unit in scope does. Plus the aggregate value where the measure allows one: a mean of rates
+  weighted by households when household counts exist (`aggregate_weighted`), else unweighted;
+  the share of units with 是 for yes/no measures; the growth of the sum for growth rules.
+- Total rule: the sum over the population's units (and over the years from `years_from`) is
+  compared at the population's own region; regions below show their contribution.
+- Toward the deadline (the Open SDG method, sdg-build's ProgressMeasure): R = observed ÷ required
+  compound annual rate from the base year (the first year from the base year with a value) to
+  the deadline; achieved when already met; R ≥ 0.95 on track, 0.6-0.95 needs acceleration,
+  0-0.6 limited, < 0 deteriorating; no rate → insufficient data. A zero value is taken as
+  0.001, as sdg-build does. For a roll-up the trajectory is that of its value (share met, or
+  the share for share rules) toward its target. Yes/no milestones before the deadline that are
+  not done yet are `pending`. In and past the deadline year, and every year for targets that
+  apply every year, the status is simply met or missed. The base year itself is `baseline`.
+- Lagging villages: for a region and year, villages ranked by the number of in-scope targets
+  they miss, then by how far (the sum of shortfalls, each scaled to 0-1 by its target).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import duckdb
+import pandas as pd
+
+from tracker import codes
+from tracker.catalogue import Catalogue, Target
+from tracker.store import sql_text
+
+
+@dataclass(frozen=True)
+class Status:
+    id: str
+    zh: str
+    en: str
+    colour: str  # colour-blind safe, readable on a projector (Okabe-Ito based)
+    rank: int  # worst first when sorting
+
+
+STATUSES: dict[str, Status] = {s.id: s for s in (
+    Status("missed", "未达标", "missed", "#B2182B", 0),
+    Status("deteriorating", "倒退", "deteriorating", "#D6604D", 1),
+    Status("limited", "进展有限", "limited progress", "#F4A582", 2),
+    Status("needs_acceleration", "需加快", "needs acceleration", "#FDDBC7", 3),
+    Status("pending", "尚未完成", "not done yet", "#FDDBC7", 4),
+    Status("on_track", "进度正常", "on track", "#92C5DE", 5),
+    Status("achieved", "已达标", "achieved", "#2166AC", 6),
+    Status("met", "达标", "met", "#2166AC", 7),
+    Status("insufficient_data", "数据不足", "insufficient data", "#BDBDBD", 8),
+    Status("not_assessable", "无法评估", "not assessable", "#BDBDBD", 9),
+    Status("no_data", "无数据", "no data", "#E0E0E0", 10),
+    Status("baseline", "基期", "base year", "#F0F0F0", 11),
+    Status("contribution", "计入合计", "counts toward the total", "#F0F0F0", 12),
+)}
+
+
+def status_label(status: str, lang: str = "zh") -> str:
+    """The status in words."""
+    s = STATUSES[status]
+    return s.en if lang == "en" else s.zh
+
+
+def _spec_rows(catalogue: Catalogue) -> tuple[list[dict], list[dict]]:
+    """target_spec (one row per target and growth period) and population_spec rows."""
+    specs, pops = [], []
+
+    def population(pop_id: str, p) -> None:
+        pops.append({"pop_id": pop_id, "region": p.region, "level": p.level, "group_id": p.group,
+                     "group_level": catalogue.groups[p.group].level if p.group else None, "kind": p.kind})
+
+    for t in catalogue.targets.values():
+        r, m, plan = t.rule, catalogue.measures[t.measure], catalogue.plans[t.plan]
+        population(t.id, t.population)
+        base = {
+            "target_id": t.id, "kind": r.kind, "measure_id": t.measure, "measure_type": m.type,
+            "op": getattr(r, "op", None), "rule_value": getattr(r, "value", None),
+            "cond_op": r.condition.op if r.kind == "share" else None,
+            "cond_value": r.condition.value if r.kind == "share" else None,
+            "bench_kind": None, "bench_within": None, "bench_region": None, "bench_measure": None,
+            "bench_value": None, "bench_pop_region": None,
+            "years_from": getattr(r, "years_from", None),
+            "pop_region": t.population.region, "pop_level": t.population.level,
+            "pop_level_rank": codes.LEVELS.index(t.population.level),
+            "pop_region_rank": codes.LEVELS.index(codes.level_of(t.population.region)),
+            "base_year": t.base_year, "deadline": t.deadline, "every_year": t.every_year,
+            "plan_start": plan.start_year, "plan_end": plan.end_year,
+        }
+        if r.kind != "relative_growth":
+            specs.append({**base, "period": "", "is_primary": True})
+            continue
+        b = r.benchmark
+        base.update(bench_kind=b.kind, bench_within=b.within, bench_region=b.region, bench_value=b.value,
+                    bench_measure=(b.measure or t.measure) if b.kind == "recorded" else None,
+                    bench_pop_region=b.population.region if b.population else None)
+        if b.population is not None:
+            population(f"{t.id}#benchmark", b.population)
+        for period in ("annual", "cumulative"):
+            specs.append({**base, "period": period, "is_primary": period == r.period})
+    return specs, pops
+
+
+SPEC_TYPES = {"op": "varchar", "rule_value": "double", "cond_op": "varchar", "cond_value": "double",
+              "bench_kind": "varchar", "bench_within": "varchar", "bench_region": "varchar",
+              "bench_measure": "varchar", "bench_value": "double", "bench_pop_region": "varchar",
+              "years_from": "integer", "group_id": "varchar", "group_level": "varchar", "kind": "varchar"}
+
+
+def _register(con: duckdb.DuckDBPyConnection, name: str, rows: list[dict]) -> None:
+    """A temp table from rows, with the types a column of only NULLs cannot tell."""
+    frame = pd.DataFrame(rows)
+    con.register(f"{name}_frame", frame)
+    columns = ", ".join(f'cast("{c}" as {SPEC_TYPES[c]}) as "{c}"' if c in SPEC_TYPES else f'"{c}"'
+                        for c in frame.columns)
+    con.execute(f"create or replace temp table {name} as select {columns} from {name}_frame")
+    con.unregister(f"{name}_frame")
+
+
+def assess(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> dict[str, int]:
+    """Recompute the table `assessment` from the store's current data; rows by level.
+
+    Runs inside a store write (tracker.store.writing), so the results are published with the
+    data they come from. Records when, and from which catalogue, in store_meta.
+    """
+    specs, pops = _spec_rows(catalogue)
+    _register(con, "target_spec", specs)
+    _register(con, "population_spec", pops)
+    con.execute(sql_text("assess.sql"))
+    sha = hashlib.sha256(catalogue.path.read_bytes()).hexdigest()
+    con.execute("delete from store_meta where key in ('assessed_at', 'assessed_catalogue_sha256')")
+    con.execute("insert into store_meta values ('assessed_at', ?), ('assessed_catalogue_sha256', ?)",
+                [datetime.now(timezone.utc).isoformat(timespec="seconds"), sha])
+    return dict(con.execute("select level, count(*) from assessment group by level").fetchall())
+
+
+def is_assessed(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the store has an assessment table (stores built before it existed do not)."""
+    return bool(con.execute("select count(*) from duckdb_tables() where table_name = 'assessment' "
+                            "and database_name = current_database()").fetchall()[0][0])
+
+
+RESULT_COLUMNS = ["target_id", "level", "region_code", "year", "period", "value", "target_value", "benchmark",
+                  "met", "gap", "status", "units_in_scope", "units_reporting", "units_met", "share_met",
+                  "aggregate_value", "aggregate_weighted", "base_year_used", "base_value", "rate_observed",
+                  "rate_required", "progress_ratio", "benchmark_units"]
+
+
+def results(con: duckdb.DuckDBPyConnection, target: Target, year: int, level: str, region: str | None = None,
+            period: str | None = None) -> pd.DataFrame:
+    """One row per region of `level` (inside `region` when given) for a target and year.
+
+    `period` (annual/cumulative) picks the growth form of a relative rule; default: the
+    catalogue's. Rows come in region-code order.
+    """
+    if period is not None and target.rule.kind != "relative_growth":
+        raise ValueError(f"{target.id} is not a growth rule: --period applies only to relative_growth targets")
+    return con.execute(
+        f"""
+        select {', '.join(RESULT_COLUMNS)} from assessment
+        where target_id = $target and year = $year and level = $level
+          and ($region is null or starts_with(region_code, $region))
+          and (case when $period is null then is_primary else period = $period end)
+        order by region_code
+        """,
+        {"target": target.id, "year": year, "level": level, "region": region, "period": period},
+    ).df()
+
+
+def lagging_villages(con: duckdb.DuckDBPyConnection, region: str, year: int, min_missed: int = 1) -> pd.DataFrame:
+    """Villages of `region` missing at least `min_missed` in-scope targets in `year`, worst first.
+
+    A target is in scope for a year inside its plan's period and after its base year (the
+    15th plan's examples do not count before 2026; the 2018-2020 plan's not after 2020).
+    Columns: village code and name, township and county names, targets in scope, missed, without
+    data, the summed shortfall, and the missed targets (ids, worst first).
+    """
+    return con.execute(
+        """
+        with scoped as (
+            select a.region_code, a.target_id, a.met, a.status, a.shortfall
+            from assessment a
+            where a.is_unit and a.level = 'village' and a.is_primary and a.in_period
+              and a.year = $year and starts_with(a.region_code, $region) and a.status <> 'contribution'
+        ),
+        counted as (
+            select region_code,
+                   count(*) as targets_in_scope,
+                   count(*) filter (where met = false) as targets_missed,
+                   count(*) filter (where status = 'no_data') as targets_without_data,
+                   coalesce(sum(shortfall) filter (where met = false), 0) as shortfall,
+                   list(target_id order by shortfall desc, target_id) filter (where met = false) as missed_targets
+            from scoped group by region_code
+        ),
+        final as (
+            select c.region_code as village_code, v.name as village, t.name as township, k.name as county,
+                   c.targets_in_scope, c.targets_missed, c.targets_without_data, round(c.shortfall, 4) as shortfall,
+                   c.missed_targets
+            from counted c
+            join region v on v.code = c.region_code
+            left join region t on t.code = v.township_code
+            left join region k on k.code = v.county_code
+            where c.targets_missed >= $min_missed
+        )
+        select * from final order by targets_missed desc, shortfall desc, village_code
+        """,
+        {"region": region, "year": year, "min_missed": min_missed},
+    ).df()
+
+
+@dataclass
+class Explanation:
+    """Why a (target, region, year) has its colour: the parts that produced the status."""
+
+    target_id: str
+    region_code: str
+    year: int
+    status: str
+    row: dict = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+
+
+def _num(x: float | None, digits: int = 1) -> str:
+    if x is None or pd.isna(x):
+        return "—"
+    return f"{x:,.{digits}f}".rstrip("0").rstrip(".") if digits else f"{x:,.0f}"
+
+
+def why(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, target_id: str, region_code: str, year: int,
+        lang: str = "zh", period: str | None = None) -> Explanation | None:
+    """The parts behind a status, as values and as sentences (zh or en); None when not assessed."""
+    t = catalogue.targets[target_id]
+    found = con.execute(
+        """select * from assessment where target_id = ? and region_code = ? and year = ?
+           and (case when ? is null then is_primary else period = ? end)""",
+        [target_id, region_code, year, period, period]).df()
+    if found.empty:
+        return None
+    row = {k: (None if (not isinstance(v, (list, str)) and pd.isna(v)) else v)
+           for k, v in found.iloc[0].to_dict().items()}
+    zh = lang != "en"
+    m = catalogue.measures[t.measure]
+    unit = m.unit if zh else m.unit_en
+    status = row["status"]
+    lines = [("状态：" if zh else "Status: ") + status_label(status, lang)]
+    relative = t.rule.kind == "relative_growth"
+    pct_unit = "%" if (not row["is_unit"] or relative or unit == "%") else f" {unit}"
+    if row["is_unit"]:
+        if relative:
+            lines.append((f"增幅 {_num(row['value'], 2)}%（{_num(row['raw_value'], 2)} {unit}，"
+                          f"上一期 {_num(row['raw_from'], 2)} {unit}）") if zh else
+                         f"growth {_num(row['value'], 2)}% ({_num(row['raw_value'], 2)} {unit}, "
+                         f"from {_num(row['raw_from'], 2)} {unit})")
+        else:
+            lines.append((f"{year}年数值 {_num(row['value'], 2)}{pct_unit}，目标 {_num(row['target_value'], 2)}{pct_unit}")
+                         if zh else f"value in {year}: {_num(row['value'], 2)}{pct_unit}, target "
+                         f"{_num(row['target_value'], 2)}{pct_unit}")
+    else:
+        label = "达标单位占比" if t.rule.kind != "share" else "满足条件的单位占报告单位比例"
+        label_en = "share of units meeting the rule" if t.rule.kind != "share" else "share of reporting units meeting the condition"
+        lines.append((f"{label} {_num(row['value'])}%，目标 {_num(row['target_value'])}%" if zh else
+                      f"{label_en} {_num(row['value'])}%, target {_num(row['target_value'])}%")
+                     if t.rule.kind != "total" else
+                     (f"合计 {_num(row['value'], 2)} {unit}" + (f"，目标 {_num(row['target_value'], 2)} {unit}"
+                                                                 if row['target_value'] is not None else "")
+                      if zh else f"total {_num(row['value'], 2)} {unit}" +
+                      (f", target {_num(row['target_value'], 2)} {unit}" if row['target_value'] is not None else "")))
+        if row["units_in_scope"] is not None:
+            missing = row["units_in_scope"] - row["units_reporting"]
+            lines.append(f"范围内 {row['units_in_scope']} 个单位，报告 {row['units_reporting']} 个，达标 "
+                         f"{row['units_met']} 个，缺数 {missing} 个" if zh else
+                         f"{row['units_in_scope']} units in scope, {row['units_reporting']} reporting, "
+                         f"{row['units_met']} met, {missing} without data")
+    if row["benchmark"] is not None:
+        size = (f"（{row['benchmark_units']} 个单位报告两年数据）" if zh else
+                f" ({row['benchmark_units']} units reporting both years)") if row["benchmark_units"] else ""
+        lines.append((f"比较基准增幅 {_num(row['benchmark'], 2)}%{size}" if zh else
+                      f"benchmark growth {_num(row['benchmark'], 2)}%{size}"))
+    if row["rate_observed"] is not None and row["rate_required"] is not None:
+        lines.append((f"自{row['base_year_used']}年（{_num(row['base_value'], 2)}）起实际年均变化 "
+                      f"{_num(row['rate_observed'], 2)}%，{t.deadline}年达标所需年均 {_num(row['rate_required'], 2)}%，"
+                      f"比值 R = {_num(row['progress_ratio'], 2)}（≥0.95 进度正常，0.6-0.95 需加快，0-0.6 进展有限，<0 倒退）")
+                     if zh else
+                     f"since {row['base_year_used']} ({_num(row['base_value'], 2)}): observed {_num(row['rate_observed'], 2)}% "
+                     f"a year, required {_num(row['rate_required'], 2)}% a year to reach the target by {t.deadline}; "
+                     f"R = {_num(row['progress_ratio'], 2)} (≥0.95 on track, 0.6-0.95 needs acceleration, 0-0.6 limited, "
+                     f"<0 deteriorating)")
+    elif status == "insufficient_data" and row["is_unit"] is False and row["met"] is None:
+        lines.append("报告的单位都达标，但有单位缺数，无法判定" if zh else
+                     "every reporting unit meets the rule but some units have no data")
+    elif status == "insufficient_data":
+        lines.append("基期以来没有两年数据，无法计算进度" if zh else "no two years of data since the base year")
+    elif status in ("met", "missed"):
+        lines.append(f"{t.deadline}年为期限" + ("（每年考核）" if t.every_year else "") if zh else
+                     f"deadline {t.deadline}" + (" (assessed every year)" if t.every_year else ""))
+    return Explanation(target_id, region_code, year, status, row, lines)

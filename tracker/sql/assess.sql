@@ -1,0 +1,368 @@
+-- Assessment: every target's result for every unit of its population and every region above
+-- them, for every year with data, in one pass over all targets. The words for what each rule
+-- means are in tracker/assess.py; this file implements exactly those.
+--
+-- Reads: target_spec and population_spec (one row per target variant and per population,
+-- registered by tracker.assess from the catalogue), and the store's region, group_member and
+-- current_observation. Writes: the table `assessment`.
+
+-- ---------------------------------------------------------------- helpers
+create or replace temp macro cmp(a, op, b) as
+    case op when '>=' then a >= b when '>' then a > b when '<=' then a <= b when '<' then a < b else a = b end;
+
+-- shortfall toward the rule, positive when short: target - value for >=/>, value - target for <=/<
+create or replace temp macro shortfall_of(value, op, target) as
+    case when op in ('<=', '<') then value - target else target - value end;
+
+-- Open SDG thresholds on the ratio R of observed to required compound annual rate
+create or replace temp macro progress_status(ratio) as
+    case when ratio is null then 'insufficient_data'
+         when ratio >= 0.95 then 'on_track'
+         when ratio >= 0.6 then 'needs_acceleration'
+         when ratio >= 0 then 'limited'
+         else 'deteriorating' end;
+
+-- The compound annual rate from base to current over n years; zero is taken as 0.001 (as
+-- sdg-build does for a zero base) so that 0 -> 0 is no change; opposite signs have no rate.
+create or replace temp macro annual_rate(base, current, n) as
+    case when n > 0 and base * current > 0 then pow(current / base, 1.0 / n) - 1 end;
+
+create or replace temp macro nonzero(x) as case when x = 0 then 0.001 else x end;
+
+-- R = observed / |required| in the rule's direction (sdg-build methodology 2). A required rate
+-- of 0 (the base sits exactly on the target, yet the target is not met now) gives R = -1 when
+-- the value moved the wrong way and 0 when it did not move.
+create or replace temp macro progress_ratio(observed, required, base, direction) as
+    case when observed is null or required is null then null
+         when required = 0 then case when direction * observed < 0 then -1 else 0 end
+         else sign(nonzero(base)) * direction * observed / abs(required) end;
+
+create or replace temp table level_rank as
+select * from (values ('province', 0), ('city', 1), ('county', 2), ('township', 3), ('village', 4)) t(level, rank);
+
+-- ---------------------------------------------------------------- import
+create or replace temp table obs as
+select measure_id, region_code, year, value
+from current_observation
+where measure_id in (select measure_id from target_spec
+                     union select bench_measure from target_spec where bench_measure is not null
+                     union select 'households');  -- the weight of village rates when reported
+
+create or replace temp table measure_year as
+select distinct measure_id, year from obs;
+
+-- The units of every population: a target's own (pop_id = target id) and its benchmark's
+-- (pop_id = target id || '#benchmark'). Membership of a group of a higher level (key counties)
+-- is read from the unit's ancestor at that level.
+create or replace temp table population_unit as
+select p.pop_id, r.code as unit_code, r.province_code, r.city_code, r.county_code, r.township_code
+from population_spec p
+join region r on r.level = p.level and starts_with(r.code, p.region)
+left join group_member m
+       on m.group_id = p.group_id
+      and m.region_code = case p.group_level when 'province' then r.province_code when 'city' then r.city_code
+                                             when 'county' then r.county_code when 'township' then r.township_code
+                                             else r.code end
+where (p.kind is null or r.kind = p.kind)
+  and (p.group_id is null or m.region_code is not null);
+
+-- Every year with data for the target's measure, from its base year on.
+create or replace temp table target_year as
+select s.target_id, s.period, y.year
+from target_spec s join measure_year y on y.measure_id = s.measure_id and y.year >= s.base_year;
+
+-- ---------------------------------------------------------------- benchmarks (relative rules)
+-- population_mean: growth of the mean over the benchmark units reporting both years,
+-- Σv_t / Σv_from − 1, separately within each ancestor at `bench_within`.
+create or replace temp table benchmark as
+with bench_unit as (
+    select s.target_id, s.period, y.year,
+           case s.bench_within when 'province' then u.province_code when 'city' then u.city_code
+                               when 'county' then u.county_code when 'township' then u.township_code
+                               else s.bench_pop_region end as within_code,
+           cur.value as v,
+           case s.period when 'annual' then prev.value else base.value end as v_from
+    from target_spec s
+    join population_unit u on u.pop_id = s.target_id || '#benchmark'
+    join target_year y on y.target_id = s.target_id and y.period = s.period
+    left join obs cur on cur.measure_id = s.measure_id and cur.region_code = u.unit_code and cur.year = y.year
+    left join obs prev on prev.measure_id = s.measure_id and prev.region_code = u.unit_code and prev.year = y.year - 1
+    left join obs base on base.measure_id = s.measure_id and base.region_code = u.unit_code and base.year = s.base_year
+    where s.bench_kind = 'population_mean'
+),
+
+population_mean as (
+    select target_id, period, year, within_code,
+           case when sum(v_from) > 0 then sum(v) / sum(v_from) - 1 end as growth,
+           count(*) as units
+    from bench_unit
+    where v is not null and v_from is not null
+    group by target_id, period, year, within_code
+),
+
+recorded as (
+    select s.target_id, s.period, y.year, null::varchar as within_code,
+           case when from_.value > 0 then cur.value / from_.value - 1 end as growth,
+           null::bigint as units
+    from target_spec s
+    join target_year y on y.target_id = s.target_id and y.period = s.period
+    left join obs cur on cur.measure_id = s.bench_measure and cur.region_code = s.bench_region and cur.year = y.year
+    left join obs from_ on from_.measure_id = s.bench_measure and from_.region_code = s.bench_region
+                       and from_.year = case s.period when 'annual' then y.year - 1 else s.base_year end
+    where s.bench_kind = 'recorded'
+),
+
+constant as (
+    select s.target_id, s.period, y.year, null::varchar as within_code, s.bench_value / 100 as growth,
+           null::bigint as units
+    from target_spec s join target_year y on y.target_id = s.target_id and y.period = s.period
+    where s.bench_kind = 'constant'
+),
+
+final as (
+    select * from population_mean
+    union all select * from recorded
+    union all select * from constant
+)
+
+select * from final;
+
+-- ---------------------------------------------------------------- units
+create or replace temp table unit_value as
+select s.target_id, s.period, u.unit_code, u.province_code, u.city_code, u.county_code, u.township_code,
+       y.year, cur.value as v, prev.value as v_prev, base.value as v_base, hh.value as households,
+       case s.bench_within when 'province' then u.province_code when 'city' then u.city_code
+                           when 'county' then u.county_code when 'township' then u.township_code
+                           else s.bench_pop_region end as within_code
+from target_spec s
+join population_unit u on u.pop_id = s.target_id
+join target_year y on y.target_id = s.target_id and y.period = s.period
+left join obs cur on cur.measure_id = s.measure_id and cur.region_code = u.unit_code and cur.year = y.year
+left join obs prev on prev.measure_id = s.measure_id and prev.region_code = u.unit_code and prev.year = y.year - 1
+left join obs base on base.measure_id = s.measure_id and base.region_code = u.unit_code and base.year = s.base_year
+left join obs hh on hh.measure_id = 'households' and hh.region_code = u.unit_code and hh.year = y.year;
+
+create or replace temp table unit_result as
+with joined as (
+    select v.*, s.kind, s.measure_type, s.op, s.rule_value, s.cond_op, s.cond_value, s.years_from,
+           s.base_year, s.deadline, s.every_year, s.plan_start, s.plan_end, s.pop_level, s.is_primary,
+           case when s.kind = 'share' then s.cond_op else s.op end as unit_op,
+           case s.kind when 'threshold' then s.rule_value when 'share' then s.cond_value
+                       when 'milestone' then 1.0 end as unit_target,
+           b.growth as bench_growth, b.units as bench_units,
+           case when s.period = 'annual' then v.v_prev else v.v_base end as v_from
+    from unit_value v
+    join target_spec s on s.target_id = v.target_id and s.period = v.period
+    left join benchmark b on b.target_id = v.target_id and b.period = v.period and b.year = v.year
+                         and b.within_code is not distinct from
+                             case when s.bench_kind = 'population_mean' then v.within_code end
+),
+
+valued as (
+    select *,
+           case kind
+               when 'relative_growth' then case when v is not null and v_from > 0 then (v / v_from - 1) * 100 end
+               when 'total' then case when years_from is null then v
+                                      else sum(case when year >= years_from then v end)
+                                           over (partition by target_id, period, unit_code order by year) end
+               else v end as value
+    from joined
+),
+
+judged as (
+    select *,
+           case kind
+               when 'relative_growth' then value > bench_growth * 100
+               when 'total' then null
+               else cmp(value, unit_op, unit_target) end as met,
+           case kind
+               when 'relative_growth' then bench_growth * 100 - value
+               when 'total' then null
+               else shortfall_of(value, unit_op, unit_target) end as gap,
+           -- the first year from the base year with a value: the base of the trajectory
+           min(case when v is not null then year end)
+               over (partition by target_id, period, unit_code) as base_year_used,
+           first_value(v ignore nulls)
+               over (partition by target_id, period, unit_code order by year
+                     rows between unbounded preceding and unbounded following) as base_value
+    from valued
+),
+
+trajectory as (
+    -- Open SDG progress applies to a numeric per-unit level with a target value
+    select *,
+           (kind = 'threshold' or (kind = 'share' and measure_type <> 'bool'))
+               and not every_year and year < deadline as has_trajectory,
+           case when unit_op in ('<=', '<') then -1 else 1 end as direction
+    from judged
+),
+
+rated as (
+    select *,
+           case when has_trajectory and base_year_used < year and value is not null
+                then annual_rate(nonzero(base_value), nonzero(value), year - base_year_used) * 100 end as rate_observed,
+           case when has_trajectory and base_year_used < year and value is not null
+                then annual_rate(nonzero(base_value), nonzero(unit_target), deadline - base_year_used) * 100 end as rate_required
+    from trajectory
+),
+
+final as (
+    select target_id, period, is_primary, pop_level as level, unit_code as region_code, year,
+           value, unit_target as target_value, bench_growth * 100 as benchmark, met, gap,
+           case when met = false then
+               least(1.0, case kind when 'relative_growth' then gap / 100
+                                    when 'milestone' then 1.0
+                                    else gap / greatest(abs(unit_target), 1e-9) end) end as shortfall,
+           case
+               when v is null then 'no_data'
+               when kind = 'total' then 'contribution'
+               when year = base_year then 'baseline'
+               when met is null then 'not_assessable'
+               when every_year or year >= deadline then case when met then 'met' else 'missed' end
+               when met then 'achieved'
+               when not has_trajectory then 'pending'
+               else progress_status(progress_ratio(rate_observed, rate_required, base_value, direction))
+           end as status,
+           null::bigint as units_in_scope, null::bigint as units_reporting, null::bigint as units_met,
+           null::double as share_met, null::double as aggregate_value, null::boolean as aggregate_weighted,
+           case when has_trajectory then base_year_used end as base_year_used,
+           case when has_trajectory then base_value end as base_value,
+           rate_observed, rate_required,
+           progress_ratio(rate_observed, rate_required, base_value, direction) as progress_ratio,
+           bench_units as benchmark_units, v as raw_value, v_from as raw_from,
+           year > base_year and year between plan_start and plan_end as in_period,
+           true as is_unit,
+           -- kept for the roll-up, dropped from the table
+           province_code, city_code, county_code, township_code, households, kind, v_from as _v_from, v as _v
+    from rated
+)
+
+select * from final;
+
+-- ---------------------------------------------------------------- roll-up to every level above the units
+create or replace temp table region_result as
+with spread as (
+    -- each unit row once per level between the units (exclusive) and the population's region (inclusive)
+    select u.*, l.level as roll_level,
+           case l.level when 'province' then u.province_code when 'city' then u.city_code
+                        when 'county' then u.county_code when 'township' then u.township_code end as roll_code
+    from unit_result u
+    join target_spec s on s.target_id = u.target_id and s.period = u.period
+    join level_rank l on l.rank < s.pop_level_rank and l.rank >= s.pop_region_rank
+),
+
+grouped as (
+    select target_id, period, roll_level, roll_code, year,
+           count(*) as units_in_scope,
+           count(case when kind = 'total' then _v else value end) as units_reporting,  -- a total's unit reports in the year
+           count(*) filter (where met) as units_met,
+           count(*) filter (where not met) as units_missed,
+           sum(value) as total_value,
+           avg(value) as mean_value,
+           sum(value * households) / sum(households) filter (where value is not null) as weighted_value,
+           count(value) filter (where households > 0) = count(value) as all_weighted,
+           sum(_v) filter (where _v is not null and _v_from is not null)
+               / nullif(sum(_v_from) filter (where _v is not null and _v_from is not null), 0) - 1 as growth_of_sum,
+           case when min(benchmark) = max(benchmark) then min(benchmark) end as benchmark,
+           case when min(benchmark_units) = max(benchmark_units) then min(benchmark_units) end as benchmark_units
+    from spread
+    group by target_id, period, roll_level, roll_code, year
+),
+
+joined as (
+    select g.*, s.kind, s.measure_type, s.op, s.rule_value, s.base_year, s.deadline, s.every_year,
+           s.plan_start, s.plan_end, s.is_primary, s.pop_region, s.years_from,
+           100.0 * g.units_met / g.units_in_scope as share_met,
+           case when g.units_reporting = 0 then null
+                when s.kind = 'share' then 100.0 * g.units_met / g.units_reporting
+                when s.kind = 'total' then g.total_value
+                else 100.0 * g.units_met / g.units_in_scope end as value,
+           case s.kind
+               when 'share' then s.rule_value
+               when 'total' then case when g.roll_code = s.pop_region then s.rule_value end
+               else 100.0 end as target_value,
+           case s.kind when 'share' then s.op when 'total' then s.op else '>=' end as region_op
+    from grouped g join target_spec s on s.target_id = g.target_id and s.period = g.period
+),
+
+judged as (
+    select *,
+           case
+               when units_reporting = 0 then null
+               when kind = 'share' then cmp(value, region_op, target_value)
+               when kind = 'total' then case when target_value is not null then cmp(value, region_op, target_value) end
+               when units_met = units_in_scope then true
+               when units_missed > 0 then false
+           end as met,
+           case when measure_type = 'bool' and kind <> 'relative_growth' then 100.0 * mean_value
+                when kind = 'relative_growth' then growth_of_sum * 100
+                when kind = 'total' then total_value
+                when measure_type = 'rate' and all_weighted then weighted_value
+                else mean_value end as aggregate_value,
+           measure_type = 'rate' and kind <> 'relative_growth' and all_weighted and units_reporting > 0 as aggregate_weighted
+    from joined
+),
+
+based as (
+    select *,
+           min(case when units_reporting > 0 and value is not null then year end)
+               over (partition by target_id, period, roll_code) as base_year_used,
+           first_value(case when units_reporting > 0 then value end ignore nulls)
+               over (partition by target_id, period, roll_code order by year
+                     rows between unbounded preceding and unbounded following) as base_value,
+           case when region_op in ('<=', '<') then -1 else 1 end as direction,
+           kind <> 'total' and target_value is not null and not every_year and year < deadline as has_trajectory
+    from judged
+),
+
+rated as (
+    select *,
+           case when has_trajectory and base_year_used < year and value is not null
+                then annual_rate(nonzero(base_value), nonzero(value), year - base_year_used) * 100 end as rate_observed,
+           case when has_trajectory and base_year_used < year and value is not null
+                then annual_rate(nonzero(base_value), nonzero(target_value), deadline - base_year_used) * 100 end as rate_required
+    from based
+),
+
+final as (
+    select target_id, period, is_primary, roll_level as level, roll_code as region_code, year,
+           value, target_value, benchmark, met,
+           case when target_value is not null then shortfall_of(value, region_op, target_value) end as gap,
+           null::double as shortfall,
+           case
+               when kind = 'total' and target_value is null then 'contribution'
+               when year = base_year then 'baseline'
+               when units_reporting = 0 then 'no_data'
+               when met is null then 'insufficient_data'
+               when every_year or year >= deadline then case when met then 'met' else 'missed' end
+               when met then 'achieved'
+               when not has_trajectory then 'pending'
+               else progress_status(progress_ratio(rate_observed, rate_required, base_value, direction))
+           end as status,
+           units_in_scope, units_reporting, units_met, share_met, aggregate_value, aggregate_weighted,
+           case when has_trajectory then base_year_used end as base_year_used,
+           case when has_trajectory then base_value end as base_value,
+           rate_observed, rate_required,
+           progress_ratio(rate_observed, rate_required, base_value, direction) as progress_ratio,
+           benchmark_units, null::double as raw_value, null::double as raw_from,
+           year > base_year and year between plan_start and plan_end as in_period,
+           false as is_unit
+    from rated
+)
+
+select * from final;
+
+-- ---------------------------------------------------------------- the published table
+create or replace table assessment as
+select target_id, period, is_primary, level, region_code, year, value, target_value, benchmark, met, gap,
+       shortfall, status, units_in_scope, units_reporting, units_met, share_met, aggregate_value,
+       aggregate_weighted, base_year_used, base_value, rate_observed, rate_required, progress_ratio,
+       benchmark_units, raw_value, raw_from, in_period, is_unit
+from unit_result
+union all
+select target_id, period, is_primary, level, region_code, year, value, target_value, benchmark, met, gap,
+       shortfall, status, units_in_scope, units_reporting, units_met, share_met, aggregate_value,
+       aggregate_weighted, base_year_used, base_value, rate_observed, rate_required, progress_ratio,
+       benchmark_units, raw_value, raw_from, in_period, is_unit
+from region_result
+order by target_id, period, level, region_code, year;
