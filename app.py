@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from etl.build import reassess
 from etl.demo import build_demo
 from tracker import store
 from tracker.catalogue import CatalogueError
@@ -29,6 +30,12 @@ if not db.exists():
         bar = st.progress(0.0)
         build_demo(db, progress=lambda f, step: bar.progress(min(f, 1.0), text=t(f"first_run.step.{step}", lang)))
         status.update(label=t("first_run.done", lang), state="complete", expanded=False)
+
+if not data.assessment_is_current():
+    # indicators.yaml was edited (or the store predates the assessment): recompute before any page reads
+    with st.status(t("assessment.stale", lang)) as status:
+        reassess(db)
+        status.update(label=t("assessment.done", lang), state="complete", expanded=False)
 
 if data.is_demo():
     st.badge(t("demo.badge", lang), icon=":material/science:", color="orange", help=t("demo.help", lang))

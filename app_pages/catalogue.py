@@ -3,6 +3,7 @@
 import streamlit as st
 
 from tracker import catalogue_view as view
+from tracker.assess import METHOD
 from tracker.i18n import t
 from ui import data, filters
 
@@ -23,6 +24,9 @@ group_by = left.segmented_control(t("catalogue.group_by", lang), ["document", "t
 plans = {"": t("catalogue.all_plans", lang)} | {p.id: p.zh if lang != "en" else p.en for p in cat.plans.values()}
 plan = middle.selectbox(t("catalogue.plan", lang), list(plans), format_func=plans.get, key="catalogue_plan")
 search = right.text_input(t("catalogue.search", lang), key="catalogue_search")
+
+with st.expander(t("catalogue.method", lang)):
+    st.markdown("\n".join(f"- {line}" for line in METHOD["en" if lang == "en" else "zh"]))
 
 names = data.names(view.region_codes(cat))
 texts = data.policy_texts()

@@ -1,6 +1,6 @@
 """Benchmark: loading returns, next to DuckDB's own read_csv into a table (the limit), in one run.
 
-    python bench/bench_load.py [--rows 3600000] [--villages 30000]
+    python -m bench.bench_load [--rows 3600000] [--villages 30000]
 
 1. A long CSV (region_code, year, measure, value) of real village codes × years × village measures.
 2. A wide .xlsx of villages × 15 measures (one row per village and year).
@@ -20,11 +20,10 @@ from pathlib import Path
 import duckdb
 import xlsxwriter
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from tracker.catalogue import load_catalogue
+from tracker.geography import REFERENCE_DIR
 
-from tracker.catalogue import load_catalogue  # noqa: E402
-from tracker.geography import REFERENCE_DIR  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 LOAD = """
 import sys, time

@@ -35,6 +35,13 @@ def _demo(args: argparse.Namespace) -> int:
     counts = build_demo(args.db, seed=args.seed)
     print(f"demo store published at {args.db}: {counts['files']} return files, {counts['values']:,} values, "
           f"seed {args.seed}, {time.perf_counter() - started:.1f} s")
+    if args.scale > 1:
+        from etl.scale import scale_store
+
+        started = time.perf_counter()
+        added = scale_store(args.db, args.scale)
+        print(f"scaled ×{args.scale}: {added.get('township', 0):,} townships, {added.get('village', 0):,} villages and "
+              f"{added['observations']:,} values added, assessed and published in {time.perf_counter() - started:.1f} s")
     return 0
 
 
@@ -114,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     p = verbs.add_parser("demo", help="build a store with the demo data (both provinces, 2020-2025)")
     p.add_argument("--db", type=Path, default=store.default_db_path())
     p.add_argument("--seed", type=int, default=2025, help="same seed, same data")
+    p.add_argument("--scale", type=int, default=1,
+                   help="for benchmarks: N copies of every township and village (16 ≈ China's 490k villages)")
     p.set_defaults(run=_demo)
 
     p = verbs.add_parser("load", help="load counties' returns (CSV/xlsx) into the store and publish them")

@@ -85,4 +85,4 @@ def test_the_demo_loads_cleanly_through_the_front_door(tmp_path):
     assert con.execute("select count(*) from rejected_row").fetchall() == [(0,)]
     assert dict(con.execute("select key, value from store_meta where key like 'demo%'").fetchall()) == {
         "demo": "true", "demo_seed": "2025"}
-    assert con.execute("select count(distinct measure_id) from observation").fetchall() == [(42,)]
+    assert con.execute("select count(distinct measure_id) from observation").fetchall() == [(43,)]

@@ -33,7 +33,8 @@ def test_every_string_key_has_both_languages():
 
 def test_readme_names_every_cli_verb_and_the_two_commands():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    main = (ROOT / "etl" / "__main__.py").read_text(encoding="utf-8")
-    verbs = re.findall(r'add_parser\("([a-z]+)"', main)
-    assert verbs and all(f"python -m etl {v}" in readme for v in verbs), verbs
+    for package in ("etl", "tracker"):
+        main = (ROOT / package / "__main__.py").read_text(encoding="utf-8")
+        verbs = re.findall(r'add_parser\("([a-z]+)"', main)
+        assert verbs and all(f"python -m {package} {v}" in readme for v in verbs), (package, verbs)
     assert "streamlit run app.py" in readme and "python -m pytest" in readme

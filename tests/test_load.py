@@ -196,7 +196,7 @@ def test_the_template_filled_in_by_hand_loads_with_no_rejected_row(db, tmp_path)
     filled = 0
     for r in range(4, 4 + 326):
         for j, h in enumerate(headers[3:], start=4):
-            sheet.cell(r, j).value = "是" if "是/否" in h else (1 if "（个）" in h else 2.5)
+            sheet.cell(r, j).value = "是" if "是/否" in h else (1 if h.endswith(("（个）", "（户）")) else 2.5)  # counts are whole
             filled += 1
     book["县市级数据"]["D4"] = 21350
     book.save(form)

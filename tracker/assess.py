@@ -1,36 +1,8 @@
 """Assessment: every target's status for every unit and every region above it, every year.
 
 Computed in SQL (tracker/sql/assess.sql) in one pass for all targets when data are published,
-and stored as the table `assessment`, so pages only read. The semantics, exactly:
-
-- Per-unit threshold (e.g. sr_tap_water_90): met when the unit's value satisfies the
-  comparison; no value → status `no_data`, never met and never dropped.
-- Growth of a unit from year t-1 to t: v_t / v_(t-1) − 1 when v_(t-1) > 0; otherwise the unit
-  is `not_assessable` for that year.
-- Relative rule (e.g. js_weak_village_income_growth: 增幅高于全省村级平均增幅): the benchmark is
-  the growth of the mean over the units of the benchmark population that report both years
-  (equivalently Σv_t / Σv_(t-1) − 1 over them); a unit is met when its growth is strictly above
-  the benchmark. Where the benchmark is a recorded figure (a province's own rural income), that
-  figure's growth is used. Both annual (t-1 → t) and cumulative (base year → t) forms are kept.
-- Share rule (e.g. sr_gigabit_80: 覆盖80%以上行政村): value = units meeting the condition ÷ units
-  reporting, in percent, with units in scope, reporting and missing beside it.
-- Roll-up of a per-unit rule to a higher region: units in scope, reporting, met, and the share
-  met (met ÷ in scope: a unit without data is never met); the region meets the rule when every
-  unit in scope does. Plus the aggregate value where the measure allows one: a mean of rates
-  weighted by households when household counts exist (`aggregate_weighted`), else unweighted;
-  the share of units with 是 for yes/no measures; the growth of the sum for growth rules.
-- Total rule: the sum over the population's units (and over the years from `years_from`) is
-  compared at the population's own region; regions below show their contribution.
-- Toward the deadline (the Open SDG method, sdg-build's ProgressMeasure): R = observed ÷ required
-  compound annual rate from the base year (the first year from the base year with a value) to
-  the deadline; achieved when already met; R ≥ 0.95 on track, 0.6-0.95 needs acceleration,
-  0-0.6 limited, < 0 deteriorating; no rate → insufficient data. A zero value is taken as
-  0.001, as sdg-build does. For a roll-up the trajectory is that of its value (share met, or
-  the share for share rules) toward its target. Yes/no milestones before the deadline that are
-  not done yet are `pending`. In and past the deadline year, and every year for targets that
-  apply every year, the status is simply met or missed. The base year itself is `baseline`.
-- Lagging villages: for a region and year, villages ranked by the number of in-scope targets
-  they miss, then by how far (the sum of shortfalls, each scaled to 0-1 by its target).
+and stored as the table `assessment`, so pages only read. METHOD below states the semantics,
+word for word as the catalogue page shows them; the SQL implements exactly those.
 """
 
 from __future__ import annotations
@@ -45,6 +17,58 @@ import pandas as pd
 from tracker import codes
 from tracker.catalogue import Catalogue, Target
 from tracker.store import sql_text
+
+
+METHOD: dict[str, list[str]] = {
+    "en": [
+        "**Per-unit threshold** (e.g. `sr_tap_water_90`): met when the unit's value satisfies the comparison; "
+        "no value → status `no_data`, never met and never dropped.",
+        "**Growth** of a unit from year t-1 to t: v_t / v_(t-1) − 1 when v_(t-1) > 0; otherwise the unit is "
+        "`not_assessable` for that year.",
+        "**Relative rule** (e.g. `js_weak_village_income_growth`: 增幅高于全省村级平均增幅): the benchmark is the "
+        "growth of the mean over the units of the benchmark population that report both years (equivalently "
+        "Σv_t / Σv_(t-1) − 1 over them); a unit is met when its growth is strictly above the benchmark. Where the "
+        "benchmark is a recorded figure (a province's own rural income), that figure is used. Both annual "
+        "(t-1 → t) and cumulative (base year → t) forms are available.",
+        "**Share rule** (e.g. `sr_gigabit_80`: 覆盖80%以上行政村): value = units meeting the condition ÷ units "
+        "reporting, in percent, with units in scope, reporting and missing shown beside it.",
+        "**Roll-up** of a per-unit rule to a higher region: units in scope, reporting, met, and the share met "
+        "(met ÷ in scope; the region meets the rule when every unit in scope does); plus the aggregate value "
+        "where the measure allows one (a mean of rates weighted by households when household counts exist, "
+        "else unweighted, said so).",
+        "**Total rule**: the sum over the population's units (and over the years from `years_from`; a year a "
+        "unit did not report adds nothing) is compared at the population's own region; regions below show "
+        "their contribution.",
+        "**Toward the deadline** (the Open SDG method): ratio R of observed to required compound annual rate "
+        "from the base year (the first year from it with a value; a zero is taken as 0.001, as sdg-build does); "
+        "achieved / on track (R ≥ 0.95) / needs acceleration (0.6-0.95) / limited (0-0.6) / deteriorating "
+        "(< 0) / insufficient data. Yes/no milestones not yet done before the deadline are `pending`. In and "
+        "past the deadline year, and every year for targets that apply every year, the status is simply met "
+        "or missed. The base year itself is shown as `baseline`.",
+        "**Lagging villages**: for a region and year, villages ranked by the number of in-scope targets they "
+        "miss and then by how far (the sum of their shortfalls, each scaled to 0-1 by its target); each with "
+        "its list of missed targets. A target is in scope in the years of its plan after its base year.",
+    ],
+    "zh": [
+        "**单位阈值**（如 `sr_tap_water_90`）：单位数值满足比较条件即达标；无数值 → 状态“无数据”，不计为达标，也不剔除。",
+        "单位自 t-1 年到 t 年的**增幅**：v_(t-1) > 0 时为 v_t / v_(t-1) − 1；否则该单位当年“无法评估”。",
+        "**相对增幅规则**（如 `js_weak_village_income_growth`：增幅高于全省村级平均增幅）：比较基准是基准总体中"
+        "两年都报告数据的单位之均值的增幅（即 Σv_t / Σv_(t-1) − 1）；单位增幅严格高于基准才算达标。基准为发布数"
+        "（如全省农村居民人均可支配收入）时，用该发布数的增幅。逐年（t-1 → t）和累计（基期 → t）两种口径都可查。",
+        "**比例规则**（如 `sr_gigabit_80`：覆盖80%以上行政村）：数值 = 满足条件的单位数 ÷ 报告单位数（%），"
+        "并列出范围内、报告和缺报的单位数。",
+        "单位规则向上级地区**汇总**：范围内单位数、报告数、达标数和达标比例（达标数 ÷ 范围内单位数；范围内全部"
+        "单位达标，该地区才算达标）；指标允许时另给汇总值（有农户数时按农户数加权平均，否则简单平均，并注明）。",
+        "**合计规则**：总体内各单位（及 `years_from` 起各年）数值之和，在总体所属地区对照目标；下级地区显示其贡献。"
+        "某年未报告的单位不增加合计。",
+        "**距期限进度**（Open SDG 方法）：自基期（基期起第一个有数的年份；0 按 0.001 计，与 sdg-build 相同）的"
+        "实际年均复合增长率与按期达标所需年均增长率之比 R：已达标 / 进度正常（R ≥ 0.95）/ 需加快（0.6-0.95）/ "
+        "进展有限（0-0.6）/ 倒退（< 0）/ 数据不足。期限前尚未完成的是否类任务为“尚未完成”。期限当年及以后、"
+        "以及每年考核的目标，状态只分达标与未达标。基期当年显示为“基期”。",
+        "**落后村**：某地区某年，各村按未达标的适用目标个数排序，再按差距大小（各目标差距按目标值折算到 0-1 后"
+        "相加）排序，并列出未达标的目标。目标在其规划期内、基期之后的年份适用。",
+    ],
+}
 
 
 @dataclass(frozen=True)
@@ -155,6 +179,14 @@ def is_assessed(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the store has an assessment table (stores built before it existed do not)."""
     return bool(con.execute("select count(*) from duckdb_tables() where table_name = 'assessment' "
                             "and database_name = current_database()").fetchall()[0][0])
+
+
+def is_current(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> bool:
+    """Whether the stored assessment was computed from this very catalogue file."""
+    from tracker.store import read_meta
+
+    sha = hashlib.sha256(catalogue.path.read_bytes()).hexdigest()
+    return is_assessed(con) and read_meta(con).get("assessed_catalogue_sha256") == sha
 
 
 RESULT_COLUMNS = ["target_id", "level", "region_code", "year", "period", "value", "target_value", "benchmark",

@@ -90,3 +90,10 @@ def template_bytes(region: str, year: int) -> bytes:
     buffer = io.BytesIO()
     write_template(buffer, region=region, year=year, catalogue=catalogue())
     return buffer.getvalue()
+
+
+def assessment_is_current() -> bool:
+    """Whether the published assessment comes from the catalogue the app runs with (not cached)."""
+    from tracker.assess import is_current
+
+    return is_current(reader().cursor(), catalogue())
