@@ -216,7 +216,7 @@ def test_open_sdg_thresholds(tmp_path, base, current, target, base_year, year, d
                 "'village_committee' as kind")
     con.execute("create table group_member (group_id varchar, region_code varchar)")
     con.execute("create table store_meta (key varchar, value varchar)")
-    con.execute("create table current_observation as select * from (values ('m', '361123100201', ?, ?), "
+    con.execute("create table observation as select *, 1 as batch_id from (values ('m', '361123100201', ?, ?), "
                 "('m', '361123100201', ?, ?)) t(measure_id, region_code, year, value) where year <> ? or value = ?",
                 [base_year, float(base), year, float(current), base_year, float(base)])
     op = "<=" if target < base else ">="
@@ -232,3 +232,22 @@ def test_open_sdg_thresholds(tmp_path, base, current, target, base_year, year, d
     assess.assess(con, load_catalogue(catalogue_file))
     status = con.execute("select status from assessment where year = ?", [year]).fetchall()
     assert status == [(expected,)]
+
+
+def test_a_later_return_supersedes_and_the_assessment_follows(world, tmp_path, monkeypatch):
+    """A correction loaded later replaces the value in the published results at once."""
+    db = tmp_path / "copy.duckdb"
+    shutil.copyfile(world, db)
+    fix = tmp_path / "更正.csv"
+    fix.write_text("区划代码,年份,water\n361123100202,2022,92\n", encoding="utf-8")
+    [report] = load_files(db, [fix], catalogue=load_catalogue(HERE / "catalogue.yaml"))
+    assert report.status == "loaded"
+    con = duckdb.connect()
+    con.execute("attach ? as w (read_only)", [str(db)])
+    con.execute("use w")
+    row = con.execute("select value, met, status from assessment where target_id = 't_water' "
+                      "and region_code = '361123100202' and year = 2022").fetchall()
+    assert row == [(92.0, True, "achieved")]
+    county = con.execute("select units_met, value from assessment where target_id = 't_water' "
+                         "and region_code = '361123100' and year = 2022").fetchall()
+    assert county == [(2, 100.0)]

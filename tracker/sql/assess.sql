@@ -41,12 +41,15 @@ create or replace temp table level_rank as
 select * from (values ('province', 0), ('city', 1), ('county', 2), ('township', 3), ('village', 4)) t(level, rank);
 
 -- ---------------------------------------------------------------- import
+-- the current value of each measure, region and year: the latest batch's, as current_observation
+-- says, computed after keeping only the measures the targets use
 create or replace temp table obs as
-select measure_id, region_code, year, value
-from current_observation
+select measure_id, region_code, year, arg_max(value, batch_id) as value
+from observation
 where measure_id in (select measure_id from target_spec
                      union select bench_measure from target_spec where bench_measure is not null
-                     union select 'households');  -- the weight of village rates when reported
+                     union select 'households')  -- the weight of village rates when reported
+group by measure_id, region_code, year;
 
 create or replace temp table measure_year as
 select distinct measure_id, year from obs;
