@@ -11,7 +11,9 @@ import pytest
 
 from etl.demo import YEARS, build_demo, generate
 from tests.conftest import ROOT
+from tracker.assess import STATUSES
 from tracker.catalogue import load_catalogue
+from tracker.codes import LEVELS, level_of
 
 FINGERPRINT = """
 import hashlib, json
@@ -86,3 +88,20 @@ def test_the_demo_loads_cleanly_through_the_front_door(tmp_path):
     assert dict(con.execute("select key, value from store_meta where key like 'demo%'").fetchall()) == {
         "demo": "true", "demo_seed": "2025"}
     assert con.execute("select count(distinct measure_id) from observation").fetchall() == [(43,)]
+    # the assessment published with it: every status colour appears, and every target has results at
+    # every level from its units up to its region, for every year with data
+    statuses = {s for (s,) in con.execute("select distinct status from assessment").fetchall()}
+    assert statuses == set(STATUSES)
+    catalogue = load_catalogue()
+    got = con.execute("select target_id, level, list(distinct year order by year) from assessment "
+                      "where is_primary group by 1, 2").fetchall()
+    levels = {}
+    for target_id, level, years in got:
+        levels.setdefault(target_id, {})[level] = years
+    for t in catalogue.targets.values():
+        low, high = LEVELS.index(t.population.level), LEVELS.index(level_of(t.population.region))
+        expected = set(LEVELS[high:low + 1])
+        assert set(levels[t.id]) == expected, t.id
+        years = [y for (y,) in con.execute("select distinct year from observation where measure_id = ? "
+                                           "and year >= ? order by 1", [t.measure, t.base_year]).fetchall()]
+        assert all(v == years for v in levels[t.id].values()), t.id
