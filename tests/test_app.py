@@ -164,3 +164,23 @@ def test_data_management_checks_then_publishes_an_upload(tmp_path, store_path, m
     assert sources[["指标", "年份", "数值", "文件", "行", "当前值"]].values.tolist() == [
         ["characteristic_industries", 2024, 2.0, "bad_values.csv", 3, True],
         ["gigabit_fiber", 2024, 1.0, "bad_values.csv", 3, True]]
+
+
+def test_an_edited_catalogue_is_assessed_again_before_any_page_reads(tmp_path, store_path, monkeypatch):
+    import hashlib
+    import shutil
+
+    import duckdb
+
+    db = tmp_path / "tracker.duckdb"
+    shutil.copyfile(store_path, db)
+    edited = tmp_path / "indicators.yaml"
+    edited.write_text((ROOT / "indicators.yaml").read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    monkeypatch.setenv("TRACKER_DB", str(db))
+    monkeypatch.setenv("TRACKER_CATALOGUE", str(edited))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert at.title[0].value == "江苏省 · 地区概况"
+    con = duckdb.connect(str(db), read_only=True)
+    meta = dict(con.execute("select key, value from store_meta").fetchall())
+    assert meta["assessed_catalogue_sha256"] == hashlib.sha256(edited.read_bytes()).hexdigest()
