@@ -29,6 +29,18 @@ create or replace temp macro annual_rate(base, current, n) as
 
 create or replace temp macro nonzero(x) as case when x = 0 then 0.001 else x end;
 
+-- the compound annual rate in percent from base to `reached` over n years, where a trajectory applies
+create or replace temp macro rate_pct(applies, base, reached, n) as
+    case when applies then annual_rate(nonzero(base), nonzero(reached), n) * 100 end;
+
+-- the status once no data, baseline and the like are ruled out: met or missed at or past the deadline
+-- (or every year), else achieved, pending (no trajectory), or the Open SDG class of R
+create or replace temp macro toward_deadline(met, final, has_trajectory, ratio) as
+    case when final then case when met then 'met' else 'missed' end
+         when met then 'achieved'
+         when not has_trajectory then 'pending'
+         else progress_status(ratio) end;
+
 -- R = observed / |required| in the rule's direction (sdg-build methodology 2). A required rate
 -- of 0 (the base sits exactly on the target, yet the target is not met now) gives R = -1 when
 -- the value moved the wrong way and 0 when it did not move.
@@ -202,10 +214,8 @@ trajectory as (
 
 rated as (
     select *,
-           case when has_trajectory and base_year_used < year and value is not null
-                then annual_rate(nonzero(base_value), nonzero(value), year - base_year_used) * 100 end as rate_observed,
-           case when has_trajectory and base_year_used < year and value is not null
-                then annual_rate(nonzero(base_value), nonzero(unit_target), deadline - base_year_used) * 100 end as rate_required
+           rate_pct(has_trajectory and base_year_used < year and value is not null, base_value, value, year - base_year_used) as rate_observed,
+           rate_pct(has_trajectory and base_year_used < year and value is not null, base_value, unit_target, deadline - base_year_used) as rate_required
     from trajectory
 ),
 
@@ -221,10 +231,8 @@ final as (
                when kind = 'total' then 'contribution'
                when year = base_year then 'baseline'
                when met is null then 'not_assessable'
-               when every_year or year >= deadline then case when met then 'met' else 'missed' end
-               when met then 'achieved'
-               when not has_trajectory then 'pending'
-               else progress_status(progress_ratio(rate_observed, rate_required, base_value, direction))
+               else toward_deadline(met, every_year or year >= deadline, has_trajectory,
+                                    progress_ratio(rate_observed, rate_required, base_value, direction))
            end as status,
            null::bigint as units_in_scope, null::bigint as units_reporting, null::bigint as units_met,
            null::double as share_met, null::double as aggregate_value, null::boolean as aggregate_weighted,
@@ -320,10 +328,8 @@ based as (
 
 rated as (
     select *,
-           case when has_trajectory and base_year_used < year and value is not null
-                then annual_rate(nonzero(base_value), nonzero(value), year - base_year_used) * 100 end as rate_observed,
-           case when has_trajectory and base_year_used < year and value is not null
-                then annual_rate(nonzero(base_value), nonzero(target_value), deadline - base_year_used) * 100 end as rate_required
+           rate_pct(has_trajectory and base_year_used < year and value is not null, base_value, value, year - base_year_used) as rate_observed,
+           rate_pct(has_trajectory and base_year_used < year and value is not null, base_value, target_value, deadline - base_year_used) as rate_required
     from based
 ),
 
@@ -337,10 +343,8 @@ final as (
                when year = base_year then 'baseline'
                when units_reporting = 0 then 'no_data'
                when met is null then 'insufficient_data'
-               when every_year or year >= deadline then case when met then 'met' else 'missed' end
-               when met then 'achieved'
-               when not has_trajectory then 'pending'
-               else progress_status(progress_ratio(rate_observed, rate_required, base_value, direction))
+               else toward_deadline(met, every_year or year >= deadline, has_trajectory,
+                                    progress_ratio(rate_observed, rate_required, base_value, direction))
            end as status,
            units_in_scope, units_reporting, units_met, share_met, aggregate_value, aggregate_weighted,
            case when has_trajectory then base_year_used end as base_year_used,
