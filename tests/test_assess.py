@@ -188,6 +188,9 @@ def test_why_this_colour_gives_the_parts(world):
     assert any("benchmark growth 14.29%" in line for line in found.lines)
     found = assess.why(con, catalogue, "t_income", "361123100201", 2021)
     assert any("比较基准增幅 14.29%（4 个单位报告两年数据）" in line for line in found.lines)
+    found = assess.why(con, catalogue, "t_water", "3611", 2023)
+    assert found.status == "insufficient_data"
+    assert "报告的单位都达标，但有单位缺数，无法判定" in found.lines
     assert assess.why(con, catalogue, "t_water", "361123100202", 2019) is None
 
 

@@ -142,22 +142,6 @@ def _spec_rows(catalogue: Catalogue) -> tuple[list[dict], list[dict]]:
     return specs, pops
 
 
-SPEC_TYPES = {"op": "varchar", "rule_value": "double", "cond_op": "varchar", "cond_value": "double",
-              "bench_kind": "varchar", "bench_within": "varchar", "bench_region": "varchar",
-              "bench_measure": "varchar", "bench_value": "double", "bench_pop_region": "varchar",
-              "years_from": "integer", "group_id": "varchar", "group_level": "varchar", "kind": "varchar"}
-
-
-def _register(con: duckdb.DuckDBPyConnection, name: str, rows: list[dict]) -> None:
-    """A temp table from rows, with the types a column of only NULLs cannot tell."""
-    frame = pd.DataFrame(rows)
-    con.register(f"{name}_frame", frame)
-    columns = ", ".join(f'cast("{c}" as {SPEC_TYPES[c]}) as "{c}"' if c in SPEC_TYPES else f'"{c}"'
-                        for c in frame.columns)
-    con.execute(f"create or replace temp table {name} as select {columns} from {name}_frame")
-    con.unregister(f"{name}_frame")
-
-
 def assess(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> dict[str, int]:
     """Recompute the table `assessment` from the store's current data; rows by level.
 
@@ -165,9 +149,11 @@ def assess(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> dict[str, in
     data they come from. Records when, and from which catalogue, in store_meta.
     """
     specs, pops = _spec_rows(catalogue)
-    _register(con, "target_spec", specs)
-    _register(con, "population_spec", pops)
+    con.register("target_spec_frame", pd.DataFrame(specs))  # typed by the first lines of assess.sql
+    con.register("population_spec_frame", pd.DataFrame(pops))
     con.execute(sql_text("assess.sql"))
+    con.unregister("target_spec_frame")
+    con.unregister("population_spec_frame")
     sha = hashlib.sha256(catalogue.path.read_bytes()).hexdigest()
     con.execute("delete from store_meta where key in ('assessed_at', 'assessed_catalogue_sha256')")
     con.execute("insert into store_meta values ('assessed_at', ?), ('assessed_catalogue_sha256', ?)",
@@ -189,12 +175,6 @@ def is_current(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> bool:
     return is_assessed(con) and read_meta(con).get("assessed_catalogue_sha256") == sha
 
 
-RESULT_COLUMNS = ["target_id", "level", "region_code", "year", "period", "value", "target_value", "benchmark",
-                  "met", "gap", "status", "units_in_scope", "units_reporting", "units_met", "share_met",
-                  "aggregate_value", "aggregate_weighted", "base_year_used", "base_value", "rate_observed",
-                  "rate_required", "progress_ratio", "benchmark_units"]
-
-
 def results(con: duckdb.DuckDBPyConnection, target: Target, year: int, level: str, region: str | None = None,
             period: str | None = None) -> pd.DataFrame:
     """One row per region of `level` (inside `region` when given) for a target and year.
@@ -205,8 +185,11 @@ def results(con: duckdb.DuckDBPyConnection, target: Target, year: int, level: st
     if period is not None and target.rule.kind != "relative_growth":
         raise ValueError(f"{target.id} is not a growth rule: --period applies only to relative_growth targets")
     return con.execute(
-        f"""
-        select {', '.join(RESULT_COLUMNS)} from assessment
+        """
+        select target_id, level, region_code, year, period, value, target_value, benchmark, met, gap, status,
+               units_in_scope, units_reporting, units_met, share_met, aggregate_value, aggregate_weighted,
+               base_year_used, base_value, rate_observed, rate_required, progress_ratio, benchmark_units
+        from assessment
         where target_id = $target and year = $year and level = $level
           and ($region is null or starts_with(region_code, $region))
           and (case when $period is null then is_primary else period = $period end)
@@ -325,7 +308,10 @@ def why(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, target_id: str, re
                 f" ({row['benchmark_units']} units reporting both years)") if row["benchmark_units"] else ""
         lines.append((f"比较基准增幅 {_num(row['benchmark'], 2)}%{size}" if zh else
                       f"benchmark growth {_num(row['benchmark'], 2)}%{size}"))
-    if row["rate_observed"] is not None and row["rate_required"] is not None:
+    if status == "insufficient_data" and not row["is_unit"] and row["met"] is None:
+        lines.append("报告的单位都达标，但有单位缺数，无法判定" if zh else
+                     "every reporting unit meets the rule but some units have no data")
+    elif row["rate_observed"] is not None and row["rate_required"] is not None:
         lines.append((f"自{row['base_year_used']}年（{_num(row['base_value'], 2)}）起实际年均变化 "
                       f"{_num(row['rate_observed'], 2)}%，{t.deadline}年达标所需年均 {_num(row['rate_required'], 2)}%，"
                       f"比值 R = {_num(row['progress_ratio'], 2)}（≥0.95 进度正常，0.6-0.95 需加快，0-0.6 进展有限，<0 倒退）")
@@ -334,9 +320,6 @@ def why(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, target_id: str, re
                      f"a year, required {_num(row['rate_required'], 2)}% a year to reach the target by {t.deadline}; "
                      f"R = {_num(row['progress_ratio'], 2)} (≥0.95 on track, 0.6-0.95 needs acceleration, 0-0.6 limited, "
                      f"<0 deteriorating)")
-    elif status == "insufficient_data" and row["is_unit"] is False and row["met"] is None:
-        lines.append("报告的单位都达标，但有单位缺数，无法判定" if zh else
-                     "every reporting unit meets the rule but some units have no data")
     elif status == "insufficient_data":
         lines.append("基期以来没有两年数据，无法计算进度" if zh else "no two years of data since the base year")
     elif status in ("met", "missed"):

@@ -53,6 +53,25 @@ create or replace temp table level_rank as
 select * from (values ('province', 0), ('city', 1), ('county', 2), ('township', 3), ('village', 4)) t(level, rank);
 
 -- ---------------------------------------------------------------- import
+-- the catalogue's targets and populations, typed (a column of only NULLs tells no type)
+create or replace temp table target_spec as
+select target_id::varchar as target_id, period::varchar as period, is_primary::boolean as is_primary,
+       kind::varchar as kind, measure_id::varchar as measure_id, measure_type::varchar as measure_type,
+       op::varchar as op, rule_value::double as rule_value, cond_op::varchar as cond_op,
+       cond_value::double as cond_value, bench_kind::varchar as bench_kind, bench_within::varchar as bench_within,
+       bench_region::varchar as bench_region, bench_measure::varchar as bench_measure,
+       bench_value::double as bench_value, bench_pop_region::varchar as bench_pop_region,
+       years_from::integer as years_from, pop_region::varchar as pop_region, pop_level::varchar as pop_level,
+       pop_level_rank::integer as pop_level_rank, pop_region_rank::integer as pop_region_rank,
+       base_year::integer as base_year, deadline::integer as deadline, every_year::boolean as every_year,
+       plan_start::integer as plan_start, plan_end::integer as plan_end
+from target_spec_frame;
+
+create or replace temp table population_spec as
+select pop_id::varchar as pop_id, region::varchar as region, level::varchar as level,
+       group_id::varchar as group_id, group_level::varchar as group_level, kind::varchar as kind
+from population_spec_frame;
+
 -- the current value of each measure, region and year: the latest batch's, as current_observation
 -- says, computed after keeping only the measures the targets use
 create or replace temp table obs as
