@@ -21,12 +21,17 @@ def demo_badges(at: AppTest) -> int:
     return sum("演示数据" in m.value for m in at.markdown)
 
 
+def on_region_page(app: AppTest) -> AppTest:
+    """Run the app and open the 地区概况 page (the briefing is the default page)."""
+    return app.run().switch_page("app_pages/region_overview.py").run()
+
+
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
 def test_opens_on_jiangsu_with_its_counties(app):
-    at = app.run()
+    at = on_region_page(app)
     assert not at.exception
     assert at.title[0].value == "江苏省 · 地区概况"
     assert metrics(at) == {"地级市": "13", "县级单位": "104", "乡镇（街道）": "1,487",
@@ -38,7 +43,7 @@ def test_opens_on_jiangsu_with_its_counties(app):
 
 
 def test_province_change_resets_the_cascade_and_updates_the_url(app):
-    at = app.run()
+    at = on_region_page(app)
     at.selectbox(key="province").set_value("36").run()
     assert at.title[0].value == "江西省 · 地区概况"
     assert metrics(at)["县级单位"] == "100"
@@ -59,7 +64,7 @@ def test_province_change_resets_the_cascade_and_updates_the_url(app):
 def test_a_url_reproduces_a_view_in_english(app):
     for key, value in {"province": "36", "city": "3611", "county": "361127", "year": "2024", "lang": "en"}.items():
         app.query_params[key] = value
-    at = app.run()
+    at = on_region_page(app)
     assert at.title[0].value == "余干县 · Area overview"
     assert metrics(at)["Village committees"] == "326"
     assert at.selectbox(key="year").value == 2024
@@ -69,13 +74,13 @@ def test_a_url_reproduces_a_view_in_english(app):
 def test_a_bad_url_falls_back_to_defaults(app):
     app.query_params["province"] = "99"
     app.query_params["year"] = "1999"
-    at = app.run()
+    at = on_region_page(app)
     assert at.title[0].value == "江苏省 · 地区概况"
     assert at.selectbox(key="year").value == 2025
 
 
 def test_language_switch(app):
-    at = app.run()
+    at = on_region_page(app)
     at.segmented_control(key="lang").set_value("en").run()
     assert at.title[0].value == "江苏省 · Area overview"
     assert at.sidebar.title[0].value == "Rural Revitalisation Target Tracker"
@@ -90,7 +95,8 @@ def test_first_start_builds_the_demo_and_says_so(tmp_path, monkeypatch):
     assert not at.exception
     assert db.exists()
     assert at.status[0].label == "数据库已建立"
-    assert at.title[0].value == "江苏省 · 地区概况"
+    assert at.title[0].value == "江苏省 · 2025年 领导简报"  # the briefing opens, with cards from the demo
+    assert len(at.metric) >= 3 and all(m.value.endswith("%") for m in at.metric[:3])
     assert demo_badges(at) == 1
 
 

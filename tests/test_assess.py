@@ -9,9 +9,7 @@ a calculator); the comments below say how.
 
 from __future__ import annotations
 
-import gzip
 import io
-import json
 import shutil
 from contextlib import redirect_stdout
 from pathlib import Path
@@ -20,7 +18,6 @@ import duckdb
 import pandas as pd
 import pytest
 
-from etl.build import init_store
 from etl.load import load_files
 from tracker import assess
 from tracker.__main__ import main as tracker_cli
@@ -28,23 +25,6 @@ from tracker.catalogue import load_catalogue
 
 HERE = Path(__file__).parent / "assess"
 GOLDEN = HERE / "golden"
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A published store of the small world, assessed at load."""
-    folder = tmp_path_factory.mktemp("world")
-    reference = folder / "reference"
-    reference.mkdir()
-    with open(HERE / "regions.csv", "rb") as src, gzip.open(reference / "regions.csv.gz", "wb") as out:
-        shutil.copyfileobj(src, out)
-    for level in ("province", "city", "county"):
-        (reference / f"boundaries-{level}.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": []}))
-    db = folder / "world.duckdb"
-    init_store(db, reference_dir=reference, catalogue_file=HERE / "catalogue.yaml")
-    reports = load_files(db, [HERE / "values.csv"], catalogue=load_catalogue(HERE / "catalogue.yaml"))
-    assert [r.status for r in reports] == ["loaded"] and reports[0].values_rejected == 0
-    return db
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from tracker import codes
-from tracker.catalogue import Catalogue, Target
+from tracker.catalogue import Catalogue, Measure, Target
 from tracker.store import sql_text
 
 
@@ -270,8 +270,14 @@ def why(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, target_id: str, re
         return None
     row = {k: (None if (not isinstance(v, (list, str)) and pd.isna(v)) else v)
            for k, v in found.iloc[0].to_dict().items()}
+    lines = explain(row, t, catalogue.measures[t.measure], lang)
+    return Explanation(target_id, region_code, year, row["status"], row, lines)
+
+
+def explain(row: dict, t: Target, m: Measure, lang: str = "zh") -> list[str]:
+    """The sentences behind one assessment row's status (the row as a dict, missing values as None)."""
+    year = row["year"]
     zh = lang != "en"
-    m = catalogue.measures[t.measure]
     unit = m.unit if zh else m.unit_en
     status = row["status"]
     lines = [("状态：" if zh else "Status: ") + status_label(status, lang)]
@@ -283,6 +289,11 @@ def why(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, target_id: str, re
                           f"上一期 {_num(row['raw_from'], 2)} {unit}）") if zh else
                          f"growth {_num(row['value'], 2)}% ({_num(row['raw_value'], 2)} {unit}, "
                          f"from {_num(row['raw_from'], 2)} {unit})")
+        elif m.type == "bool":
+            done = row["value"] is not None and row["value"] >= 0.5
+            lines.append((f"{year}年：{'是' if done else '否' if row['value'] is not None else '无数据'}（目标：是）")
+                         if zh else f"{year}: {'yes' if done else 'no' if row['value'] is not None else 'no data'}"
+                         " (target: yes)")
         else:
             lines.append((f"{year}年数值 {_num(row['value'], 2)}{pct_unit}，目标 {_num(row['target_value'], 2)}{pct_unit}")
                          if zh else f"value in {year}: {_num(row['value'], 2)}{pct_unit}, target "
@@ -303,6 +314,13 @@ def why(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, target_id: str, re
                          f"{row['units_met']} 个，缺数 {missing} 个" if zh else
                          f"{row['units_in_scope']} units in scope, {row['units_reporting']} reporting, "
                          f"{row['units_met']} met, {missing} without data")
+        if row.get("aggregate_value") is not None and t.rule.kind not in ("share", "total") and m.type != "bool":
+            weighted = row.get("aggregate_weighted")
+            agg_unit = "%" if relative else pct_unit if unit == "%" else f" {unit}"
+            lines.append((f"{'平均增幅' if relative else '平均值'} {_num(row['aggregate_value'], 2)}{agg_unit}"
+                          f"（{'按农户数加权' if weighted else '简单平均'}）") if zh else
+                         f"{'mean growth' if relative else 'mean'} {_num(row['aggregate_value'], 2)}{agg_unit} "
+                         f"({'weighted by households' if weighted else 'unweighted'})")
     if row["benchmark"] is not None:
         size = (f"（{row['benchmark_units']} 个单位报告两年数据）" if zh else
                 f" ({row['benchmark_units']} units reporting both years)") if row["benchmark_units"] else ""
@@ -325,4 +343,4 @@ def why(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, target_id: str, re
     elif status in ("met", "missed"):
         lines.append(f"{t.deadline}年为期限" + ("（每年考核）" if t.every_year else "") if zh else
                      f"deadline {t.deadline}" + (" (assessed every year)" if t.every_year else ""))
-    return Explanation(target_id, region_code, year, status, row, lines)
+    return lines

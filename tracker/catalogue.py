@@ -197,6 +197,7 @@ class Target(Strict):
     assess_at: list[Level] = Field(default_factory=list)  # roll-up levels shown (besides the units)
     interpretation: str = ""  # the number chosen for 基本普及 / 全覆盖 and the like, and why
     example: bool = False  # an example of a later plan's target, not from a document
+    headline: bool = False  # one of the few a leadership briefing shows as a card
     source: Source | None = None
 
     @model_validator(mode="after")

@@ -79,3 +79,42 @@ def choropleth_deck(
     deck = pdk.Deck(layers=layers, initial_view_state=view_for(bounds), map_style=BLANK_STYLE,
                     map_provider=None, tooltip={"text": tooltip})
     return deck, breaks
+
+
+SHARE_BREAKS = [20.0, 40.0, 60.0, 80.0, 100.0]  # share of units meeting a target, in fixed fifths
+MISSED = [(254, 204, 92), (253, 141, 60), (240, 59, 32), (189, 0, 38), (110, 0, 30)]  # YlOrRd: 1, 2, 3, 4, 5+
+NO_SHADE = (235, 235, 235)
+
+
+def hex_rgb(colour: str) -> list[int]:
+    """'#B2182B' → [178, 24, 43]."""
+    return [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+
+
+def shade_by_share(collection: dict, shares: dict[str, float], labels: dict[str, str]) -> dict:
+    """Give each outline a fill by its share (fixed fifths of Blues) and a tooltip label; unknown: grey."""
+    for feature in collection["features"]:
+        code = feature["properties"]["code"]
+        share = shares.get(code)
+        colour = SEQUENTIAL[class_of(share, SHARE_BREAKS)] if share is not None else NO_SHADE
+        feature["properties"]["fill"] = [*colour, 170]
+        feature["properties"]["tip"] = labels.get(code, "")
+    return collection
+
+
+def status_deck(collection: dict, bounds: tuple[float, float, float, float], points: list[dict],
+                layer_id: str, tooltip: str) -> pdk.Deck:
+    """County outlines shaded (shade_by_share) under points coloured by their `c` field.
+
+    Points carry few, short fields (lon, lat, c and what the tooltip names) to keep what the browser
+    receives small. The points layer is pickable so a click can open the unit.
+    """
+    layers = [pdk.Layer("GeoJsonLayer", data=collection, id="outlines", pickable=True, stroked=True, filled=True,
+                        get_fill_color="properties.fill", get_line_color=list(OUTLINE), line_width_min_pixels=1)]
+    if points:
+        layers.append(pdk.Layer("ScatterplotLayer", data=points, id=layer_id, pickable=True, get_position=["lon", "lat"],
+                                get_fill_color="c", get_radius="r" if "r" in points[0] else 250,
+                                radius_min_pixels=2.5, radius_max_pixels=14, stroked=True,
+                                get_line_color=[60, 60, 60], line_width_min_pixels=0.5))
+    return pdk.Deck(layers=layers, initial_view_state=view_for(bounds), map_style=BLANK_STYLE, map_provider=None,
+                    tooltip={"text": tooltip})

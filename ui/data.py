@@ -7,17 +7,16 @@ query's name, the store version (so a new publish is seen at once) and every arg
 from __future__ import annotations
 
 import functools
-from pathlib import Path
+import io
 from collections.abc import Callable
+from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 import streamlit as st
 
 from etl.build import known_regions
-import io
-
 from etl.template import write_template
-from tracker import catalogue_view, geography, provenance, store
+from tracker import assess, catalogue_view, dashboard, geography, provenance, store
 from tracker.catalogue import Catalogue, catalogue_path, load_catalogue
 
 P = ParamSpec("P")
@@ -35,14 +34,19 @@ def reader() -> store.StoreReader:
 
 
 @st.cache_resource(show_spinner=False)
-def _catalogue(path: str, modified_ns: int) -> Catalogue:
-    return load_catalogue(path, regions=known_regions())
+def _catalogue(path: str, modified_ns: int, store_version: str | None) -> Catalogue:
+    if store_version is None:  # no store yet (first start): check against the reference geography
+        return load_catalogue(path, regions=known_regions())
+    return load_catalogue(path, regions=geography.region_codes(reader().cursor()))
 
 
 def catalogue() -> Catalogue:
-    """The checked catalogue, read again when indicators.yaml changes; CatalogueError if broken."""
+    """The checked catalogue, read again when indicators.yaml or the store changes; CatalogueError if broken.
+
+    Region codes are checked against the store the app reads (its geography is what pages show)."""
     path = catalogue_path()
-    return _catalogue(str(path), path.stat().st_mtime_ns)
+    version = reader().version if store.default_db_path().exists() else None
+    return _catalogue(str(path), path.stat().st_mtime_ns, version)
 
 
 @st.cache_data(show_spinner=False)
@@ -52,8 +56,8 @@ def policy_texts() -> dict[str, str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _run(name: str, version: str, *args):
-    return QUERIES[name](reader().cursor(), *args)
+def _run(name: str, version: str, *args, **kwargs):
+    return QUERIES[name](reader().cursor(), *args, **kwargs)
 
 
 QUERIES: dict[str, Callable] = {}
@@ -65,8 +69,8 @@ def query(fn: Callable[..., R]) -> Callable[..., R]:
     QUERIES[name] = fn
 
     @functools.wraps(fn)
-    def call(*args):
-        return _run(name, reader().version, *args)
+    def call(*args, **kwargs):
+        return _run(name, reader().version, *args, **kwargs)
 
     return call
 
@@ -82,6 +86,16 @@ is_demo = query(store.is_demo)
 batches = query(provenance.batches)
 batch_rejects = query(provenance.batch_rejects)
 value_sources = query(provenance.value_sources)
+assessment_rows = query(dashboard.assessment_rows)
+village_statuses = query(dashboard.village_statuses)
+village_targets = query(dashboard.village_targets)
+find_villages = query(dashboard.find_villages)
+village_values = query(dashboard.village_values)
+village_rows = query(dashboard.village_rows)
+data_dates = query(dashboard.data_dates)
+group_members = query(dashboard.group_members)
+places = query(dashboard.places)
+lagging_villages = query(assess.lagging_villages)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -94,6 +108,4 @@ def template_bytes(region: str, year: int) -> bytes:
 
 def assessment_is_current() -> bool:
     """Whether the published assessment comes from the catalogue the app runs with (not cached)."""
-    from tracker.assess import is_current
-
-    return is_current(reader().cursor(), catalogue())
+    return assess.is_current(reader().cursor(), catalogue())

@@ -106,9 +106,48 @@ def url_params(filters: Filters) -> dict[str, str]:
 
 
 def _mirror_to_url(filters: Filters) -> None:
+    """Write the shared filters into the URL, leaving the page's own parameters alone."""
     wanted = url_params(filters)
-    if st.query_params.to_dict() != wanted:
-        st.query_params.from_dict(wanted)
+    for key in URL_KEYS:
+        if key in wanted and st.query_params.get(key) != wanted[key]:
+            st.query_params[key] = wanted[key]
+        elif key not in wanted and key in st.query_params:
+            del st.query_params[key]
+
+
+def page_state(key: str, options: Sequence, default, multi: bool = False, most: int | None = None) -> str:
+    """The session key for a page widget, seeded on arrival from the URL (?key=...), else from the value
+    this session last chose, else `default`; a value that is no longer an option falls back.
+
+    Pass the returned key to the widget and call `keep(key, value)` after it, so the URL follows.
+    """
+    widget_key = f"page.{key}"
+    by_text = {str(o): o for o in options}
+    if widget_key not in st.session_state:  # first run of this page since the user arrived on it
+        if multi:
+            chosen = [by_text[v] for v in st.query_params.get_all(key) if v in by_text]
+        else:
+            chosen = by_text.get(st.query_params.get(key, ""))
+        st.session_state[widget_key] = chosen or st.session_state.get(f"kept.{key}", default)
+    if multi:
+        kept = [v for v in st.session_state[widget_key] if v in by_text.values()][:most]
+        st.session_state[widget_key] = kept or [v for v in default if v in by_text.values()][:most]
+    elif st.session_state[widget_key] not in by_text.values():
+        st.session_state[widget_key] = default
+    return widget_key
+
+
+def keep(key: str, value) -> None:
+    """Remember a page's choice for this session and write it into the URL (lists as repeated keys)."""
+    st.session_state[f"kept.{key}"] = value
+    if value is None or value == "" or value == []:
+        if key in st.query_params:
+            del st.query_params[key]
+        return
+    wanted = [str(v) for v in value] if isinstance(value, (list, tuple)) else str(value)
+    current = st.query_params.get_all(key) if isinstance(wanted, list) else st.query_params.get(key)
+    if current != wanted:
+        st.query_params[key] = wanted
 
 
 def current() -> Filters:

@@ -17,6 +17,11 @@ class PageSpec:
 
 
 PAGES: list[PageSpec] = [
+    PageSpec("app_pages/overview.py", "overview", ":material/summarize:"),
+    PageSpec("app_pages/comparison.py", "comparison", ":material/leaderboard:"),
+    PageSpec("app_pages/lagging_map.py", "lagging", ":material/location_on:"),
+    PageSpec("app_pages/trends.py", "trends", ":material/show_chart:"),
+    PageSpec("app_pages/village.py", "village", ":material/home_pin:"),
     PageSpec("app_pages/region_overview.py", "region", ":material/map:"),
     PageSpec("app_pages/catalogue.py", "catalogue", ":material/menu_book:"),
     PageSpec("app_pages/data_management.py", "data", ":material/upload_file:"),

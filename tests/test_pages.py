@@ -1,0 +1,156 @@
+"""The dashboard pages in streamlit.testing, on the small world whose numbers were worked out by hand.
+
+Every number asserted here is read from tests/assess/golden/ (or stated in tests/test_assess.py),
+so a page that shows a number the assessment did not produce fails.
+"""
+
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT, WORLD
+
+TIMEOUT = 60
+GOLDEN = WORLD / "golden"
+
+
+def golden(name: str) -> pd.DataFrame:
+    return pd.read_csv(GOLDEN / f"{name}.csv", dtype={"region_code": str, "village_code": str}).set_index(
+        "village_code" if name.startswith("lagging") else "region_code")
+
+
+@pytest.fixture
+def page(world, monkeypatch):
+    """Open a page of the app on the world with the given URL parameters."""
+    monkeypatch.setenv("TRACKER_DB", str(world))
+    monkeypatch.setenv("TRACKER_CATALOGUE", str(WORLD / "catalogue.yaml"))
+
+    def open_page(script: str, **params: str) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+        for key, value in {"province": "36", "city": "3611", **params}.items():
+            at.query_params[key] = value
+        at.run()
+        at.switch_page(f"app_pages/{script}.py").run()
+        assert not at.exception, at.exception
+        return at
+
+    return open_page
+
+
+def figures(at: AppTest) -> list[go.Figure]:
+    """The plotly figures on the page."""
+    return [pio.from_json(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def values(array) -> list:
+    """A trace's array as a list (plotly sends numbers as typed base64 'bdata')."""
+    if isinstance(array, dict) and "bdata" in array:
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
+
+
+def test_briefing_cards_sentences_and_changes(page):
+    at = page("overview", county="361123", year="2022")
+    assert at.title[0].value == "玉山县 · 2022年 领导简报"
+    cards = {m.label: m for m in at.metric}
+    water, gig = golden("water_county_2022").loc["361123"], golden("gig_county_2022").loc["361123"]
+    assert cards["重点村自来水90%"].value == f"{water['aggregate_value']:.1f}%" == "57.5%"  # household-weighted mean
+    assert cards["双千兆80%"].value == f"{gig['value']:.1f}%" == "50.0%"
+    before = golden("gig_county_2021").loc["361123", "value"]
+    assert cards["双千兆80%"].proto.delta == f"{gig['value'] - before:+.1f} 个百分点" == "-30.0 个百分点"
+    summary = next(m.value for m in at.markdown if m.value.startswith("- 玉山县 2022 年"))
+    assert "纳入评估的 7 个目标" in summary and "1 个达标或进度正常" in summary and "3 个未达标" in summary
+    assert "重点村自来水90%：57.5%，目标 ≥ 90%，还差 32.5 个百分点（期限 2025 年）" in summary
+    lagging = golden("lagging_361123_2022")
+    assert f"{(lagging['targets_missed'] >= 3).sum()} 个村有 3 个及以上目标未达标" in summary
+    badges = [m.value for m in at.markdown if "-badge[" in m.value]
+    assert any(b.startswith(":orange-badge[进展有限] 目标 ≥ 90% · 1/3 个村达标") for b in badges)
+    every = at.dataframe[0].value.set_index("目标编号")
+    assert every.loc["t_gig", "状态"] == "进度正常" and every.loc["t_water", "差距"] == "32.5 个百分点"
+    changes = at.dataframe[1].value.set_index("目标")
+    assert changes.loc["双千兆80%", "上年状态"] == "已达标" and changes.loc["双千兆80%", "本年状态"] == "进度正常"
+    # the matrix has a row per target and a column per township, coloured by status and saying why on hover
+    matrix = figures(at)[0].data[0]
+    assert matrix.type == "heatmap" and list(matrix.x) == ["甲镇", "乙镇"]
+    assert "57.5%" in matrix.text[list(matrix.y).index("重点村自来水90%")]
+
+    at.segmented_control(key="lang").set_value("en").run()
+    cards = {m.label: m.value for m in at.metric}
+    assert cards["Tap water 90%"] == "57.5%" and at.title[0].value == "玉山县 · briefing 2022"
+
+
+def test_briefing_says_when_a_year_has_no_results(page):
+    at = page("overview", county="361123", year="2025")
+    assert "没有纳入评估的目标结果" in at.info[0].value
+    assert len(at.metric) == 0
+
+
+def test_comparison_ranks_counties_and_follows_the_target_in_the_url(page):
+    at = page("comparison", year="2022")
+    assert at.title[0].value == "上饶市 · 各县（市、区）对比"
+    water = golden("water_county_2022")
+    ranking = figures(at)[0]
+    bars = ranking.data[0]
+    assert dict(zip(bars.y, values(bars.x))) == {"玉山县": water.loc["361123", "aggregate_value"],
+                                         "铅山县": water.loc["361124", "aggregate_value"]}
+    assert 90 in {shape.x0 for shape in ranking.layout.shapes}  # the target line
+    at.selectbox(key="page.target").set_value("t_gig").run()
+    assert at.query_params["target"] == ["t_gig"] or at.query_params["target"] == "t_gig"
+    bars = figures(at)[0].data[0]
+    assert list(bars.y) == ["玉山县"] and values(bars.x) == [golden("gig_county_2022").loc["361123", "value"]]
+    assert list(figures(at)[1].data[0].y) == ["玉山县", "铅山县"]
+
+
+def test_lagging_villages_work_list_and_the_k_switch(page):
+    at = page("lagging_map", county="361123", year="2022", mode="missed", k="1")
+    expected = golden("lagging_361123_2022")
+    table = at.dataframe[0].value
+    assert table["区划代码"].tolist() == expected.index.tolist()
+    assert table["未达标目标数"].tolist() == expected["targets_missed"].tolist()
+    assert table["未达标的目标"].iloc[0] == "双千兆80%；2022年完成村庄规划；重点村自来水90%；收入增幅高于本县平均"
+    assert at.subheader[0].value == f"落后村工作清单：{len(expected)} 个村有 1 个及以上目标未达标"
+    at.slider(key="page.k").set_value(2).run()
+    assert at.dataframe[0].value["村"].tolist() == ["甲二村"]
+    assert at.query_params["k"] in ("2", ["2"])
+    # one target: the counts of the statuses of its villages
+    at.segmented_control(key="page.mode").set_value("target").run()
+    assert "未达标" in at.markdown[-1].value or any("**" in m.value for m in at.markdown)
+
+
+def test_trends_lines_against_the_target(page):
+    at = page("trends", county="361123", year="2022")
+    table = at.dataframe[0].value
+    assert table.loc["玉山县", "2022"] == golden("water_county_2022").loc["361123", "aggregate_value"]
+    assert table.loc["玉山县", "2020"] == round(golden("water_county_2020").loc["361123", "aggregate_value"], 2)
+    traces = {trace.name: trace for trace in figures(at)[0].data}
+    assert values(traces["目标"].y) == [90, 90]
+    required = traces["按期达标所需路径"]  # compound path from 2020's figure to 90 by 2025
+    assert values(required.x) == list(range(2020, 2026)) and values(required.y)[-1] == pytest.approx(90)
+    at.multiselect(key="page.regions").select("361123100").run()
+    table = at.dataframe[0].value
+    assert table.loc["甲镇", "2022"] == golden("water_township_2022").loc["361123100", "aggregate_value"]
+
+
+def test_village_profile_beside_its_township_and_county(page):
+    at = page("village", county="361123", year="2022", village="361123100202")
+    assert at.subheader[0].value == "甲二村 · 361123100202"
+    rows = at.dataframe[0].value.set_index("目标")
+    village = golden("water_village_2022").loc["361123100202"]
+    assert rows.loc["重点村自来水90%", "本村"] == f"{village['value']:.1f}%"
+    assert rows.loc["重点村自来水90%", "状态"] == "倒退"
+    assert rows.loc["重点村自来水90%", "所在乡镇"] == "57.5%"  # 甲镇's household-weighted mean
+    assert rows.loc["重点村自来水90%", "所在县"] == "57.5%"
+    assert {m.label: m.value for m in at.metric} == {"适用目标": "4", "未达标": "4", "无数据": "0"}
+    sources = at.dataframe[2].value
+    assert set(sources["文件"]) == {"values.csv"} and sources["行"].notna().all()
+    at.text_input(key="village.search").input("乙一").run()
+    at.selectbox(key="page.village").set_value("361123101201").run()
+    assert at.subheader[0].value == "乙一村 · 361123101201"
+    assert at.query_params["village"] in ("361123101201", ["361123101201"])

@@ -1,0 +1,137 @@
+"""Chart builders: plotly figures from plain frames, no Streamlit, no internet.
+
+Each returns a go.Figure whose dict (fig.to_dict()) the tests read. Status colours come from
+tracker.assess.STATUSES (ColorBrewer RdBu and greys, readable by colour-blind readers and on a
+projector); every coloured mark also says its status in words (legend, hover).
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import pandas as pd
+
+from tracker.assess import STATUSES, status_label
+from tracker.i18n import t
+
+FONT = dict(family="Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif", size=13)
+TARGET_COLOUR = "#333333"
+BENCHMARK_COLOUR = "#7F7F7F"
+LINE_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"]  # Okabe-Ito
+PNG_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+
+def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
+    fig.update_layout(title=dict(text=title, x=0, font=dict(size=15)), height=height, font=FONT,
+                      margin=dict(l=10, r=10, t=50, b=10), plot_bgcolor="white", paper_bgcolor="white",
+                      legend=dict(orientation="h", y=-0.12, x=0))
+    return fig
+
+
+def _status_legend(fig: go.Figure, statuses: list[str], lang: str) -> None:
+    """A legend entry per status shown (empty traces: the colours are named, not only seen)."""
+    for status in sorted(set(statuses), key=lambda s: STATUSES[s].rank):
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=status_label(status, lang),
+                                 marker=dict(size=12, symbol="square", color=STATUSES[status].colour,
+                                             line=dict(color="#666", width=1)), hoverinfo="skip"))
+
+
+def status_matrix(cells: pd.DataFrame, rows: str, columns: str, row_order: list[str], column_order: list[str],
+                  title: str, lang: str = "zh") -> go.Figure:
+    """A rows × columns matrix of cells coloured by status, each showing its value, hover saying why.
+
+    `cells` has the `rows` and `columns` fields plus status, text and hover (tracker.scorecard.cell_frame).
+    A cell without a row is left white and says 'not applicable'.
+    """
+    statuses = sorted(STATUSES, key=lambda s: STATUSES[s].rank)
+    index = {s: i for i, s in enumerate(statuses)}
+    lookup = {(r[rows], r[columns]): r for r in cells.to_dict("records")}
+    none_text = t("chart.not_applicable", lang)
+    z, text, hover = [], [], []
+    for row in row_order:
+        z.append([index[lookup[(row, col)]["status"]] + 0.5 if (row, col) in lookup else None for col in column_order])
+        text.append([lookup[(row, col)]["text"] if (row, col) in lookup else "" for col in column_order])
+        hover.append([lookup[(row, col)]["hover"] if (row, col) in lookup else f"{row} · {col}<br>{none_text}"
+                      for col in column_order])
+    n = len(statuses)
+    scale = []
+    for i, s in enumerate(statuses):
+        scale += [[i / n, STATUSES[s].colour], [(i + 1) / n, STATUSES[s].colour]]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=column_order, y=row_order, zmin=0, zmax=n, colorscale=scale, showscale=False, xgap=2, ygap=2,
+        text=text, texttemplate="%{text}", hovertext=hover, hovertemplate="%{hovertext}<extra></extra>"))
+    _status_legend(fig, cells["status"].tolist(), lang)
+    fig.update_yaxes(autorange="reversed", automargin=True, showgrid=False)
+    fig.update_xaxes(side="top", automargin=True, showgrid=False, tickangle=-35 if len(column_order) > 6 else 0)
+    return _layout(fig, title, height=max(260, 90 + 30 * len(row_order)))
+
+
+def ranking(frame: pd.DataFrame, title: str, unit: str, target: float | None, average: float | None,
+            average_label: str, lang: str = "zh") -> go.Figure:
+    """Regions ranked by value (best at the top), bars coloured by status, with the target and average lines.
+
+    `frame`: region, value, status, text, hover.
+    """
+    ordered = frame.dropna(subset=["value"]).sort_values("value", ascending=True)
+    fig = go.Figure(go.Bar(
+        x=ordered["value"], y=ordered["region"], orientation="h", text=ordered["text"], textposition="outside",
+        marker=dict(color=[STATUSES[s].colour for s in ordered["status"]], line=dict(color="#666", width=0.5)),
+        hovertext=ordered["hover"], hovertemplate="%{hovertext}<extra></extra>", showlegend=False))
+    if target is not None:
+        fig.add_vline(x=target, line=dict(color=TARGET_COLOUR, width=2, dash="dash"),
+                      annotation_text=t("chart.target", lang), annotation_position="top")
+    if average is not None:
+        fig.add_vline(x=average, line=dict(color=BENCHMARK_COLOUR, width=2, dash="dot"),
+                      annotation_text=average_label, annotation_position="bottom")
+    _status_legend(fig, ordered["status"].tolist(), lang)
+    fig.update_xaxes(title=unit, showgrid=True, gridcolor="#EEE")
+    fig.update_yaxes(automargin=True)
+    return _layout(fig, title, height=max(300, 110 + 24 * len(ordered)))
+
+
+def trend(frame: pd.DataFrame, title: str, unit: str, target: float | None = None, deadline: int | None = None,
+          benchmark: pd.DataFrame | None = None, required: pd.DataFrame | None = None,
+          lang: str = "zh") -> go.Figure:
+    """Lines per region over the years, status-coloured markers, the target line to the deadline, the
+    benchmark (relative rules) and the required path from the base year to the target.
+
+    `frame`: region, year, value, status, hover. `benchmark` and `required`: year, value.
+    """
+    fig = go.Figure()
+    for i, (region, part) in enumerate(frame.groupby("region", sort=False)):
+        part = part.sort_values("year")
+        fig.add_trace(go.Scatter(
+            x=part["year"], y=part["value"], name=region, mode="lines+markers",
+            line=dict(color=LINE_COLOURS[i % len(LINE_COLOURS)], width=2.5),
+            marker=dict(size=11, color=[STATUSES[s].colour if s else LINE_COLOURS[i % len(LINE_COLOURS)]
+                                        for s in part["status"]],
+                        line=dict(color=LINE_COLOURS[i % len(LINE_COLOURS)], width=2)),
+            hovertext=part["hover"], hovertemplate="%{hovertext}<extra></extra>"))
+    if benchmark is not None and not benchmark.empty:
+        fig.add_trace(go.Scatter(x=benchmark["year"], y=benchmark["value"], name=t("chart.benchmark", lang),
+                                 mode="lines", line=dict(color=BENCHMARK_COLOUR, width=2, dash="dot")))
+    if required is not None and not required.empty:
+        fig.add_trace(go.Scatter(x=required["year"], y=required["value"], name=t("chart.required", lang),
+                                 mode="lines", line=dict(color=TARGET_COLOUR, width=1.5, dash="dashdot")))
+    if target is not None:
+        years = sorted(set(frame["year"]) | ({deadline} if deadline else set()))
+        fig.add_trace(go.Scatter(x=[years[0], years[-1]], y=[target, target], name=t("chart.target", lang),
+                                 mode="lines", line=dict(color=TARGET_COLOUR, width=2, dash="dash")))
+    fig.update_xaxes(dtick=1, title=None, showgrid=False)
+    fig.update_yaxes(title=unit, showgrid=True, gridcolor="#EEE")
+    return _layout(fig, title, height=420)
+
+
+def required_path(base_year: int | None, base_value: float | None, target: float | None, deadline: int,
+                  op: str | None) -> pd.DataFrame:
+    """year, value on the compound path from the base value to the target by the deadline (the Open SDG
+    required rate; a straight line from a zero base). Empty when there is nothing to draw."""
+    if base_year is None or base_value is None or target is None or deadline <= base_year or op not in (">=", ">", "<=", "<"):
+        return pd.DataFrame(columns=["year", "value"])
+    years = list(range(int(base_year), deadline + 1))
+    span = deadline - base_year
+    if base_value > 0 and target > 0:
+        rate = (target / base_value) ** (1 / span)
+        values = [base_value * rate ** (y - base_year) for y in years]
+    else:
+        values = [base_value + (target - base_value) * (y - base_year) / span for y in years]
+    return pd.DataFrame({"year": years, "value": values})

@@ -1,0 +1,121 @@
+"""Queries the dashboard pages read: assessment rows by area, level, target and village.
+
+Every function takes a connection first and plain values after it, so ui/data.py can cache it
+keyed by its arguments. Rows are the assessment's primary rows (the catalogue's growth period),
+with the region's name joined.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from tracker import codes
+from tracker.store import sql_text
+
+def assessment_rows(con: duckdb.DuckDBPyConnection, regions: tuple[str, ...] | None = None,
+                    years: tuple[int, ...] | None = None, level: str | None = None, area: str | None = None,
+                    target: str | None = None) -> pd.DataFrame:
+    """The primary assessment rows matching every filter given, with region names, by target, region, year."""
+    return con.execute(sql_text("assessment_rows.sql"), {
+        "regions": list(regions) if regions is not None else None,
+        "years": list(years) if years is not None else None,
+        "level": level, "area": area, "target": target}).df()
+
+
+def village_statuses(con: duckdb.DuckDBPyConnection, area: str, target_id: str, year: int) -> pd.DataFrame:
+    """The villages of `area` in one target's population that year: code, name, township, place, value,
+    target, status (map points; compact on purpose)."""
+    return con.execute(
+        """
+        select a.region_code as code, v.name, t.name as township, v.lon, v.lat, a.value, a.target_value,
+               a.benchmark, a.status, a.met
+        from assessment a
+        join region v on v.code = a.region_code
+        left join region t on t.code = v.township_code
+        where a.is_primary and a.is_unit and a.level = 'village' and a.target_id = $target and a.year = $year
+          and starts_with(a.region_code, $area)
+        order by a.region_code
+        """,
+        {"area": area, "target": target_id, "year": year},
+    ).df()
+
+
+def village_targets(con: duckdb.DuckDBPyConnection, area: str, year: int) -> list[str]:
+    """The targets with village units inside `area` that are in their plan's period in `year`."""
+    rows = con.execute(
+        """
+        select distinct target_id from assessment
+        where is_primary and is_unit and level = 'village' and year = $year and in_period
+          and starts_with(region_code, $area)
+        order by target_id
+        """,
+        {"area": area, "year": year},
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def places(con: duckdb.DuckDBPyConnection, region_codes: tuple[str, ...]) -> pd.DataFrame:
+    """code, name, lon, lat of the given regions."""
+    return con.execute("select code, name, lon, lat from region where list_contains(?, code) order by code",
+                       [list(region_codes)]).df()
+
+
+def find_villages(con: duckdb.DuckDBPyConnection, area: str, text: str, limit: int = 50) -> pd.DataFrame:
+    """Villages of `area` whose name contains `text` or whose code starts with it (村 first, then by code)."""
+    text = text.strip()
+    return con.execute(
+        """
+        select v.code, v.name, t.name as township, c.name as county, v.kind
+        from region v
+        left join region t on t.code = v.township_code
+        left join region c on c.code = v.county_code
+        where v.level = 'village' and starts_with(v.code, $area)
+          and ($text = '' or contains(v.name, $text) or starts_with(v.code, $text))
+        order by v.kind <> 'village_committee', v.code
+        limit $limit
+        """,
+        {"area": area, "text": text, "limit": limit},
+    ).df()
+
+
+def village_values(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
+    """The current value of every measure of a village each year, with where it came from."""
+    return con.execute(
+        """
+        with recorded as (
+            select o.measure_id, o.year, arg_max(o.value, o.batch_id) as value, max(o.batch_id) as batch_id
+            from observation o where o.region_code = $code
+            group by o.measure_id, o.year
+        ),
+        final as (
+            select r.measure_id, r.year, r.value, r.batch_id, b.source_name, o.sheet, o.row_number, o.column_name
+            from recorded r
+            join observation o on o.region_code = $code and o.measure_id = r.measure_id and o.year = r.year
+                               and o.batch_id = r.batch_id
+            join batch b on b.batch_id = r.batch_id
+        )
+        select * from final order by measure_id, year
+        """,
+        {"code": code},
+    ).df()
+
+
+def village_rows(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
+    """A village's own rows for every target and year, with its township's and county's rows beside them."""
+    rows = assessment_rows(con, regions=(code, codes.ancestor_of(code, "township"), codes.ancestor_of(code, "county")))
+    return rows[rows["target_id"].isin(rows.loc[rows["region_code"] == code, "target_id"])].reset_index(drop=True)
+
+
+def data_dates(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
+    """When the newest batch was loaded and when the assessment was computed (ISO, UTC)."""
+    loaded = con.execute("select max(loaded_at) from batch").fetchall()[0][0]
+    assessed = con.execute("select value from store_meta where key = 'assessed_at'").fetchall()
+    return {"loaded_at": loaded.isoformat(timespec="minutes") if loaded is not None else None,
+            "assessed_at": assessed[0][0] if assessed else None}
+
+
+def group_members(con: duckdb.DuckDBPyConnection, group_id: str) -> frozenset[str]:
+    """The region codes in a group."""
+    return frozenset(r[0] for r in con.execute("select region_code from group_member where group_id = ?",
+                                                [group_id]).fetchall())

@@ -1,0 +1,101 @@
+"""What the 落后村地图 page shows, computed without Streamlit: the map and the work list.
+
+Two views: one target (county outlines shaded by the share of its villages that meet it, village
+points coloured by status), or villages missing k or more targets (points by how many). For a
+whole province the villages are summed into township points, so the browser receives one point
+per township instead of one per village.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import pydeck as pdk
+
+from tracker import geography, maps
+from tracker.assess import STATUSES, status_label
+from tracker.catalogue import Catalogue
+from tracker.i18n import t
+from tracker.scorecard import figure, number, target_text
+
+TOOLTIP = "{n} {code}\n{v}\n{s}"
+VILLAGES, TOWNSHIPS = "villages", "townships"
+
+
+@dataclass
+class LaggingMap:
+    deck: pdk.Deck | None
+    layer: str  # the id of the points layer (villages are clickable)
+    legend: str
+    points: int
+    bytes: int  # the deck's JSON, what the browser receives
+
+
+def _village_text(row: dict, catalogue: Catalogue, target_id: str, lang: str) -> str:
+    target = catalogue.targets[target_id]
+    fig = figure({**row, "is_unit": True}, target, catalogue.measures[target.measure], lang)
+    return f"{number(fig.value, fig.unit, lang)}（{t('figure.target', lang)} {target_text(fig, lang)}）"
+
+
+def target_points(villages: pd.DataFrame, catalogue: Catalogue, target_id: str, lang: str) -> list[dict]:
+    """One compact point per village: place, colour by status, name, code, value against target, status."""
+    return [{"lon": round(r["lon"], 4), "lat": round(r["lat"], 4), "c": maps.hex_rgb(STATUSES[r["status"]].colour),
+             "code": r["code"], "n": r["name"], "v": _village_text(r, catalogue, target_id, lang),
+             "s": status_label(r["status"], lang)}
+            for r in villages.to_dict("records") if pd.notna(r["lon"])]
+
+
+def township_points(villages: pd.DataFrame, towns: pd.DataFrame, lang: str) -> list[dict]:
+    """Villages summed per township: share meeting the target sets the colour, the count the size."""
+    counted = villages.assign(township_code=villages["code"].str[:9], ok=villages["met"].fillna(False).astype(bool),
+                              reported=villages["status"] != "no_data")
+    sums = counted.groupby("township_code").agg(n=("code", "size"), met=("ok", "sum"), reported=("reported", "sum"))
+    places = towns.set_index("code")
+    points = []
+    for code, r in sums.iterrows():
+        if code not in places.index:
+            continue
+        share = 100 * r["met"] / r["n"]
+        points.append({"lon": round(places.at[code, "lon"], 4), "lat": round(places.at[code, "lat"], 4),
+                       "c": list(maps.SEQUENTIAL[maps.class_of(share, maps.SHARE_BREAKS)]), "r": 400 + 120 * int(r["n"]),
+                       "code": code, "n": places.at[code, "name"],
+                       "v": t("lagging.town_tip", lang, met=int(r["met"]), n=int(r["n"]), share=f"{share:.0f}"),
+                       "s": t("lagging.town_missing", lang, n=int(r["n"] - r["reported"]))})
+    return points
+
+
+def missed_points(lagging: pd.DataFrame, places: pd.DataFrame, lang: str) -> list[dict]:
+    """One point per lagging village, coloured by how many targets it misses (1, 2, 3, 4, 5 or more)."""
+    where = places.set_index("code")
+    return [{"lon": round(where.at[r["village_code"], "lon"], 4), "lat": round(where.at[r["village_code"], "lat"], 4),
+             "c": list(maps.MISSED[min(int(r["targets_missed"]), 5) - 1]), "code": r["village_code"], "n": r["village"],
+             "v": t("lagging.missed_tip", lang, n=int(r["targets_missed"]), scope=int(r["targets_in_scope"])),
+             "s": r["township"] or ""}
+            for r in lagging.to_dict("records") if r["village_code"] in where.index]
+
+
+def lagging_map(outlines: dict, shares: dict[str, float], share_labels: dict[str, str], points: list[dict],
+                layer: str) -> LaggingMap:
+    """The deck: outlines shaded by share, the points on top; its size in bytes as sent to the browser."""
+    for feature in outlines["features"]:  # the tooltip names the same fields for outlines and points
+        props = feature["properties"]
+        props.update(n=props["name"], v=share_labels.get(props["code"], ""), s="")
+    maps.shade_by_share(outlines, shares, share_labels)
+    bounds = geography.bounds(outlines)
+    if bounds is None:
+        return LaggingMap(None, layer, "", len(points), 0)
+    deck = maps.status_deck(outlines, bounds, points, layer, TOOLTIP)
+    return LaggingMap(deck, layer, "", len(points), len(deck.to_json().encode()))
+
+
+def worklist(lagging: pd.DataFrame, catalogue: Catalogue, lang: str) -> pd.DataFrame:
+    """The work list: each lagging village with its township, county, counts and missed targets in words."""
+    def titles(ids) -> str:
+        return "；".join((catalogue.targets[i].en if lang == "en" else catalogue.targets[i].zh)
+                        for i in (list(ids) if ids is not None else []) if i in catalogue.targets)
+
+    table = lagging.assign(missed_targets=[titles(ids) for ids in lagging["missed_targets"]])
+    columns = ["village_code", "village", "township", "county", "targets_missed", "targets_in_scope",
+               "targets_without_data", "shortfall", "missed_targets"]
+    return table[columns].rename(columns={c: t(f"lagging.col.{c}", lang) for c in columns})

@@ -1,0 +1,391 @@
+"""How assessment rows are shown: the figure a reader sees, cards, sentences and what changed.
+
+Pure functions over rows from tracker.dashboard, shared by the pages and the briefing. A row's
+headline figure depends on its rule and level: a village's own value; for a region, the share
+of a rule's units that meet it, or, for per-village thresholds on rates, the (household-weighted)
+mean against the threshold, which is how offices quote them ("自来水普及率 88.6%，目标 90%").
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from tracker import codes
+from tracker.assess import STATUSES, explain, status_label
+from tracker.catalogue import Catalogue, Measure, Target
+from tracker.charts import required_path
+from tracker.i18n import t as tr
+
+# status → (class, badge colour). Blue / orange / red / grey stay apart for colour-blind readers.
+STATUS_CLASS = {
+    "met": "good", "achieved": "good", "on_track": "good",
+    "needs_acceleration": "watch", "pending": "watch", "limited": "watch",
+    "missed": "bad", "deteriorating": "bad",
+    "insufficient_data": "unknown", "not_assessable": "unknown", "no_data": "unknown",
+    "baseline": "other", "contribution": "other",
+}
+CLASS_COLOUR = {"good": "blue", "watch": "orange", "bad": "red", "unknown": "gray", "other": "gray"}
+CLASS_ORDER = ("bad", "watch", "good", "unknown", "other")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """What a row shows: the number, the target it is read against, and how to say both."""
+
+    value: float | None
+    target: float | None
+    unit: str  # '%' for rates, shares and growth; else the measure's unit
+    kind: str  # value / done / growth / share / total / mean / share_met
+    op: str | None  # the comparison the target is read with
+    note: str = ""  # units met, mean growth against the benchmark ...
+
+
+def clean(row: dict) -> dict:
+    """A row with missing values as None (pandas gives NaN / NA)."""
+    return {k: (None if not isinstance(v, (list, str, tuple)) and pd.isna(v) else v) for k, v in row.items()}
+
+
+def unit_word(level: str, lang: str) -> str:
+    """村 / 乡镇 / 县 / 市 — what a rule's units are called."""
+    return tr(f"unit.{level}", lang)
+
+
+def figure(row: dict, target: Target, measure: Measure, lang: str = "zh") -> Figure:
+    """The headline figure of an assessment row (see the module docstring)."""
+    rule = target.rule
+    zh = lang != "en"
+    unit = measure.unit if zh else measure.unit_en
+    op = getattr(rule, "op", None)
+    if row["is_unit"]:
+        if rule.kind == "relative_growth":
+            return Figure(row["value"], row["benchmark"], "%", "growth", ">")
+        if measure.type == "bool":
+            return Figure(row["value"], 1.0, "", "done", ">=")
+        return Figure(row["value"], row["target_value"], unit, "value",
+                      rule.condition.op if rule.kind == "share" else op)
+    met_note = ""
+    if row["units_in_scope"] is not None:
+        met_note = tr("figure.units_met", lang, met=row["units_met"] or 0, scope=row["units_in_scope"],
+                      units=unit_word(target.population.level, lang))
+    if rule.kind == "share":
+        note = tr("figure.units_reporting", lang, met=row["units_met"] or 0, reporting=row["units_reporting"] or 0,
+                  units=unit_word(target.population.level, lang)) if row["units_reporting"] is not None else ""
+        return Figure(row["value"], row["target_value"], "%", "share", op, note)
+    if rule.kind == "total":
+        return Figure(row["value"], row["target_value"], unit, "total", op)
+    if rule.kind == "threshold" and measure.type == "rate" and row["aggregate_value"] is not None:
+        return Figure(row["aggregate_value"], rule.value, "%", "mean", op, met_note)
+    note = met_note
+    if rule.kind == "relative_growth" and row["aggregate_value"] is not None:
+        note += tr("figure.mean_growth", lang, growth=number(row["aggregate_value"], "%"))
+        if row["benchmark"] is not None:
+            note += tr("figure.benchmark", lang, benchmark=number(row["benchmark"], "%"))
+    return Figure(row["value"], 100.0, "%", "share_met", ">=", note)
+
+
+def number(value: float | None, unit: str, lang: str = "zh") -> str:
+    """A value with its unit and sensible rounding: 88.6%, 12,345 元, 2.15 千伏安, 是/否; — when missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if unit in ("是/否", "yes/no", ""):
+        return tr("figure.yes" if value >= 0.5 else "figure.no", lang)
+    magnitude = abs(value)
+    if unit == "%":
+        digits = 1
+    else:
+        digits = 0 if magnitude >= 1000 or float(value).is_integer() else 1 if magnitude >= 10 else 2
+    text = f"{value:,.{digits}f}"
+    return f"{text}%" if unit == "%" else f"{text} {unit}"
+
+
+def target_text(fig: Figure, lang: str = "zh") -> str:
+    """'≥ 90%', '> 7.1%（基准）', '完成' — the target as a reader reads it."""
+    if fig.kind == "done":
+        return tr("figure.done", lang)
+    if fig.kind == "share_met":
+        return tr("figure.all_meet", lang)
+    if fig.target is None:
+        return "—"
+    symbol = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}.get(fig.op or "", "")
+    whole = fig.unit == "%" and float(fig.target).is_integer()  # '≥ 90%', not '≥ 90.0%'
+    text = f"{symbol} {f'{fig.target:.0f}%' if whole else number(fig.target, fig.unit, lang)}".strip()
+    return text + tr("figure.benchmark_suffix", lang) if fig.kind == "growth" else text
+
+
+def change_text(now: Figure, before: Figure | None, lang: str = "zh") -> tuple[str | None, str]:
+    """The change on last year in words ('+1.2 个百分点') and the arrow (up/down/off)."""
+    if before is None or now.value is None or before.value is None or now.kind != before.kind or now.kind == "done":
+        return None, "off"
+    delta = now.value - before.value
+    if abs(delta) < 0.05 and now.unit == "%":
+        return tr("figure.no_change", lang), "off"
+    if now.unit == "%":
+        text = tr("figure.points", lang, n=f"{delta:+.1f}")
+    else:
+        text = "+" + number(delta, now.unit, lang) if delta > 0 else number(delta, now.unit, lang)
+    return text, "up" if delta > 0 else "down" if delta < 0 else "off"
+
+
+def gap_text(fig: Figure, lang: str = "zh") -> str | None:
+    """How far a figure is from its target, in the figure's unit ('1.4 个百分点'); None when met or unknown."""
+    if fig.value is None or fig.target is None or fig.kind == "done":
+        return None
+    short = fig.target - fig.value if fig.op in (">=", ">") else fig.value - fig.target if fig.op in ("<=", "<") else None
+    if short is None or short <= 0:
+        return None
+    return tr("figure.points", lang, n=f"{short:.1f}") if fig.unit == "%" else number(short, fig.unit, lang)
+
+
+@dataclass
+class Card:
+    """One target as the briefing shows it for one region and year."""
+
+    target_id: str
+    title: str
+    region_code: str
+    region_name: str
+    status: str
+    value: str
+    target: str
+    note: str
+    change: str | None
+    arrow: str
+    gap: str | None
+    deadline: int
+    headline: bool
+    kind: str  # the Figure's kind
+    shortfall: float  # for ordering: how far from the target, 0 when met
+    why: list[str] = field(default_factory=list)
+
+    @property
+    def colour(self) -> str:
+        return CLASS_COLOUR[STATUS_CLASS[self.status]]
+
+    @property
+    def status_class(self) -> str:
+        return STATUS_CLASS[self.status]
+
+
+def card_regions(catalogue: Catalogue, area: str) -> dict[str, str]:
+    """{target id: the region its card shows} for the targets that concern `area`: the area itself when it
+    lies inside the target's jurisdiction, else the jurisdiction when that lies inside the area."""
+    found = {}
+    for target in catalogue.targets.values():
+        home = target.population.region
+        if area.startswith(home):
+            found[target.id] = area
+        elif home.startswith(area):
+            found[target.id] = home
+    return found
+
+
+def cards(rows: pd.DataFrame, catalogue: Catalogue, area: str, year: int, lang: str = "zh") -> list[Card]:
+    """A card per target in its plan's period that has a result for its card region in `year`, worst first.
+
+    `rows` holds rows for `year` and `year - 1` of the card regions (tracker.dashboard.assessment_rows).
+    """
+    wanted = card_regions(catalogue, area)
+    by_key = {(r["target_id"], r["region_code"], r["year"]): clean(r) for r in rows.to_dict("records")}
+    found = []
+    for target_id, region in wanted.items():
+        row = by_key.get((target_id, region, year))
+        if row is None or not row["in_period"]:
+            continue
+        target = catalogue.targets[target_id]
+        measure = catalogue.measures[target.measure]
+        fig = figure(row, target, measure, lang)
+        prev = by_key.get((target_id, region, year - 1))
+        change, arrow = change_text(fig, figure(prev, target, measure, lang) if prev else None, lang)
+        gap = gap_text(fig, lang)
+        short = 0.0
+        if gap is not None and fig.target:
+            short = abs(fig.target - fig.value) / max(abs(fig.target), 1e-9)
+        found.append(Card(
+            target_id, target.en if lang == "en" else target.zh, region, row["region_name"], row["status"],
+            number(fig.value, fig.unit, lang), target_text(fig, lang), fig.note, change, arrow, gap,
+            target.deadline, target.headline, fig.kind, short, explain(row, target, measure, lang)))
+    found.sort(key=lambda c: (CLASS_ORDER.index(c.status_class), -c.shortfall, c.target_id))
+    return found
+
+
+def headline_cards(all_cards: list[Card], most: int = 8) -> list[Card]:
+    """The cards the briefing leads with: the catalogue's headline targets, else the worst few."""
+    marked = [c for c in all_cards if c.headline]
+    return marked or all_cards[:most]
+
+
+def summary_sentences(all_cards: list[Card], previous: dict[str, str], area_name: str, year: int,
+                      lagging: int, k: int, lang: str = "zh") -> list[str]:
+    """A few plain sentences from the numbers: how many targets are met, the worst headline figures,
+    how many villages lag, and how statuses moved since last year (`previous`: target id → status)."""
+    if not all_cards:
+        return [tr("summary.none", lang, area=area_name, year=year)]
+    counts = {cls: sum(c.status_class == cls for c in all_cards) for cls in CLASS_ORDER}
+    parts = [tr(f"summary.class.{cls}", lang, n=counts[cls]) for cls in ("good", "watch", "bad", "unknown")
+             if counts[cls]]
+    sentences = [tr("summary.counts", lang, area=area_name, year=year, n=len(all_cards),
+                    parts=tr("summary.joiner", lang).join(parts))]
+    behind = [c for c in headline_cards(all_cards) if c.status_class in ("bad", "watch") and c.gap][:3]
+    for c in behind:
+        value = tr("summary.share_met", lang, value=c.value, note=c.note.split("；")[0].split(";")[0]) \
+            if c.kind == "share_met" else c.value
+        sentences.append(tr("summary.behind", lang, title=c.title, value=value, target=c.target, gap=c.gap,
+                            deadline=c.deadline))
+    sentences.append(tr("summary.lagging", lang, n=f"{lagging:,}", k=k) if lagging else
+                     tr("summary.no_lagging", lang, k=k))
+    rank = {"bad": 0, "watch": 1, "good": 2}
+    better = worse = 0
+    for c in all_cards:
+        before = STATUS_CLASS.get(previous.get(c.target_id, ""), "unknown")
+        if before in rank and c.status_class in rank:
+            better += rank[c.status_class] > rank[before]
+            worse += rank[c.status_class] < rank[before]
+    if better or worse:
+        sentences.append(tr("summary.moves", lang, year=year - 1, better=better, worse=worse))
+    return sentences
+
+
+def previous_statuses(rows: pd.DataFrame, all_cards: list[Card], year: int) -> dict[str, str]:
+    """{target id: last year's status} for the cards' regions."""
+    before = rows[rows["year"] == year - 1].set_index(["target_id", "region_code"])["status"]
+    return {c.target_id: before[(c.target_id, c.region_code)] for c in all_cards
+            if (c.target_id, c.region_code) in before.index}
+
+
+def changes(rows: pd.DataFrame, catalogue: Catalogue, all_cards: list[Card], year: int, lang: str = "zh") -> pd.DataFrame:
+    """What changed since the previous year: status and figure of each card's target, moved first."""
+    by_key = {(r["target_id"], r["year"]): clean(r) for r in rows.to_dict("records")
+              if (r["target_id"], r["region_code"]) in {(c.target_id, c.region_code) for c in all_cards}}
+    records = []
+    for c in all_cards:
+        prev = by_key.get((c.target_id, year - 1))
+        if prev is None:
+            continue
+        target = catalogue.targets[c.target_id]
+        fig = figure(prev, target, catalogue.measures[target.measure], lang)
+        moved = STATUS_CLASS[prev["status"]] != c.status_class
+        records.append({
+            "target": c.title, "region": c.region_name,
+            "status_before": status_label(prev["status"], lang), "status_now": status_label(c.status, lang),
+            "value_before": number(fig.value, fig.unit, lang), "value_now": c.value, "change": c.change or "",
+            "_order": (not moved, CLASS_ORDER.index(c.status_class)),
+        })
+    frame = pd.DataFrame(records, columns=["target", "region", "status_before", "status_now", "value_before",
+                                           "value_now", "change", "_order"])
+    frame = frame.sort_values("_order", kind="stable").drop(columns="_order")
+    return frame.rename(columns={col: tr(f"changes.col.{col}", lang) for col in frame.columns})
+
+
+CELL_COLUMNS = ["region_code", "region", "year", "target_id", "target", "status", "status_label", "value", "text",
+                "target_text", "target_value", "unit", "op", "note", "hover", "why"]
+
+
+def cell_frame(rows: pd.DataFrame, catalogue: Catalogue, lang: str = "zh", in_period: bool = True) -> pd.DataFrame:
+    """Rows as matrix cells: region, target title, status, short value text and hover lines (only the years
+    of the target's plan after its base year unless `in_period` is False)."""
+    records = []
+    for r in rows.to_dict("records"):
+        r = clean(r)
+        target = catalogue.targets.get(r["target_id"])
+        if target is None or (in_period and not r["in_period"]):
+            continue
+        fig = figure(r, target, catalogue.measures[target.measure], lang)
+        title = target.en if lang == "en" else target.zh
+        value = number(fig.value, fig.unit, lang)
+        hover = [f"{r['region_name']} · {title}", f"{value} ({tr('figure.target', lang)} {target_text(fig, lang)})"]
+        if fig.note:
+            hover.append(fig.note)
+        why = explain(r, target, catalogue.measures[target.measure], lang)
+        hover += why
+        records.append({"region_code": r["region_code"], "region": r["region_name"], "year": r["year"],
+                        "target_id": target.id,
+                        "target": title, "status": r["status"], "status_label": status_label(r["status"], lang),
+                        "value": fig.value, "text": value, "target_text": target_text(fig, lang),
+                        "target_value": fig.target, "unit": fig.unit, "op": fig.op, "note": fig.note,
+                        "hover": "<br>".join(hover), "why": why})
+    return pd.DataFrame(records, columns=CELL_COLUMNS)
+
+
+def status_colour(status: str) -> str:
+    """The status's colour on maps and matrices (STATUSES)."""
+    return STATUSES[status].colour
+
+
+def sub_level(area: str) -> str:
+    """The level one below an area (province → city, city → county, county → township)."""
+    return codes.LEVELS[codes.LEVELS.index(codes.level_of(area)) + 1]
+
+
+def card_table(all_cards: list[Card], lang: str = "zh") -> pd.DataFrame:
+    """Every card as a table row (the briefing's table of targets, and its Excel sheet)."""
+    frame = pd.DataFrame([{
+        "target": c.title, "region": c.region_name, "status": status_label(c.status, lang), "value": c.value,
+        "target_value": c.target, "gap": c.gap or "", "change": c.change or "", "note": c.note,
+        "deadline": c.deadline, "target_id": c.target_id} for c in all_cards],
+        columns=["target", "region", "status", "value", "target_value", "gap", "change", "note", "deadline",
+                 "target_id"])
+    return frame.rename(columns={col: tr(f"table.col.{col}", lang) for col in frame.columns})
+
+
+def matrix_table(cells: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """A matrix as a table: a row per region, a column per target, each cell 'value（status）'."""
+    shown = cells.assign(cell=cells["text"] + "（" + cells["status_label"] + "）")
+    table = shown.pivot_table(index=["region_code", "region"], columns="target", values="cell", aggfunc="first")
+    table = table.reset_index().rename(columns={"region_code": tr("table.col.code", lang),
+                                                "region": tr("table.col.region", lang)})
+    table.columns.name = None
+    return table
+
+
+def peer_means(cells: pd.DataFrame, members: frozenset[str], in_label: str, out_label: str) -> pd.DataFrame:
+    """The mean figure each year of the regions in a group and of the rest (region, year, value, status, hover).
+
+    `cells` is a cell_frame over several years; the status column is empty (a mean has none).
+    """
+    valued = cells.dropna(subset=["value"])
+    if valued.empty:
+        return pd.DataFrame(columns=["region", "year", "value", "status", "hover"])
+    labelled = valued.assign(region=valued["region_code"].isin(members).map({True: in_label, False: out_label}))
+    means = labelled.groupby(["region", "year"], sort=False).agg(value=("value", "mean"), n=("value", "size"),
+                                                                 unit=("unit", "first")).reset_index()
+    means["status"] = None
+    means["hover"] = [f"{r.region} {r.year}: {number(r.value, r.unit)} (n = {r.n})" for r in means.itertuples()]
+    return means[["region", "year", "value", "status", "hover"]]
+
+
+@dataclass
+class Trend:
+    """What a trend chart draws for one target: lines, target, benchmark, required path, unit."""
+
+    lines: pd.DataFrame  # region, year, value, status, hover
+    unit: str
+    target: float | None
+    benchmark: pd.DataFrame  # year, value
+    required: pd.DataFrame  # year, value
+
+
+def trend(rows: pd.DataFrame, catalogue: Catalogue, target_id: str, home: str, lang: str = "zh") -> Trend:
+    """A target's lines for the regions in `rows` (every year). Relative rules are drawn as growth (a
+    region's mean growth) against the benchmark; the others as their figure against the target, with the
+    path required from the home region's base-year figure to the target by the deadline."""
+    target = catalogue.targets[target_id]
+    cells = cell_frame(rows, catalogue, lang, in_period=False)
+    empty = pd.DataFrame(columns=["year", "value"])
+    if target.rule.kind == "relative_growth":
+        growth = [clean(r) for r in rows.to_dict("records")]
+        cells["value"] = [r["value"] if r["is_unit"] else r["aggregate_value"] for r in growth]
+        home_rows = rows[rows["region_code"] == home].dropna(subset=["benchmark"])
+        bench = home_rows[["year", "benchmark"]].rename(columns={"benchmark": "value"})
+        return Trend(cells[["region", "year", "value", "status", "hover"]], "%", None, bench, empty)
+    home_cells = cells[cells["region_code"] == home].dropna(subset=["value"]).sort_values("year")
+    home_cells = home_cells[home_cells["year"] >= target.base_year]
+    unit = cells["unit"].iloc[0] if not cells.empty else ""
+    fig_target = cells["target_value"].dropna().iloc[0] if cells["target_value"].notna().any() else None
+    required = empty
+    if not home_cells.empty:
+        first = home_cells.iloc[0]
+        required = required_path(first["year"], first["value"], fig_target, target.deadline, first["op"])
+    return Trend(cells[["region", "year", "value", "status", "hover"]], unit, fig_target, empty, required)

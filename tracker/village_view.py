@@ -1,0 +1,88 @@
+"""What the 村庄档案 page shows, computed without Streamlit: targets by year with the township's and
+county's figures beside the village's, the measures over time, and where each value came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from tracker import codes
+from tracker.catalogue import Catalogue
+from tracker.i18n import t
+from tracker.scorecard import cell_frame
+
+
+@dataclass
+class Profile:
+    table: pd.DataFrame  # the year's targets: status, value, target, township and county figures
+    cells: pd.DataFrame  # the village's cells, every year (cell_frame + year_text)
+    targets: list[str]  # target titles in catalogue order
+    years: list[str]
+    counts: dict[str, int]  # in_scope, missed (not met, as the lagging list counts), no_data in the year
+
+
+def option_labels(found: pd.DataFrame, names: dict[str, str]) -> dict[str, str]:
+    """'余家村委会 · 丽阳镇 · 昌江区 · 360202102200' for each search result (a code alone: its name)."""
+    labels = {c: f"{n} · {c}" for c, n in names.items()}
+    labels.update({r.code: f"{r.name} · {r.township} · {r.county} · {r.code}" for r in found.itertuples()})
+    return labels
+
+
+def profile(rows: pd.DataFrame, catalogue: Catalogue, code: str, year: int, lang: str = "zh") -> Profile:
+    """The village's targets (rows from tracker.dashboard.village_rows) shaped for the page."""
+    cells = cell_frame(rows, catalogue, lang, in_period=False)
+    assessed = set(rows.loc[(rows["region_code"] == code) & rows["in_period"], "target_id"])  # not later plans' examples
+    mine = cells[(cells["region_code"] == code) & cells["target_id"].isin(assessed)].copy()
+    mine["year_text"] = mine["year"].astype(str)
+    order = [tid for tid in catalogue.targets if tid in set(mine["target_id"])]
+    titles = [catalogue.targets[tid].en if lang == "en" else catalogue.targets[tid].zh for tid in order]
+    now = mine[(mine["year"] == year)]
+    now = now.set_index("target_id").reindex([tid for tid in order if tid in set(now["target_id"])])
+    beside = cells[(cells["year"] == year) & (cells["region_code"] != code)]
+    township = beside[beside["region_code"].str.len() == codes.CODE_LENGTH["township"]].set_index("target_id")["text"]
+    county = beside[beside["region_code"].str.len() == codes.CODE_LENGTH["county"]].set_index("target_id")["text"]
+    scoped = rows[(rows["region_code"] == code) & (rows["year"] == year) & rows["in_period"]]
+    table = pd.DataFrame({
+        "target": now["target"], "status": now["status_label"], "value": now["text"], "target_value": now["target_text"],
+        "township": township.reindex(now.index).fillna("—"), "county": county.reindex(now.index).fillna("—"),
+    }).reset_index(drop=True)
+    table = table.rename(columns={c: t(f"village.col.{c}", lang) for c in table.columns})
+    scoped = scoped[scoped["status"] != "contribution"]
+    counts = {"in_scope": len(scoped), "missed": int((scoped["met"] == False).sum()),  # noqa: E712 (NA stays out)
+              "no_data": int((scoped["status"] == "no_data").sum())}
+    years = sorted(mine["year_text"].unique())
+    return Profile(table, mine, titles, years, counts)
+
+
+def comparable(rows: pd.DataFrame, catalogue: Catalogue, target_id: str, code: str, lang: str = "zh") -> pd.DataFrame:
+    """The village's rows of one target, plus its township's and county's where their figure is in the
+    same unit as the village's (a mean rate beside a rate; not a share of villages beside a yes/no)."""
+    mine = rows[rows["target_id"] == target_id]
+    cells = cell_frame(mine, catalogue, lang, in_period=False)
+    units = cells.groupby("region_code")["unit"].first()
+    same = [c for c in units.index if units[c] == units.get(code)]
+    return mine[mine["region_code"].isin(same)]
+
+
+def measure_table(values: pd.DataFrame, catalogue: Catalogue, lang: str = "zh") -> pd.DataFrame:
+    """Every measure recorded for the village, a column per year."""
+    def name(mid: str) -> str:
+        m = catalogue.measures.get(mid)
+        if m is None:
+            return mid
+        return f"{m.en if lang == 'en' else m.zh}（{m.unit_en if lang == 'en' else m.unit}）"
+
+    table = values.assign(measure=values["measure_id"].map(name)).pivot_table(
+        index="measure", columns="year", values="value", aggfunc="first", sort=False)
+    table.columns = [str(c) for c in table.columns]
+    return table.reset_index().rename(columns={"measure": t("village.col.measure", lang)})
+
+
+def source_table(values: pd.DataFrame, catalogue: Catalogue, lang: str = "zh") -> pd.DataFrame:
+    """Each current value with its batch, file, sheet, row and column."""
+    table = values.assign(measure_id=values["measure_id"].map(
+        lambda mid: (catalogue.measures[mid].en if lang == "en" else catalogue.measures[mid].zh)
+        if mid in catalogue.measures else mid))
+    columns = ["measure_id", "year", "value", "batch_id", "source_name", "sheet", "row_number", "column_name"]
+    return table[columns].rename(columns={c: t(f"data.col.{c}", lang) for c in columns})

@@ -1,0 +1,68 @@
+"""Pieces several pages draw the same way: a target card, a chart with its PNG button, an Excel
+download, the "why this colour" panel and a link to a village's profile."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from tracker.assess import status_label
+from tracker.charts import PNG_CONFIG
+from tracker.exports import xlsx_bytes
+from tracker.i18n import t
+from tracker.scorecard import Card
+from ui import filters
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def card(c: Card, area: str, lang: str) -> None:
+    """A bordered card: the figure, the change on last year coloured by status, the status in words and
+    the target, and a popover with the parts behind the colour."""
+    with st.container(border=True):
+        label = c.title if c.region_code == area else f"{c.title}（{c.region_name}）"
+        st.metric(label, c.value, delta=c.change, delta_color=c.colour, delta_arrow=c.arrow,
+                  delta_description=t("card.vs_last_year", lang) if c.change else None)
+        st.markdown(f":{c.colour}-badge[{status_label(c.status, lang)}] "
+                    f"{t('figure.target', lang)} {c.target}" + (f" · {c.note}" if c.note else ""))
+        with st.popover(t("why.button", lang), width="stretch"):
+            st.markdown("\n".join(f"- {line}" for line in c.why))
+
+
+def chart(fig, name: str, key: str | None = None) -> None:
+    """A plotly chart with the modebar's PNG download named for the view (rendered in the browser, offline)."""
+    config = {**PNG_CONFIG, "toImageButtonOptions": {**PNG_CONFIG["toImageButtonOptions"], "filename": name}}
+    st.plotly_chart(fig, config=config, key=key, width="stretch")
+
+
+def xlsx_button(label: str, sheets: dict[str, pd.DataFrame], file_name: str, key: str) -> None:
+    """A download button for tables as one Excel workbook."""
+    st.download_button(label, xlsx_bytes(sheets), file_name=file_name, mime=XLSX, key=key,
+                       icon=":material/download:")
+
+
+def why_panel(cells: pd.DataFrame, lang: str, key: str) -> None:
+    """Pick any coloured cell (target and region) and read the parts behind its colour."""
+    if cells.empty:
+        return
+    with st.expander(t("why.title", lang), icon=":material/help:"):
+        left, right = st.columns(2)
+        target = left.selectbox(t("why.target", lang), cells["target"].unique().tolist(), key=f"{key}.target")
+        options = cells[cells["target"] == target]
+        region = right.selectbox(t("why.region", lang), options["region"].tolist(), key=f"{key}.region")
+        row = options[options["region"] == region].iloc[0]
+        st.markdown(f"**{region} · {target}**: {row['text']}（{t('figure.target', lang)} {row['target_text']}）")
+        st.markdown("\n".join(f"- {line}" for line in row["why"]))
+
+
+def village_link(code: str, name: str, lang: str) -> None:
+    """A link that opens a village's profile (the URL carries the village, so it can be shared)."""
+    f = filters.current()
+    st.page_link("app_pages/village.py", label=t("village.open", lang, name=name), icon=":material/home_pin:",
+                 query_params={**filters.url_params(f), "village": code})
+
+
+def open_village(code: str) -> None:
+    """Go to a village's profile now (after a click on the map or the work list)."""
+    st.session_state["kept.village"] = code
+    st.switch_page("app_pages/village.py", query_params={**filters.url_params(filters.current()), "village": code})
