@@ -186,7 +186,7 @@ def test_an_edited_catalogue_is_assessed_again_before_any_page_reads(tmp_path, s
     monkeypatch.setenv("TRACKER_CATALOGUE", str(edited))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
     assert not at.exception
-    assert at.title[0].value == "江苏省 · 地区概况"
+    assert at.title[0].value == "江苏省 · 2025年 领导简报"
     con = duckdb.connect(str(db), read_only=True)
     meta = dict(con.execute("select key, value from store_meta").fetchall())
     assert meta["assessed_catalogue_sha256"] == hashlib.sha256(edited.read_bytes()).hexdigest()

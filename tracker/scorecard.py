@@ -110,7 +110,7 @@ def target_text(fig: Figure, lang: str = "zh") -> str:
     if fig.target is None:
         return "—"
     symbol = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}.get(fig.op or "", "")
-    whole = fig.unit == "%" and float(fig.target).is_integer()  # '≥ 90%', not '≥ 90.0%'
+    whole = fig.unit == "%" and fig.kind != "growth" and float(fig.target).is_integer()  # '≥ 90%', not '≥ 90.0%'
     text = f"{symbol} {f'{fig.target:.0f}%' if whole else number(fig.target, fig.unit, lang)}".strip()
     return text + tr("figure.benchmark_suffix", lang) if fig.kind == "growth" else text
 

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_region_page_shows_jiangsu_on_an_offline_map(server, visit):
-    visit.page.goto(server + "/")
+    visit.page.goto(server + "/region")
     visit.settle()
     assert visit.heading() == "江苏省 · 地区概况"
     values = visit.page.locator('[data-testid="stMetricValue"]').all_inner_texts()
@@ -24,7 +24,7 @@ def test_region_page_shows_jiangsu_on_an_offline_map(server, visit):
 
 
 def test_a_filter_change_goes_into_the_url_and_the_url_restores_it(server, visit, browser):
-    visit.page.goto(server + "/")
+    visit.page.goto(server + "/region")
     visit.settle()
     visit.page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1).click()
     visit.page.get_by_role("option", name="连云港市").click()
@@ -42,7 +42,7 @@ def test_a_filter_change_goes_into_the_url_and_the_url_restores_it(server, visit
 
 
 def test_english_switch(server, visit):
-    visit.page.goto(server + "/?province=36&city=3611&county=361127")
+    visit.page.goto(server + "/region?province=36&city=3611&county=361127")
     visit.settle()
     assert visit.heading() == "余干县 · 地区概况"
     visit.page.get_by_role("radio", name="English").click()

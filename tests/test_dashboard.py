@@ -1,0 +1,199 @@
+"""The dashboard's core, as pure functions: figures and their wording, cards and sentences, chart
+builders (figure dicts) and the lagging map (deck JSON), with no Streamlit."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from tests.conftest import WORLD
+from tracker import charts, lagging_view, scorecard
+from tracker.assess import STATUSES
+from tracker.catalogue import load_catalogue
+from tracker.maps import BLANK_STYLE
+
+CAT = load_catalogue(WORLD / "catalogue.yaml")
+
+
+def row(**values) -> dict:
+    """An assessment row with everything missing except what is given."""
+    base = dict.fromkeys(["value", "target_value", "benchmark", "met", "gap", "units_in_scope", "units_reporting",
+                          "units_met", "aggregate_value", "aggregate_weighted", "base_year_used", "base_value",
+                          "rate_observed", "rate_required", "progress_ratio", "benchmark_units", "raw_value",
+                          "raw_from"])
+    base.update(target_id="t_water", region_code="361123", region_name="玉山县", level="county", year=2022,
+                status="missed", in_period=True, is_unit=False)
+    return base | values
+
+
+@pytest.mark.parametrize("value, unit, text", [
+    (88.625, "%", "88.6%"), (50, "%", "50.0%"), (0, "%", "0.0%"), (12345.6, "元", "12,346 元"),
+    (2.154, "千伏安", "2.15 千伏安"), (18.25, "万元", "18.2 万元"), (3, "个", "3 个"), (1, "是/否", "是"),
+    (0, "是/否", "否"), (None, "%", "—"), (float("nan"), "元", "—"),
+])
+def test_numbers_carry_units_and_sensible_rounding(value, unit, text):
+    assert scorecard.number(value, unit) == text
+
+
+@pytest.mark.parametrize("target_id, values, kind, shown, target_text", [
+    # a per-village threshold on a rate reads as the (weighted) mean against the threshold
+    ("t_water", dict(value=33.3, aggregate_value=57.5, units_in_scope=3, units_met=1), "mean", "57.5%", "≥ 90%"),
+    # a share rule: the share of reporting units meeting the condition against its own %
+    ("t_gig", dict(value=50.0, target_value=80.0, units_reporting=6, units_met=3), "share", "50.0%", "≥ 80%"),
+    # a yes/no milestone and a relative rule roll up as the share of units that meet them
+    ("t_plan", dict(value=66.67, units_in_scope=3, units_met=2), "share_met", "66.7%", "全部达标"),
+    ("t_income", dict(value=66.67, units_in_scope=3, units_met=2, aggregate_value=11.05, benchmark=8.0),
+     "share_met", "66.7%", "全部达标"),
+    ("t_roads", dict(value=85.0, target_value=100.0), "total", "85 公里", "≥ 100 公里"),
+    # units: a village's own value, a growth against its benchmark, a yes/no
+    ("t_water", dict(is_unit=True, value=45.0, target_value=90.0), "value", "45.0%", "≥ 90%"),
+    ("t_income", dict(is_unit=True, value=12.5, benchmark=8.0), "growth", "12.5%", "> 8.0%（基准）"),
+    ("t_plan", dict(is_unit=True, value=0.0), "done", "否", "完成"),
+])
+def test_each_rule_has_its_headline_figure(target_id, values, kind, shown, target_text):
+    target = CAT.targets[target_id]
+    fig = scorecard.figure(row(target_id=target_id, **values), target, CAT.measures[target.measure])
+    assert fig.kind == kind
+    assert scorecard.number(fig.value, fig.unit) == shown
+    assert scorecard.target_text(fig) == target_text
+
+
+def test_mean_growth_note_names_the_benchmark_only_when_there_is_one():
+    target = CAT.targets["t_income"]
+    with_benchmark = scorecard.figure(row(target_id="t_income", value=50.0, units_in_scope=4, units_met=2,
+                                          aggregate_value=13.48, benchmark=8.0), target, CAT.measures["income"])
+    assert with_benchmark.note == "2/4 个村达标；平均增幅 13.5%，基准 8.0%"
+    without = scorecard.figure(row(target_id="t_income", value=50.0, units_in_scope=4, units_met=2,
+                                   aggregate_value=13.48), target, CAT.measures["income"])
+    assert without.note == "2/4 个村达标；平均增幅 13.5%"
+
+
+@pytest.mark.parametrize("now, before, text, arrow", [
+    (57.5, 58.75, "-1.2 个百分点", "down"), (50.0, 80.0, "-30.0 个百分点", "down"), (66.7, 33.3, "+33.4 个百分点", "up"),
+    (50.0, 50.01, "持平", "off"), (50.0, None, None, "off"),
+])
+def test_change_on_last_year(now, before, text, arrow):
+    fig = scorecard.Figure(now, 90.0, "%", "mean", ">=")
+    prev = scorecard.Figure(before, 90.0, "%", "mean", ">=") if before is not None else None
+    assert scorecard.change_text(fig, prev) == (text, arrow)
+
+
+def test_gap_follows_the_direction_of_the_rule():
+    assert scorecard.gap_text(scorecard.Figure(88.6, 90.0, "%", "mean", ">=")) == "1.4 个百分点"
+    assert scorecard.gap_text(scorecard.Figure(91.0, 90.0, "%", "mean", ">=")) is None
+    assert scorecard.gap_text(scorecard.Figure(12.0, 10.0, "人", "value", "<=")) == "2 人"
+
+
+def rows_for(county: str, year: int, **by_target) -> pd.DataFrame:
+    return pd.DataFrame([row(target_id=tid, region_code=county, year=year, **values)
+                         for tid, values in by_target.items()])
+
+
+def test_cards_worst_first_with_change_and_sentences():
+    now = rows_for("361123", 2022,
+                   t_water=dict(value=33.3, aggregate_value=57.5, units_in_scope=3, units_reporting=2, units_met=1,
+                                status="limited"),
+                   t_gig=dict(value=50.0, target_value=80.0, units_reporting=6, units_met=3, status="on_track"),
+                   t_plan=dict(value=66.7, units_in_scope=3, units_reporting=3, units_met=2, status="missed"))
+    before = rows_for("361123", 2021,
+                      t_water=dict(value=33.3, aggregate_value=58.75, status="deteriorating"),
+                      t_gig=dict(value=80.0, target_value=80.0, status="achieved"),
+                      t_plan=dict(value=33.3, status="on_track"))
+    rows = pd.concat([before, now])
+    cards = scorecard.cards(rows, CAT, "361123", 2022)
+    assert [c.target_id for c in cards] == ["t_plan", "t_water", "t_gig"]  # missed, then watch, then good
+    water = cards[1]
+    assert (water.value, water.target, water.change, water.arrow, water.gap, water.colour) == (
+        "57.5%", "≥ 90%", "-1.2 个百分点", "down", "32.5 个百分点", "orange")
+    assert water.why[0] == "状态：进展有限"
+    previous = scorecard.previous_statuses(rows, cards, 2022)
+    assert previous == {"t_water": "deteriorating", "t_gig": "achieved", "t_plan": "on_track"}
+    sentences = scorecard.summary_sentences(cards, previous, "玉山县", 2022, lagging=214, k=3)
+    assert sentences[0] == "玉山县 2022 年纳入评估的 3 个目标：1 个达标或进度正常，1 个需加快或尚未完成，1 个未达标。"
+    assert "重点村自来水90%：57.5%，目标 ≥ 90%，还差 32.5 个百分点（期限 2025 年）。" in sentences
+    assert "214 个村有 3 个及以上目标未达标。" in sentences
+    # water deteriorating → limited is better; gig achieved → on track stays good; plan on track → missed worse
+    assert sentences[-1] == "与 2021 年相比，1 个目标状态好转，1 个变差。"
+    moved = scorecard.changes(rows, CAT, cards, 2022)
+    assert moved["目标"].tolist()[:2] == ["2022年完成村庄规划", "重点村自来水90%"]  # status moved first
+    assert moved.set_index("目标").loc["双千兆80%", "上年"] == "80.0%"
+
+
+def test_card_regions_for_an_area_inside_or_around_the_jurisdiction():
+    assert scorecard.card_regions(CAT, "361123")["t_water"] == "361123"  # inside 3611: the county itself
+    assert scorecard.card_regions(CAT, "36")["t_water"] == "3611"  # the province: the city's own result
+    assert "t_gig" not in scorecard.card_regions(CAT, "361124")  # 玉山县's target says nothing about 铅山县
+
+
+def test_status_matrix_colours_every_cell_by_status_and_leaves_the_rest_blank():
+    cells = pd.DataFrame([
+        {"target": "A", "region": "甲", "status": "met", "text": "95%", "hover": "why A甲"},
+        {"target": "A", "region": "乙", "status": "missed", "text": "40%", "hover": "why A乙"},
+        {"target": "B", "region": "甲", "status": "no_data", "text": "—", "hover": "why B甲"},
+    ])
+    fig = charts.status_matrix(cells, "target", "region", ["A", "B"], ["甲", "乙"], "t").to_dict()
+    heat = fig["data"][0]
+    order = sorted(STATUSES, key=lambda s: STATUSES[s].rank)
+    assert heat["z"] == [[order.index("met") + 0.5, order.index("missed") + 0.5], [order.index("no_data") + 0.5, None]]
+    assert heat["text"] == [["95%", "40%"], ["—", ""]]
+    assert heat["hovertext"][1][1] == "B · 乙<br>该目标不适用于此地区"
+    # the colour scale maps each status's band to its colour
+    met_band = order.index("met") / len(order)
+    assert [met_band, STATUSES["met"].colour] in [list(step) for step in heat["colorscale"]]
+    assert [trace["name"] for trace in fig["data"][1:]] == ["未达标", "达标", "无数据"]  # named in the legend
+
+
+def test_ranking_sorts_and_draws_target_and_average_lines():
+    frame = pd.DataFrame({"region": ["甲", "乙", "丙"], "value": [70.0, 95.0, None], "status": ["missed", "met", "no_data"],
+                          "text": ["70%", "95%", "—"], "hover": ["", "", ""]})
+    fig = charts.ranking(frame, "t", "%", 90.0, 80.0, "全市").to_dict()
+    bars = fig["data"][0]
+    assert list(bars["y"]) == ["甲", "乙"]  # ascending, so the best is drawn at the top; no value, no bar
+    assert list(bars["marker"]["color"]) == [STATUSES["missed"].colour, STATUSES["met"].colour]
+    assert [(s["x0"], s["line"]["dash"]) for s in fig["layout"]["shapes"]] == [(90.0, "dash"), (80.0, "dot")]
+
+
+def test_required_path_is_compound_to_the_target_and_straight_from_zero():
+    path = charts.required_path(2020, 50.0, 90.0, 2025, ">=")
+    assert path["year"].tolist() == [2020, 2021, 2022, 2023, 2024, 2025]
+    assert path["value"].iloc[0] == 50.0 and path["value"].iloc[-1] == pytest.approx(90.0)
+    assert path["value"].iloc[1] == pytest.approx(50 * (90 / 50) ** 0.2)
+    assert charts.required_path(2020, 0.0, 100.0, 2025, ">=")["value"].tolist() == [0, 20, 40, 60, 80, 100]
+    assert charts.required_path(None, 50.0, 90.0, 2025, ">=").empty
+
+
+def test_township_points_sum_villages_and_the_deck_stays_offline_and_small():
+    villages = pd.DataFrame({
+        "code": ["361123100201", "361123100202", "361123101201"], "name": ["甲一村", "甲二村", "乙一村"],
+        "township": ["甲镇", "甲镇", "乙镇"], "lon": [118.2, 118.21, 118.22], "lat": [28.7, 28.71, 28.72],
+        "value": [95.0, 45.0, None], "target_value": [90.0, 90.0, 90.0], "benchmark": [None] * 3,
+        "status": ["met", "deteriorating", "no_data"], "met": [True, False, None]})
+    towns = pd.DataFrame({"code": ["361123100", "361123101"], "name": ["甲镇", "乙镇"], "lon": [118.21, 118.22],
+                          "lat": [28.71, 28.72]})
+    points = lagging_view.township_points(villages, towns, "zh")
+    assert [(p["n"], p["v"], p["s"]) for p in points] == [("甲镇", "1/2 个村达标（50%）", "0 个村无数据"),
+                                                          ("乙镇", "0/1 个村达标（0%）", "1 个村无数据")]
+    each = lagging_view.target_points(villages, CAT, "t_water", "zh")
+    assert each[1] == {"lon": 118.21, "lat": 28.71, "c": [214, 96, 77], "code": "361123100202", "n": "甲二村",
+                       "v": "45.0%（目标 ≥ 90%）", "s": "倒退"}
+    outline = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"code": "361123", "name": "玉山县"},
+               "geometry": {"type": "Polygon", "coordinates": [[[118.1, 28.6], [118.3, 28.6], [118.3, 28.8], [118.1, 28.6]]]}}]}
+    view = lagging_view.lagging_map(outline, {"361123": 33.3}, {"361123": "33.3%（进展有限）"}, each, lagging_view.VILLAGES)
+    spec = json.loads(view.deck.to_json())
+    assert spec["mapStyle"] == BLANK_STYLE and "http" not in view.deck.to_json()
+    layer = next(layer for layer in spec["layers"] if layer["id"] == "villages")
+    assert len(layer["data"]) == 3 and set(layer["data"][0]) == {"lon", "lat", "c", "code", "n", "v", "s"}
+    outline_props = next(layer for layer in spec["layers"] if layer["id"] == "outlines")["data"]["features"][0]["properties"]
+    assert outline_props["v"] == "33.3%（进展有限）" and outline_props["fill"][:3] == [189, 215, 231]  # 20-40%: 2nd fifth
+    assert view.bytes == len(view.deck.to_json().encode()) and view.points == 3
+
+
+def test_work_list_names_the_missed_targets():
+    lagging = pd.DataFrame({"village_code": ["361123100202"], "village": ["甲二村"], "township": ["甲镇"],
+                            "county": ["玉山县"], "targets_in_scope": [4], "targets_missed": [2],
+                            "targets_without_data": [0], "shortfall": [1.5], "missed_targets": [["t_water", "t_gig"]]})
+    table = lagging_view.worklist(lagging, CAT, "zh")
+    assert table.columns.tolist()[:4] == ["区划代码", "村", "乡镇", "县（市、区）"]
+    assert table["未达标的目标"].tolist() == ["重点村自来水90%；双千兆80%"]
