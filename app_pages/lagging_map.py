@@ -27,7 +27,7 @@ filters.keep("mode", mode)
 k = right.slider(t("lagging.k", lang), 1, 8, key=filters.page_state("k", list(range(1, 9)), 3))
 filters.keep("k", k)
 lagging = data.lagging_villages(f.area, year, k)
-outlines = data.outlines(f.area)
+outlines = data.map_outlines(f.area)
 whole_province = codes.level_of(f.area) == "province"
 
 if mode == "target":

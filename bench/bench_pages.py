@@ -1,0 +1,95 @@
+"""Benchmark: server time per page render, and what the lagging-village map sends to the browser.
+
+    python -m bench.bench_pages --db data/tracker.duckdb [--db /tmp/national.duckdb] [--repeat 5]
+
+For each store and each dashboard page, for a province, a city and a county: the first render
+(cold: queries run, caches empty) and the median of `--repeat` further renders (warm: what a user
+sees clicking around), measured with streamlit.testing's AppTest in this process, which runs the
+page script as the server does (no browser, no network). Then the size of the map's deck JSON for a
+whole province, a city and a county, in both map modes. The store must already be assessed with the
+current catalogue (the app would otherwise recompute first): `python -m etl reassess --db STORE`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from tracker import lagging_view, store
+from tracker.assess import lagging_villages
+from tracker.catalogue import load_catalogue
+from tracker import dashboard, geography
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ["overview", "comparison", "lagging_map", "trends", "village"]
+AREAS = {"province": {"province": "36"}, "city": {"province": "36", "city": "3611"},
+         "county": {"province": "36", "city": "3611", "county": "361127"}}
+
+
+def render_times(db: Path, repeat: int) -> list[tuple[str, str, float, float]]:
+    """(page, area, cold seconds, warm median seconds) for every page and area."""
+    os.environ["TRACKER_DB"] = str(db)
+    found = []
+    for page in PAGES:
+        for area, params in AREAS.items():
+            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+            for key, value in params.items():
+                at.query_params[key] = value
+            at.run()
+            at.switch_page(f"app_pages/{page}.py")
+            start = time.perf_counter()
+            at.run()
+            cold = time.perf_counter() - start
+            assert not at.exception, (page, area, at.exception)
+            warm = []
+            for _ in range(repeat):
+                start = time.perf_counter()
+                at.run()
+                warm.append(time.perf_counter() - start)
+            found.append((page, area, cold, statistics.median(warm)))
+            print(f"{page:12} {area:9} cold {cold * 1000:8.0f} ms   warm {statistics.median(warm) * 1000:6.0f} ms",
+                  flush=True)
+    return found
+
+
+def map_bytes(db: Path) -> None:
+    """The lagging map's deck size for a province, a city and a county, by target and by targets missed."""
+    catalogue = load_catalogue()
+    con = store.StoreReader(db).cursor()
+    for area in ("36", "3611", "361127", "32"):
+        outlines = geography.map_outlines(con, area)
+        targets = dashboard.village_targets(con, area, 2025)
+        if targets:
+            target = "sr_tap_water_90" if "sr_tap_water_90" in targets else targets[0]
+            villages = dashboard.village_statuses(con, area, target, 2025)
+            if len(area) == 2:
+                points = lagging_view.township_points(villages, geography.points(con, area, "township"), "zh")
+            else:
+                points = lagging_view.target_points(villages, catalogue, target, "zh")
+            view = lagging_view.lagging_map(geography.map_outlines(con, area), {}, {}, points, "villages")
+            print(f"map {area:7} one target ({target}): {view.points:6,} points, {view.bytes / 1024:8,.0f} KB")
+        for k in (1, 3):
+            lagging = lagging_villages(con, area, 2025, k)
+            points = lagging_view.missed_points(lagging, dashboard.places(con, tuple(lagging["village_code"])), "zh")
+            view = lagging_view.lagging_map(outlines, {}, {}, points, "villages")
+            print(f"map {area:7} missing ≥ {k}: {view.points:6,} points, {view.bytes / 1024:8,.0f} KB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", action="append", type=Path, required=True)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    for db in args.db:
+        print(f"== {db}")
+        map_bytes(db)
+        render_times(db, args.repeat)
+
+
+if __name__ == "__main__":
+    main()
