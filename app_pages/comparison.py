@@ -15,7 +15,7 @@ units = t(f"level.{level}", lang)
 st.title(t("comparison.title", lang, area=area["name"], units=units))
 st.caption(t("page.comparison.description", lang))
 
-cells = scorecard.cell_frame(data.assessment_rows(level=level, area=f.area, years=(year,)), cat, lang)
+cells = data.cells(lang, level=level, area=f.area, years=(year,))
 if cells.empty:
     st.info(t("comparison.empty", lang, area=area["name"], year=year, units=units))
     st.stop()
@@ -30,7 +30,7 @@ target = cat.targets[target_id]
 chosen = cells[cells["target_id"] == target_id]
 
 home = scorecard.card_regions(cat, f.area)[target_id]
-home_rows = scorecard.cell_frame(data.assessment_rows(regions=(home,), years=(year,), target=target_id), cat, lang)
+home_rows = data.cells(lang, regions=(home,), years=(year,), target=target_id)
 average = home_rows["value"].iloc[0] if not home_rows.empty and home_rows["unit"].iloc[0] == chosen["unit"].iloc[0] else None
 average_label = t("comparison.average", lang, region=home_rows["region"].iloc[0]) if average is not None else ""
 met = int((chosen["status"].map(scorecard.STATUS_CLASS) == "good").sum())
@@ -60,7 +60,7 @@ picked = st.multiselect(t("comparison.pick", lang, units=units), list(names), fo
                         max_selections=5, key=filters.page_state("compare", list(names), worst, multi=True, most=5))
 filters.keep("compare", picked)
 if picked:
-    series = scorecard.cell_frame(data.assessment_rows(regions=tuple(picked), target=target_id), cat, lang)
+    series = data.cells(lang, regions=tuple(picked), target=target_id)
     widgets.chart(charts.trend(series, t("comparison.over_time_title", lang, target=titles[target_id]), unit,
                                chosen["target_value"].iloc[0], target.deadline, lang=lang),
                   f"compare-{target_id}-{f.area}")
@@ -71,7 +71,7 @@ if not groups:
     st.info(t("comparison.no_peers", lang, units=units))
 for group in groups:
     members = data.group_members(group.id)
-    every_year = scorecard.cell_frame(data.assessment_rows(level=level, area=f.area, target=target_id), cat, lang)
+    every_year = data.cells(lang, level=level, area=f.area, target=target_id)
     peers = scorecard.peer_means(every_year, members, group.en if lang == "en" else group.zh,
                                  t("comparison.others", lang, units=units))
     if peers.empty:

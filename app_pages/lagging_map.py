@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from tracker import codes, lagging_view, scorecard
-from tracker.assess import status_label
+from tracker import lagging_view
 from tracker.i18n import t
 from ui import data, filters, widgets
 
@@ -27,33 +26,16 @@ filters.keep("mode", mode)
 k = right.slider(t("lagging.k", lang), 1, 8, key=filters.page_state("k", list(range(1, 9)), 3))
 filters.keep("k", k)
 lagging = data.lagging_villages(f.area, year, k)
-outlines = data.map_outlines(f.area)
-whole_province = codes.level_of(f.area) == "province"
 
+target_id = None
 if mode == "target":
     titles = {tid: cat.targets[tid].en if lang == "en" else cat.targets[tid].zh for tid in targets}
     default = next((tid for tid in targets if cat.targets[tid].headline), targets[0])
     target_id = st.selectbox(t("comparison.target", lang), targets, format_func=titles.get,
                              key=filters.page_state("target", targets, default))
     filters.keep("target", target_id)
-    villages = data.village_statuses(f.area, target_id, year)
-    counties = scorecard.cell_frame(data.assessment_rows(level="county", area=f.area, years=(year,), target=target_id),
-                                    cat, lang)
-    shares = {r.region_code: r.value for r in counties.itertuples() if r.unit == "%" and r.value == r.value}
-    labels = dict(zip(counties["region_code"], counties["text"] + "（" + counties["status_label"] + "）"))
-    if whole_province:
-        points = lagging_view.township_points(villages, data.points(f.area, "township"), lang)
-        layer = lagging_view.TOWNSHIPS
-    else:
-        points = lagging_view.target_points(villages, cat, target_id, lang)
-        layer = lagging_view.VILLAGES
-    legend = t("lagging.legend.target", lang) if not whole_province else t("lagging.legend.towns", lang)
-else:
-    shares, labels = {}, {}
-    points = lagging_view.missed_points(lagging, data.places(tuple(lagging["village_code"])), lang)
-    layer, legend = lagging_view.VILLAGES, t("lagging.legend.missed", lang)
 
-view = lagging_view.lagging_map(outlines, shares, labels, points, layer)
+view = data.lagging_map(f.area, year, mode, target_id, k, lang)
 if view.deck is None:
     st.info(t("lagging.no_outline", lang))
 else:
@@ -62,10 +44,10 @@ else:
     picked = (event.selection.get("objects") or {}).get(lagging_view.VILLAGES) if event else None
     if picked:
         widgets.open_village(picked[0]["code"])
-    st.caption(legend + " " + t("lagging.size", lang, points=f"{view.points:,}", kb=f"{view.bytes / 1024:,.0f}"))
-if mode == "target" and not villages.empty:
-    statuses = villages["status"].map(lambda s: status_label(s, lang)).value_counts()
-    st.markdown(" · ".join(f"{label} **{n:,}**" for label, n in statuses.items()))
+    st.caption(t(view.legend, lang) + " " + t("lagging.size", lang, points=f"{view.points:,}",
+                                              kb=f"{view.bytes / 1024:,.0f}"))
+if view.statuses:
+    st.markdown(" · ".join(f"{label} **{n:,}**" for label, n in view.statuses.items()))
 
 st.subheader(t("lagging.worklist", lang, n=f"{len(lagging):,}", k=k))
 if lagging.empty:

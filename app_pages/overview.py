@@ -37,8 +37,7 @@ for start in range(0, len(shown), 4):
             widgets.card(c, f.area, lang)
 
 st.subheader(t("overview.matrix", lang, level=t(f"level.{scorecard.sub_level(f.area)}", lang)))
-cells = scorecard.cell_frame(data.assessment_rows(level=scorecard.sub_level(f.area), area=f.area, years=(year,)),
-                             cat, lang)
+cells = data.cells(lang, level=scorecard.sub_level(f.area), area=f.area, years=(year,))
 cells = cells[cells["target_id"].isin({c.target_id for c in all_cards})]
 if cells.empty:
     st.info(t("overview.no_matrix", lang))

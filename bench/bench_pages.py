@@ -20,10 +20,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from tracker import lagging_view, store
-from tracker.assess import lagging_villages
+from tracker import dashboard, lagging_view, store
 from tracker.catalogue import load_catalogue
-from tracker import dashboard, geography
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["overview", "comparison", "lagging_map", "trends", "village"]
@@ -62,22 +60,15 @@ def map_bytes(db: Path) -> None:
     catalogue = load_catalogue()
     con = store.StoreReader(db).cursor()
     for area in ("36", "3611", "361127", "32"):
-        outlines = geography.map_outlines(con, area)
         targets = dashboard.village_targets(con, area, 2025)
-        if targets:
-            target = "sr_tap_water_90" if "sr_tap_water_90" in targets else targets[0]
-            villages = dashboard.village_statuses(con, area, target, 2025)
-            if len(area) == 2:
-                points = lagging_view.township_points(villages, geography.points(con, area, "township"), "zh")
-            else:
-                points = lagging_view.target_points(villages, catalogue, target, "zh")
-            view = lagging_view.lagging_map(geography.map_outlines(con, area), {}, {}, points, "villages")
-            print(f"map {area:7} one target ({target}): {view.points:6,} points, {view.bytes / 1024:8,.0f} KB")
-        for k in (1, 3):
-            lagging = lagging_villages(con, area, 2025, k)
-            points = lagging_view.missed_points(lagging, dashboard.places(con, tuple(lagging["village_code"])), "zh")
-            view = lagging_view.lagging_map(outlines, {}, {}, points, "villages")
-            print(f"map {area:7} missing ≥ {k}: {view.points:6,} points, {view.bytes / 1024:8,.0f} KB")
+        views = [("one target", "target", 3)] if targets else []
+        views += [("missing ≥ 1", "missed", 1), ("missing ≥ 3", "missed", 3)]
+        for label, mode, k in views:
+            target = "sr_tap_water_90" if "sr_tap_water_90" in targets else (targets or [None])[0]
+            start = time.perf_counter()
+            view = lagging_view.build(con, catalogue, area, 2025, mode, target, k, "zh")
+            took = time.perf_counter() - start
+            print(f"map {area:7} {label:12} {view.points:7,} points {view.bytes / 1024:8,.0f} KB  built in {took:5.2f} s")
 
 
 def main() -> None:

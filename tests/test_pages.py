@@ -119,9 +119,13 @@ def test_lagging_villages_work_list_and_the_k_switch(page):
     at.slider(key="page.k").set_value(2).run()
     assert at.dataframe[0].value["村"].tolist() == ["甲二村"]
     assert at.query_params["k"] in ("2", ["2"])
-    # one target: the counts of the statuses of its villages
+    # one target (the first: t_gig; 3 of 6 village committees have it in 2022, the others not yet)
     at.segmented_control(key="page.mode").set_value("target").run()
-    assert "未达标" in at.markdown[-1].value or any("**" in m.value for m in at.markdown)
+    line = next(m.value for m in at.markdown if "**" in m.value and " · " in m.value)
+    counts = dict(part.replace("**", "").rsplit(" ", 1) for part in line.split(" · "))
+    assert counts == {"已达标": "3", "尚未完成": "3"}  # before the deadline a village at the target has achieved it
+    assert at.query_params["mode"] in ("target", ["target"])
+    assert at.info[0].value == "所选地区没有边界数据，无法绘制地图。"  # the world has no outlines: said in words
 
 
 def test_trends_lines_against_the_target(page):

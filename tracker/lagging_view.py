@@ -8,16 +8,17 @@ per township instead of one per village.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import duckdb
 import pandas as pd
 import pydeck as pdk
 
-from tracker import geography, maps
+from tracker import assess, codes, dashboard, geography, maps
 from tracker.assess import STATUSES, status_label
 from tracker.catalogue import Catalogue
 from tracker.i18n import t
-from tracker.scorecard import figure, number, target_text
+from tracker.scorecard import cell_frame, figure, number, target_text
 
 TOOLTIP = "{n} {code}\n{v}\n{s}"
 VILLAGES, TOWNSHIPS = "villages", "townships"
@@ -27,9 +28,10 @@ VILLAGES, TOWNSHIPS = "villages", "townships"
 class LaggingMap:
     deck: pdk.Deck | None
     layer: str  # the id of the points layer (villages are clickable)
-    legend: str
+    legend: str  # an i18n key
     points: int
     bytes: int  # the deck's JSON, what the browser receives
+    statuses: dict[str, int] = field(default_factory=dict)  # villages by status (one-target view)
 
 
 def _village_text(row: dict, catalogue: Catalogue, target_id: str, lang: str) -> str:
@@ -75,8 +77,32 @@ def missed_points(lagging: pd.DataFrame, places: pd.DataFrame, lang: str) -> lis
             for r in lagging.to_dict("records") if r["village_code"] in where.index]
 
 
+def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year: int, mode: str,
+          target_id: str | None, k: int, lang: str) -> LaggingMap:
+    """The whole map for a view: mode 'target' (outlines by share meeting `target_id`, villages by status,
+    or townships for a whole province) or 'missed' (villages missing k or more targets)."""
+    outlines = geography.map_outlines(con, area)
+    if mode == "missed":
+        lagging = assess.lagging_villages(con, area, year, k)
+        points = missed_points(lagging, dashboard.places(con, tuple(lagging["village_code"])), lang)
+        return lagging_map(outlines, {}, {}, points, VILLAGES, "lagging.legend.missed")
+    villages = dashboard.village_statuses(con, area, target_id, year)
+    counties = cell_frame(dashboard.assessment_rows(con, level="county", area=area, years=(year,), target=target_id),
+                          catalogue, lang)
+    shares = {r.region_code: r.value for r in counties.itertuples() if r.unit == "%" and pd.notna(r.value)}
+    labels = dict(zip(counties["region_code"], counties["text"] + "（" + counties["status_label"] + "）"))
+    if codes.level_of(area) == "province":
+        points = township_points(villages, geography.points(con, area, "township"), lang)
+        view = lagging_map(outlines, shares, labels, points, TOWNSHIPS, "lagging.legend.towns")
+    else:
+        points = target_points(villages, catalogue, target_id, lang)
+        view = lagging_map(outlines, shares, labels, points, VILLAGES, "lagging.legend.target")
+    view.statuses = {status_label(s, lang): int(n) for s, n in villages["status"].value_counts().items()}
+    return view
+
+
 def lagging_map(outlines: dict, shares: dict[str, float], share_labels: dict[str, str], points: list[dict],
-                layer: str) -> LaggingMap:
+                layer: str, legend: str = "") -> LaggingMap:
     """The deck: outlines shaded by share, the points on top; its size in bytes as sent to the browser."""
     for feature in outlines["features"]:  # the tooltip names the same fields for outlines and points
         props = feature["properties"]
@@ -84,9 +110,9 @@ def lagging_map(outlines: dict, shares: dict[str, float], share_labels: dict[str
     maps.shade_by_share(outlines, shares, share_labels)
     bounds = geography.bounds(outlines)
     if bounds is None:
-        return LaggingMap(None, layer, "", len(points), 0)
+        return LaggingMap(None, layer, legend, len(points), 0)
     deck = maps.status_deck(outlines, bounds, points, layer, TOOLTIP)
-    return LaggingMap(deck, layer, "", len(points), len(deck.to_json().encode()))
+    return LaggingMap(deck, layer, legend, len(points), len(deck.to_json().encode()))
 
 
 def worklist(lagging: pd.DataFrame, catalogue: Catalogue, lang: str) -> pd.DataFrame:

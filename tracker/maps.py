@@ -28,7 +28,15 @@ class CompactDeck(pdk.Deck):
     province's outlines five times larger on the wire (Streamlit sends `to_json()` as it is)."""
 
     def to_json(self) -> str:
-        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+        # written once: the page measures it and Streamlit sends it (the deck is not changed after that)
+        if getattr(self, "_json", None) is None:
+            self._json = json.dumps(self, sort_keys=True, default=_without_memo, separators=(",", ":"))
+        return self._json
+
+
+def _without_memo(obj):
+    return {k: v for k, v in default_serialize(obj).items() if k != "_json"} if isinstance(obj, CompactDeck) \
+        else default_serialize(obj)
 
 
 def simplified(collection: dict, tolerance: float) -> dict:

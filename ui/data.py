@@ -16,7 +16,7 @@ import streamlit as st
 
 from etl.build import known_regions
 from etl.template import write_template
-from tracker import assess, catalogue_view, dashboard, geography, provenance, store
+from tracker import assess, catalogue_view, dashboard, geography, lagging_view, provenance, scorecard, store
 from tracker.catalogue import Catalogue, catalogue_path, load_catalogue
 
 P = ParamSpec("P")
@@ -97,6 +97,28 @@ data_dates = query(dashboard.data_dates)
 group_members = query(dashboard.group_members)
 places = query(dashboard.places)
 lagging_villages = query(assess.lagging_villages)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cells(version: str, catalogue_version: int, lang: str, **filters):
+    rows = dashboard.assessment_rows(reader().cursor(), **filters)
+    return scorecard.cell_frame(rows, catalogue(), lang)
+
+
+def cells(lang: str, **filters):
+    """Assessment rows (dashboard.assessment_rows filters) shaped as cells (scorecard.cell_frame), cached:
+    each cell's wording and its why-lines are worked out once per store version, not on every render."""
+    return _cells(reader().version, catalogue_path().stat().st_mtime_ns, lang, **filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _lagging_map(version: str, catalogue_version: int, *args):
+    return lagging_view.build(reader().cursor(), catalogue(), *args)
+
+
+def lagging_map(area: str, year: int, mode: str, target_id: str | None, k: int, lang: str):
+    """The lagging-village map (lagging_view.build), cached with its deck's JSON written once."""
+    return _lagging_map(reader().version, catalogue_path().stat().st_mtime_ns, area, year, mode, target_id, k, lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
