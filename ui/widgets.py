@@ -36,9 +36,10 @@ def chart(fig, name: str, key: str | None = None) -> None:
 
 
 def xlsx_button(label: str, sheets: dict[str, pd.DataFrame], file_name: str, key: str) -> None:
-    """A download button for tables as one Excel workbook."""
-    st.download_button(label, xlsx_bytes(sheets), file_name=file_name, mime=XLSX, key=key,
-                       icon=":material/download:")
+    """A download button for tables as one Excel workbook, written only when clicked (a 6,000-row work
+    list takes half a second to write; the page should not pay that on every render)."""
+    st.download_button(label, lambda: xlsx_bytes(sheets), file_name=file_name, mime=XLSX, key=key,
+                       icon=":material/download:", on_click="ignore")
 
 
 def why_panel(cells: pd.DataFrame, lang: str, key: str) -> None:
