@@ -34,7 +34,8 @@ home_rows = data.cells(lang, regions=(home,), years=(year,), target=target_id)
 average = home_rows["value"].iloc[0] if not home_rows.empty and home_rows["unit"].iloc[0] == chosen["unit"].iloc[0] else None
 average_label = t("comparison.average", lang, region=home_rows["region"].iloc[0]) if average is not None else ""
 met = int((chosen["status"].map(scorecard.STATUS_CLASS) == "good").sum())
-st.markdown(t("comparison.summary", lang, n=len(chosen), units=units, met=met, target=titles[target_id],
+st.markdown(t("comparison.summary", lang, n=len(chosen), units=scorecard.unit_word(level, lang), met=met,
+              target=titles[target_id],
               average=home_rows["text"].iloc[0] if not home_rows.empty else "—"))
 unit = chosen["unit"].iloc[0]
 widgets.chart(charts.ranking(chosen, t("comparison.ranking_title", lang, target=titles[target_id], year=year), unit,
@@ -45,7 +46,7 @@ ranking = ranking.rename(columns={c: t(f"comparison.col.{c}", lang) for c in ran
 
 st.subheader(t("comparison.matrix", lang, units=units))
 regions = cells.drop_duplicates("region_code").sort_values("region_code")["region"].tolist()
-widgets.chart(charts.status_matrix(cells, "region", "target", regions, [titles[tid] for tid in order],
+widgets.chart(charts.status_matrix(cells, "target", "region", [titles[tid] for tid in order], regions,
                                    t("comparison.matrix_title", lang, area=area["name"], year=year), lang),
               f"matrix-{level}-{f.area}-{year}")
 widgets.why_panel(cells, lang, "comparison.why")

@@ -60,5 +60,6 @@ else:
     if rows:
         chosen = lagging.iloc[rows[0]]
         widgets.village_link(chosen["village_code"], chosen["village"], lang)
-    widgets.xlsx_button(t("lagging.download", lang), {t("lagging.sheet", lang): table},
-                        f"lagging-villages-{f.area}-{year}-k{k}.xlsx", "lagging.xlsx")
+    widgets.file_button(t("worklist.download", lang), data.document("worklist", f.area, year, lang, k),
+                        f"落后村工作清单-{area['name']}-{year}.xlsx" if lang != "en" else
+                        f"worklist-{f.area}-{year}-k{k}.xlsx", widgets.XLSX, "lagging.xlsx")

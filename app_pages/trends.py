@@ -22,7 +22,8 @@ if not order:
     st.info(t("trends.empty", lang, area=area["name"]))
     st.stop()
 titles = {tid: cat.targets[tid].en if lang == "en" else cat.targets[tid].zh for tid in order}
-default = next((tid for tid in order if cat.targets[tid].headline), order[0])
+default = next((tid for tid in order if cat.targets[tid].headline and cat.targets[tid].rule.kind != "relative_growth"),
+               order[0])  # a headline target with a target line to draw
 target_id = st.selectbox(t("comparison.target", lang), order, format_func=titles.get,
                          key=filters.page_state("target", order, default))
 filters.keep("target", target_id)
@@ -47,6 +48,7 @@ st.caption(t("trends.growth_note" if target.rule.kind == "relative_growth" else 
 
 table = view.lines.pivot_table(index="region", columns="year", values="value", aggfunc="first").round(2)
 table.columns = [str(c) for c in table.columns]
+table.index.name = t("table.col.region", lang)
 st.dataframe(table)
 widgets.xlsx_button(t("trends.download", lang), {titles[target_id][:31]: table.reset_index()},
                     f"trend-{target_id}-{home}.xlsx", "trends.xlsx")

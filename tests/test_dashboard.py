@@ -43,9 +43,9 @@ def test_numbers_carry_units_and_sensible_rounding(value, unit, text):
     # a share rule: the share of reporting units meeting the condition against its own %
     ("t_gig", dict(value=50.0, target_value=80.0, units_reporting=6, units_met=3), "share", "50.0%", "≥ 80%"),
     # a yes/no milestone and a relative rule roll up as the share of units that meet them
-    ("t_plan", dict(value=66.67, units_in_scope=3, units_met=2), "share_met", "66.7%", "全部达标"),
+    ("t_plan", dict(value=66.67, units_in_scope=3, units_met=2), "share_met", "66.7%", "100%（全部达标）"),
     ("t_income", dict(value=66.67, units_in_scope=3, units_met=2, aggregate_value=11.05, benchmark=8.0),
-     "share_met", "66.7%", "全部达标"),
+     "share_met", "66.7%", "100%（全部达标）"),
     ("t_roads", dict(value=85.0, target_value=100.0), "total", "85 公里", "≥ 100 公里"),
     # units: a village's own value, a growth against its benchmark, a yes/no
     ("t_water", dict(is_unit=True, value=45.0, target_value=90.0), "value", "45.0%", "≥ 90%"),

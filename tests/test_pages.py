@@ -71,7 +71,7 @@ def test_briefing_cards_sentences_and_changes(page):
     lagging = golden("lagging_361123_2022")
     assert f"{(lagging['targets_missed'] >= 3).sum()} 个村有 3 个及以上目标未达标" in summary
     badges = [m.value for m in at.markdown if "-badge[" in m.value]
-    assert any(b.startswith(":orange-badge[进展有限] 目标 ≥ 90% · 1/3 个村达标") for b in badges)
+    assert any(b.startswith(":orange-badge[进展有限] 目标：≥ 90% · 1/3 个村达标") for b in badges)
     every = at.dataframe[0].value.set_index("目标编号")
     assert every.loc["t_gig", "状态"] == "进度正常" and every.loc["t_water", "差距"] == "32.5 个百分点"
     changes = at.dataframe[1].value.set_index("目标")
@@ -80,6 +80,9 @@ def test_briefing_cards_sentences_and_changes(page):
     matrix = figures(at)[0].data[0]
     assert matrix.type == "heatmap" and list(matrix.x) == ["甲镇", "乙镇"]
     assert "57.5%" in matrix.text[list(matrix.y).index("重点村自来水90%")]
+
+    buttons = [b.proto.label for b in at.get("download_button")]
+    assert buttons == ["下载简报（Word）", "下载简报（网页，可打印）", "下载简报表格（Excel）"]
 
     at.segmented_control(key="lang").set_value("en").run()
     cards = {m.label: m.value for m in at.metric}
@@ -105,7 +108,7 @@ def test_comparison_ranks_counties_and_follows_the_target_in_the_url(page):
     assert at.query_params["target"] == ["t_gig"] or at.query_params["target"] == "t_gig"
     bars = figures(at)[0].data[0]
     assert list(bars.y) == ["玉山县"] and values(bars.x) == [golden("gig_county_2022").loc["361123", "value"]]
-    assert list(figures(at)[1].data[0].y) == ["玉山县", "铅山县"]
+    assert list(figures(at)[1].data[0].x) == ["玉山县", "铅山县"]  # a column per county, a row per target
 
 
 def test_lagging_villages_work_list_and_the_k_switch(page):
@@ -116,6 +119,7 @@ def test_lagging_villages_work_list_and_the_k_switch(page):
     assert table["未达标目标数"].tolist() == expected["targets_missed"].tolist()
     assert table["未达标的目标"].iloc[0] == "双千兆80%；2022年完成村庄规划；重点村自来水90%；收入增幅高于本县平均"
     assert at.subheader[0].value == f"落后村工作清单：{len(expected)} 个村有 1 个及以上目标未达标"
+    assert [b.proto.label for b in at.get("download_button")] == ["下载落后村工作清单（Excel）"]
     at.slider(key="page.k").set_value(2).run()
     assert at.dataframe[0].value["村"].tolist() == ["甲二村"]
     assert at.query_params["k"] in ("2", ["2"])

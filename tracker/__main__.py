@@ -3,6 +3,8 @@
   assess   one target's results for every region of a level, as CSV on stdout
   lagging  the villages of a region that miss targets, worst first, as CSV on stdout
   why      the parts behind one status (target, region, year), in words
+  briefing the leadership briefing of an area and year, as .docx or self-contained .html
+  worklist the lagging-village work list of an area and year, as .xlsx
 """
 
 from __future__ import annotations
@@ -106,6 +108,51 @@ def _why(args: argparse.Namespace) -> int:
     return 0
 
 
+def _briefing(args: argparse.Namespace) -> int:
+    from tracker.briefing import build
+    from tracker.briefing_docx import write_docx
+    from tracker.briefing_html import write_html
+
+    suffix = args.out.suffix.lower()
+    if suffix not in (".docx", ".html", ".htm"):
+        print(f"{args.out}: the briefing is written as .docx or .html (the file name says which)", file=sys.stderr)
+        return 2
+    con = _open(args.db)
+    briefing = build(con, load_catalogue(), _area(con, args.region), args.year, args.lang)
+    if not briefing.cards:
+        print(f"note: {args.region} has no target results for {args.year}; the briefing says so", file=sys.stderr)
+    if suffix == ".docx":
+        write_docx(briefing, str(args.out))
+    else:
+        args.out.write_text(write_html(briefing), encoding="utf-8")
+    print(f"{args.out}: briefing for {briefing.area_name} {args.year}, {len(briefing.cards)} targets, "
+          f"{len(briefing.charts)} charts" + (" (demo data, marked as such)" if briefing.demo else ""), file=sys.stderr)
+    return 0
+
+
+def _worklist(args: argparse.Namespace) -> int:
+    from tracker.worklist import write_worklist
+
+    if args.out.suffix.lower() != ".xlsx":
+        print(f"{args.out}: the work list is written as .xlsx", file=sys.stderr)
+        return 2
+    con = _open(args.db)
+    villages = write_worklist(con, load_catalogue(), _area(con, args.region), args.year, args.min_missed,
+                              str(args.out), args.lang)
+    print(f"{args.out}: {villages:,} villages of {args.region} miss at least {args.min_missed} target(s) in "
+          f"{args.year}", file=sys.stderr)
+    return 0
+
+
+def _area(con: duckdb.DuckDBPyConnection, code: str) -> str:
+    """A province, city or county code that the store holds; exits with a clear message otherwise."""
+    if codes.level_of(code) not in ("province", "city", "county"):
+        raise SystemExit(f"{code}: give a province, city or county code (a briefing covers an area)")
+    if not con.execute("select count(*) from region where code = ?", [code]).fetchall()[0][0]:
+        raise SystemExit(f"{code}: no such region in the store")
+    return code
+
+
 def _code(text: str) -> str:
     try:
         codes.level_of(text)
@@ -147,6 +194,23 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--period", choices=["annual", "cumulative"])
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
     p.set_defaults(run=_why)
+
+    p = verbs.add_parser("briefing", help="the leadership briefing of an area and year (.docx or .html)")
+    p.add_argument("--db", type=Path, default=store.default_db_path(), help=db_help)
+    p.add_argument("--region", type=_code, required=True, help="province, city or county code, e.g. 3611")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--out", type=Path, required=True, help="FILE.docx or FILE.html")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p.set_defaults(run=_briefing)
+
+    p = verbs.add_parser("worklist", help="the lagging-village work list of an area and year (.xlsx)")
+    p.add_argument("--db", type=Path, default=store.default_db_path(), help=db_help)
+    p.add_argument("--region", type=_code, required=True, help="province, city or county code")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--out", type=Path, required=True, help="FILE.xlsx")
+    p.add_argument("--min-missed", type=int, default=1, help="list villages missing at least this many targets")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p.set_defaults(run=_worklist)
 
     args = parser.parse_args(argv)
     try:

@@ -108,14 +108,28 @@ def village_rows(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
 
 
 def data_dates(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
-    """When the newest batch was loaded and when the assessment was computed (ISO, UTC)."""
+    """When the newest batch was loaded and when the assessment was computed ('2026-11-23 02:07 UTC')."""
     loaded = con.execute("select max(loaded_at) from batch").fetchall()[0][0]
     assessed = con.execute("select value from store_meta where key = 'assessed_at'").fetchall()
-    return {"loaded_at": loaded.isoformat(timespec="minutes") if loaded is not None else None,
-            "assessed_at": assessed[0][0] if assessed else None}
+    return {"loaded_at": loaded.strftime("%Y-%m-%d %H:%M UTC") if loaded is not None else None,
+            "assessed_at": assessed[0][0][:16].replace("T", " ") + " UTC" if assessed else None}
 
 
 def group_members(con: duckdb.DuckDBPyConnection, group_id: str) -> frozenset[str]:
     """The region codes in a group."""
     return frozenset(r[0] for r in con.execute("select region_code from group_member where group_id = ?",
                                                 [group_id]).fetchall())
+
+
+def missed_rows(con: duckdb.DuckDBPyConnection, area: str, year: int) -> pd.DataFrame:
+    """Every village row of `area` that misses an in-scope target in `year` (the work list's lines)."""
+    return con.execute(
+        """
+        select region_code, target_id, value, target_value, benchmark, gap, shortfall, status, true as is_unit
+        from assessment
+        where is_unit and level = 'village' and is_primary and in_period and year = $year and met = false
+          and starts_with(region_code, $area)
+        order by region_code, shortfall desc, target_id
+        """,
+        {"area": area, "year": year},
+    ).df()

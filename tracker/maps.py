@@ -127,7 +127,7 @@ def shade_by_share(collection: dict, shares: dict[str, float], labels: dict[str,
         code = feature["properties"]["code"]
         share = shares.get(code)
         colour = SEQUENTIAL[class_of(share, SHARE_BREAKS)] if share is not None else NO_SHADE
-        feature["properties"]["fill"] = [*colour, 170]
+        feature["properties"]["fill"] = [*colour, 120]  # light enough for the status points to stand out
         feature["properties"]["tip"] = labels.get(code, "")
     return collection
 

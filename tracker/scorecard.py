@@ -280,7 +280,7 @@ def changes(rows: pd.DataFrame, catalogue: Catalogue, all_cards: list[Card], yea
 
 
 CELL_COLUMNS = ["region_code", "region", "year", "target_id", "target", "status", "status_label", "value", "text",
-                "target_text", "target_value", "unit", "op", "note", "hover", "why"]
+                "target_text", "target_value", "unit", "op", "kind", "note", "hover", "why"]
 
 
 def cell_frame(rows: pd.DataFrame, catalogue: Catalogue, lang: str = "zh", in_period: bool = True) -> pd.DataFrame:
@@ -304,7 +304,7 @@ def cell_frame(rows: pd.DataFrame, catalogue: Catalogue, lang: str = "zh", in_pe
                         "target_id": target.id,
                         "target": title, "status": r["status"], "status_label": status_label(r["status"], lang),
                         "value": fig.value, "text": value, "target_text": target_text(fig, lang),
-                        "target_value": fig.target, "unit": fig.unit, "op": fig.op, "note": fig.note,
+                        "target_value": fig.target, "unit": fig.unit, "op": fig.op, "kind": fig.kind, "note": fig.note,
                         "hover": "<br>".join(hover), "why": why})
     return pd.DataFrame(records, columns=CELL_COLUMNS)
 
@@ -377,8 +377,12 @@ def trend(rows: pd.DataFrame, catalogue: Catalogue, target_id: str, home: str, l
     if target.rule.kind == "relative_growth":
         growth = [clean(r) for r in rows.to_dict("records")]
         cells["value"] = [r["value"] if r["is_unit"] else r["aggregate_value"] for r in growth]
-        home_rows = rows[rows["region_code"] == home].dropna(subset=["benchmark"])
-        bench = home_rows[["year", "benchmark"]].rename(columns={"benchmark": "value"})
+        benchmarked = rows.dropna(subset=["benchmark"])
+        # the home region's benchmark; a city's villages are compared within their counties, so it has none:
+        # then the first region drawn that has one
+        source = home if home in set(benchmarked["region_code"]) else next(iter(benchmarked["region_code"]), None)
+        bench = benchmarked.loc[benchmarked["region_code"] == source, ["year", "benchmark"]].rename(
+            columns={"benchmark": "value"})
         return Trend(cells[["region", "year", "value", "status", "hover"]], "%", None, bench, empty)
     home_cells = cells[cells["region_code"] == home].dropna(subset=["value"]).sort_values("year")
     home_cells = home_cells[home_cells["year"] >= target.base_year]

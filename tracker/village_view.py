@@ -40,6 +40,8 @@ def profile(rows: pd.DataFrame, catalogue: Catalogue, code: str, year: int, lang
     now = mine[(mine["year"] == year)]
     now = now.set_index("target_id").reindex([tid for tid in order if tid in set(now["target_id"])])
     beside = cells[(cells["year"] == year) & (cells["region_code"] != code)]
+    beside = beside.assign(text=[f"{text}{t('village.share_met', lang)}" if kind == "share_met" else text
+                                 for text, kind in zip(beside["text"], beside["kind"])])
     township = beside[beside["region_code"].str.len() == codes.CODE_LENGTH["township"]].set_index("target_id")["text"]
     county = beside[beside["region_code"].str.len() == codes.CODE_LENGTH["county"]].set_index("target_id")["text"]
     scoped = rows[(rows["region_code"] == code) & (rows["year"] == year) & rows["in_period"]]

@@ -16,7 +16,10 @@ import streamlit as st
 
 from etl.build import known_regions
 from etl.template import write_template
-from tracker import assess, catalogue_view, dashboard, geography, lagging_view, provenance, scorecard, store
+from tracker import assess, briefing, catalogue_view, dashboard, geography, lagging_view, provenance, scorecard, store
+from tracker.briefing_docx import write_docx
+from tracker.briefing_html import write_html
+from tracker.worklist import write_worklist
 from tracker.catalogue import Catalogue, catalogue_path, load_catalogue
 
 P = ParamSpec("P")
@@ -119,6 +122,26 @@ def _lagging_map(version: str, catalogue_version: int, *args):
 def lagging_map(area: str, year: int, mode: str, target_id: str | None, k: int, lang: str):
     """The lagging-village map (lagging_view.build), cached with its deck's JSON written once."""
     return _lagging_map(reader().version, catalogue_path().stat().st_mtime_ns, area, year, mode, target_id, k, lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _document(version: str, catalogue_version: int, kind: str, area: str, year: int, k: int, lang: str) -> bytes:
+    con, buffer = reader().cursor(), io.BytesIO()
+    if kind == "worklist":
+        write_worklist(con, catalogue(), area, year, k, buffer, lang)
+        return buffer.getvalue()
+    found = briefing.build(con, catalogue(), area, year, lang)
+    if kind == "docx":
+        write_docx(found, buffer)
+        return buffer.getvalue()
+    return write_html(found).encode("utf-8")
+
+
+def document(kind: str, area: str, year: int, lang: str, k: int = 1) -> Callable[[], bytes]:
+    """A function that writes a document of this view (briefing docx/html, or the worklist xlsx) — the
+    same file the command line writes; given to a download button, it runs only when clicked."""
+    version, catalogue_version = reader().version, catalogue_path().stat().st_mtime_ns
+    return lambda: _document(version, catalogue_version, kind, area, year, k, lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

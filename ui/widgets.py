@@ -21,10 +21,11 @@ def card(c: Card, area: str, lang: str) -> None:
     the target, and a popover with the parts behind the colour."""
     with st.container(border=True):
         label = c.title if c.region_code == area else f"{c.title}（{c.region_name}）"
+        st.markdown(f"**{label}**")  # the whole title: a metric's label is cut to one line
         st.metric(label, c.value, delta=c.change, delta_color=c.colour, delta_arrow=c.arrow,
-                  delta_description=t("card.vs_last_year", lang) if c.change else None)
+                  delta_description=t("card.vs_last_year", lang) if c.change else None, label_visibility="collapsed")
         st.markdown(f":{c.colour}-badge[{status_label(c.status, lang)}] "
-                    f"{t('figure.target', lang)} {c.target}" + (f" · {c.note}" if c.note else ""))
+                    f"{t('card.target', lang, target=c.target)}" + (f" · {c.note}" if c.note else ""))
         with st.popover(t("why.button", lang), width="stretch"):
             st.markdown("\n".join(f"- {line}" for line in c.why))
 
@@ -38,8 +39,16 @@ def chart(fig, name: str, key: str | None = None) -> None:
 def xlsx_button(label: str, sheets: dict[str, pd.DataFrame], file_name: str, key: str) -> None:
     """A download button for tables as one Excel workbook, written only when clicked (a 6,000-row work
     list takes half a second to write; the page should not pay that on every render)."""
-    st.download_button(label, lambda: xlsx_bytes(sheets), file_name=file_name, mime=XLSX, key=key,
-                       icon=":material/download:", on_click="ignore")
+    file_button(label, lambda: xlsx_bytes(sheets), file_name, XLSX, key)
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def file_button(label: str, write, file_name: str, mime: str, key: str) -> None:
+    """A download button whose file is written only when clicked (`write` returns its bytes)."""
+    st.download_button(label, write, file_name=file_name, mime=mime, key=key, icon=":material/download:",
+                        on_click="ignore")
 
 
 def why_panel(cells: pd.DataFrame, lang: str, key: str) -> None:
