@@ -11,6 +11,7 @@ import json
 import shutil
 
 from etl.build import init_store
+from etl.demo import build_demo
 from etl.load import load_files
 from tracker.catalogue import load_catalogue
 
@@ -41,3 +42,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     reports = load_files(db, [WORLD / "values.csv"], catalogue=load_catalogue(WORLD / "catalogue.yaml"))
     assert [r.status for r in reports] == ["loaded"] and reports[0].values_rejected == 0
     return db
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """The demo store built once through the front door (about a minute): its path and build counts.
+    Tests read it and must not write to it."""
+    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    return db, build_demo(db, seed=2025)

@@ -9,7 +9,7 @@ import sys
 import duckdb
 import pytest
 
-from etl.demo import YEARS, build_demo, generate
+from etl.demo import YEARS, generate
 from tests.conftest import ROOT
 from tracker.assess import STATUSES
 from tracker.catalogue import load_catalogue
@@ -79,9 +79,8 @@ def test_values_look_like_the_calibration(demo):
 
 
 @pytest.mark.slow
-def test_the_demo_loads_cleanly_through_the_front_door(tmp_path):
-    db = tmp_path / "demo.duckdb"
-    counts = build_demo(db, seed=2025)
+def test_the_demo_loads_cleanly_through_the_front_door(demo_store):
+    db, counts = demo_store
     assert counts["files"] == 5 and counts["values"] > 3_000_000
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("select count(*) from rejected_row").fetchall() == [(0,)]

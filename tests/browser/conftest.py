@@ -8,11 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +15,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from bench import server as bench_server
 from tests.conftest import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -29,48 +25,24 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def running_app(store_path: Path) -> Iterator[str]:
     """A new app server process on a free localhost port, serving `store_path`."""
-    port = _free_port()
-    env = {**os.environ, "TRACKER_DB": str(store_path)}
-    log = open(store_path.parent / "server.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError(f"the app did not start: {(store_path.parent / 'server.log').read_text()}")
-        time.sleep(0.3)
-    try:
+    with bench_server.running_app(store_path) as (url, _pid):
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
 
 
 @pytest.fixture(scope="session")
 def server(store_path) -> Iterator[str]:
     """The app, shared by the session's browser tests."""
     with running_app(store_path) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_store) -> Iterator[str]:
+    """The app serving the demo store (every page has data, maps have outlines)."""
+    with running_app(demo_store[0]) as url:
         yield url
 
 

@@ -1,0 +1,185 @@
+"""Benchmark: the app under N simultaneous browser sessions, and while a load is published.
+
+    python -m bench.bench_browsers --db data/tracker.duckdb [--sessions 5 10 20] [--rounds 2]
+
+Works on a copy of the store. Starts the app, then for each N opens N Chromium sessions at once
+(one browser, one context each: N Streamlit sessions), each visiting the 领导简报, 落后村地图 and
+县区对比 pages of Yugan county `--rounds` times; a page counts as complete when Streamlit reports
+the script finished and no skeleton is left. Reports the median and p95 page completion time, the
+server's peak resident memory (sampled every 0.2 s from /proc) and errors (exceptions on a page,
+timeouts, requests off the machine). Then the same with 10 sessions while `etl load` publishes a
+return that sets tap water in Yugan's key villages to 99.5% for 2025: every briefing a session sees
+must show the headline figures of the old or of the new data, never a mix (a half-seen load).
+Needs Debian's chromium (/usr/bin/chromium). Browser and server share this machine's two cores, so
+the times include the browsers' own work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from bench.server import ROOT, running_app
+from tracker import dashboard, scorecard, store
+from tracker.catalogue import load_catalogue
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+AREA = "province=36&city=3611&county=361127"
+PAGES = {"overview": f"/?{AREA}", "lagging": f"/lagging?{AREA}", "comparison": f"/comparison?{AREA}"}
+DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def headline_values(db: Path) -> list[str]:
+    """The headline card values of Yugan's briefing in 2025, as the core computes them from `db`."""
+    con, cat = store.StoreReader(db).cursor(), load_catalogue()
+    rows = dashboard.assessment_rows(con, regions=tuple(sorted(set(scorecard.card_regions(cat, "361127").values()))),
+                                     years=(2024, 2025))
+    return [c.value for c in scorecard.headline_cards(scorecard.cards(rows, cat, "361127", 2025))]
+
+
+class Memory:
+    """Peak resident memory of a process, sampled in a thread."""
+
+    def __init__(self, pid: int):
+        self.pid, self.peak, self._stop = pid, 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        self.peak = max(self.peak, int(line.split()[1]) * 1024)
+            except OSError:
+                return
+            time.sleep(0.2)
+
+    def __enter__(self) -> Memory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+async def session(browser, url: str, rounds: int, times: list, errors: list, seen: list) -> None:
+    """One user: a context of its own, each page in turn, timed; what the briefing showed is kept."""
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = await context.new_page()
+
+    async def route(r):
+        if r.request.url.startswith(url) or r.request.url.startswith(("data:", "blob:")):
+            await r.continue_()
+        else:
+            errors.append(f"off the machine: {r.request.url}")
+            await r.abort()
+
+    await page.route("**/*", route)
+    try:
+        for _ in range(rounds):
+            for name, path in PAGES.items():
+                start = time.perf_counter()
+                try:
+                    await page.goto(url + path)
+                    await page.wait_for_selector(DONE, timeout=120_000)
+                    await page.wait_for_function(
+                        "document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0", timeout=120_000)
+                except Exception as e:  # a timeout is a result to count, not a crash of the benchmark
+                    errors.append(f"{name}: {type(e).__name__}")
+                    continue
+                times.append((name, time.perf_counter() - start))
+                if await page.locator('[data-testid="stException"]').count():
+                    errors.append(f"{name}: exception shown")
+                if name == "overview":
+                    seen.append(await page.locator('[data-testid="stMetricValue"]').all_inner_texts())
+    finally:
+        await context.close()
+
+
+async def crowd(url: str, n: int, rounds: int, during=None) -> tuple[list, list, list]:
+    from playwright.async_api import async_playwright
+
+    times, errors, seen = [], [], []
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        tasks = [session(browser, url, rounds, times, errors, seen) for _ in range(n)]
+        if during is not None:
+            tasks.append(asyncio.to_thread(during))
+        await asyncio.gather(*tasks)
+        await browser.close()
+    return times, errors, seen
+
+
+def report(label: str, times: list, errors: list, peak: int) -> None:
+    seconds = sorted(t for _, t in times)
+    p95 = seconds[max(0, int(round(0.95 * len(seconds))) - 1)] if seconds else float("nan")
+    by_page = {name: statistics.median([t for n, t in times if n == name]) for name in PAGES
+               if any(n == name for n, _ in times)}
+    pages = ", ".join(f"{name} {t:.1f} s" for name, t in by_page.items())
+    print(f"{label}: {len(times)} pages, median {statistics.median(seconds):.1f} s, p95 {p95:.1f} s "
+          f"({pages}); server peak {peak / 2**20:,.0f} MB; errors {len(errors)}"
+          + (f": {sorted(set(errors))[:5]}" if errors else ""), flush=True)
+
+
+def tap_water_return(db: Path, folder: Path) -> Path:
+    """A long return setting tap water to 99.5% in 2025 for Yugan's key villages."""
+    con = store.StoreReader(db).cursor()
+    codes = [c for (c,) in con.execute(
+        "select region_code from group_member where group_id = 'sr_key_village' and starts_with(region_code, '361127')"
+    ).fetchall()]
+    path = folder / "余干县-自来水-2025-更正.csv"
+    path.write_text("区划代码,年份,指标,数值\n" + "".join(f"{c},2025,tap_water_rate,99.5\n" for c in codes),
+                    encoding="utf-8")
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--sessions", type=int, nargs="+", default=[5, 10, 20])
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="bench-browsers-"))
+    db = folder / "tracker.duckdb"
+    shutil.copyfile(args.db, db)
+    before = headline_values(db)
+    with running_app(db, folder / "server.log") as (url, pid):
+        asyncio.run(crowd(url, 1, 1))  # warm the server's caches once, as a day's first user would
+        for n in args.sessions:
+            with Memory(pid) as memory:
+                times, errors, _ = asyncio.run(crowd(url, n, args.rounds))
+            report(f"{n:2} sessions", times, errors, memory.peak)
+
+        source = tap_water_return(db, folder)
+
+        def publish() -> None:
+            time.sleep(3)  # the sessions are under way
+            start = time.perf_counter()
+            done = subprocess.run([sys.executable, "-m", "etl", "load", "--db", str(db), str(source)],
+                                  cwd=ROOT, capture_output=True, text=True)
+            print(f"load published in {time.perf_counter() - start:.1f} s (exit {done.returncode})", flush=True)
+
+        with Memory(pid) as memory:
+            times, errors, seen = asyncio.run(crowd(url, 10, args.rounds, during=publish))
+        after = headline_values(db)
+        report("10 sessions during a load", times, errors, memory.peak)
+        mixed = [values for values in seen if values not in (before, after)]
+        print(f"briefings seen: {sum(v == before for v in seen)} before the load, {sum(v == after for v in seen)} "
+              f"after, {len(mixed)} neither (a half-seen load){': ' + str(mixed[:2]) if mixed else ''}; "
+              f"headline before {before}, after {after}", flush=True)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

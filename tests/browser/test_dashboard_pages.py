@@ -1,0 +1,136 @@
+"""The dashboard pages as a person sees them in Chromium, on the demo store, with nothing leaving localhost.
+
+The numbers expected are computed from the same store by the core (tracker.*), so a page that shows
+anything but what the assessment says fails; the Visit fixture fails any test whose page requested
+something off the machine or logged a console error.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tracker import dashboard, scorecard, store
+from tracker.assess import lagging_villages
+from tracker.catalogue import load_catalogue
+
+pytestmark = pytest.mark.browser
+
+YUGAN = "province=36&city=3611&county=361127"
+
+
+@pytest.fixture(scope="module")
+def core(demo_store):
+    """A read-only connection to the demo store and the catalogue, for the numbers pages must show."""
+    return store.StoreReader(demo_store[0]).cursor(), load_catalogue()
+
+
+def metric_values(visit) -> list[str]:
+    return visit.page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+
+
+def test_briefing_shows_the_headline_cards_and_sentences(demo_server, visit, core):
+    con, cat = core
+    rows = dashboard.assessment_rows(con, regions=tuple(sorted(set(scorecard.card_regions(cat, "361127").values()))),
+                                     years=(2024, 2025))
+    cards = scorecard.headline_cards(scorecard.cards(rows, cat, "361127", 2025))
+    visit.page.goto(f"{demo_server}/?{YUGAN}")
+    visit.settle()
+    assert visit.heading() == "余干县 · 2025年 领导简报"
+    assert metric_values(visit) == [c.value for c in cards]
+    lagging = len(lagging_villages(con, "361127", 2025, 3))
+    assert visit.page.get_by_text(f"{lagging} 个村有 3 个及以上目标未达标").first.is_visible()
+    assert visit.page.locator(".js-plotly-plot").count() == 1  # the targets × townships matrix
+    assert visit.page.get_by_role("button", name="下载简报（Word）").is_visible()
+    visit.screenshot("overview-yugan")
+
+
+def test_briefing_in_english(demo_server, visit, core):
+    visit.page.goto(f"{demo_server}/?{YUGAN}&lang=en")
+    visit.settle()
+    assert visit.heading() == "余干县 · briefing 2025"
+    assert visit.page.get_by_text("Headline targets").first.is_visible()
+    visit.screenshot("overview-yugan-en")
+
+
+def test_comparison_ranks_every_county_of_the_city(demo_server, visit, core):
+    con, cat = core
+    visit.page.goto(f"{demo_server}/comparison?province=36&city=3611")
+    visit.settle()
+    assert visit.heading() == "上饶市 · 各县（市、区）对比"
+    cells = scorecard.cell_frame(dashboard.assessment_rows(con, level="county", area="3611", years=(2025,)), cat)
+    default = next(t for t in cat.targets if t in set(cells["target_id"]) and cat.targets[t].headline)
+    ranked = cells[(cells["target_id"] == default)].dropna(subset=["value"])
+    chart = visit.page.locator(".js-plotly-plot").first
+    chart.wait_for(state="visible")
+    assert chart.locator(".barlayer .point").count() == len(ranked)
+    assert visit.page.locator(".js-plotly-plot").count() >= 3  # ranking, matrix, chosen counties over time
+    visit.screenshot("comparison-shangrao")
+
+
+def test_lagging_map_draws_and_a_row_of_the_work_list_opens_the_village(demo_server, visit, core):
+    con, _ = core
+    worst = lagging_villages(con, "361127", 2025, 3).iloc[0]
+    visit.page.goto(f"{demo_server}/lagging?{YUGAN}")
+    visit.settle()
+    assert visit.heading() == "余干县 · 2025年 落后村"
+    canvas = visit.page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+    canvas.wait_for(state="visible", timeout=30_000)
+    box = canvas.bounding_box()
+    assert box["width"] > 600 and box["height"] > 400
+    visit.page.wait_for_timeout(1500)  # let deck.gl draw before the picture
+    visit.screenshot("lagging-yugan")
+    grid = visit.page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    area = grid.bounding_box()
+    visit.page.mouse.click(area["x"] + 18, area["y"] + 35 + 17)  # the first row's selection box
+    link = visit.page.get_by_text(f"打开 {worst['village']} 的档案")
+    link.wait_for(state="visible", timeout=30_000)
+    link.click()
+    visit.page.wait_for_url(re.compile(rf"/village\?.*village={worst['village_code']}"), timeout=30_000)
+    visit.settle()
+    assert visit.heading() == "村庄档案"
+    assert visit.page.get_by_text(f"{worst['village']} · {worst['village_code']}").first.is_visible()
+    visit.screenshot("village-from-work-list")
+
+
+def test_the_k_switch_goes_into_the_url_and_the_url_restores_it(demo_server, visit, core):
+    con, _ = core
+    visit.page.goto(f"{demo_server}/lagging?{YUGAN}&mode=missed&k=4")
+    visit.settle()
+    four = len(lagging_villages(con, "361127", 2025, 4))
+    assert visit.page.get_by_text(f"落后村工作清单：{four} 个村有 4 个及以上目标未达标").is_visible()
+    visit.page.get_by_role("slider").focus()
+    visit.page.keyboard.press("ArrowRight")
+    visit.page.wait_for_url(re.compile(r"k=5"), timeout=30_000)
+    visit.settle()
+    url = visit.page.url
+    visit.page.goto("about:blank")
+    visit.page.goto(url)
+    visit.settle()
+    five = len(lagging_villages(con, "361127", 2025, 5))
+    assert visit.page.get_by_text(f"落后村工作清单：{five} 个村有 5 个及以上目标未达标").is_visible()
+    assert "mode=missed" in visit.page.url
+    visit.screenshot("lagging-yugan-missing-5")
+
+
+def test_trends_draw_the_target_and_the_required_path(demo_server, visit):
+    visit.page.goto(f"{demo_server}/trends?province=36&city=3611")
+    visit.settle()
+    assert visit.heading() == "上饶市 · 目标趋势"
+    chart = visit.page.locator(".js-plotly-plot").first
+    chart.wait_for(state="visible")
+    legend = chart.locator(".legendtext").all_text_contents()  # SVG text has no innerText
+    assert "目标" in legend and "按期达标所需路径" in legend and "上饶市" in legend
+    visit.screenshot("trends-shangrao")
+
+
+def test_village_profile_by_url(demo_server, visit, core):
+    con, cat = core
+    worst = lagging_villages(con, "361127", 2025, 1).iloc[0]
+    visit.page.goto(f"{demo_server}/village?{YUGAN}&village={worst['village_code']}")
+    visit.settle()
+    assert visit.page.get_by_text(f"{worst['village']} · {worst['village_code']}").first.is_visible()
+    assert metric_values(visit)[:2] == [str(worst["targets_in_scope"]), str(worst["targets_missed"])]
+    visit.screenshot("village-profile")
