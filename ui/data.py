@@ -16,10 +16,7 @@ import streamlit as st
 
 from etl.build import known_regions
 from etl.template import write_template
-from tracker import assess, briefing, catalogue_view, dashboard, geography, lagging_view, provenance, scorecard, store
-from tracker.briefing_docx import write_docx
-from tracker.briefing_html import write_html
-from tracker.worklist import write_worklist
+from tracker import assess, catalogue_view, dashboard, geography, lagging_view, provenance, scorecard, store
 from tracker.catalogue import Catalogue, catalogue_path, load_catalogue
 
 P = ParamSpec("P")
@@ -126,11 +123,17 @@ def lagging_map(area: str, year: int, mode: str, target_id: str | None, k: int, 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _document(version: str, catalogue_version: int, kind: str, area: str, year: int, k: int, lang: str) -> bytes:
+    # imported here: the writers bring matplotlib and python-docx, which only a download needs
+    from tracker.briefing import build
+    from tracker.briefing_docx import write_docx
+    from tracker.briefing_html import write_html
+    from tracker.worklist import write_worklist
+
     con, buffer = reader().cursor(), io.BytesIO()
     if kind == "worklist":
         write_worklist(con, catalogue(), area, year, k, buffer, lang)
         return buffer.getvalue()
-    found = briefing.build(con, catalogue(), area, year, lang)
+    found = build(con, catalogue(), area, year, lang)
     if kind == "docx":
         write_docx(found, buffer)
         return buffer.getvalue()

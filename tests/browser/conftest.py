@@ -113,6 +113,13 @@ class Visit:
         """The page's title (the sidebar has its own h1)."""
         return self.page.locator('[data-testid="stMain"] h1').first.inner_text().strip()
 
+    def map_box(self) -> dict:
+        """Wait for the deck.gl map's canvas, give deck.gl time to draw, and return its size on screen."""
+        canvas = self.page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+        canvas.wait_for(state="visible", timeout=30_000)
+        self.page.wait_for_timeout(1500)  # let deck.gl draw before a picture is taken
+        return canvas.bounding_box()
+
     def screenshot(self, name: str) -> None:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
