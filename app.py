@@ -9,7 +9,7 @@ from etl.demo import build_demo
 from tracker import store
 from tracker.catalogue import CatalogueError
 from tracker.i18n import t
-from ui import data, filters, registry
+from ui import auth, data, filters, registry
 
 st.set_page_config(page_title="乡村振兴目标监测", page_icon="🌾", layout="wide")
 
@@ -37,9 +37,11 @@ if not data.assessment_is_current():
         reassess(db)
         status.update(label=t("assessment.done", lang), state="complete", expanded=False)
 
+user = auth.current_user(lang)  # with users configured, nothing below runs before sign-in
 if data.is_demo():
     st.badge(t("demo.badge", lang), icon=":material/science:", color="orange", help=t("demo.help", lang))
 st.sidebar.title(t("app.title", lang))
 st.sidebar.caption(t("app.subtitle", lang))
-filters.sidebar(lang)
-registry.navigation(lang).run()
+auth.sidebar(user, lang)
+filters.sidebar(lang, user.scope)
+registry.navigation(lang, user.may_load).run()

@@ -22,7 +22,7 @@ with upload_tab:
     files = st.file_uploader(t("data.files", lang), type=["csv", "txt", "xlsx", "xls"],
                              accept_multiple_files=True, key="returns_upload")
     only_area = st.checkbox(t("data.only_area", lang, area=area["name"]), key="only_area")
-    scope = f.area if only_area else None
+    scope = f.area if only_area else (data.scope() or None)  # a loader's rows outside their region are refused
     if files:
         paths = saved_uploads(files)
         left, right = st.columns(2)

@@ -16,6 +16,7 @@ import xlsxwriter
 
 from etl.load import LEVELS_ZH
 from tracker.catalogue import Catalogue, Measure, load_catalogue
+from tracker.exports import TEXT_ONLY
 from tracker.geography import REFERENCE_DIR
 
 HEADER_ROW = 2  # zero-based: the header is on spreadsheet row 3
@@ -69,7 +70,8 @@ def write_template(out: Path | BinaryIO, region: str | None = None, year: int | 
                    catalogue: Catalogue | None = None) -> dict[str, int]:
     """Write the form to a path or a binary file; returns how many prefilled rows each sheet has."""
     catalogue = catalogue or load_catalogue()
-    book = xlsxwriter.Workbook(out if not isinstance(out, (str, Path)) else str(out), {"in_memory": True})
+    book = xlsxwriter.Workbook(out if not isinstance(out, (str, Path)) else str(out),
+                               {"in_memory": True, **TEXT_ONLY["options"]})
     title = book.add_format({"bold": True, "font_size": 14})
     note = book.add_format({"font_color": "#555555", "text_wrap": False})
     head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})

@@ -50,3 +50,28 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     Tests read it and must not write to it."""
     db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     return db, build_demo(db, seed=2025)
+
+
+PASSWORDS = {"admin": "管理员口令-2025", "yushan": "yushan-pass-1", "qianshan": "qianshan-pass-1",
+             "yushan_loader": "loader-pass-1"}
+
+
+@pytest.fixture(scope="session")
+def users_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A users file: an administrator, viewers of 玉山县 (361123) and 铅山县 (361124), a loader of 玉山县."""
+    from tracker.access import write_user
+
+    path = tmp_path_factory.mktemp("users") / "users.toml"
+    write_user(path, "admin", "admin", "", PASSWORDS["admin"], "省乡村振兴局")
+    write_user(path, "yushan", "viewer", "361123", PASSWORDS["yushan"], "玉山县乡村振兴局")
+    write_user(path, "qianshan", "viewer", "361124", PASSWORDS["qianshan"], "铅山县乡村振兴局")
+    write_user(path, "yushan_loader", "loader", "361123", PASSWORDS["yushan_loader"], "玉山县统计站")
+    return path
+
+
+def sign_in(at, name: str, password: str | None = None):
+    """Fill the sign-in form of a first run and submit it (AppTest)."""
+    at.text_input(key="signin.name").input(name)
+    at.text_input(key="signin.password").input(password if password is not None else PASSWORDS[name])
+    at.button[0].click()
+    return at.run()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, sign_in
 
 TIMEOUT = 60
 
@@ -141,13 +141,14 @@ def test_a_broken_catalogue_stops_the_app_and_names_every_problem(store_path, mo
     assert len(at.title) == 0  # no page ran
 
 
-def test_data_management_checks_then_publishes_an_upload(tmp_path, store_path, monkeypatch):
+def test_data_management_checks_then_publishes_an_upload(tmp_path, store_path, users_file, monkeypatch):
     import shutil
 
     db = tmp_path / "tracker.duckdb"
     shutil.copyfile(store_path, db)
     monkeypatch.setenv("TRACKER_DB", str(db))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    monkeypatch.setenv("TRACKER_USERS", str(users_file))  # once data is loaded, only a signed-in user sees it
+    at = sign_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run(), "admin")
     at.switch_page("app_pages/data_management.py").run()
     assert at.title[0].value == "数据管理"
     assert at.info[0].value == "还没有导入过报表。"

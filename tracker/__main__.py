@@ -5,6 +5,7 @@
   why      the parts behind one status (target, region, year), in words
   briefing the leadership briefing of an area and year, as .docx or self-contained .html
   worklist the lagging-village work list of an area and year, as .xlsx
+  user     add a user of the app or set their password (role, region scope)
 """
 
 from __future__ import annotations
@@ -144,6 +145,32 @@ def _worklist(args: argparse.Namespace) -> int:
     return 0
 
 
+def _user(args: argparse.Namespace) -> int:
+    import getpass
+
+    from tracker.access import AccessError, users_path, write_user
+
+    password = None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    elif not args.oidc:
+        password = getpass.getpass(f"password for {args.name}: ")
+        if password != getpass.getpass("again: "):
+            print("the two passwords differ; nothing written", file=sys.stderr)
+            return 1
+    if password is not None and len(password) < 8:
+        print("a password needs at least 8 characters; nothing written", file=sys.stderr)
+        return 1
+    path = args.users or users_path()
+    try:
+        write_user(path, args.name, args.role, args.scope, password, args.display, args.oidc)
+    except (AssertionError, AccessError) as e:
+        print(f"{path}: {e}; nothing written", file=sys.stderr)
+        return 1
+    print(f"{path}: {args.name} ({args.role}, scope {args.scope or 'everything'}) written", file=sys.stderr)
+    return 0
+
+
 def _area(con: duckdb.DuckDBPyConnection, code: str) -> str:
     """A province, city or county code that the store holds; exits with a clear message otherwise."""
     if codes.level_of(code) not in ("province", "city", "county"):
@@ -211,6 +238,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--min-missed", type=int, default=1, help="list villages missing at least this many targets")
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
     p.set_defaults(run=_worklist)
+
+    p = verbs.add_parser("user", help="add a user of the app or set their password")
+    p.add_argument("name")
+    p.add_argument("--role", choices=["viewer", "loader", "admin"], default="viewer")
+    p.add_argument("--scope", default="", help="province, city or county code the user may see ('' for all: admin)")
+    p.add_argument("--display", help="the name shown in the app, e.g. 余干县乡村振兴局")
+    p.add_argument("--oidc", help="the e-mail the intranet's identity provider signs this user in with")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.add_argument("--users", type=Path, help="users file (default: $TRACKER_USERS or config/users.toml)")
+    p.set_defaults(run=_user)
 
     args = parser.parse_args(argv)
     try:

@@ -7,6 +7,8 @@ projector); every coloured mark also says its status in words (legend, hover).
 
 from __future__ import annotations
 
+from html import escape
+
 import plotly.graph_objects as go
 import pandas as pd
 
@@ -56,8 +58,8 @@ def status_matrix(cells: pd.DataFrame, rows: str, columns: str, row_order: list[
     scale = []
     for i, s in enumerate(statuses):
         scale += [[i / n, STATUSES[s].colour], [(i + 1) / n, STATUSES[s].colour]]
-    fig = go.Figure(go.Heatmap(
-        z=z, x=column_order, y=row_order, zmin=0, zmax=n, colorscale=scale, showscale=False, xgap=2, ygap=2,
+    fig = go.Figure(go.Heatmap(  # labels escaped: plotly reads tags in text, names are only text
+        z=z, x=[escape(c) for c in column_order], y=[escape(r) for r in row_order], zmin=0, zmax=n, colorscale=scale, showscale=False, xgap=2, ygap=2,
         text=text, texttemplate="%{text}", hovertext=hover, hovertemplate="%{hovertext}<extra></extra>"))
     _status_legend(fig, cells["status"].tolist(), lang)
     fig.update_yaxes(autorange="reversed", automargin=True, showgrid=False)
@@ -73,7 +75,7 @@ def ranking(frame: pd.DataFrame, title: str, unit: str, target: float | None, av
     """
     ordered = frame.dropna(subset=["value"]).sort_values("value", ascending=True)
     fig = go.Figure(go.Bar(
-        x=ordered["value"], y=ordered["region"], orientation="h", text=ordered["text"], textposition="outside",
+        x=ordered["value"], y=[escape(r) for r in ordered["region"]], orientation="h", text=ordered["text"], textposition="outside",
         marker=dict(color=[STATUSES[s].colour for s in ordered["status"]], line=dict(color="#666", width=0.5)),
         hovertext=ordered["hover"], hovertemplate="%{hovertext}<extra></extra>", showlegend=False))
     if target is not None:
@@ -100,7 +102,7 @@ def trend(frame: pd.DataFrame, title: str, unit: str, target: float | None = Non
     for i, (region, part) in enumerate(frame.groupby("region", sort=False)):
         part = part.sort_values("year")
         fig.add_trace(go.Scatter(
-            x=part["year"], y=part["value"], name=region, mode="lines+markers",
+            x=part["year"], y=part["value"], name=escape(region), mode="lines+markers",
             line=dict(color=LINE_COLOURS[i % len(LINE_COLOURS)], width=2.5),
             marker=dict(size=11, color=[STATUSES[s].colour if s else LINE_COLOURS[i % len(LINE_COLOURS)]
                                         for s in part["status"]],

@@ -18,6 +18,26 @@ STRINGS: dict[str, tuple[str, str]] = {
     "filter.county": ("县（市、区）", "County"),
     "filter.all": ("（全部）", "(all)"),
     "filter.year": ("年份", "Year"),
+    "filter.scope": ("本账号范围：{area}", "Your area: {area}"),
+    "auth.title": ("请登录", "Sign in"),
+    "auth.name": ("用户名", "User name"),
+    "auth.password": ("密码", "Password"),
+    "auth.submit": ("登录", "Sign in"),
+    "auth.wrong": ("用户名或密码不正确。", "Wrong user name or password."),
+    "auth.expired": ("登录已过期，请重新登录。", "Your sign-in has expired; please sign in again."),
+    "auth.oidc": ("使用单位统一身份认证登录", "Sign in with the intranet's identity provider"),
+    "auth.oidc_unknown": ("{who} 未在本系统开通账号，请联系管理员。", "{who} has no account here; ask the administrator."),
+    "auth.sign_out": ("退出登录", "Sign out"),
+    "auth.signed_in": ("已登录：{who}（{role}）", "Signed in: {who} ({role})"),
+    "auth.role.viewer": ("查看", "viewer"),
+    "auth.role.loader": ("数据报送", "loader"),
+    "auth.role.admin": ("管理员", "administrator"),
+    "auth.open": ("未启用登录：演示数据对所有人开放。配置用户后须登录查看。",
+                  "Sign-in is off: the demo data is open to everyone. Once users are configured, signing in is required."),
+    "auth.no_users": ("本库已导入实际数据，但尚未配置用户，系统不予显示。请用 `python -m tracker user` 添加用户。",
+                      "This store holds loaded data but no users are configured, so nothing is shown. Add a user "
+                      "with `python -m tracker user`."),
+    "auth.broken": ("用户配置文件有误，系统未启动：", "The users file has problems; the app will not start:"),
     "first_run.title": ("首次启动：正在建立演示数据库（约一分钟）……", "First start: building the demo store (about a minute)..."),
     "first_run.done": ("数据库已建立", "Store built"),
     "first_run.step.reference geography": ("载入区划与边界", "loading divisions and outlines"),
@@ -467,3 +487,13 @@ def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
     zh, en = STRINGS[key]
     text = en if lang == "en" else zh
     return text.format(**values) if values else text
+
+
+MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>~$:")
+
+
+def md_escape(text: str) -> str:
+    """Text shown literally where Streamlit reads markdown: every markdown character backslash-escaped, so a
+    name like `![x](http://…)` or `<img …>` loaded from a file shows as those characters (no image, no link,
+    no request). Chinese names have none of these characters and are unchanged."""
+    return "".join("\\" + c if c in MARKDOWN_SPECIALS else c for c in str(text))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from html import escape
 
 import pandas as pd
 
@@ -295,7 +296,8 @@ def cell_frame(rows: pd.DataFrame, catalogue: Catalogue, lang: str = "zh", in_pe
         fig = figure(r, target, catalogue.measures[target.measure], lang)
         title = target.en if lang == "en" else target.zh
         value = number(fig.value, fig.unit, lang)
-        hover = [f"{r['region_name']} · {title}", f"{value} ({tr('figure.target', lang)} {target_text(fig, lang)})"]
+        hover = [f"{escape(r['region_name'])} · {title}",  # plotly reads tags in hover text; a name is text
+                 f"{value} ({tr('figure.target', lang)} {target_text(fig, lang)})"]
         if fig.note:
             hover.append(fig.note)
         why = explain(r, target, catalogue.measures[target.measure], lang)

@@ -121,14 +121,23 @@ class StoreReader:
             if current != self._version or self._con is None:
                 con = duckdb.connect(":memory:")
                 con.execute("attach ? as store (read_only)", [str(self.path)])
+                con.execute("attach ':memory:' as scoped")
+                con.execute(sql_text("scoped.sql"))
                 # The old connection is dropped, not closed: cursors still running on it finish.
                 self._con, self._version = con, current
             return self._con
 
-    def cursor(self) -> duckdb.DuckDBPyConnection:
-        """A cursor on the newest published version, with the store as its default catalog."""
+    def cursor(self, scope: str | None = None) -> duckdb.DuckDBPyConnection:
+        """A cursor on the newest published version. With a `scope` (a region code, or '' for all), its
+        default catalog holds only the rows inside that region (tracker/sql/scoped.sql); without one, the
+        whole store (the command line and the app's own checks)."""
         cur = self._connection().cursor()
-        cur.execute("use store")
+        if scope is None:
+            cur.execute("use store")
+            return cur
+        assert scope == "" or scope.isdigit(), f"a scope is a region code, not {scope!r}"
+        cur.execute("set variable scope = ?", [scope])
+        cur.execute("use scoped")
         return cur
 
 

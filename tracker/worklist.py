@@ -11,6 +11,7 @@ import pandas as pd
 from tracker import assess, dashboard
 from tracker.assess import status_label
 from tracker.catalogue import Catalogue
+from tracker.exports import TEXT_ONLY
 from tracker.i18n import t
 from tracker.lagging_view import worklist
 from tracker.scorecard import clean, figure, gap_text, number, target_text
@@ -63,7 +64,7 @@ def write_worklist(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: s
                               f"{name[0][0] if name else area}（{area}）", year, t("worklist.about.rule_text", lang, k=k),
                               len(villages), len(frame),
                               t("briefing.demo_notice", lang) if is_demo(con) else t("worklist.about.real", lang)]})
-    with pd.ExcelWriter(out, engine="xlsxwriter") as writer:
+    with pd.ExcelWriter(out, engine="xlsxwriter", engine_kwargs=TEXT_ONLY) as writer:
         sheets = [(t("worklist.sheet.lines", lang), frame), (t("worklist.sheet.villages", lang), villages),
                   (t("worklist.sheet.about", lang), about)]
         for sheet_name, table in sheets:

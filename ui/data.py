@@ -18,6 +18,7 @@ from etl.build import known_regions
 from etl.template import write_template
 from tracker import assess, catalogue_view, dashboard, geography, lagging_view, provenance, scorecard, store
 from tracker.catalogue import Catalogue, catalogue_path, load_catalogue
+from tracker.i18n import md_escape
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -55,34 +56,57 @@ def policy_texts() -> dict[str, str]:
     return catalogue_view.policy_texts(catalogue())
 
 
+def scope() -> str:
+    """The signed-in user's region scope ('' for everything), set by ui.auth.current_user."""
+    found = st.session_state.get("auth.scope")
+    assert found is not None, "no signed-in user: queries run only after ui.auth.current_user"
+    return found
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
-def _run(name: str, version: str, *args, **kwargs):
-    return QUERIES[name](reader().cursor(), *args, **kwargs)
+def _run(name: str, version: str, region_scope: str, *args, **kwargs):
+    return QUERIES[name](reader().cursor(region_scope), *args, **kwargs)
 
 
 QUERIES: dict[str, Callable] = {}
 
 
 def query(fn: Callable[..., R]) -> Callable[..., R]:
-    """Wrap a core query `fn(con, *args)` as a cached `fn(*args)`."""
+    """Wrap a core query `fn(con, *args)` as a cached `fn(*args)` that runs inside the user's scope: its
+    connection holds only the rows of the user's region (tracker/sql/scoped.sql), and the cache is keyed
+    by that scope."""
     name = f"{fn.__module__}.{fn.__qualname__}"
     QUERIES[name] = fn
 
     @functools.wraps(fn)
     def call(*args, **kwargs):
-        return _run(name, reader().version, *args, **kwargs)
+        return _run(name, reader().version, scope(), *args, **kwargs)
 
     return call
 
 
-region = query(geography.region)
+_region = query(geography.region)
+_names = query(geography.names)
+
+
+def region(code: str) -> dict | None:
+    """A region's row for display: its name escaped for markdown (a name loaded from a file shows as
+    text in titles and captions, never as a link or an image)."""
+    found = _region(code)
+    return None if found is None else {**found, "name": md_escape(found["name"])}
+
+
+def names(codes: tuple[str, ...]) -> dict[str, str]:
+    """{code: name} for display (markdown-escaped, as region())."""
+    return {code: md_escape(name) for code, name in _names(codes).items()}
+
+
 children = query(geography.children)
 area_units = query(geography.area_units)
 area_totals = query(geography.area_totals)
 outlines = query(geography.outlines)
 map_outlines = query(geography.map_outlines)
 points = query(geography.points)
-names = query(geography.names)
 is_demo = query(store.is_demo)
 batches = query(provenance.batches)
 batch_rejects = query(provenance.batch_rejects)
@@ -100,36 +124,38 @@ lagging_villages = query(assess.lagging_villages)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _cells(version: str, catalogue_version: int, lang: str, **filters):
-    rows = dashboard.assessment_rows(reader().cursor(), **filters)
+def _cells(version: str, catalogue_version: int, region_scope: str, lang: str, **filters):
+    rows = dashboard.assessment_rows(reader().cursor(region_scope), **filters)
     return scorecard.cell_frame(rows, catalogue(), lang)
 
 
 def cells(lang: str, **filters):
     """Assessment rows (dashboard.assessment_rows filters) shaped as cells (scorecard.cell_frame), cached:
     each cell's wording and its why-lines are worked out once per store version, not on every render."""
-    return _cells(reader().version, catalogue_path().stat().st_mtime_ns, lang, **filters)
+    return _cells(reader().version, catalogue_path().stat().st_mtime_ns, scope(), lang, **filters)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _lagging_map(version: str, catalogue_version: int, *args):
-    return lagging_view.build(reader().cursor(), catalogue(), *args)
+def _lagging_map(version: str, catalogue_version: int, region_scope: str, *args):
+    return lagging_view.build(reader().cursor(region_scope), catalogue(), *args)
 
 
 def lagging_map(area: str, year: int, mode: str, target_id: str | None, k: int, lang: str):
     """The lagging-village map (lagging_view.build), cached with its deck's JSON written once."""
-    return _lagging_map(reader().version, catalogue_path().stat().st_mtime_ns, area, year, mode, target_id, k, lang)
+    return _lagging_map(reader().version, catalogue_path().stat().st_mtime_ns, scope(), area, year, mode, target_id,
+                        k, lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _document(version: str, catalogue_version: int, kind: str, area: str, year: int, k: int, lang: str) -> bytes:
+def _document(version: str, catalogue_version: int, region_scope: str, kind: str, area: str, year: int, k: int,
+              lang: str) -> bytes:
     # imported here: the writers bring matplotlib and python-docx, which only a download needs
     from tracker.briefing import build
     from tracker.briefing_docx import write_docx
     from tracker.briefing_html import write_html
     from tracker.worklist import write_worklist
 
-    con, buffer = reader().cursor(), io.BytesIO()
+    con, buffer = reader().cursor(region_scope), io.BytesIO()
     if kind == "worklist":
         write_worklist(con, catalogue(), area, year, k, buffer, lang)
         return buffer.getvalue()
@@ -143,8 +169,8 @@ def _document(version: str, catalogue_version: int, kind: str, area: str, year: 
 def document(kind: str, area: str, year: int, lang: str, k: int = 1) -> Callable[[], bytes]:
     """A function that writes a document of this view (briefing docx/html, or the worklist xlsx) — the
     same file the command line writes; given to a download button, it runs only when clicked."""
-    version, catalogue_version = reader().version, catalogue_path().stat().st_mtime_ns
-    return lambda: _document(version, catalogue_version, kind, area, year, k, lang)
+    version, catalogue_version, region_scope = reader().version, catalogue_path().stat().st_mtime_ns, scope()
+    return lambda: _document(version, catalogue_version, region_scope, kind, area, year, k, lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -153,6 +179,12 @@ def template_bytes(region: str, year: int) -> bytes:
     buffer = io.BytesIO()
     write_template(buffer, region=region, year=year, catalogue=catalogue())
     return buffer.getvalue()
+
+
+def store_is_open() -> bool:
+    """Whether the store may be shown with no users configured: demo data, or no statistics loaded yet."""
+    con = reader().cursor()
+    return store.is_demo(con) or not con.execute("select count(*) from batch").fetchall()[0][0]
 
 
 def assessment_is_current() -> bool:

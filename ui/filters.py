@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from tracker import codes
 from tracker.i18n import DEFAULT_LANG, LANGS, t
 from ui import data
 
@@ -75,18 +76,33 @@ def language_switch() -> str:
     return lang or DEFAULT_LANG
 
 
-def sidebar(lang: str) -> Filters:
-    """Draw the area cascade and the year in the sidebar, mirror them into the URL."""
+def sidebar(lang: str, scope: str = "") -> Filters:
+    """Draw the area cascade and the year in the sidebar, mirror them into the URL.
+
+    The cascade starts at the user's scope: a city's staff pick among its counties, a county's staff
+    have their county fixed; a URL naming anything outside the scope falls back to it.
+    """
     st.sidebar.subheader(t("filter.header", lang))
     everything = t("filter.all", lang)
-    provinces = dict(data.children(None))
-    province = _select(t("filter.province", lang), "province", list(provinces), provinces.get,
-                       next(iter(provinces)), _reset, ("city", "county"))
-    cities = dict(data.children(province))
-    city = _select(t("filter.city", lang), "city", [ALL, *cities],
-                   lambda c: cities.get(c, everything), ALL, _reset, ("county",))
+    level = codes.level_of(scope) if scope else None
+    if level is not None and level != "province":
+        st.sidebar.caption(t("filter.scope", lang, area=data.region(scope)["name"]))
+    if level in (None, "province"):
+        provinces = dict(data.children(None))
+        province = _select(t("filter.province", lang), "province", list(provinces), provinces.get,
+                           next(iter(provinces)), _reset, ("city", "county"))
+    else:
+        province = st.session_state["province"] = scope[:2]
+    if level in (None, "province"):
+        cities = dict(data.children(province))
+        city = _select(t("filter.city", lang), "city", [ALL, *cities],
+                       lambda c: cities.get(c, everything), ALL, _reset, ("county",))
+    else:
+        city = st.session_state["city"] = scope[:4]
     county = ALL
-    if city:
+    if level == "county":
+        county = st.session_state["county"] = scope
+    elif city:
         counties = dict(data.children(city))
         county = _select(t("filter.county", lang), "county", [ALL, *counties],
                          lambda c: counties.get(c, everything), ALL)

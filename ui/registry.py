@@ -28,8 +28,13 @@ PAGES: list[PageSpec] = [
 ]
 
 
-def navigation(lang: str):
-    """The st.navigation of every page, titled in `lang`; the first page is the default."""
+LOADERS_ONLY = {"data"}  # pages only loader and admin roles see
+
+
+def navigation(lang: str, may_load: bool = True):
+    """The st.navigation of the pages this user may open, titled in `lang`; the first is the default.
+    A page left out cannot be reached by its URL either (Streamlit then opens the default page)."""
+    shown = [p for p in PAGES if may_load or p.key not in LOADERS_ONLY]
     pages = [st.Page(p.script, title=t(f"page.{p.key}.title", lang), icon=p.icon, url_path=p.key,
-                     default=i == 0) for i, p in enumerate(PAGES)]
+                     default=i == 0) for i, p in enumerate(shown)]
     return st.navigation(pages)

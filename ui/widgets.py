@@ -9,7 +9,7 @@ import streamlit as st
 from tracker.assess import status_label
 from tracker.charts import PNG_CONFIG
 from tracker.exports import xlsx_bytes
-from tracker.i18n import t
+from tracker.i18n import md_escape, t
 from tracker.scorecard import Card
 from ui import filters
 
@@ -20,7 +20,7 @@ def card(c: Card, area: str, lang: str) -> None:
     """A bordered card: the figure, the change on last year coloured by status, the status in words and
     the target, and a popover with the parts behind the colour."""
     with st.container(border=True):
-        label = c.title if c.region_code == area else f"{c.title}（{c.region_name}）"
+        label = c.title if c.region_code == area else f"{c.title}（{md_escape(c.region_name)}）"
         st.markdown(f"**{label}**")  # the whole title: a metric's label is cut to one line
         st.metric(label, c.value, delta=c.change, delta_color=c.colour, delta_arrow=c.arrow,
                   delta_description=t("card.vs_last_year", lang) if c.change else None, label_visibility="collapsed")
@@ -61,14 +61,14 @@ def why_panel(cells: pd.DataFrame, lang: str, key: str) -> None:
         options = cells[cells["target"] == target]
         region = right.selectbox(t("why.region", lang), options["region"].tolist(), key=f"{key}.region")
         row = options[options["region"] == region].iloc[0]
-        st.markdown(f"**{region} · {target}**: {row['text']}（{t('figure.target', lang)} {row['target_text']}）")
+        st.markdown(f"**{md_escape(region)} · {target}**: {row['text']}（{t('figure.target', lang)} {row['target_text']}）")
         st.markdown("\n".join(f"- {line}" for line in row["why"]))
 
 
 def village_link(code: str, name: str, lang: str) -> None:
     """A link that opens a village's profile (the URL carries the village, so it can be shared)."""
     f = filters.current()
-    st.page_link("app_pages/village.py", label=t("village.open", lang, name=name), icon=":material/home_pin:",
+    st.page_link("app_pages/village.py", label=t("village.open", lang, name=md_escape(name)), icon=":material/home_pin:",
                  query_params={**filters.url_params(f), "village": code})
 
 

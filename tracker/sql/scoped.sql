@@ -1,0 +1,35 @@
+-- The store as one user may see it: a view for every table, holding only the rows inside the user's
+-- region scope, read from the cursor's variable `scope` ('' for everything; unset: nothing).
+-- Pages run their queries in this catalog, so no query can return a row outside the scope.
+create or replace view scoped.main.region as
+select * from store.main.region where starts_with(code, getvariable('scope'));
+
+create or replace view scoped.main.boundary as
+select * from store.main.boundary where starts_with(code, getvariable('scope'));
+
+create or replace view scoped.main.group_member as
+select * from store.main.group_member where starts_with(region_code, getvariable('scope'));
+
+create or replace view scoped.main.observation as
+select * from store.main.observation where starts_with(region_code, getvariable('scope'));
+
+create or replace view scoped.main.current_observation as
+select * from scoped.main.observation
+qualify row_number() over (partition by measure_id, region_code, year order by batch_id desc) = 1;
+
+create or replace view scoped.main.assessment as
+select * from store.main.assessment where starts_with(region_code, getvariable('scope'));
+
+-- a batch is seen when it brought a value inside the scope (its file name and counts, nothing else)
+create or replace view scoped.main.batch as
+select * from store.main.batch b
+where getvariable('scope') = ''
+   or b.batch_id in (select distinct batch_id from scoped.main.observation)
+   or b.batch_id in (select distinct g.batch_id from store.main.group_member g
+                     where starts_with(g.region_code, getvariable('scope')));
+
+create or replace view scoped.main.rejected_row as
+select * from store.main.rejected_row where batch_id in (select batch_id from scoped.main.batch);
+
+create or replace view scoped.main.store_meta as
+select * from store.main.store_meta;

@@ -1,0 +1,104 @@
+"""Sign-in for the app: who the session's user is, and the region scope every query runs in.
+
+With users configured (tracker.access), nothing shows before sign-in: by name and password, or by the
+intranet's OIDC provider (st.login) when the users file names one. With none configured the app is
+open only on the demo data (or a store with no statistics loaded yet), and says so.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+
+import streamlit as st
+
+from tracker import access
+from tracker.i18n import t
+from ui import data
+
+OPEN = access.User("open", "", "admin", "")  # no users configured: the demo, open to all
+MAX_TRIES = 5  # wrong passwords in a session before each further try waits
+
+
+@st.cache_resource(show_spinner=False)
+def _access(path: str, modified_ns: int) -> access.Access:
+    return access.load_access(path)
+
+
+def settings() -> access.Access:
+    """The users file, read again when it changes; AccessError when it is broken."""
+    path = access.users_path()
+    return _access(str(path), path.stat().st_mtime_ns if path.exists() else 0)
+
+
+def _sign_out() -> None:
+    for key in ("auth.user", "auth.at"):
+        st.session_state.pop(key, None)
+    if st.session_state.get("auth.oidc"):
+        st.session_state.pop("auth.oidc")
+        st.logout()
+
+
+def _form(config: access.Access, lang: str) -> None:
+    st.title(t("app.title", lang))
+    st.subheader(t("auth.title", lang))
+    with st.form("signin"):
+        name = st.text_input(t("auth.name", lang), key="signin.name")
+        password = st.text_input(t("auth.password", lang), type="password", key="signin.password")
+        submitted = st.form_submit_button(t("auth.submit", lang), type="primary")
+    if submitted:
+        tries = st.session_state.get("auth.tries", 0)
+        if tries >= MAX_TRIES:
+            time.sleep(2)  # slows guessing down without locking the person out
+        user = access.sign_in(config, name, password)
+        if user is None:
+            st.session_state["auth.tries"] = tries + 1
+            st.error(t("auth.wrong", lang))
+        else:
+            st.session_state.update({"auth.user": user, "auth.at": datetime.now(timezone.utc), "auth.tries": 0})
+            st.rerun()
+    if config.oidc_provider:
+        st.button(t("auth.oidc", lang), on_click=st.login, args=(config.oidc_provider,), key="signin.oidc")
+
+
+def current_user(lang: str) -> access.User:
+    """The signed-in user (stops the page with the sign-in form when there is none)."""
+    try:
+        config = settings()
+    except access.AccessError as e:
+        st.error(t("auth.broken", lang))
+        st.code(str(e), language=None)
+        st.stop()
+    if not config.enabled:
+        if data.store_is_open():
+            st.session_state["auth.scope"] = ""
+            return OPEN
+        st.error(t("auth.no_users", lang))
+        st.stop()
+    user, signed_at = st.session_state.get("auth.user"), st.session_state.get("auth.at")
+    if user is not None and access.expired(signed_at, datetime.now(timezone.utc), config.minutes):
+        _sign_out()
+        user = None
+        st.info(t("auth.expired", lang))
+    if user is None and config.oidc_provider and st.user.is_logged_in:
+        user = access.oidc_user(config, st.user.get("email"))
+        if user is None:
+            st.error(t("auth.oidc_unknown", lang, who=st.user.get("email") or "?"))
+            st.button(t("auth.sign_out", lang), on_click=st.logout)
+            st.stop()
+        st.session_state.update({"auth.user": user, "auth.at": datetime.now(timezone.utc), "auth.oidc": True})
+    if user is None:
+        st.session_state["auth.scope"] = None
+        _form(config, lang)
+        st.stop()
+    st.session_state["auth.scope"] = user.scope
+    return user
+
+
+def sidebar(user: access.User, lang: str) -> None:
+    """Who is signed in, and the sign-out button (or: this demo is open to everyone)."""
+    if user is OPEN:
+        st.sidebar.caption(t("auth.open", lang))
+        return
+    st.sidebar.caption(t("auth.signed_in", lang, who=user.display, role=t(f"auth.role.{user.role}", lang)))
+    st.sidebar.button(t("auth.sign_out", lang), on_click=_sign_out, key="signout")
