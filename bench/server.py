@@ -22,10 +22,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(store_path: Path, log_path: Path | None = None) -> Iterator[tuple[str, int]]:
-    """`streamlit run app.py` serving `store_path`; yields its URL and process id, stops it after."""
+def running_app(store_path: Path, log_path: Path | None = None,
+                env: dict[str, str] | None = None) -> Iterator[tuple[str, int]]:
+    """`streamlit run app.py` serving `store_path` (with `env` added to its environment); yields its URL
+    and process id, stops it after."""
     port = free_port()
-    env = {**os.environ, "TRACKER_DB": str(store_path)}
+    env = {**os.environ, "TRACKER_DB": str(store_path), **(env or {})}
     log_path = log_path or Path(store_path).parent / "server.log"
     log = open(log_path, "w")
     proc = subprocess.Popen(

@@ -122,7 +122,12 @@ class StoreReader:
                 con = duckdb.connect(":memory:")
                 con.execute("attach ? as store (read_only)", [str(self.path)])
                 con.execute("attach ':memory:' as scoped")
-                con.execute(sql_text("scoped.sql"))
+                text = "\n".join(line for line in sql_text("scoped.sql").splitlines() if not line.startswith("--"))
+                for statement in filter(str.strip, text.split(";")):
+                    try:
+                        con.execute(statement)
+                    except duckdb.CatalogException:
+                        pass  # a store from before a table existed (no assessment yet) has no view of it
                 # The old connection is dropped, not closed: cursors still running on it finish.
                 self._con, self._version = con, current
             return self._con

@@ -14,7 +14,7 @@ import streamlit as st
 
 from tracker import access
 from tracker.i18n import t
-from ui import data
+from ui import data, registry
 
 OPEN = access.User("open", "", "admin", "")  # no users configured: the demo, open to all
 MAX_TRIES = 5  # wrong passwords in a session before each further try waits
@@ -89,6 +89,7 @@ def current_user(lang: str) -> access.User:
         st.session_state.update({"auth.user": user, "auth.at": datetime.now(timezone.utc), "auth.oidc": True})
     if user is None:
         st.session_state["auth.scope"] = None
+        registry.navigation(lang, may_load=True, hidden=True)  # keeps a deep link's page for after sign-in
         _form(config, lang)
         st.stop()
     st.session_state["auth.scope"] = user.scope

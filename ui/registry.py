@@ -31,10 +31,11 @@ PAGES: list[PageSpec] = [
 LOADERS_ONLY = {"data"}  # pages only loader and admin roles see
 
 
-def navigation(lang: str, may_load: bool = True):
+def navigation(lang: str, may_load: bool = True, hidden: bool = False):
     """The st.navigation of the pages this user may open, titled in `lang`; the first is the default.
-    A page left out cannot be reached by its URL either (Streamlit then opens the default page)."""
+    A page left out cannot be reached by its URL either (Streamlit then opens the default page).
+    `hidden` registers them without a menu: before sign-in, so a deep link still opens its page after."""
     shown = [p for p in PAGES if may_load or p.key not in LOADERS_ONLY]
     pages = [st.Page(p.script, title=t(f"page.{p.key}.title", lang), icon=p.icon, url_path=p.key,
                      default=i == 0) for i, p in enumerate(shown)]
-    return st.navigation(pages)
+    return st.navigation(pages, position="hidden" if hidden else "sidebar")

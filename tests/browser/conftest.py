@@ -26,9 +26,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 @contextmanager
-def running_app(store_path: Path) -> Iterator[str]:
-    """A new app server process on a free localhost port, serving `store_path`."""
-    with bench_server.running_app(store_path) as (url, _pid):
+def running_app(store_path: Path, **env: str) -> Iterator[str]:
+    """A new app server process on a free localhost port, serving `store_path` (env: TRACKER_USERS ...)."""
+    with bench_server.running_app(store_path, env=env) as (url, _pid):
         yield url
 
 
@@ -80,6 +80,8 @@ class Visit:
         self.external: list[str] = []
         self.failed: list[str] = []
         self.console_errors: list[str] = []
+        self.dialogs: list[str] = []  # an alert() would mean a name ran as code
+        page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
         page.route("**/*", self._route)
         page.on("response", self._response)
         page.on("console", self._console)
@@ -134,3 +136,4 @@ def visit(browser) -> Iterator[Visit]:
     assert v.external == [], f"requests left localhost: {v.external}"
     assert v.failed == [], f"requests that failed: {v.failed}"
     assert v.console_errors == [], f"browser console errors: {v.console_errors}"
+    assert v.dialogs == [], f"the page opened dialogs: {v.dialogs}"
