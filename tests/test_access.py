@@ -202,3 +202,17 @@ def test_a_hostile_name_is_shown_as_text(hostile_world, monkeypatch, tmp_path):
     assert not at.exception
     heading = at.subheader[0].value
     assert heading == r"\<img src=x onerror=alert\(1\)\>\!\[x\]\(http\://example\.com/x\.png\) · 361123100202"
+
+
+def test_excel_files_keep_a_name_that_looks_like_a_formula_as_text(tmp_path):
+    import openpyxl
+    import pandas as pd
+
+    from tracker.exports import xlsx_bytes
+
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(xlsx_bytes({"村": pd.DataFrame({"村": ['=HYPERLINK("http://example.com","点此")', "http://x.cn"]})}))
+    sheet = openpyxl.load_workbook(path)["村"]
+    assert [(c.value, c.data_type) for c in sheet["A"][1:]] == [
+        ('=HYPERLINK("http://example.com","点此")', "s"), ("http://x.cn", "s")]
+    assert sheet["A3"].hyperlink is None
