@@ -167,11 +167,6 @@ def expired(signed_in_at: datetime, now: datetime, minutes: int) -> bool:
     return now - signed_in_at >= timedelta(minutes=minutes)
 
 
-def visible(scope: str, code: str) -> bool:
-    """Whether a region is inside a scope (itself and everything below it)."""
-    return code.startswith(scope)
-
-
 def write_user(path: Path, name: str, role: str, scope: str, password: str | None, display: str | None = None,
                oidc: str | None = None) -> None:
     """Add a user to the file or replace its entry (creating the file), keeping the other entries."""
