@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path

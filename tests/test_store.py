@@ -11,7 +11,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl.build import init_store
 from tracker import store
 
 ROOT = Path(__file__).resolve().parents[1]
