@@ -222,21 +222,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
     p.set_defaults(run=_why)
 
-    p = verbs.add_parser("briefing", help="the leadership briefing of an area and year (.docx or .html)")
-    p.add_argument("--db", type=Path, default=store.default_db_path(), help=db_help)
-    p.add_argument("--region", type=_code, required=True, help="province, city or county code, e.g. 3611")
-    p.add_argument("--year", type=int, required=True)
+    area = argparse.ArgumentParser(add_help=False)  # what a briefing and a work list are of, and where they go
+    area.add_argument("--db", type=Path, default=store.default_db_path(), help=db_help)
+    area.add_argument("--region", type=_code, required=True, help="province, city or county code, e.g. 3611")
+    area.add_argument("--year", type=int, required=True)
+    area.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p = verbs.add_parser("briefing", parents=[area], help="the leadership briefing of an area and year (.docx or .html)")
     p.add_argument("--out", type=Path, required=True, help="FILE.docx or FILE.html")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh")
     p.set_defaults(run=_briefing)
-
-    p = verbs.add_parser("worklist", help="the lagging-village work list of an area and year (.xlsx)")
-    p.add_argument("--db", type=Path, default=store.default_db_path(), help=db_help)
-    p.add_argument("--region", type=_code, required=True, help="province, city or county code")
-    p.add_argument("--year", type=int, required=True)
+    p = verbs.add_parser("worklist", parents=[area], help="the lagging-village work list of an area and year (.xlsx)")
     p.add_argument("--out", type=Path, required=True, help="FILE.xlsx")
     p.add_argument("--min-missed", type=int, default=1, help="list villages missing at least this many targets")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh")
     p.set_defaults(run=_worklist)
 
     p = verbs.add_parser("user", help="add a user of the app or set their password")

@@ -79,6 +79,12 @@ class Status:
     colour: str  # colour-blind safe, readable on a projector (Okabe-Ito based)
     rank: int  # worst first when sorting
 
+    @property
+    def ink(self) -> str:
+        """The text colour readable on this status's colour: white on the dark ones, else black."""
+        r, g, b = (int(self.colour[i:i + 2], 16) for i in (1, 3, 5))
+        return "#FFFFFF" if 0.299 * r + 0.587 * g + 0.114 * b < 140 else "#000000"
+
 
 STATUSES: dict[str, Status] = {s.id: s for s in (
     Status("missed", "未达标", "missed", "#B2182B", 0),

@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from tracker import assess, codes, dashboard, geography, scorecard, static_charts
+from tracker.assess import status_label
 from tracker.catalogue import Catalogue
 from tracker.i18n import t
 from tracker.lagging_view import worklist
@@ -43,6 +44,18 @@ class Briefing:
     @property
     def title(self) -> str:
         return t("briefing.title", self.lang, area=self.area_name, year=self.year)
+
+
+def target_table(b: "Briefing", note_first_part: bool = False) -> pd.DataFrame:
+    """Every target of the briefing as a table row (the Word and HTML tables): target (with its region when it
+    is not the area's own), value, target, status in words, change on last year, note."""
+    lang = b.lang
+    return pd.DataFrame([{
+        t("table.col.target", lang): c.title + ("" if c.region_code == b.area else f"（{c.region_name}）"),
+        t("table.col.value", lang): c.value, t("table.col.target_value", lang): c.target,
+        t("table.col.status", lang): status_label(c.status, lang), t("table.col.change", lang): c.change or "",
+        t("table.col.note", lang): c.note.split("；")[0].split("; ")[0] if note_first_part else c.note}
+        for c in b.cards])
 
 
 def abbreviate(names: list[str], lang: str, most: int = 3) -> str:

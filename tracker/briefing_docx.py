@@ -21,8 +21,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from tracker.assess import STATUSES, status_label
-from tracker.briefing import Briefing, shortened
+from tracker.assess import STATUSES
+from tracker.briefing import Briefing, shortened, target_table
 from tracker.i18n import t
 
 TITLE_FONT, HEADING_FONT, BODY_FONT, TABLE_FONT, NOTE_FONT = "方正小标宋简体", "黑体", "仿宋_GB2312", "宋体", "楷体_GB2312"
@@ -58,11 +58,6 @@ def _shade(cell, colour: str) -> None:
     cell._tc.get_or_add_tcPr().append(shading)
 
 
-def _dark(colour: str) -> bool:
-    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
-    return 0.299 * r + 0.587 * g + 0.114 * b < 140
-
-
 def _table(doc, frame: pd.DataFrame, widths: list[float] | None = None, status_column: str | None = None,
            statuses: list[str] | None = None) -> None:
     table = doc.add_table(rows=1, cols=len(frame.columns))
@@ -77,9 +72,8 @@ def _table(doc, frame: pd.DataFrame, widths: list[float] | None = None, status_c
             text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
             colour = None
             if status_column is not None and frame.columns[j] == status_column and statuses:
-                fill = STATUSES[statuses[i]].colour
-                _shade(cell, fill)
-                colour = "#FFFFFF" if _dark(fill) else "#000000"
+                _shade(cell, STATUSES[statuses[i]].colour)
+                colour = STATUSES[statuses[i]].ink
             _font(cell.paragraphs[0].add_run(text), TABLE_FONT, 10.5, colour=colour)
     if widths:  # Word reads the cells' widths, LibreOffice the grid's: set both, and keep them fixed
         table.autofit = False
@@ -135,12 +129,8 @@ def write_docx(b: Briefing, out: BinaryIO | str) -> None:
 
     _heading(doc, 1, t("briefing.section.targets", lang))
     if b.cards:
-        table = pd.DataFrame([{
-            t("briefing.col.n", lang): i + 1,
-            t("table.col.target", lang): c.title + ("" if c.region_code == b.area else f"（{c.region_name}）"),
-            t("table.col.value", lang): c.value, t("table.col.target_value", lang): c.target,
-            t("table.col.status", lang): status_label(c.status, lang), t("table.col.change", lang): c.change or "",
-            t("table.col.note", lang): c.note} for i, c in enumerate(b.cards)])
+        table = target_table(b)
+        table.insert(0, t("briefing.col.n", lang), range(1, len(table) + 1))
         _table(doc, table, [10, 50, 16, 19, 16, 21, 24],
                t("table.col.status", lang), [c.status for c in b.cards])
     else:

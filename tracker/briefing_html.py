@@ -9,8 +9,8 @@ from html import escape
 
 import pandas as pd
 
-from tracker.assess import STATUSES, status_label
-from tracker.briefing import Briefing, shortened
+from tracker.assess import STATUSES
+from tracker.briefing import Briefing, shortened, target_table
 from tracker.i18n import t
 
 HTML_VILLAGES = 8  # the printable page lists fewer villages than the Word document
@@ -53,10 +53,8 @@ def _table(frame: pd.DataFrame, status_column: str | None = None, statuses: list
         cells = []
         for column, value in zip(frame.columns, values):
             if column == status_column and statuses:
-                colour = STATUSES[statuses[i]].colour
-                r, g, b = (int(colour[k:k + 2], 16) for k in (1, 3, 5))
-                ink = "#fff" if 0.299 * r + 0.587 * g + 0.114 * b < 140 else "#000"
-                cells.append(f'<td style="background:{colour};color:{ink}">{_cell(value)}</td>')
+                status = STATUSES[statuses[i]]
+                cells.append(f'<td style="background:{status.colour};color:{status.ink}">{_cell(value)}</td>')
             else:
                 numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
                 cells.append(f'<td class="num">{_cell(value)}</td>' if numeric else f"<td>{_cell(value)}</td>")
@@ -75,12 +73,7 @@ def write_html(b: Briefing) -> str:
     parts.append('<ul class="summary">' + "".join(f"<li>{escape(s)}</li>" for s in b.summary) + "</ul>")
     parts.append(f"<h2>{escape(t('briefing.section.targets', lang))}</h2>")
     if b.cards:
-        table = pd.DataFrame([{
-            t("table.col.target", lang): c.title + ("" if c.region_code == b.area else f"（{c.region_name}）"),
-            t("table.col.value", lang): c.value, t("table.col.target_value", lang): c.target,
-            t("table.col.status", lang): status_label(c.status, lang), t("table.col.change", lang): c.change or "",
-            t("table.col.note", lang): c.note.split("；")[0].split("; ")[0]} for c in b.cards])
-        parts.append(_table(table, t("table.col.status", lang), [c.status for c in b.cards]))
+        parts.append(_table(target_table(b, note_first_part=True), t("table.col.status", lang), [c.status for c in b.cards]))
     if b.charts:
         parts.append(f"<h2>{escape(t('briefing.section.charts', lang))}</h2><div class=\"charts\">")
         for caption, png in b.charts[:2]:  # two side by side keep the page count down

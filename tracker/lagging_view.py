@@ -27,7 +27,6 @@ VILLAGES, TOWNSHIPS = "villages", "townships"
 @dataclass
 class LaggingMap:
     deck: pdk.Deck | None
-    layer: str  # the id of the points layer (villages are clickable)
     legend: str  # an i18n key
     points: int
     bytes: int  # the deck's JSON, what the browser receives
@@ -110,9 +109,9 @@ def lagging_map(outlines: dict, shares: dict[str, float], share_labels: dict[str
     maps.shade_by_share(outlines, shares, share_labels)
     bounds = geography.bounds(outlines)
     if bounds is None:
-        return LaggingMap(None, layer, legend, len(points), 0)
+        return LaggingMap(None, legend, len(points), 0)
     deck = maps.status_deck(outlines, bounds, points, layer, TOOLTIP)
-    return LaggingMap(deck, layer, legend, len(points), len(deck.to_json().encode()))
+    return LaggingMap(deck, legend, len(points), len(deck.to_json().encode()))
 
 
 def worklist(lagging: pd.DataFrame, catalogue: Catalogue, lang: str) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from html import escape
 import pandas as pd
 
 from tracker import codes
-from tracker.assess import STATUSES, explain, status_label
+from tracker.assess import explain, status_label
 from tracker.catalogue import Catalogue, Measure, Target
 from tracker.charts import required_path
 from tracker.i18n import t as tr
@@ -309,11 +309,6 @@ def cell_frame(rows: pd.DataFrame, catalogue: Catalogue, lang: str = "zh", in_pe
                         "target_value": fig.target, "unit": fig.unit, "op": fig.op, "kind": fig.kind, "note": fig.note,
                         "hover": "<br>".join(hover), "why": why})
     return pd.DataFrame(records, columns=CELL_COLUMNS)
-
-
-def status_colour(status: str) -> str:
-    """The status's colour on maps and matrices (STATUSES)."""
-    return STATUSES[status].colour
 
 
 def sub_level(area: str) -> str:

@@ -123,6 +123,12 @@ places = query(dashboard.places)
 lagging_villages = query(assess.lagging_villages)
 
 
+def _view_key() -> tuple[str, int, str]:
+    """What every composite cache below is keyed by besides its arguments: store version, catalogue version,
+    the user's scope."""
+    return reader().version, catalogue_path().stat().st_mtime_ns, scope()
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def _cells(version: str, catalogue_version: int, region_scope: str, lang: str, **filters):
     rows = dashboard.assessment_rows(reader().cursor(region_scope), **filters)
@@ -132,7 +138,7 @@ def _cells(version: str, catalogue_version: int, region_scope: str, lang: str, *
 def cells(lang: str, **filters):
     """Assessment rows (dashboard.assessment_rows filters) shaped as cells (scorecard.cell_frame), cached:
     each cell's wording and its why-lines are worked out once per store version, not on every render."""
-    return _cells(reader().version, catalogue_path().stat().st_mtime_ns, scope(), lang, **filters)
+    return _cells(*_view_key(), lang, **filters)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -142,8 +148,7 @@ def _lagging_map(version: str, catalogue_version: int, region_scope: str, *args)
 
 def lagging_map(area: str, year: int, mode: str, target_id: str | None, k: int, lang: str):
     """The lagging-village map (lagging_view.build), cached with its deck's JSON written once."""
-    return _lagging_map(reader().version, catalogue_path().stat().st_mtime_ns, scope(), area, year, mode, target_id,
-                        k, lang)
+    return _lagging_map(*_view_key(), area, year, mode, target_id, k, lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -169,8 +174,8 @@ def _document(version: str, catalogue_version: int, region_scope: str, kind: str
 def document(kind: str, area: str, year: int, lang: str, k: int = 1) -> Callable[[], bytes]:
     """A function that writes a document of this view (briefing docx/html, or the worklist xlsx) — the
     same file the command line writes; given to a download button, it runs only when clicked."""
-    version, catalogue_version, region_scope = reader().version, catalogue_path().stat().st_mtime_ns, scope()
-    return lambda: _document(version, catalogue_version, region_scope, kind, area, year, k, lang)
+    key = _view_key()  # taken now: the file is of the data and scope this page shows
+    return lambda: _document(*key, kind, area, year, k, lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

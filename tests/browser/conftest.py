@@ -122,6 +122,14 @@ class Visit:
         self.page.wait_for_timeout(1500)  # let deck.gl draw before a picture is taken
         return canvas.bounding_box()
 
+    def select_first_row(self) -> None:
+        """Tick the first row of the page's first table (st.dataframe draws on a canvas: click its row marker,
+        35 px rows under a 35 px header)."""
+        grid = self.page.locator('[data-testid="stDataFrame"]').first
+        grid.scroll_into_view_if_needed()
+        box = grid.bounding_box()
+        self.page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+
     def screenshot(self, name: str) -> None:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -70,8 +70,6 @@ def test_a_hostile_name_renders_as_text(hostile_server, visit):
     assert visit.page.locator('[data-testid="stMain"] img[src="x"]').count() == 0
     visit.page.goto(hostile_server + "/lagging?province=36&city=3611&county=361123&year=2022&mode=missed&k=4")
     visit.settle()
-    grid = visit.page.locator('[data-testid="stDataFrame"]').first
-    area = grid.bounding_box()
-    visit.page.mouse.click(area["x"] + 18, area["y"] + 35 + 17)
+    visit.select_first_row()
     visit.page.get_by_text(f"打开 {HOSTILE} 的档案").wait_for(timeout=30_000)
     visit.screenshot("hostile-name")

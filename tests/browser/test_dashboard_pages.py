@@ -78,10 +78,7 @@ def test_lagging_map_draws_and_a_row_of_the_work_list_opens_the_village(demo_ser
     box = visit.map_box()
     assert box["width"] > 600 and box["height"] > 400
     visit.screenshot("lagging-yugan")
-    grid = visit.page.locator('[data-testid="stDataFrame"]').first
-    grid.scroll_into_view_if_needed()
-    area = grid.bounding_box()
-    visit.page.mouse.click(area["x"] + 18, area["y"] + 35 + 17)  # the first row's selection box
+    visit.select_first_row()
     link = visit.page.get_by_text(f"打开 {worst['village']} 的档案")
     link.wait_for(state="visible", timeout=30_000)
     link.click()
