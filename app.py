@@ -6,9 +6,9 @@ import streamlit as st
 
 from etl.build import reassess
 from etl.demo import build_demo
-from tracker import store
-from tracker.catalogue import CatalogueError
-from tracker.i18n import t
+from tracker.core import settings
+from tracker.core.catalogue import CatalogueError
+from tracker.core.i18n import t
 from ui import auth, data, filters, registry
 
 st.set_page_config(page_title="乡村振兴目标监测", page_icon="🌾", layout="wide")
@@ -22,7 +22,7 @@ except CatalogueError as e:  # never start on a broken catalogue: name every pro
     st.code("\n".join(e.problems), language=None)
     st.stop()
 
-db = store.default_db_path()
+db = settings.db_path()
 if not db.exists():
     # First start: build the demo store instead of failing. Two sessions starting at once may both
     # build; the second publish replaces the first with the same content (same seed), which is harmless.

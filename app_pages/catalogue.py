@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from tracker import catalogue_view as view
-from tracker.assess import METHOD
-from tracker.i18n import t
+from tracker.core.assess import METHOD
+from tracker.core.i18n import t
+from tracker.views import catalogue as view
 from ui import data, filters
 
 lang = filters.current().lang

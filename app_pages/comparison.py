@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from tracker import charts, scorecard
-from tracker.i18n import t
+from tracker.core.i18n import t
+from tracker.present import charts, scorecard
 from ui import data, filters, widgets
 
 f = filters.current()

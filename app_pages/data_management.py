@@ -3,9 +3,9 @@
 import streamlit as st
 
 from etl import load
-from tracker import store
-from tracker.exports import xlsx_bytes
-from tracker.i18n import t
+from tracker.core import settings
+from tracker.core.i18n import t
+from tracker.core.xlsx import xlsx_bytes
 from ui import data, filters
 from ui.load_report import saved_uploads, show_report
 
@@ -27,13 +27,13 @@ with upload_tab:
         paths = saved_uploads(files)
         left, right = st.columns(2)
         if left.button(t("data.check", lang), key="check_button"):
-            st.session_state["check_reports"] = load.check_files(store.default_db_path(), paths, scope=scope)
+            st.session_state["check_reports"] = load.check_files(settings.db_path(), paths, scope=scope)
         checked = st.session_state.get("check_reports") or []
         if right.button(t("data.publish", lang), type="primary", key="publish_button",
                         disabled=not any(r.status == "checked" for r in checked)):
             with st.status(t("data.publishing", lang), expanded=True) as status:
                 bar = st.progress(0.0)
-                results = load.load_files(store.default_db_path(), paths, scope=scope,
+                results = load.load_files(settings.db_path(), paths, scope=scope,
                                           progress=lambda x, step: bar.progress(min(x, 1.0), text=step))
                 status.update(label=t("data.published", lang), state="complete", expanded=False)
             st.session_state["check_reports"] = results

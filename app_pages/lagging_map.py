@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from tracker import lagging_view
-from tracker.i18n import t
+from tracker.core.i18n import t
+from tracker.views import lagging as lagging_view
 from ui import data, filters, widgets
 
 f = filters.current()

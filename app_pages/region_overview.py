@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from tracker import codes
-from tracker.i18n import t
-from tracker.region_view import region_view
+from tracker.core import codes
+from tracker.core.i18n import t
+from tracker.views.region import region_view
 from ui import data, filters
 
 f = filters.current()

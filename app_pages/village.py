@@ -3,8 +3,9 @@ figures beside its own, and the file and row each number came from."""
 
 import streamlit as st
 
-from tracker import charts, scorecard, village_view
-from tracker.i18n import t
+from tracker.core.i18n import t
+from tracker.present import charts, scorecard
+from tracker.views import village as village_view
 from ui import data, filters, widgets
 
 f = filters.current()

@@ -24,8 +24,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from tracker.assess import assess
-from tracker.catalogue import load_catalogue
+from tracker.core.assess import assess
+from tracker.core.catalogue import load_catalogue
 
 PAIR = ("sr_tap_water_90", "js_weak_village_income_growth")
 

@@ -31,8 +31,10 @@ import time
 from pathlib import Path
 
 from bench.server import ROOT, running_app
-from tracker import dashboard, scorecard, store
-from tracker.catalogue import load_catalogue
+from tracker.core import store
+from tracker.core.catalogue import load_catalogue
+from tracker.present import scorecard
+from tracker.queries import dashboard
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

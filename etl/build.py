@@ -9,12 +9,12 @@ from pathlib import Path
 
 import duckdb
 
-from tracker import store
-from tracker.assess import assess
-from tracker.catalogue import Catalogue, catalogue_path, load_catalogue
-from tracker.geography import REFERENCE_DIR
+from tracker.core import settings, store
+from tracker.core.assess import assess
+from tracker.core.catalogue import Catalogue, load_catalogue
 
-def load_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path = REFERENCE_DIR) -> dict[str, int]:
+
+def load_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path = settings.REFERENCE_DIR) -> dict[str, int]:
     """Load regions and outlines from data/reference into an empty store; counts by level."""
     # Load
     regions_file = reference_dir / "regions.csv.gz"
@@ -50,7 +50,7 @@ def load_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path = REFEREN
     return dict(con.execute("select level, count(*) from region group by level").fetchall())
 
 
-def known_regions(reference_dir: Path = REFERENCE_DIR) -> set[str]:
+def known_regions(reference_dir: Path = settings.REFERENCE_DIR) -> set[str]:
     """Every region code of the reference geography (for checking the catalogue)."""
     con = duckdb.connect()
     rows = con.execute("select code from read_csv(?, header = true, all_varchar = true)",
@@ -66,13 +66,13 @@ def load_catalogue_groups(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) 
     return len(rows)
 
 
-def init_store(path: Path, reference_dir: Path = REFERENCE_DIR,
+def init_store(path: Path, reference_dir: Path = settings.REFERENCE_DIR,
                catalogue_file: Path | None = None) -> dict[str, int]:
     """Create a store with the reference geography, the catalogue's groups and no statistics.
 
     A catalogue with problems raises CatalogueError before anything is written.
     """
-    catalogue_file = catalogue_file or catalogue_path()
+    catalogue_file = catalogue_file or settings.catalogue_path()
     catalogue = load_catalogue(catalogue_file, regions=known_regions(reference_dir))
     with store.writing(path, fresh=True) as con:
         counts = load_reference(con, reference_dir)
@@ -88,7 +88,7 @@ def init_store(path: Path, reference_dir: Path = REFERENCE_DIR,
 
 def reassess(path: Path, catalogue_file: Path | None = None) -> dict[str, int]:
     """Recompute the assessment of a published store (after the catalogue changed); rows by level."""
-    catalogue = load_catalogue(catalogue_file or catalogue_path(), regions=known_regions())
+    catalogue = load_catalogue(catalogue_file or settings.catalogue_path(), regions=known_regions())
     assert Path(path).exists(), f"{path}: no store there; create one with `python -m etl init --db {path}`"
     with store.writing(path) as con:
         return assess(con, catalogue)

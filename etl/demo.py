@@ -31,9 +31,9 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
-from tracker.catalogue import Catalogue, load_catalogue
-from tracker.codes import level_of
-from tracker.geography import REFERENCE_DIR
+from tracker.core import settings
+from tracker.core.catalogue import Catalogue, load_catalogue
+from tracker.core.codes import level_of
 
 YEARS = list(range(2020, 2026))
 PROVINCES = ("32", "36")
@@ -116,7 +116,7 @@ def _units(levels: tuple[str, ...]) -> "duckdb.DuckDBPyRelation":
         "select code, level, kind, name from read_csv(?, header = true, all_varchar = true) "
         "where list_contains(?, level) and (level <> 'village' or kind = 'village_committee') "
         "and list_contains(?, left(code, 2)) order by code",
-        [str(REFERENCE_DIR / "regions.csv.gz"), list(levels), list(PROVINCES)],
+        [str(settings.REFERENCE_DIR / "regions.csv.gz"), list(levels), list(PROVINCES)],
     ).df()
 
 
@@ -325,7 +325,7 @@ def build_demo(db: Path, seed: int = 2025, progress: Callable[[float, str], None
 
     from etl.build import init_store
     from etl.load import load_files
-    from tracker import store
+    from tracker.core import store
 
     say = progress or (lambda f, s: None)
     catalogue = load_catalogue()

@@ -11,21 +11,20 @@ refused file is reported and skipped; an error leaves the published store as it 
 from __future__ import annotations
 
 import hashlib
-import re
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from importlib import resources
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from etl.returns import Refused, ReturnFile, Sheet, header_key, read_return, scratch_dir
-from tracker import store
-from tracker.assess import assess
-from tracker.catalogue import Catalogue, load_catalogue
+from tracker.core import settings, store
+from tracker.core.assess import assess
+from tracker.core.catalogue import Catalogue, load_catalogue
 
 MAX_ROWS = 5_000_000  # per file; the 数据管理 page states it
 REASONS_ZH = {
@@ -111,10 +110,6 @@ def sql_with(template: str, **names: str | list[str]) -> str:
     return template.format(**filled)
 
 
-def _sql(name: str) -> str:
-    return resources.files("etl").joinpath("sql", name).read_text(encoding="utf-8")
-
-
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as f:
@@ -142,7 +137,7 @@ def year_range(catalogue: Catalogue, today: date | None = None) -> tuple[int, in
 
 def prepare(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:
     """The cleaning macros and the catalogue's measures and groups as temp tables."""
-    con.execute(_sql("cleaning.sql"))
+    con.execute(settings.sql_text("etl", "cleaning.sql"))
     measures = pd.DataFrame([{
         "measure_id": m.id, "zh": m.zh, "unit": m.unit, "type": m.type, "percent": m.unit == "%",
         "lo": m.valid_range[0], "hi": m.valid_range[1], "levels": list(m.levels),
@@ -241,8 +236,8 @@ def stage(con: duckdb.DuckDBPyConnection, returned: ReturnFile) -> dict[str, int
 def judge(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, scope: str | None) -> None:
     """Run the value and group judges over what is staged."""
     lo, hi = year_range(catalogue)
-    con.execute(_sql("judge_values.sql"), {"scope": scope, "year_lo": lo, "year_hi": hi})
-    con.execute(_sql("judge_groups.sql"), {"scope": scope})
+    con.execute(settings.sql_text("etl", "judge_values.sql"), {"scope": scope, "year_lo": lo, "year_hi": hi})
+    con.execute(settings.sql_text("etl", "judge_groups.sql"), {"scope": scope})
 
 
 def _counts(con: duckdb.DuckDBPyConnection, report: FileReport, seen: dict[str, int]) -> None:

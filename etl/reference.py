@@ -30,7 +30,7 @@ from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from etl import placement
-from tracker import codes
+from tracker.core import codes
 
 # Simplification tolerance in degrees (1e-3 ° ≈ 100 m): county outlines stay right at county
 # zoom while the two seed provinces stay well under 3 MB together.

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from tracker import store
-from tracker.assess import assess
-from tracker.catalogue import Catalogue, load_catalogue
+from tracker.core import store
+from tracker.core.assess import assess
+from tracker.core.catalogue import Catalogue, load_catalogue
 
 FREE_SERIALS = range(400, 1000)
 

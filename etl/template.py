@@ -15,9 +15,9 @@ import duckdb
 import xlsxwriter
 
 from etl.load import LEVELS_ZH
-from tracker.catalogue import Catalogue, Measure, load_catalogue
-from tracker.exports import TEXT_ONLY
-from tracker.geography import REFERENCE_DIR
+from tracker.core import settings
+from tracker.core.catalogue import Catalogue, Measure, load_catalogue
+from tracker.core.xlsx import TEXT_ONLY
 
 HEADER_ROW = 2  # zero-based: the header is on spreadsheet row 3
 BLANK_ROWS = 2000  # rows with validation in a form that is not prefilled
@@ -46,7 +46,7 @@ def _units(region: str | None, levels: tuple[str, ...]) -> list[tuple[str, str]]
           and (level <> 'village' or kind = 'village_committee')
         order by code
         """,
-        [str(REFERENCE_DIR / "regions.csv.gz"), region, list(levels)],
+        [str(settings.REFERENCE_DIR / "regions.csv.gz"), region, list(levels)],
     ).fetchall()
     return [(code, name) for code, name in rows]
 

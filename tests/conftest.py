@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+import shutil
 from pathlib import Path
 
 import pytest
 
-import gzip
-import json
-import shutil
-
 from etl.build import init_store
 from etl.demo import build_demo
 from etl.load import load_files
-from tracker.catalogue import load_catalogue
+from tracker.core.catalogue import load_catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 WORLD = ROOT / "tests" / "assess"  # the small world worked out by hand (tests/test_assess.py)
@@ -59,7 +58,7 @@ PASSWORDS = {"admin": "管理员口令-2025", "yushan": "yushan-pass-1", "qiansh
 @pytest.fixture(scope="session")
 def users_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A users file: an administrator, viewers of 玉山县 (361123) and 铅山县 (361124), a loader of 玉山县."""
-    from tracker.access import write_user
+    from tracker.core.access import write_user
 
     path = tmp_path_factory.mktemp("users") / "users.toml"
     write_user(path, "admin", "admin", "", PASSWORDS["admin"], "省乡村振兴局")

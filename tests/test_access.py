@@ -16,12 +16,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import PASSWORDS, ROOT, WORLD, sign_in
-from tracker import access, assess, dashboard, store
 from tracker.__main__ import main as tracker_cli
-from tracker.briefing import build
-from tracker.briefing_html import write_html
-from tracker.catalogue import load_catalogue
-from tracker.worklist import lines
+from tracker.core import access, assess, store
+from tracker.core.catalogue import load_catalogue
+from tracker.documents.briefing import build
+from tracker.documents.briefing_html import write_html
+from tracker.documents.worklist import lines
+from tracker.queries import dashboard
 
 TIMEOUT = 60
 HOSTILE = "<img src=x onerror=alert(1)>![x](http://example.com/x.png)"
@@ -208,7 +209,7 @@ def test_excel_files_keep_a_name_that_looks_like_a_formula_as_text(tmp_path):
     import openpyxl
     import pandas as pd
 
-    from tracker.exports import xlsx_bytes
+    from tracker.core.xlsx import xlsx_bytes
 
     path = tmp_path / "t.xlsx"
     path.write_bytes(xlsx_bytes({"村": pd.DataFrame({"村": ['=HYPERLINK("http://example.com","点此")', "http://x.cn"]})}))

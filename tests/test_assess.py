@@ -19,9 +19,9 @@ import pandas as pd
 import pytest
 
 from etl.load import load_files
-from tracker import assess
 from tracker.__main__ import main as tracker_cli
-from tracker.catalogue import load_catalogue
+from tracker.core import assess
+from tracker.core.catalogue import load_catalogue
 
 HERE = Path(__file__).parent / "assess"
 GOLDEN = HERE / "golden"

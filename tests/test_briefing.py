@@ -17,9 +17,10 @@ from docx.oxml.ns import qn
 from PIL import Image, ImageChops
 
 from tests.conftest import WORLD
-from tracker import static_charts, store
 from tracker.__main__ import main as tracker_cli
-from tracker.assess import STATUSES
+from tracker.core import store
+from tracker.core.assess import STATUSES
+from tracker.documents import static_charts
 
 GOLDEN = WORLD / "golden"
 

@@ -11,8 +11,9 @@ import duckdb
 import pytest
 
 from etl.build import init_store, known_regions
-from tracker.catalogue import POLICY_DIR, CatalogueError, clause_context, load_catalogue
 from tests.conftest import ROOT
+from tracker.core import settings
+from tracker.core.catalogue import CatalogueError, clause_context, load_catalogue
 
 BROKEN = Path(__file__).parent / "broken_catalogues"
 
@@ -42,7 +43,7 @@ def test_the_real_catalogue_is_valid_and_complete(catalogue):
 
 
 def test_every_quote_stands_in_its_document(catalogue):
-    texts = {d.id: (POLICY_DIR / d.file).read_text(encoding="utf-8") for d in catalogue.documents.values()}
+    texts = {d.id: (settings.POLICY_DIR / d.file).read_text(encoding="utf-8") for d in catalogue.documents.values()}
     sources = [(t.id, t.source) for t in catalogue.targets.values() if t.source]
     sources += [(g.id, g.source) for g in catalogue.groups.values() if g.source]
     for item_id, source in sources:
@@ -56,7 +57,7 @@ def test_the_policy_texts_in_the_product_are_the_shared_ones():
     if not shared.exists():
         pytest.skip("../shared/policies is not beside this checkout")
     for path in shared.glob("*.txt"):
-        assert (POLICY_DIR / path.name).read_bytes() == path.read_bytes(), path.name
+        assert (settings.POLICY_DIR / path.name).read_bytes() == path.read_bytes(), path.name
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tracker import catalogue_view as view
-from tracker.catalogue import clause_context, load_catalogue, population_words, rule_words
+from tracker.core.catalogue import (
+    clause_context,
+    load_catalogue,
+    population_words,
+    rule_words,
+)
+from tracker.views import catalogue as view
 
 
 @pytest.fixture(scope="module")

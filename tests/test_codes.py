@@ -2,7 +2,7 @@
 
 import pytest
 
-from tracker import codes
+from tracker.core import codes
 
 
 @pytest.mark.parametrize(

@@ -9,10 +9,11 @@ import pandas as pd
 import pytest
 
 from tests.conftest import WORLD
-from tracker import charts, lagging_view, scorecard
-from tracker.assess import STATUSES
-from tracker.catalogue import load_catalogue
-from tracker.maps import BLANK_STYLE
+from tracker.core.assess import STATUSES
+from tracker.core.catalogue import load_catalogue
+from tracker.present import charts, scorecard
+from tracker.present.maps import BLANK_STYLE
+from tracker.views import lagging as lagging_view
 
 CAT = load_catalogue(WORLD / "catalogue.yaml")
 

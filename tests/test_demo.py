@@ -11,14 +11,14 @@ import pytest
 
 from etl.demo import YEARS, generate
 from tests.conftest import ROOT
-from tracker.assess import STATUSES
-from tracker.catalogue import load_catalogue
-from tracker.codes import LEVELS, level_of
+from tracker.core.assess import STATUSES
+from tracker.core.catalogue import load_catalogue
+from tracker.core.codes import LEVELS, level_of
 
 FINGERPRINT = """
 import hashlib, json
 from etl.demo import generate
-from tracker.catalogue import load_catalogue
+from tracker.core.catalogue import load_catalogue
 d = generate(load_catalogue(), 2025)
 print(hashlib.sha256(json.dumps([d.tables, d.groups], ensure_ascii=False).encode()).hexdigest())
 """

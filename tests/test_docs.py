@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from tracker.catalogue import load_catalogue
-from tracker.i18n import STRINGS
 from tests.conftest import ROOT
+from tracker.core.catalogue import load_catalogue
+from tracker.core.i18n import STRINGS
 from ui.registry import PAGES
 
 

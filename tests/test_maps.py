@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tracker import maps
+from tracker.present import maps
 
 
 @pytest.mark.parametrize(

@@ -14,22 +14,21 @@ from shapely.geometry import shape
 
 from etl import placement
 from etl.reference import build_reference
-from tracker import codes
-from tracker.geography import REFERENCE_DIR
+from tracker.core import codes, settings
 
 DEV_ZONES = {"320371", "320576", "320671", "320771", "320871", "320971", "321071", "321171", "321371"}
 
 
 @pytest.fixture(scope="module")
 def regions() -> pd.DataFrame:
-    return pd.read_csv(REFERENCE_DIR / "regions.csv.gz", dtype=str, keep_default_na=False)
+    return pd.read_csv(settings.REFERENCE_DIR / "regions.csv.gz", dtype=str, keep_default_na=False)
 
 
 @pytest.fixture(scope="module")
 def outlines() -> dict[str, dict[str, shapely.Geometry]]:
     out = {}
     for level in ("province", "city", "county"):
-        data = json.loads((REFERENCE_DIR / f"boundaries-{level}.geojson").read_text(encoding="utf-8"))
+        data = json.loads((settings.REFERENCE_DIR / f"boundaries-{level}.geojson").read_text(encoding="utf-8"))
         out[level] = {f["properties"]["code"]: shape(f["geometry"]) for f in data["features"]}
     return out
 
@@ -72,7 +71,7 @@ def test_every_point_lies_inside_its_polygon(regions, outlines):
 
 
 def test_outlines_are_small(outlines):
-    size = sum((REFERENCE_DIR / f"boundaries-{level}.geojson").stat().st_size for level in outlines)
+    size = sum((settings.REFERENCE_DIR / f"boundaries-{level}.geojson").stat().st_size for level in outlines)
     assert size < 3_000_000
     assert all(g.is_valid and not g.is_empty for level in outlines.values() for g in level.values())
 

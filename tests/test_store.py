@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tracker import store
+from tracker.core import settings, store
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -48,9 +48,9 @@ def test_cli_init_prints_counts(tmp_path):
 
 def test_tracker_db_overrides_the_default_path(monkeypatch, tmp_path):
     monkeypatch.delenv("TRACKER_DB", raising=False)
-    assert store.default_db_path() == ROOT / "data" / "tracker.duckdb"
+    assert settings.db_path() == ROOT / "data" / "tracker.duckdb"
     monkeypatch.setenv("TRACKER_DB", str(tmp_path / "y.duckdb"))
-    assert store.default_db_path() == tmp_path / "y.duckdb"
+    assert settings.db_path() == tmp_path / "y.duckdb"
 
 
 @pytest.fixture
@@ -84,7 +84,7 @@ def test_a_killed_writers_leftovers_are_removed_by_the_next_write(small_store):
 def test_a_killed_write_process_leaves_the_published_file_unchanged(small_store):
     before = _sha(small_store)
     script = (
-        "import os, sys; from tracker import store\n"
+        "import os, sys; from tracker.core import store\n"
         f"with store.writing(__import__('pathlib').Path({str(small_store)!r})) as con:\n"
         "    con.execute(\"update store_meta set value = 'killed' where key = 'marker'\")\n"
         "    os._exit(9)\n"

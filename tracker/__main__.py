@@ -17,13 +17,13 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
-from tracker import codes, store
-from tracker.catalogue import CatalogueError, load_catalogue
+from tracker.core import codes, settings, store
+from tracker.core.catalogue import CatalogueError, load_catalogue
 
 
 def _open(db: Path) -> duckdb.DuckDBPyConnection:
     """The published store, read-only; a clear error when there is none or it was never assessed."""
-    from tracker.assess import is_assessed
+    from tracker.core.assess import is_assessed
 
     if not Path(db).exists():
         raise SystemExit(f"{db}: no store there; build one with `python -m etl demo --db {db}` or `python -m etl init`")
@@ -55,7 +55,7 @@ def _target(catalogue, target_id: str):
 
 
 def _assess(args: argparse.Namespace) -> int:
-    from tracker.assess import results
+    from tracker.core.assess import results
 
     catalogue = load_catalogue()
     target = _target(catalogue, args.target)
@@ -86,7 +86,7 @@ def _assess(args: argparse.Namespace) -> int:
 
 
 def _lagging(args: argparse.Namespace) -> int:
-    from tracker.assess import lagging_villages
+    from tracker.core.assess import lagging_villages
 
     con = _open(args.db)
     frame = lagging_villages(con, args.region, args.year, args.min_missed)
@@ -97,7 +97,7 @@ def _lagging(args: argparse.Namespace) -> int:
 
 
 def _why(args: argparse.Namespace) -> int:
-    from tracker.assess import why
+    from tracker.core.assess import why
 
     catalogue = load_catalogue()
     _target(catalogue, args.target)
@@ -110,9 +110,9 @@ def _why(args: argparse.Namespace) -> int:
 
 
 def _briefing(args: argparse.Namespace) -> int:
-    from tracker.briefing import build
-    from tracker.briefing_docx import write_docx
-    from tracker.briefing_html import write_html
+    from tracker.documents.briefing import build
+    from tracker.documents.briefing_docx import write_docx
+    from tracker.documents.briefing_html import write_html
 
     suffix = args.out.suffix.lower()
     if suffix not in (".docx", ".html", ".htm"):
@@ -132,7 +132,7 @@ def _briefing(args: argparse.Namespace) -> int:
 
 
 def _worklist(args: argparse.Namespace) -> int:
-    from tracker.worklist import write_worklist
+    from tracker.documents.worklist import write_worklist
 
     if args.out.suffix.lower() != ".xlsx":
         print(f"{args.out}: the work list is written as .xlsx", file=sys.stderr)
@@ -148,7 +148,7 @@ def _worklist(args: argparse.Namespace) -> int:
 def _user(args: argparse.Namespace) -> int:
     import getpass
 
-    from tracker.access import AccessError, users_path, write_user
+    from tracker.core.access import AccessError, write_user
 
     password = None
     if args.password_stdin:
@@ -161,7 +161,7 @@ def _user(args: argparse.Namespace) -> int:
     if password is not None and len(password) < 8:
         print("a password needs at least 8 characters; nothing written", file=sys.stderr)
         return 1
-    path = args.users or users_path()
+    path = args.users or settings.users_path()
     try:
         write_user(path, args.name, args.role, args.scope, password, args.display, args.oidc)
     except (AssertionError, AccessError) as e:
@@ -195,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     db_help = "store file (default: $TRACKER_DB or data/tracker.duckdb)"
 
     p = verbs.add_parser("assess", help="one target's results for every region of a level (CSV)")
-    p.add_argument("--db", type=Path, default=store.default_db_path(), help=db_help)
+    p.add_argument("--db", type=Path, default=settings.db_path(), help=db_help)
     p.add_argument("--target", required=True, help="target id from indicators.yaml, e.g. sr_tap_water_90")
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--level", required=True, choices=codes.LEVELS)
@@ -206,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(run=_assess)
 
     p = verbs.add_parser("lagging", help="villages of a region that miss targets, worst first (CSV)")
-    p.add_argument("--db", type=Path, default=store.default_db_path(), help=db_help)
+    p.add_argument("--db", type=Path, default=settings.db_path(), help=db_help)
     p.add_argument("--region", type=_code, required=True)
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--min-missed", type=int, default=1, help="list villages missing at least this many targets")
@@ -214,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(run=_lagging)
 
     p = verbs.add_parser("why", help="why a region has its status for a target and year")
-    p.add_argument("--db", type=Path, default=store.default_db_path(), help=db_help)
+    p.add_argument("--db", type=Path, default=settings.db_path(), help=db_help)
     p.add_argument("--target", required=True)
     p.add_argument("--region", type=_code, required=True)
     p.add_argument("--year", type=int, required=True)
@@ -223,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(run=_why)
 
     area = argparse.ArgumentParser(add_help=False)  # what a briefing and a work list are of, and where they go
-    area.add_argument("--db", type=Path, default=store.default_db_path(), help=db_help)
+    area.add_argument("--db", type=Path, default=settings.db_path(), help=db_help)
     area.add_argument("--region", type=_code, required=True, help="province, city or county code, e.g. 3611")
     area.add_argument("--year", type=int, required=True)
     area.add_argument("--lang", choices=["zh", "en"], default="zh")

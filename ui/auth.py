@@ -12,8 +12,8 @@ from datetime import datetime, timezone
 
 import streamlit as st
 
-from tracker import access
-from tracker.i18n import t
+from tracker.core import access, settings
+from tracker.core.i18n import t
 from ui import data, registry
 
 OPEN = access.User("open", "", "admin", "")  # no users configured: the demo, open to all
@@ -25,9 +25,9 @@ def _access(path: str, modified_ns: int) -> access.Access:
     return access.load_access(path)
 
 
-def settings() -> access.Access:
+def users_config() -> access.Access:
     """The users file, read again when it changes; AccessError when it is broken."""
-    path = access.users_path()
+    path = settings.users_path()
     return _access(str(path), path.stat().st_mtime_ns if path.exists() else 0)
 
 
@@ -64,7 +64,7 @@ def _form(config: access.Access, lang: str) -> None:
 def current_user(lang: str) -> access.User:
     """The signed-in user (stops the page with the sign-in form when there is none)."""
     try:
-        config = settings()
+        config = users_config()
     except access.AccessError as e:
         st.error(t("auth.broken", lang))
         st.code(str(e), language=None)

@@ -16,9 +16,13 @@ import streamlit as st
 
 from etl.build import known_regions
 from etl.template import write_template
-from tracker import assess, catalogue_view, dashboard, geography, lagging_view, provenance, scorecard, store
-from tracker.catalogue import Catalogue, catalogue_path, load_catalogue
-from tracker.i18n import md_escape
+from tracker.core import assess, settings, store
+from tracker.core.catalogue import Catalogue, load_catalogue
+from tracker.core.i18n import md_escape
+from tracker.present import scorecard
+from tracker.queries import dashboard, geography, provenance
+from tracker.views import catalogue as catalogue_view
+from tracker.views import lagging as lagging_view
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -31,7 +35,7 @@ def _reader(path: str) -> store.StoreReader:
 
 def reader() -> store.StoreReader:
     """The process-wide read-only view of the published store (one per store path)."""
-    return _reader(str(store.default_db_path()))
+    return _reader(str(settings.db_path()))
 
 
 @st.cache_resource(show_spinner=False)
@@ -45,8 +49,8 @@ def catalogue() -> Catalogue:
     """The checked catalogue, read again when indicators.yaml or the store changes; CatalogueError if broken.
 
     Region codes are checked against the store the app reads (its geography is what pages show)."""
-    path = catalogue_path()
-    version = reader().version if store.default_db_path().exists() else None
+    path = settings.catalogue_path()
+    version = reader().version if settings.db_path().exists() else None
     return _catalogue(str(path), path.stat().st_mtime_ns, version)
 
 
@@ -73,7 +77,7 @@ QUERIES: dict[str, Callable] = {}
 
 def query(fn: Callable[..., R]) -> Callable[..., R]:
     """Wrap a core query `fn(con, *args)` as a cached `fn(*args)` that runs inside the user's scope: its
-    connection holds only the rows of the user's region (tracker/sql/scoped.sql), and the cache is keyed
+    connection holds only the rows of the user's region (tracker/core/sql/scoped.sql), and the cache is keyed
     by that scope."""
     name = f"{fn.__module__}.{fn.__qualname__}"
     QUERIES[name] = fn
@@ -126,7 +130,7 @@ lagging_villages = query(assess.lagging_villages)
 def _view_key() -> tuple[str, int, str]:
     """What every composite cache below is keyed by besides its arguments: store version, catalogue version,
     the user's scope."""
-    return reader().version, catalogue_path().stat().st_mtime_ns, scope()
+    return reader().version, settings.catalogue_path().stat().st_mtime_ns, scope()
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -155,10 +159,10 @@ def lagging_map(area: str, year: int, mode: str, target_id: str | None, k: int, 
 def _document(version: str, catalogue_version: int, region_scope: str, kind: str, area: str, year: int, k: int,
               lang: str) -> bytes:
     # imported here: the writers bring matplotlib and python-docx, which only a download needs
-    from tracker.briefing import build
-    from tracker.briefing_docx import write_docx
-    from tracker.briefing_html import write_html
-    from tracker.worklist import write_worklist
+    from tracker.documents.briefing import build
+    from tracker.documents.briefing_docx import write_docx
+    from tracker.documents.briefing_html import write_html
+    from tracker.documents.worklist import write_worklist
 
     con, buffer = reader().cursor(region_scope), io.BytesIO()
     if kind == "worklist":

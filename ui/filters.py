@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from tracker import codes
-from tracker.i18n import DEFAULT_LANG, LANGS, t
+from tracker.core import codes
+from tracker.core.i18n import DEFAULT_LANG, LANGS, t
 from ui import data
 
 ALL = ""  # the option that means the whole parent area

@@ -8,8 +8,8 @@ from pathlib import Path
 import streamlit as st
 
 from etl.load import REASONS_ZH, FileReport
-from tracker.exports import xlsx_bytes
-from tracker.i18n import t
+from tracker.core.i18n import t
+from tracker.core.xlsx import xlsx_bytes
 
 
 def saved_uploads(files) -> list[Path]:

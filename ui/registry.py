@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from tracker.i18n import t
+from tracker.core.i18n import t
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from tracker.assess import status_label
-from tracker.charts import PNG_CONFIG
-from tracker.exports import xlsx_bytes
-from tracker.i18n import md_escape, t
-from tracker.scorecard import Card
+from tracker.core.assess import status_label
+from tracker.core.i18n import md_escape, t
+from tracker.core.xlsx import xlsx_bytes
+from tracker.present.charts import PNG_CONFIG
+from tracker.present.scorecard import Card
 from ui import filters
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

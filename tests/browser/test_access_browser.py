@@ -9,7 +9,7 @@ import pytest
 
 from tests.browser.conftest import running_app
 from tests.conftest import PASSWORDS, WORLD
-from tracker import store
+from tracker.core import store
 
 pytestmark = pytest.mark.browser
 

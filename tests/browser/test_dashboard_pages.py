@@ -11,9 +11,11 @@ import re
 
 import pytest
 
-from tracker import dashboard, scorecard, store
-from tracker.assess import lagging_villages
-from tracker.catalogue import load_catalogue
+from tracker.core import store
+from tracker.core.assess import lagging_villages
+from tracker.core.catalogue import load_catalogue
+from tracker.present import scorecard
+from tracker.queries import dashboard
 
 pytestmark = pytest.mark.browser
 

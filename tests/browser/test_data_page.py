@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tracker import provenance, store
+from tracker.core import store
+from tracker.queries import provenance
 
 pytestmark = pytest.mark.browser
 

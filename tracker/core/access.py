@@ -31,8 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from tracker import codes
-from tracker.store import ROOT
+from tracker.core import codes, settings
 
 ROLES = ("viewer", "loader", "admin")
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
@@ -71,10 +70,6 @@ class AccessError(Exception):
     """The users file has problems; the message names the file and each problem."""
 
 
-def users_path() -> Path:
-    return Path(os.environ.get("TRACKER_USERS") or ROOT / "config" / "users.toml")
-
-
 def hash_password(password: str) -> str:
     """'scrypt$n$r$p$salt$hash' (base64) for a password."""
     salt = secrets.token_bytes(16)
@@ -110,7 +105,7 @@ def _scope(value: str, where: str, problems: list[str]) -> str:
 
 def load_access(path: Path | None = None) -> Access:
     """The users file; no file means no users (the app then runs open only on demo data)."""
-    path = Path(path or users_path())
+    path = Path(path or settings.users_path())
     if not path.exists():
         return Access({}, DEFAULT_MINUTES, None)
     try:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
+
 import duckdb
 import pandas as pd
 
-from tracker import codes
-from tracker.maps import simplified
-from tracker.store import ROOT, sql_text
-
-REFERENCE_DIR = ROOT / "data" / "reference"
+from tracker.core import codes, settings
+from tracker.present.maps import simplified
 
 UNIT_LEVEL_BELOW = {"province": "county", "city": "county", "county": "township"}
 
@@ -48,7 +46,7 @@ def area_units(con: duckdb.DuckDBPyConnection, area_code: str) -> pd.DataFrame:
     """The counties of a province or city, or the townships of a county, with their counts."""
     unit_level = UNIT_LEVEL_BELOW[codes.level_of(area_code)]
     return con.execute(
-        sql_text("area_units.sql"),
+        settings.sql_text("tracker.queries", "area_units.sql"),
         {"area_code": area_code, "unit_level": unit_level,
          "unit_length": codes.CODE_LENGTH[unit_level]},
     ).df()

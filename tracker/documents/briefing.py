@@ -11,12 +11,15 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from tracker import assess, codes, dashboard, geography, scorecard, static_charts
-from tracker.assess import status_label
-from tracker.catalogue import Catalogue
-from tracker.i18n import t
-from tracker.lagging_view import worklist
-from tracker.store import is_demo
+from tracker.core import assess, codes
+from tracker.core.assess import status_label
+from tracker.core.catalogue import Catalogue
+from tracker.core.i18n import t
+from tracker.core.store import is_demo
+from tracker.documents import static_charts
+from tracker.present import scorecard
+from tracker.queries import dashboard, geography
+from tracker.views.lagging import worklist
 
 LAGGING_K = 3  # the briefing counts villages missing three or more targets, as the page does
 MOST_BEHIND = 10

@@ -8,14 +8,15 @@ from typing import BinaryIO
 import duckdb
 import pandas as pd
 
-from tracker import assess, dashboard
-from tracker.assess import status_label
-from tracker.catalogue import Catalogue
-from tracker.exports import TEXT_ONLY
-from tracker.i18n import t
-from tracker.lagging_view import worklist
-from tracker.scorecard import clean, figure, gap_text, number, target_text
-from tracker.store import is_demo
+from tracker.core import assess
+from tracker.core.assess import status_label
+from tracker.core.catalogue import Catalogue
+from tracker.core.i18n import t
+from tracker.core.store import is_demo
+from tracker.core.xlsx import TEXT_ONLY
+from tracker.present.scorecard import clean, figure, gap_text, number, target_text
+from tracker.queries import dashboard
+from tracker.views.lagging import worklist
 
 FOLLOW_UP = ("responsible_unit", "responsible_person", "measures", "due", "progress")
 

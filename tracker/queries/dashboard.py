@@ -10,14 +10,14 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from tracker import codes
-from tracker.store import sql_text
+from tracker.core import codes, settings
+
 
 def assessment_rows(con: duckdb.DuckDBPyConnection, regions: tuple[str, ...] | None = None,
                     years: tuple[int, ...] | None = None, level: str | None = None, area: str | None = None,
                     target: str | None = None) -> pd.DataFrame:
     """The primary assessment rows matching every filter given, with region names, by target, region, year."""
-    return con.execute(sql_text("assessment_rows.sql"), {
+    return con.execute(settings.sql_text("tracker.queries", "assessment_rows.sql"), {
         "regions": list(regions) if regions is not None else None,
         "years": list(years) if years is not None else None,
         "level": level, "area": area, "target": target}).df()

@@ -14,11 +14,11 @@ from html import escape
 
 import pandas as pd
 
-from tracker import codes
-from tracker.assess import explain, status_label
-from tracker.catalogue import Catalogue, Measure, Target
-from tracker.charts import required_path
-from tracker.i18n import t as tr
+from tracker.core import codes
+from tracker.core.assess import explain, status_label
+from tracker.core.catalogue import Catalogue, Measure, Target
+from tracker.core.i18n import t as tr
+from tracker.present.charts import required_path
 
 # status → (class, badge colour). Blue / orange / red / grey stay apart for colour-blind readers.
 STATUS_CLASS = {

@@ -1,6 +1,6 @@
 """Assessment: every target's status for every unit and every region above it, every year.
 
-Computed in SQL (tracker/sql/assess.sql) in one pass for all targets when data are published,
+Computed in SQL (tracker/core/sql/assess.sql) in one pass for all targets when data are published,
 and stored as the table `assessment`, so pages only read. METHOD below states the semantics,
 word for word as the catalogue page shows them; the SQL implements exactly those.
 """
@@ -14,10 +14,8 @@ from datetime import datetime, timezone
 import duckdb
 import pandas as pd
 
-from tracker import codes
-from tracker.catalogue import Catalogue, Measure, Target
-from tracker.store import sql_text
-
+from tracker.core import codes, settings
+from tracker.core.catalogue import Catalogue, Measure, Target
 
 METHOD: dict[str, list[str]] = {
     "en": [
@@ -157,7 +155,7 @@ def assess(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> dict[str, in
     specs, pops = _spec_rows(catalogue)
     con.register("target_spec_frame", pd.DataFrame(specs))  # typed by the first lines of assess.sql
     con.register("population_spec_frame", pd.DataFrame(pops))
-    con.execute(sql_text("assess.sql"))
+    con.execute(settings.sql_text("tracker.core", "assess.sql"))
     con.unregister("target_spec_frame")
     con.unregister("population_spec_frame")
     sha = hashlib.sha256(catalogue.path.read_bytes()).hexdigest()
@@ -175,7 +173,7 @@ def is_assessed(con: duckdb.DuckDBPyConnection) -> bool:
 
 def is_current(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> bool:
     """Whether the stored assessment was computed from this very catalogue file."""
-    from tracker.store import read_meta
+    from tracker.core.store import read_meta
 
     sha = hashlib.sha256(catalogue.path.read_bytes()).hexdigest()
     return is_assessed(con) and read_meta(con).get("assessed_catalogue_sha256") == sha

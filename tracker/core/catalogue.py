@@ -20,7 +20,6 @@ Rule kinds and what they mean (the assessment implements exactly these):
 
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -29,7 +28,7 @@ from typing import Annotated, Literal, Union
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from tracker import codes
+from tracker.core import codes, settings
 
 ID = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 DOC_ID = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
@@ -241,17 +240,6 @@ class Catalogue:
         self.targets = {t.id: t for t in data.targets}
 
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_CATALOGUE = ROOT / "indicators.yaml"
-POLICY_DIR = ROOT / "data" / "policies"
-
-
-def catalogue_path() -> Path:
-    """The catalogue file: $TRACKER_CATALOGUE when set, else indicators.yaml in the repository."""
-    env = os.environ.get("TRACKER_CATALOGUE")
-    return Path(env) if env else DEFAULT_CATALOGUE
-
-
 def _squash(text: str) -> str:
     """Text without white space: the policy files break lines inside sentences."""
     return re.sub(r"\s+", "", text)
@@ -378,13 +366,13 @@ def _cross_check(cat: CatalogueFile, raw: dict, policy_dir: Path, regions: set[s
     return problems
 
 
-def load_catalogue(path: Path | None = None, policy_dir: Path = POLICY_DIR,
+def load_catalogue(path: Path | None = None, policy_dir: Path = settings.POLICY_DIR,
                    regions: set[str] | None = None) -> Catalogue:
     """Parse and check the catalogue; CatalogueError lists every problem found.
 
     `regions`, when given, is the set of known region codes that every code must be in.
     """
-    path = Path(path) if path is not None else catalogue_path()
+    path = Path(path) if path is not None else settings.catalogue_path()
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as e:

@@ -14,11 +14,13 @@ import duckdb
 import pandas as pd
 import pydeck as pdk
 
-from tracker import assess, codes, dashboard, geography, maps
-from tracker.assess import STATUSES, status_label
-from tracker.catalogue import Catalogue
-from tracker.i18n import t
-from tracker.scorecard import cell_frame, figure, number, target_text
+from tracker.core import assess, codes
+from tracker.core.assess import STATUSES, status_label
+from tracker.core.catalogue import Catalogue
+from tracker.core.i18n import t
+from tracker.present import maps
+from tracker.present.scorecard import cell_frame, figure, number, target_text
+from tracker.queries import dashboard, geography
 
 TOOLTIP = "{n} {code}\n{v}\n{s}"
 VILLAGES, TOWNSHIPS = "villages", "townships"

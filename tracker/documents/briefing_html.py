@@ -9,9 +9,9 @@ from html import escape
 
 import pandas as pd
 
-from tracker.assess import STATUSES
-from tracker.briefing import Briefing, shortened, target_table
-from tracker.i18n import t
+from tracker.core.assess import STATUSES
+from tracker.core.i18n import t
+from tracker.documents.briefing import Briefing, shortened, target_table
 
 HTML_VILLAGES = 8  # the printable page lists fewer villages than the Word document
 

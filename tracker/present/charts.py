@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from html import escape
 
-import plotly.graph_objects as go
 import pandas as pd
+import plotly.graph_objects as go
 
-from tracker.assess import STATUSES, status_label
-from tracker.i18n import t
+from tracker.core.assess import STATUSES, status_label
+from tracker.core.i18n import t
 
 FONT = dict(family="Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif", size=13)
 TARGET_COLOUR = "#333333"

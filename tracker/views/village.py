@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from tracker import codes
-from tracker.catalogue import Catalogue
-from tracker.i18n import t
-from tracker.scorecard import cell_frame
+from tracker.core import codes
+from tracker.core.catalogue import Catalogue
+from tracker.core.i18n import t
+from tracker.present.scorecard import cell_frame
 
 
 @dataclass

@@ -6,9 +6,16 @@ import re
 
 import pandas as pd
 
-from tracker.catalogue import (POLICY_DIR, Catalogue, Target, clause_context, population_words,
-                               rule_words, targets_by)
-from tracker.i18n import t
+from tracker.core import settings
+from tracker.core.catalogue import (
+    Catalogue,
+    Target,
+    clause_context,
+    population_words,
+    rule_words,
+    targets_by,
+)
+from tracker.core.i18n import t
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+\-!|~$])")
 
@@ -20,7 +27,7 @@ def escape_markdown(text: str) -> str:
 
 def policy_texts(catalogue: Catalogue) -> dict[str, str]:
     """{document id: full text} of the policy documents the catalogue cites."""
-    return {d.id: (POLICY_DIR / d.file).read_text(encoding="utf-8") for d in catalogue.documents.values()}
+    return {d.id: (settings.POLICY_DIR / d.file).read_text(encoding="utf-8") for d in catalogue.documents.values()}
 
 
 def region_codes(catalogue: Catalogue) -> tuple[str, ...]:

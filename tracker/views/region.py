@@ -7,8 +7,10 @@ from dataclasses import dataclass
 import pandas as pd
 import pydeck as pdk
 
-from tracker import codes, geography, maps
-from tracker.i18n import t
+from tracker.core import codes
+from tracker.core.i18n import t
+from tracker.present import maps
+from tracker.queries import geography
 
 TABLE_COLUMNS = ["code", "name", "kind", "parent_name", "townships", "village_committees",
                  "residents_committees", "other_units"]

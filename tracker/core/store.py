@@ -20,31 +20,19 @@ import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from importlib import resources
 from pathlib import Path
 
 import duckdb
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DB = ROOT / "data" / "tracker.duckdb"
+from tracker.core import settings
+
 SCHEMA_VERSION = "2"
 BUILDING_PREFIX = ".building-"
 
 
-def default_db_path() -> Path:
-    """The store file: $TRACKER_DB when set, else data/tracker.duckdb in the repository."""
-    env = os.environ.get("TRACKER_DB")
-    return Path(env) if env else DEFAULT_DB
-
-
-def sql_text(name: str) -> str:
-    """The text of a .sql file shipped in tracker/sql/."""
-    return resources.files("tracker").joinpath("sql", name).read_text(encoding="utf-8")
-
-
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table of the store in an empty database."""
-    con.execute(sql_text("schema.sql"))
+    con.execute(settings.sql_text("tracker.core", "schema.sql"))
     con.execute("insert into store_meta values ('schema_version', ?)", [SCHEMA_VERSION])
 
 
@@ -75,7 +63,7 @@ def writing(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConne
         staging = path.with_name(f"{BUILDING_PREFIX}{path.name}.{os.getpid()}")
         if not fresh and path.exists():
             shutil.copyfile(path, staging)
-        con = duckdb.connect(str(staging))
+        con = settings.connect(str(staging))
         try:
             con.execute("set enable_progress_bar = false")  # it would print into the CLI's output
             if fresh or not path.exists():
@@ -119,10 +107,10 @@ class StoreReader:
         with self._lock:
             current = self._file_version()
             if current != self._version or self._con is None:
-                con = duckdb.connect(":memory:")
+                con = settings.connect()
                 con.execute("attach ? as store (read_only)", [str(self.path)])
                 con.execute("attach ':memory:' as scoped")
-                text = "\n".join(line for line in sql_text("scoped.sql").splitlines() if not line.startswith("--"))
+                text = "\n".join(line for line in settings.sql_text("tracker.core", "scoped.sql").splitlines() if not line.startswith("--"))
                 for statement in filter(str.strip, text.split(";")):
                     try:
                         con.execute(statement)
@@ -134,7 +122,7 @@ class StoreReader:
 
     def cursor(self, scope: str | None = None) -> duckdb.DuckDBPyConnection:
         """A cursor on the newest published version. With a `scope` (a region code, or '' for all), its
-        default catalog holds only the rows inside that region (tracker/sql/scoped.sql); without one, the
+        default catalog holds only the rows inside that region (tracker/core/sql/scoped.sql); without one, the
         whole store (the command line and the app's own checks)."""
         cur = self._connection().cursor()
         if scope is None:
