@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from tracker.core.assess import METHOD
+from tracker.core.assess import method
 from tracker.core.i18n import t
 from tracker.views import catalogue as view
 from ui import data, filters
@@ -21,12 +21,12 @@ left, middle, right = st.columns([2, 2, 3])
 group_by = left.segmented_control(t("catalogue.group_by", lang), ["document", "theme"], default="document",
                                   required=True, format_func=lambda k: t(f"catalogue.by.{k}", lang),
                                   key="catalogue_group_by")
-plans = {"": t("catalogue.all_plans", lang)} | {p.id: p.zh if lang != "en" else p.en for p in cat.plans.values()}
+plans = {"": t("catalogue.all_plans", lang)} | {p.id: p.name(lang) for p in cat.plans.values()}
 plan = middle.selectbox(t("catalogue.plan", lang), list(plans), format_func=plans.get, key="catalogue_plan")
 search = right.text_input(t("catalogue.search", lang), key="catalogue_search")
 
 with st.expander(t("catalogue.method", lang)):
-    st.markdown("\n".join(f"- {line}" for line in METHOD["en" if lang == "en" else "zh"]))
+    st.markdown("\n".join(f"- {line}" for line in method(lang)))
 
 names = data.names(view.region_codes(cat))
 texts = data.policy_texts()
@@ -37,5 +37,5 @@ for key, targets in groups.items():
     st.subheader(view.heading(cat, key, group_by, lang))
     st.dataframe(view.target_table(cat, targets, names, lang), hide_index=True)
     for target in targets:
-        with st.expander(f"{target.zh if lang != 'en' else target.en} · `{target.id}`"):
+        with st.expander(f"{target.name(lang)} · `{target.id}`"):
             st.markdown(view.target_markdown(cat, target, names, texts, lang))

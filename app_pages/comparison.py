@@ -34,7 +34,7 @@ home_rows = data.cells(lang, regions=(home,), years=(year,), target=target_id)
 average = home_rows["value"].iloc[0] if not home_rows.empty and home_rows["unit"].iloc[0] == chosen["unit"].iloc[0] else None
 average_label = t("comparison.average", lang, region=home_rows["region"].iloc[0]) if average is not None else ""
 met = int((chosen["status"].map(scorecard.STATUS_CLASS) == "good").sum())
-st.markdown(t("comparison.summary", lang, n=len(chosen), units=scorecard.unit_word(level, lang), met=met,
+st.markdown(t("comparison.summary", lang, n=len(chosen), units=scorecard.unit_word(level, lang, len(chosen)), met=met,
               target=titles[target_id],
               average=home_rows["text"].iloc[0] if not home_rows.empty else "—"))
 unit = chosen["unit"].iloc[0]
@@ -73,11 +73,11 @@ if not groups:
 for group in groups:
     members = data.group_members(group.id)
     every_year = data.cells(lang, level=level, area=f.area, target=target_id)
-    peers = scorecard.peer_means(every_year, members, group.en if lang == "en" else group.zh,
+    peers = scorecard.peer_means(every_year, members, group.name(lang),
                                  t("comparison.others", lang, units=units))
     if peers.empty:
-        st.info(t("comparison.no_peer_data", lang, group=group.zh if lang != "en" else group.en))
+        st.info(t("comparison.no_peer_data", lang, group=group.name(lang)))
         continue
-    widgets.chart(charts.trend(peers, t("comparison.peer_title", lang, group=group.zh if lang != "en" else group.en,
+    widgets.chart(charts.trend(peers, t("comparison.peer_title", lang, group=group.name(lang),
                                         target=titles[target_id]), unit, chosen["target_value"].iloc[0],
                                target.deadline, lang=lang), f"peers-{group.id}-{target_id}")

@@ -29,7 +29,7 @@ lagging = data.lagging_villages(f.area, year, k)
 
 target_id = None
 if mode == "target":
-    titles = {tid: cat.targets[tid].en if lang == "en" else cat.targets[tid].zh for tid in targets}
+    titles = {tid: cat.targets[tid].name(lang) for tid in targets}
     default = next((tid for tid in targets if cat.targets[tid].headline), targets[0])
     target_id = st.selectbox(t("comparison.target", lang), targets, format_func=titles.get,
                              key=filters.page_state("target", targets, default))
@@ -49,7 +49,7 @@ else:
 if view.statuses:
     st.markdown(" · ".join(f"{label} **{n:,}**" for label, n in view.statuses.items()))
 
-st.subheader(t("lagging.worklist", lang, n=f"{len(lagging):,}", k=k))
+st.subheader(t("lagging.worklist", lang, n=len(lagging), k=k))
 if lagging.empty:
     st.info(t("lagging.none", lang, k=k))
 else:
@@ -61,5 +61,4 @@ else:
         chosen = lagging.iloc[rows[0]]
         widgets.village_link(chosen["village_code"], chosen["village"], lang)
     widgets.file_button(t("worklist.download", lang), data.document("worklist", f.area, year, lang, k),
-                        f"落后村工作清单-{area['name']}-{year}.xlsx" if lang != "en" else
-                        f"worklist-{f.area}-{year}-k{k}.xlsx", widgets.XLSX, "lagging.xlsx")
+                        t("file.worklist", lang, name=area["name"], year=year, k=k) + ".xlsx", widgets.XLSX, "lagging.xlsx")

@@ -63,15 +63,15 @@ else:
 sheets = {t("overview.sheet.targets", lang): table, t("overview.sheet.changes", lang): moved}
 if not cells.empty:
     sheets[t("overview.sheet.matrix", lang)] = scorecard.matrix_table(cells, lang)
-name = f"{area['name']}-{year}"
+name = t("file.briefing", lang, name=data.names((f.area,))[f.area], year=year)
 word, page, tables = st.columns(3)
 with word:
     widgets.file_button(t("briefing.download_docx", lang), data.document("docx", f.area, year, lang),
-                        f"简报-{name}.docx" if lang != "en" else f"briefing-{f.area}-{year}.docx", widgets.DOCX,
+                        f"{name}.docx", widgets.DOCX,
                         "overview.docx")
 with page:
     widgets.file_button(t("briefing.download_html", lang), data.document("html", f.area, year, lang),
-                        f"简报-{name}.html" if lang != "en" else f"briefing-{f.area}-{year}.html", "text/html",
+                        f"{name}.html", "text/html",
                         "overview.html")
 with tables:
     widgets.xlsx_button(t("overview.download", lang), sheets, f"briefing-{f.area}-{year}.xlsx", "overview.xlsx")

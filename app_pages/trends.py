@@ -21,7 +21,7 @@ order = [tid for tid in cat.targets if tid in set(found["target_id"]) and homes[
 if not order:
     st.info(t("trends.empty", lang, area=area["name"]))
     st.stop()
-titles = {tid: cat.targets[tid].en if lang == "en" else cat.targets[tid].zh for tid in order}
+titles = {tid: cat.targets[tid].name(lang) for tid in order}
 default = next((tid for tid in order if cat.targets[tid].headline and cat.targets[tid].rule.kind != "relative_growth"),
                order[0])  # a headline target with a target line to draw
 target_id = st.selectbox(t("comparison.target", lang), order, format_func=titles.get,

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.core.catalogue import (
-    clause_context,
-    load_catalogue,
-    population_words,
-    rule_words,
-)
+from tracker.core.catalogue import clause_context, load_catalogue
+from tracker.core.i18n import md_escape
 from tracker.views import catalogue as view
+from tracker.views.catalogue import population_words, rule_words
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +56,7 @@ def test_clause_context_finds_a_quote_across_line_breaks():
 
 
 def test_escape_markdown_keeps_policy_text_literal():
-    assert view.escape_markdown("5G +长效管护 [试点] $100") == r"5G \+长效管护 \[试点\] \$100"
+    assert md_escape("5G +长效管护 [试点] $100") == r"5G \+长效管护 \[试点\] \$100"
 
 
 def test_grouping_filters_and_tables(cat):

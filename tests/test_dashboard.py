@@ -11,6 +11,7 @@ import pytest
 from tests.conftest import WORLD
 from tracker.core.assess import STATUSES
 from tracker.core.catalogue import load_catalogue
+from tracker.core.progress import required_path
 from tracker.present import charts, scorecard
 from tracker.present.maps import BLANK_STYLE
 from tracker.views import lagging as lagging_view
@@ -157,12 +158,12 @@ def test_ranking_sorts_and_draws_target_and_average_lines():
 
 
 def test_required_path_is_compound_to_the_target_and_straight_from_zero():
-    path = charts.required_path(2020, 50.0, 90.0, 2025, ">=")
+    path = required_path(2020, 50.0, 90.0, 2025, ">=")
     assert path["year"].tolist() == [2020, 2021, 2022, 2023, 2024, 2025]
     assert path["value"].iloc[0] == 50.0 and path["value"].iloc[-1] == pytest.approx(90.0)
     assert path["value"].iloc[1] == pytest.approx(50 * (90 / 50) ** 0.2)
-    assert charts.required_path(2020, 0.0, 100.0, 2025, ">=")["value"].tolist() == [0, 20, 40, 60, 80, 100]
-    assert charts.required_path(None, 50.0, 90.0, 2025, ">=").empty
+    assert required_path(2020, 0.0, 100.0, 2025, ">=")["value"].tolist() == [0, 20, 40, 60, 80, 100]
+    assert required_path(None, 50.0, 90.0, 2025, ">=").empty
 
 
 def test_township_points_sum_villages_and_the_deck_stays_offline_and_small():

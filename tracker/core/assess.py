@@ -1,7 +1,7 @@
 """Assessment: every target's status for every unit and every region above it, every year.
 
 Computed in SQL (tracker/core/sql/assess.sql) in one pass for all targets when data are published,
-and stored as the table `assessment`, so pages only read. METHOD below states the semantics,
+and stored as the table `assessment`, so pages only read. method() states the semantics,
 word for word as the catalogue page shows them; the SQL implements exactly those.
 """
 
@@ -16,57 +16,13 @@ import pandas as pd
 
 from tracker.core import codes, settings
 from tracker.core.catalogue import Catalogue, Measure, Target
+from tracker.core.i18n import pick
+from tracker.core.i18n import t as tr
 
-METHOD: dict[str, list[str]] = {
-    "en": [
-        "**Per-unit threshold** (e.g. `sr_tap_water_90`): met when the unit's value satisfies the comparison; "
-        "no value → status `no_data`, never met and never dropped.",
-        "**Growth** of a unit from year t-1 to t: v_t / v_(t-1) − 1 when v_(t-1) > 0; otherwise the unit is "
-        "`not_assessable` for that year.",
-        "**Relative rule** (e.g. `js_weak_village_income_growth`: 增幅高于全省村级平均增幅): the benchmark is the "
-        "growth of the mean over the units of the benchmark population that report both years (equivalently "
-        "Σv_t / Σv_(t-1) − 1 over them); a unit is met when its growth is strictly above the benchmark. Where the "
-        "benchmark is a recorded figure (a province's own rural income), that figure is used. Both annual "
-        "(t-1 → t) and cumulative (base year → t) forms are available.",
-        "**Share rule** (e.g. `sr_gigabit_80`: 覆盖80%以上行政村): value = units meeting the condition ÷ units "
-        "reporting, in percent, with units in scope, reporting and missing shown beside it.",
-        "**Roll-up** of a per-unit rule to a higher region: units in scope, reporting, met, and the share met "
-        "(met ÷ in scope; the region meets the rule when every unit in scope does); plus the aggregate value "
-        "where the measure allows one (a mean of rates weighted by households when household counts exist, "
-        "else unweighted, said so).",
-        "**Total rule**: the sum over the population's units (and over the years from `years_from`; a year a "
-        "unit did not report adds nothing) is compared at the population's own region; regions below show "
-        "their contribution.",
-        "**Toward the deadline** (the Open SDG method): ratio R of observed to required compound annual rate "
-        "from the base year (the first year from it with a value; a zero is taken as 0.001, as sdg-build does); "
-        "achieved / on track (R ≥ 0.95) / needs acceleration (0.6-0.95) / limited (0-0.6) / deteriorating "
-        "(< 0) / insufficient data. Yes/no milestones not yet done before the deadline are `pending`. In and "
-        "past the deadline year, and every year for targets that apply every year, the status is simply met "
-        "or missed. The base year itself is shown as `baseline`.",
-        "**Lagging villages**: for a region and year, villages ranked by the number of in-scope targets they "
-        "miss and then by how far (the sum of their shortfalls, each scaled to 0-1 by its target); each with "
-        "its list of missed targets. A target is in scope in the years of its plan after its base year.",
-    ],
-    "zh": [
-        "**单位阈值**（如 `sr_tap_water_90`）：单位数值满足比较条件即达标；无数值 → 状态“无数据”，不计为达标，也不剔除。",
-        "单位自 t-1 年到 t 年的**增幅**：v_(t-1) > 0 时为 v_t / v_(t-1) − 1；否则该单位当年“无法评估”。",
-        "**相对增幅规则**（如 `js_weak_village_income_growth`：增幅高于全省村级平均增幅）：比较基准是基准总体中"
-        "两年都报告数据的单位之均值的增幅（即 Σv_t / Σv_(t-1) − 1）；单位增幅严格高于基准才算达标。基准为发布数"
-        "（如全省农村居民人均可支配收入）时，用该发布数的增幅。逐年（t-1 → t）和累计（基期 → t）两种口径都可查。",
-        "**比例规则**（如 `sr_gigabit_80`：覆盖80%以上行政村）：数值 = 满足条件的单位数 ÷ 报告单位数（%），"
-        "并列出范围内、报告和缺报的单位数。",
-        "单位规则向上级地区**汇总**：范围内单位数、报告数、达标数和达标比例（达标数 ÷ 范围内单位数；范围内全部"
-        "单位达标，该地区才算达标）；指标允许时另给汇总值（有农户数时按农户数加权平均，否则简单平均，并注明）。",
-        "**合计规则**：总体内各单位（及 `years_from` 起各年）数值之和，在总体所属地区对照目标；下级地区显示其贡献。"
-        "某年未报告的单位不增加合计。",
-        "**距期限进度**（Open SDG 方法）：自基期（基期起第一个有数的年份；0 按 0.001 计，与 sdg-build 相同）的"
-        "实际年均复合增长率与按期达标所需年均增长率之比 R：已达标 / 进度正常（R ≥ 0.95）/ 需加快（0.6-0.95）/ "
-        "进展有限（0-0.6）/ 倒退（< 0）/ 数据不足。期限前尚未完成的是否类任务为“尚未完成”。期限当年及以后、"
-        "以及每年考核的目标，状态只分达标与未达标。基期当年显示为“基期”。",
-        "**落后村**：某地区某年，各村按未达标的适用目标个数排序，再按差距大小（各目标差距按目标值折算到 0-1 后"
-        "相加）排序，并列出未达标的目标。目标在其规划期内、基期之后的年份适用。",
-    ],
-}
+
+def method(lang: str) -> list[str]:
+    """The assessment method in plain words, a line per rule (shown on the 指标目录 page)."""
+    return tr("method.text", lang).split("\n")
 
 
 @dataclass(frozen=True)
@@ -76,6 +32,10 @@ class Status:
     en: str
     colour: str  # colour-blind safe, readable on a projector (Okabe-Ito based)
     rank: int  # worst first when sorting
+
+    def name(self, lang: str) -> str:
+        """The status in words in `lang`."""
+        return pick(self.zh, self.en, lang)
 
     @property
     def ink(self) -> str:
@@ -103,8 +63,7 @@ STATUSES: dict[str, Status] = {s.id: s for s in (
 
 def status_label(status: str, lang: str = "zh") -> str:
     """The status in words."""
-    s = STATUSES[status]
-    return s.en if lang == "en" else s.zh
+    return STATUSES[status].name(lang)
 
 
 def _spec_rows(catalogue: Catalogue) -> tuple[list[dict], list[dict]]:
@@ -278,73 +237,51 @@ def why(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, target_id: str, re
     return Explanation(target_id, region_code, year, row["status"], row, lines)
 
 
-def explain(row: dict, t: Target, m: Measure, lang: str = "zh") -> list[str]:
+def explain(row: dict, target: Target, m: Measure, lang: str = "zh") -> list[str]:
     """The sentences behind one assessment row's status (the row as a dict, missing values as None)."""
-    year = row["year"]
-    zh = lang != "en"
-    unit = m.unit if zh else m.unit_en
-    status = row["status"]
-    lines = [("状态：" if zh else "Status: ") + status_label(status, lang)]
-    relative = t.rule.kind == "relative_growth"
+    year, status = row["year"], row["status"]
+    unit = m.unit_in(lang)
+    lines = [tr("why.status", lang, status=status_label(status, lang))]
+    relative = target.rule.kind == "relative_growth"
     pct_unit = "%" if (not row["is_unit"] or relative or unit == "%") else f" {unit}"
     if row["is_unit"]:
         if relative:
-            lines.append((f"增幅 {_num(row['value'], 2)}%（{_num(row['raw_value'], 2)} {unit}，"
-                          f"上一期 {_num(row['raw_from'], 2)} {unit}）") if zh else
-                         f"growth {_num(row['value'], 2)}% ({_num(row['raw_value'], 2)} {unit}, "
-                         f"from {_num(row['raw_from'], 2)} {unit})")
+            lines.append(tr("why.unit_growth", lang, growth=_num(row["value"], 2), value=_num(row["raw_value"], 2),
+                            before=_num(row["raw_from"], 2), unit=unit))
         elif m.type == "bool":
-            done = row["value"] is not None and row["value"] >= 0.5
-            lines.append((f"{year}年：{'是' if done else '否' if row['value'] is not None else '无数据'}（目标：是）")
-                         if zh else f"{year}: {'yes' if done else 'no' if row['value'] is not None else 'no data'}"
-                         " (target: yes)")
+            done = "why.no_data" if row["value"] is None else "why.yes" if row["value"] >= 0.5 else "why.no"
+            lines.append(tr("why.unit_done", lang, year=year, done=tr(done, lang)))
         else:
-            lines.append((f"{year}年数值 {_num(row['value'], 2)}{pct_unit}，目标 {_num(row['target_value'], 2)}{pct_unit}")
-                         if zh else f"value in {year}: {_num(row['value'], 2)}{pct_unit}, target "
-                         f"{_num(row['target_value'], 2)}{pct_unit}")
+            lines.append(tr("why.unit_value", lang, year=year, value=_num(row["value"], 2) + pct_unit,
+                            target=_num(row["target_value"], 2) + pct_unit))
     else:
-        label = "达标单位占比" if t.rule.kind != "share" else "满足条件的单位占报告单位比例"
-        label_en = "share of units meeting the rule" if t.rule.kind != "share" else "share of reporting units meeting the condition"
-        lines.append((f"{label} {_num(row['value'])}%，目标 {_num(row['target_value'])}%" if zh else
-                      f"{label_en} {_num(row['value'])}%, target {_num(row['target_value'])}%")
-                     if t.rule.kind != "total" else
-                     (f"合计 {_num(row['value'], 2)} {unit}" + (f"，目标 {_num(row['target_value'], 2)} {unit}"
-                                                                 if row['target_value'] is not None else "")
-                      if zh else f"total {_num(row['value'], 2)} {unit}" +
-                      (f", target {_num(row['target_value'], 2)} {unit}" if row['target_value'] is not None else "")))
+        if target.rule.kind == "total":
+            lines.append(tr("why.total", lang, value=_num(row["value"], 2), unit=unit) +
+                         (tr("why.total_target", lang, target=_num(row["target_value"], 2), unit=unit)
+                          if row["target_value"] is not None else ""))
+        else:
+            lines.append(tr("why.share_condition" if target.rule.kind == "share" else "why.share_met", lang,
+                            value=_num(row["value"]), target=_num(row["target_value"])))
         if row["units_in_scope"] is not None:
-            missing = row["units_in_scope"] - row["units_reporting"]
-            lines.append(f"范围内 {row['units_in_scope']} 个单位，报告 {row['units_reporting']} 个，达标 "
-                         f"{row['units_met']} 个，缺数 {missing} 个" if zh else
-                         f"{row['units_in_scope']} units in scope, {row['units_reporting']} reporting, "
-                         f"{row['units_met']} met, {missing} without data")
-        if row.get("aggregate_value") is not None and t.rule.kind not in ("share", "total") and m.type != "bool":
-            weighted = row.get("aggregate_weighted")
+            lines.append(tr("why.units", lang, n=row["units_in_scope"], reporting=row["units_reporting"],
+                            met=row["units_met"], missing=row["units_in_scope"] - row["units_reporting"]))
+        if row.get("aggregate_value") is not None and target.rule.kind not in ("share", "total") and m.type != "bool":
             agg_unit = "%" if relative else pct_unit if unit == "%" else f" {unit}"
-            lines.append((f"{'平均增幅' if relative else '平均值'} {_num(row['aggregate_value'], 2)}{agg_unit}"
-                          f"（{'按农户数加权' if weighted else '简单平均'}）") if zh else
-                         f"{'mean growth' if relative else 'mean'} {_num(row['aggregate_value'], 2)}{agg_unit} "
-                         f"({'weighted by households' if weighted else 'unweighted'})")
+            lines.append(tr("why.mean_growth" if relative else "why.mean", lang, value=_num(row["aggregate_value"], 2),
+                            unit=agg_unit, how=tr("why.weighted" if row.get("aggregate_weighted") else "why.unweighted",
+                                                  lang)))
     if row["benchmark"] is not None:
-        size = (f"（{row['benchmark_units']} 个单位报告两年数据）" if zh else
-                f" ({row['benchmark_units']} units reporting both years)") if row["benchmark_units"] else ""
-        lines.append((f"比较基准增幅 {_num(row['benchmark'], 2)}%{size}" if zh else
-                      f"benchmark growth {_num(row['benchmark'], 2)}%{size}"))
+        size = tr("why.benchmark_size", lang, n=row["benchmark_units"]) if row["benchmark_units"] else ""
+        lines.append(tr("why.benchmark", lang, value=_num(row["benchmark"], 2), size=size))
     if status == "insufficient_data" and not row["is_unit"] and row["met"] is None:
-        lines.append("报告的单位都达标，但有单位缺数，无法判定" if zh else
-                     "every reporting unit meets the rule but some units have no data")
+        lines.append(tr("why.all_reporting_meet", lang))
     elif row["rate_observed"] is not None and row["rate_required"] is not None:
-        lines.append((f"自{row['base_year_used']}年（{_num(row['base_value'], 2)}）起实际年均变化 "
-                      f"{_num(row['rate_observed'], 2)}%，{t.deadline}年达标所需年均 {_num(row['rate_required'], 2)}%，"
-                      f"比值 R = {_num(row['progress_ratio'], 2)}（≥0.95 进度正常，0.6-0.95 需加快，0-0.6 进展有限，<0 倒退）")
-                     if zh else
-                     f"since {row['base_year_used']} ({_num(row['base_value'], 2)}): observed {_num(row['rate_observed'], 2)}% "
-                     f"a year, required {_num(row['rate_required'], 2)}% a year to reach the target by {t.deadline}; "
-                     f"R = {_num(row['progress_ratio'], 2)} (≥0.95 on track, 0.6-0.95 needs acceleration, 0-0.6 limited, "
-                     f"<0 deteriorating)")
+        lines.append(tr("why.progress", lang, base_year=row["base_year_used"], base=_num(row["base_value"], 2),
+                        observed=_num(row["rate_observed"], 2), deadline=target.deadline,
+                        required=_num(row["rate_required"], 2), ratio=_num(row["progress_ratio"], 2)))
     elif status == "insufficient_data":
-        lines.append("基期以来没有两年数据，无法计算进度" if zh else "no two years of data since the base year")
+        lines.append(tr("why.no_two_years", lang))
     elif status in ("met", "missed"):
-        lines.append(f"{t.deadline}年为期限" + ("（每年考核）" if t.every_year else "") if zh else
-                     f"deadline {t.deadline}" + (" (assessed every year)" if t.every_year else ""))
+        lines.append(tr("why.deadline", lang, deadline=target.deadline) +
+                     (tr("why.every_year", lang) if target.every_year else ""))
     return lines

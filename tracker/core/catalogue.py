@@ -29,6 +29,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from tracker.core import codes, settings
+from tracker.core.i18n import pick
 
 ID = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 DOC_ID = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
@@ -38,44 +39,45 @@ Op = Literal[">=", ">", "<=", "<", "=="]
 
 OPS = {">=": lambda a, b: a >= b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b,
        "<": lambda a, b: a < b, "==": lambda a, b: a == b}
-OP_WORDS = {">=": ("≥", "at least"), ">": (">", "above"), "<=": ("≤", "at most"),
-            "<": ("<", "below"), "==": ("=", "equal to")}
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Plan(Strict):
-    id: ID
+class Named(Strict):
+    """An entry named in both languages in the catalogue (its names are data, not messages)."""
+
     zh: str
     en: str
+
+    def name(self, lang: str) -> str:
+        """The entry's name in `lang`."""
+        return pick(self.zh, self.en, lang)
+
+
+class Plan(Named):
+    id: ID
     start_year: int
     end_year: int
     base_year: int
 
 
-class Theme(Strict):
+class Theme(Named):
     id: ID
-    zh: str
-    en: str
 
 
-class Document(Strict):
+class Document(Named):
     id: DOC_ID
     file: str
-    zh: str
-    en: str
     issuer: str
     number: str
     date: Annotated[str, Field(pattern=r"^\d{4}(-\d{2}-\d{2})?$")]  # a year where the document gives no day
     scope: str
 
 
-class Measure(Strict):
+class Measure(Named):
     id: ID
-    zh: str
-    en: str
     unit: str
     unit_en: str
     levels: list[Level] = Field(min_length=1)
@@ -94,6 +96,10 @@ class Measure(Strict):
             raise ValueError(f"min {self.min} is above max {self.max}")
         return self
 
+    def unit_in(self, lang: str) -> str:
+        """The measure's unit in `lang`."""
+        return pick(self.unit, self.unit_en, lang)
+
     @property
     def valid_range(self) -> tuple[float | None, float | None]:
         """(min, max) of a valid value; bool measures are 0 or 1."""
@@ -106,10 +112,8 @@ class Source(Strict):
     quote: str = Field(min_length=4)
 
 
-class Group(Strict):
+class Group(Named):
     id: ID
-    zh: str
-    en: str
     level: Level
     region: CODE
     members: list[CODE] | None = None  # listed here; otherwise loaded as a group list
@@ -181,10 +185,8 @@ class Total(Strict):
 Rule = Annotated[Union[Threshold, Milestone, Share, RelativeGrowth, Total], Field(discriminator="kind")]
 
 
-class Target(Strict):
+class Target(Named):
     id: ID
-    zh: str
-    en: str
     plan: ID
     theme: ID
     measure: ID
@@ -389,70 +391,6 @@ def load_catalogue(path: Path | None = None, policy_dir: Path = settings.POLICY_
     if problems:
         raise CatalogueError(path, problems)
     return Catalogue(data, path)
-
-
-def rule_words(target: Target, catalogue: Catalogue, lang: str = "zh", names: dict[str, str] | None = None) -> str:
-    """The rule in words, e.g. '每个单位 自来水普及率 ≥ 90%' / 'each unit: Tap-water coverage at least 90%'."""
-    m = catalogue.measures[target.measure]
-    zh = lang != "en"
-    name = m.zh if zh else m.en
-    unit = m.unit if zh else m.unit_en
-    r = target.rule
-
-    def amount(v: float) -> str:
-        text = f"{v:,.2f}".rstrip("0").rstrip(".")
-        return f"{text}{unit}" if unit in ("%", "倍") else f"{text} {unit}"
-
-    if r.kind == "threshold":
-        symbol, word = OP_WORDS[r.op]
-        return f"每个单位{name} {symbol} {amount(r.value)}" if zh else f"each unit: {name} {word} {amount(r.value)}"
-    if r.kind == "milestone":
-        return f"每个单位于{target.deadline}年底前：{name}" if zh else \
-            f"each unit, by the end of {target.deadline}: {name}"
-    if r.kind == "share":
-        c_symbol, c_word = OP_WORDS[r.condition.op]
-        symbol, word = OP_WORDS[r.op]
-        if zh:
-            meets = f"已实现“{name}”" if m.type == "bool" else f"{name} {c_symbol} {amount(r.condition.value)}"
-            return f"{meets}的单位占比 {symbol} {r.value:g}%"
-        meets = f"with {name}" if m.type == "bool" else f"with {name} {c_word} {amount(r.condition.value)}"
-        return f"share of units {meets}: {word} {r.value:g}%"
-    if r.kind == "relative_growth":
-        b = r.benchmark
-        period = ("逐年" if r.period == "annual" else "累计") if zh else r.period
-        if b.kind == "constant":
-            return (f"{name}{period}增幅 > {b.value:g}%（逐步提高）" if zh else
-                    f"{period} growth of {name} above {b.value:g}% (rises year on year)")
-        if b.kind == "recorded":
-            measure = catalogue.measures[b.measure or target.measure]
-            region = (names or {}).get(b.region, b.region)
-            return (f"{name}{period}增幅高于{region}发布的{measure.zh}增幅" if zh else
-                    f"{period} growth of {name} above the growth of {measure.en} recorded for {region}")
-        within = {"province": "全省", "city": "全市", "county": "本县"}.get(b.within or "", "")
-        return (f"{name}{period}增幅高于{within}村级平均增幅（报告两年数据单位的均值增幅）" if zh else
-                f"{period} growth of {name} above the growth of the mean over the benchmark units "
-                f"reporting both years{' within the same ' + b.within if b.within else ''}")
-    symbol, word = OP_WORDS[r.op]
-    since = (f"（{r.years_from}年起累计）" if zh else f" (summed from {r.years_from})") if r.years_from else ""
-    return (f"{name}合计{since} {symbol} {amount(r.value)}" if zh else
-            f"total {name}{since} {word} {amount(r.value)}")
-
-
-def population_words(target: Target, catalogue: Catalogue, names: dict[str, str], lang: str = "zh") -> str:
-    """The population in words, e.g. '上饶市 · 上饶市“十四五”乡村振兴重点帮扶村（408个） · 村'."""
-    pop = target.population
-    zh = lang != "en"
-    parts = [names.get(pop.region, pop.region)]
-    if pop.group:
-        g = catalogue.groups[pop.group]
-        parts.append(g.zh if zh else g.en)
-    level = {"province": ("省", "provinces"), "city": ("市", "cities"), "county": ("县（市、区）", "counties"),
-             "township": ("乡镇", "townships"), "village": ("村", "villages")}[pop.level]
-    unit = level[0] if zh else level[1]
-    if pop.kind == "village_committee":
-        unit = "行政村（村委会）" if zh else "village committees"
-    parts.append(("单位：" if zh else "units: ") + unit)
-    return " · ".join(parts)
 
 
 def clause_context(text: str, quote: str, margin: int = 160) -> tuple[str, str, str]:

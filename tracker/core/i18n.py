@@ -1,492 +1,67 @@
-"""UI strings in Chinese (the default) and English, shared by pages and documents.
+"""User-facing messages in Chinese (the default) and English, from gettext catalogues.
 
-Each Chinese term has one English name used everywhere (CONVENTIONS.md 9).
+The messages live in tracker/core/messages/{zh,en}.po, one entry per message id (e.g. "overview.title"),
+compiled by Babel when first used. A message with plural forms is chosen by its `n` placeholder
+("1 village", "3 villages"); Chinese has one form. Each Chinese term has one English name used
+everywhere. Names that come with the catalogue (targets, measures, groups) are its data, not messages:
+they are read with `Named.name(lang)` (tracker.core.catalogue).
 """
 
 from __future__ import annotations
 
+import functools
+import gettext
+import io
+from pathlib import Path
+from string import Formatter
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
+MESSAGES_DIR = Path(__file__).with_name("messages")
+LOCALES = {"zh": "zh_Hans_CN", "en": "en"}
 
-STRINGS: dict[str, tuple[str, str]] = {
-    "app.title": ("乡村振兴目标监测", "Rural Revitalisation Target Tracker"),
-    "app.subtitle": ("“十四五”时期（2021—2025年）目标终期评估", "14th Five-Year Plan (2021-2025) final assessment"),
-    "lang.label": ("语言 / Language", "语言 / Language"),
-    "filter.header": ("地区与年份", "Area and year"),
-    "filter.province": ("省", "Province"),
-    "filter.city": ("市", "City"),
-    "filter.county": ("县（市、区）", "County"),
-    "filter.all": ("（全部）", "(all)"),
-    "filter.year": ("年份", "Year"),
-    "filter.scope": ("本账号范围：{area}", "Your area: {area}"),
-    "auth.title": ("请登录", "Sign in"),
-    "auth.name": ("用户名", "User name"),
-    "auth.password": ("密码", "Password"),
-    "auth.submit": ("登录", "Sign in"),
-    "auth.wrong": ("用户名或密码不正确。", "Wrong user name or password."),
-    "auth.expired": ("登录已过期，请重新登录。", "Your sign-in has expired; please sign in again."),
-    "auth.oidc": ("使用单位统一身份认证登录", "Sign in with the intranet's identity provider"),
-    "auth.oidc_unknown": ("{who} 未在本系统开通账号，请联系管理员。", "{who} has no account here; ask the administrator."),
-    "auth.sign_out": ("退出登录", "Sign out"),
-    "auth.signed_in": ("已登录：{who}（{role}）", "Signed in: {who} ({role})"),
-    "auth.role.viewer": ("查看", "viewer"),
-    "auth.role.loader": ("数据报送", "loader"),
-    "auth.role.admin": ("管理员", "administrator"),
-    "auth.open": ("未启用登录：演示数据对所有人开放。配置用户后须登录查看。",
-                  "Sign-in is off: the demo data is open to everyone. Once users are configured, signing in is required."),
-    "auth.no_users": ("本库已导入实际数据，但尚未配置用户，系统不予显示。请用 `python -m tracker user` 添加用户。",
-                      "This store holds loaded data but no users are configured, so nothing is shown. Add a user "
-                      "with `python -m tracker user`."),
-    "auth.broken": ("用户配置文件有误，系统未启动：", "The users file has problems; the app will not start:"),
-    "first_run.title": ("首次启动：正在建立演示数据库（约一分钟）……", "First start: building the demo store (about a minute)..."),
-    "first_run.done": ("数据库已建立", "Store built"),
-    "first_run.step.reference geography": ("载入区划与边界", "loading divisions and outlines"),
-    "first_run.step.generating": ("生成两省各村、各县的演示报表", "writing the demo returns of both provinces"),
-    "first_run.step.loading": ("按正式流程导入报表", "loading the returns as real ones are loaded"),
-    "first_run.step.done": ("完成", "done"),
-    "demo.badge": ("演示数据", "Demo data"),
-    "demo.help": ("当前显示的是按公开数据校准的合成演示数据，不是各县实际报送的数据。导入真实报表请用“数据管理”。",
-                  "The data shown is synthetic demo data calibrated to published figures, not what counties "
-                  "reported. Load real returns on the Data management page."),
-    # pages
-    "page.region.title": ("地区概况", "Area overview"),
-    "page.region.description": (
-        "所选地区的行政区划：县（市、区）边界地图，以及各县乡镇、村委会、居委会数量。",
-        "The administrative map of the selected area: county outlines, and each county's "
-        "townships, village committees and residents' committees.",
-    ),
-    "region.metric.cities": ("地级市", "Cities"),
-    "region.metric.counties": ("县级单位", "County-level units"),
-    "region.metric.townships": ("乡镇（街道）", "Townships"),
-    "region.metric.village_committees": ("村委会（行政村）", "Village committees"),
-    "region.metric.residents_committees": ("居委会（社区）", "Residents' committees"),
-    "region.map.title_counties": ("县（市、区）分布", "Counties"),
-    "region.map.title_townships": ("乡镇（街道）分布", "Townships"),
-    "region.map.legend": (
-        "颜色表示村委会数量（五分位，由浅到深）：{breaks}。",
-        "Shading: village committees (quintiles, light to dark): {breaks}.",
-    ),
-    "region.map.points": ("橙点为乡镇（街道）位置。", "Orange dots: townships."),
-    "region.map.synthetic": (
-        "乡镇与村的位置为按区划代码在县界内生成的示意位置，非实测坐标。",
-        "Township and village positions are synthetic, placed inside the county outline from "
-        "their codes; they are not surveyed coordinates.",
-    ),
-    "region.map.fallback": (
-        "{names} 为开发区等功能区，无独立边界，其乡镇和村落在所属地级市范围内示意。",
-        "{names}: development zones with no outline of their own; their townships and villages "
-        "are placed within the city outline.",
-    ),
-    "region.table.title_counties": ("各县（市、区）", "Counties"),
-    "region.table.title_townships": ("各乡镇（街道）", "Townships"),
-    "col.code": ("区划代码", "Code"),
-    "col.name": ("名称", "Name"),
-    "col.kind": ("类型", "Type"),
-    "col.parent_name": ("所属", "Part of"),
-    "col.townships": ("乡镇（街道）数", "Townships"),
-    "col.village_committees": ("村委会数", "Village committees"),
-    "col.residents_committees": ("居委会数", "Residents' committees"),
-    "col.other_units": ("其他村级单位", "Other village-level units"),
-    "kind.district": ("市辖区", "district"),
-    "kind.county": ("县", "county"),
-    "kind.county_city": ("县级市", "county-level city"),
-    "kind.development_zone": ("开发区（功能区）", "development zone"),
-    "kind.subdistrict": ("街道", "subdistrict"),
-    "kind.town": ("镇", "town"),
-    "kind.township": ("乡", "township"),
-    "kind.other": ("其他", "other"),
-    "kind.village_committee": ("村委会", "village committee"),
-    "kind.residents_committee": ("居委会", "residents' committee"),
-    "page.catalogue.title": ("指标目录", "Target catalogue"),
-    "page.catalogue.description": (
-        "五份政策文件设定的每一项量化目标：规则、评估对象、期限，以及出处原文（高亮）。",
-        "Every quantitative target the five policy documents set: its rule, population, deadline, "
-        "and the sentence it comes from (highlighted).",
-    ),
-    "catalogue.broken": ("指标目录（indicators.yaml）有 {n} 处问题，系统未启动：",
-                         "The catalogue (indicators.yaml) has {n} problem(s); the app will not start:"),
-    "catalogue.metric.targets": ("目标", "Targets"),
-    "catalogue.metric.documents": ("政策文件", "Documents"),
-    "catalogue.metric.measures": ("统计指标", "Measures"),
-    "catalogue.metric.groups": ("对象名单", "Groups"),
-    "catalogue.group_by": ("分组", "Group by"),
-    "catalogue.by.document": ("按文件", "Document"),
-    "catalogue.by.theme": ("按主题", "Theme"),
-    "catalogue.plan": ("规划期", "Plan period"),
-    "catalogue.all_plans": ("全部", "All"),
-    "catalogue.search": ("查找目标（名称或编号）", "Find a target (name or id)"),
-    "catalogue.method": ("评估方法：每个目标如何判定达标与进度", "How targets are assessed: met, missed and progress"),
-    "assessment.stale": ("指标目录已更改，正在按新目录重新评估……", "The catalogue changed: recomputing the assessment …"),
-    "assessment.done": ("评估已按当前指标目录更新", "Assessment brought up to date with the catalogue"),
-    "catalogue.none": ("没有符合条件的目标。", "No target matches."),
-    "catalogue.col.name": ("目标", "Target"),
-    "catalogue.col.rule": ("规则", "Rule"),
-    "catalogue.col.population": ("评估对象", "Population"),
-    "catalogue.col.years": ("基期 → 期限", "Base → deadline"),
-    "catalogue.col.clause": ("条款", "Clause"),
-    "catalogue.every_year": ("（逐年评估）", " (assessed each year)"),
-    "catalogue.measure": ("统计指标", "Measure"),
-    "catalogue.interpretation": ("口径说明", "Interpretation"),
-    "catalogue.source": ("出处", "Source"),
-    "catalogue.example": ("示例（非文件目标）", "example (not from a document)"),
-    "catalogue.examples": ("示例：“十五五”目标", "Example: a 15th-plan target"),
-    "page.data.title": ("数据管理", "Data management"),
-    "page.data.description": (
-        "上传各县报送的 Excel/CSV 报表，发布前先看检查结果；查看历次导入批次和未导入的行；下载填报模板。",
-        "Upload the counties' Excel/CSV returns and read the check before publishing; see past batches "
-        "and the rows they did not load; download the return form.",
-    ),
-    "data.tab.upload": ("上传与发布", "Upload and publish"),
-    "data.tab.history": ("导入批次", "Batches"),
-    "data.tab.template": ("填报模板", "Return form"),
-    "data.limits": ("支持 CSV（UTF-8 或 GBK）和 Excel（.xlsx）；单个文件不超过 {mb} MB、{rows:,} 行。可一次选多个文件，一起发布。",
-                    "CSV (UTF-8 or GBK) and Excel (.xlsx); at most {mb} MB and {rows:,} rows a file. "
-                    "Several files can be published together."),
-    "data.files": ("选择报表文件", "Choose return files"),
-    "data.only_area": ("只接受 {area} 的数据（其他地区的行拒收）", "Accept only rows of {area} (reject the others)"),
-    "data.check": ("检查（不发布）", "Check (do not publish)"),
-    "data.publish": ("发布", "Publish"),
-    "data.publishing": ("正在导入并发布……", "Loading and publishing..."),
-    "data.published": ("已发布", "Published"),
-    "data.batch": ("，批次 {n}", ", batch {n}"),
-    "data.status.checked": ("检查完成，尚未发布", "checked, not published"),
-    "data.status.loaded": ("已导入", "loaded"),
-    "data.status.unchanged": ("未变化", "unchanged"),
-    "data.status.refused": ("整份拒收", "refused"),
-    "data.count.rows_read": ("读取行数", "Rows read"),
-    "data.count.values_loaded": ("导入数值", "Values loaded"),
-    "data.count.values_rejected": ("拒收数值", "Values rejected"),
-    "data.count.blank_cells": ("空格（缺报）", "Blank cells (missing)"),
-    "data.count.rows_skipped": ("跳过的空行和备注", "Blank and note rows skipped"),
-    "data.by_reason": ("拒收原因：", "Rejected by reason: "),
-    "data.download_rejects": ("下载拒收的行（Excel）", "Download the rejected rows (Excel)"),
-    "data.no_batches": ("还没有导入过报表。", "No return has been loaded yet."),
-    "data.pick_batch": ("查看批次", "Batch"),
-    "data.batch_rejects": ("该批次有 {n} 处未导入。", "{n} rows or cells of this batch were not loaded."),
-    "data.template_help": (
-        "填报模板为 {area} 预填了各单位的区划代码和名称：村级、乡镇、县市级各一张表，另有对象名单表和指标说明表。"
-        "区划代码列为文本格式；每个指标列都有取值校验；空格表示无数据（不是 0）。",
-        "The form is prefilled with the codes and names of the units of {area}: one sheet each for villages, "
-        "townships and counties, a group-list sheet and a sheet explaining each measure. Code columns are text; "
-        "every measure column validates its values; a blank cell means no data (not 0).",
-    ),
-    "data.download_template": ("下载填报模板（Excel）", "Download the return form (Excel)"),
-    "data.sources": ("数据来源查询", "Where a number came from"),
-    "data.source_code": ("输入区划代码，查看该地区每个数值来自哪个文件的哪一行",
-                         "A region code: every value recorded for it, with its file and row"),
-    "data.no_sources": ("{code} 没有导入过数据。", "No value has been loaded for {code}."),
-    "data.col.measure_id": ("指标", "Measure"),
-    "data.col.year": ("年份", "Year"),
-    "data.col.value": ("数值", "Value"),
-    "data.col.column_name": ("列", "Column"),
-    "data.col.is_current": ("当前值", "Current"),
-    "data.col.sheet": ("工作表", "Sheet"),
-    "data.col.row_number": ("行", "Row"),
-    "data.col.column": ("列", "Column"),
-    "data.col.raw_value": ("原值", "Value sent"),
-    "data.col.reason_code": ("原因代码", "Reason code"),
-    "data.col.reason": ("原因", "Reason"),
-    "data.col.batch_id": ("批次", "Batch"),
-    "data.col.source_name": ("文件", "File"),
-    "data.col.loaded_at": ("导入时间（UTC）", "Loaded at (UTC)"),
-    "data.col.kind": ("内容", "Contents"),
-    "data.col.rows_read": ("读取行数", "Rows read"),
-    "data.col.rows_loaded": ("导入行数", "Rows loaded"),
-    "data.col.rows_rejected": ("有拒收的行", "Rows with rejections"),
-    "data.col.values_loaded": ("导入数值", "Values loaded"),
-    "data.col.values_rejected": ("拒收数值", "Values rejected"),
-    "data.col.sha256": ("SHA-256", "SHA-256"),
-    # the dashboard pages
-    "page.overview.title": ("领导简报", "Briefing"),
-    "page.overview.description": (
-        "所选地区、年份各项目标的完成情况：重点目标卡片、几句结论、各下级地区的状态矩阵、与上年相比的变化。",
-        "How the selected area stands on each target in a year: headline cards, a few plain sentences, "
-        "a matrix of statuses by sub-area, and what changed since the previous year.",
-    ),
-    "page.comparison.title": ("县区对比", "County comparison"),
-    "page.comparison.description": (
-        "选一个目标，看各县（市、区）排名、目标线和全省（市）水平；各县 × 各目标状态矩阵；选 2—5 个县看历年变化；重点县与其他县对比。",
-        "Pick a target: counties ranked against the target line and the area's own figure; a counties × targets "
-        "matrix; two to five chosen counties over time; key counties against the rest.",
-    ),
-    "page.lagging.title": ("落后村地图", "Lagging villages"),
-    "page.lagging.description": (
-        "地图上按目标状态或未达标目标个数标出各村，县界按达标村比例着色；点击村点打开村庄档案；下方为可排序、可下载的落后村工作清单。",
-        "Villages on the map by their status on a target, or by how many targets they miss; county outlines "
-        "shaded by the share of villages meeting it; click a village to open its profile; below, the work list "
-        "of lagging villages to sort and download.",
-    ),
-    "page.trends.title": ("趋势", "Trends"),
-    "page.trends.description": (
-        "目标历年走势：所选地区与下级地区的曲线、目标线、相对增幅目标的比较基准，以及按期达标所需的路径。",
-        "A target over the years for the area and the regions below it, with the target line, the benchmark "
-        "of relative targets and the path required to reach the target by the deadline.",
-    ),
-    "page.village.title": ("村庄档案", "Village profile"),
-    "page.village.description": (
-        "按村名或区划代码查找一个村：各目标历年状态、各项指标、所在乡镇和县的水平，以及每个数字来自哪份报表的哪一行。",
-        "Find a village by name or code: its status on every target over the years, its measures, its "
-        "township's and county's figures, and the file and row each number came from.",
-    ),
-    "level.province": ("省", "provinces"),
-    "level.city": ("市", "cities"),
-    "level.county": ("县（市、区）", "counties"),
-    "level.township": ("乡镇（街道）", "townships"),
-    "level.village": ("村", "villages"),
-    "unit.province": ("个省", "provinces"),
-    "unit.city": ("个市", "cities"),
-    "unit.county": ("个县（市、区）", "counties"),
-    "unit.township": ("个乡镇", "townships"),
-    "unit.village": ("个村", "villages"),
-    "figure.units_met": ("{met}/{scope} {units}达标", "{met} of {scope} {units} meet it"),
-    "figure.units_reporting": ("报告的 {reporting} {units}中 {met} 个满足", "{met} of {reporting} reporting {units}"),
-    "figure.mean_growth": ("；平均增幅 {growth}", "; mean growth {growth}"),
-    "figure.benchmark": ("，基准 {benchmark}", ", benchmark {benchmark}"),
-    "figure.all_meet": ("100%（全部达标）", "100% (all units)"),
-    "summary.share_met": ("{value}（{note}）", "{value} ({note})"),
-    "figure.yes": ("是", "yes"),
-    "figure.no": ("否", "no"),
-    "figure.done": ("完成", "done"),
-    "figure.benchmark_suffix": ("（基准）", " (benchmark)"),
-    "figure.no_change": ("持平", "no change"),
-    "figure.points": ("{n} 个百分点", "{n} points"),
-    "figure.target": ("目标", "target"),
-    "card.vs_last_year": ("较上年", "on last year"),
-    "card.target": ("目标：{target}", "target: {target}"),
-    "why.button": ("为什么是这个颜色", "Why this colour"),
-    "why.title": ("为什么是这个颜色：选一个格子查看判定依据", "Why this colour: pick a cell to read how it was judged"),
-    "why.target": ("目标", "Target"),
-    "why.region": ("地区 / 年份", "Region / year"),
-    "summary.none": ("{area} {year} 年没有纳入评估的目标结果。", "{area} has no target results for {year}."),
-    "summary.counts": ("{area} {year} 年纳入评估的 {n} 个目标：{parts}。", "{area} in {year}: of {n} targets assessed, {parts}."),
-    "summary.joiner": ("，", ", "),
-    "summary.class.good": ("{n} 个达标或进度正常", "{n} met or on track"),
-    "summary.class.watch": ("{n} 个需加快或尚未完成", "{n} need acceleration or are not done yet"),
-    "summary.class.bad": ("{n} 个未达标", "{n} missed"),
-    "summary.class.unknown": ("{n} 个数据不足", "{n} without enough data"),
-    "summary.behind": ("{title}：{value}，目标 {target}，还差 {gap}（期限 {deadline} 年）。",
-                       "{title}: {value}, target {target}, {gap} short (deadline {deadline})."),
-    "summary.lagging": ("{n} 个村有 {k} 个及以上目标未达标。", "{n} villages miss {k} or more targets."),
-    "summary.no_lagging": ("没有村有 {k} 个及以上目标未达标。", "No village misses {k} or more targets."),
-    "summary.moves": ("与 {year} 年相比，{better} 个目标状态好转，{worse} 个变差。",
-                      "Since {year}, {better} targets improved and {worse} slipped."),
-    "changes.col.target": ("目标", "Target"),
-    "changes.col.region": ("地区", "Region"),
-    "changes.col.status_before": ("上年状态", "Status last year"),
-    "changes.col.status_now": ("本年状态", "Status this year"),
-    "changes.col.value_before": ("上年", "Last year"),
-    "changes.col.value_now": ("本年", "This year"),
-    "changes.col.change": ("变化", "Change"),
-    "table.col.target": ("目标", "Target"),
-    "table.col.region": ("地区", "Region"),
-    "table.col.code": ("区划代码", "Code"),
-    "table.col.status": ("状态", "Status"),
-    "table.col.value": ("数值", "Value"),
-    "table.col.target_value": ("目标值", "Target"),
-    "table.col.gap": ("差距", "Short by"),
-    "table.col.change": ("较上年", "On last year"),
-    "table.col.note": ("说明", "Note"),
-    "table.col.deadline": ("期限", "Deadline"),
-    "table.col.target_id": ("目标编号", "Target id"),
-    "chart.not_applicable": ("该目标不适用于此地区", "this target does not apply here"),
-    "chart.target": ("目标", "Target"),
-    "chart.benchmark": ("比较基准", "Benchmark"),
-    "chart.required": ("按期达标所需路径", "Path required by the deadline"),
-    "overview.title": ("{area} · {year}年 领导简报", "{area} · briefing {year}"),
-    "overview.dates": ("数据最近导入：{loaded}；评估计算于：{assessed}。",
-                       "Data last loaded: {loaded}; assessment computed: {assessed}."),
-    "overview.empty": ("{area} {year} 年没有纳入评估的目标结果：请换一个年份，或在“数据管理”导入报表。",
-                       "{area} has no target results for {year}: pick another year, or load returns on Data management."),
-    "overview.headline": ("重点目标", "Headline targets"),
-    "overview.matrix": ("各{level}目标状态", "Targets by {level}"),
-    "overview.matrix_title": ("{area} {year} 年各目标状态（格内为数值，悬停看判定依据）",
-                              "{area} {year}: status of each target (value in each cell; hover for why)"),
-    "overview.no_matrix": ("所选地区的下级地区没有单独的目标结果。", "The regions below the selected area have no results of their own."),
-    "overview.all_targets": ("全部目标一览", "Every target"),
-    "overview.changes": ("与 {year} 年相比", "Since {year}"),
-    "overview.no_previous": ("{year} 年没有可比的结果。", "No results for {year} to compare with."),
-    "overview.sheet.targets": ("目标一览", "Targets"),
-    "overview.sheet.changes": ("与上年相比", "Changes"),
-    "overview.sheet.matrix": ("各地区状态", "By region"),
-    "overview.download": ("下载简报表格（Excel）", "Download the briefing tables (Excel)"),
-    "comparison.title": ("{area} · 各{units}对比", "{area} · {units} compared"),
-    "comparison.empty": ("{area} {year} 年没有按{units}计算的目标结果。", "{area} has no results by {units} for {year}."),
-    "comparison.target": ("目标", "Target"),
-    "comparison.average": ("{region}整体", "{region} overall"),
-    "comparison.summary": ("“{target}”：{n} {units}中 {met} 个达标或进度正常；全域水平 {average}。",
-                           "“{target}”: {met} of {n} {units} met or on track; the area as a whole {average}."),
-    "comparison.ranking_title": ("{target}（{year} 年）", "{target} ({year})"),
-    "comparison.col.region_code": ("区划代码", "Code"),
-    "comparison.col.region": ("地区", "Region"),
-    "comparison.col.text": ("数值", "Value"),
-    "comparison.col.status_label": ("状态", "Status"),
-    "comparison.col.note": ("说明", "Note"),
-    "comparison.matrix": ("各{units} × 各目标", "{units} × targets"),
-    "comparison.matrix_title": ("{area} {year} 年各目标状态", "{area} {year}: status of each target"),
-    "comparison.download": ("下载排名和矩阵（Excel）", "Download the ranking and matrix (Excel)"),
-    "comparison.sheet.ranking": ("排名", "Ranking"),
-    "comparison.sheet.matrix": ("矩阵", "Matrix"),
-    "comparison.over_time": ("选定地区历年对比", "Chosen regions over time"),
-    "comparison.pick": ("选择 2—5 个{units}", "Pick two to five {units}"),
-    "comparison.over_time_title": ("{target}：历年", "{target} over the years"),
-    "comparison.peers": ("同类地区对比", "Peer groups"),
-    "comparison.no_peers": ("所选地区没有按{units}划定的对象名单（如重点县）。", "The selected area has no named group of {units} (such as key counties)."),
-    "comparison.no_peer_data": ("“{group}”没有该目标的数值。", "“{group}” has no values for this target."),
-    "comparison.others": ("其他{units}", "other {units}"),
-    "comparison.peer_title": ("{group}与其他地区：{target}（平均）", "{group} and the rest: {target} (mean)"),
-    "lagging.title": ("{area} · {year}年 落后村", "{area} · lagging villages {year}"),
-    "lagging.empty": ("{area} {year} 年没有逐村评估的目标。", "{area} has no village-level targets in {year}."),
-    "lagging.mode": ("地图显示", "Map shows"),
-    "lagging.mode.target": ("按一个目标", "One target"),
-    "lagging.mode.missed": ("多目标未达标的村", "Villages missing several targets"),
-    "lagging.k": ("落后村：未达标目标个数至少", "Lagging villages: targets missed, at least"),
-    "lagging.legend.target": ("村点颜色为该目标状态（深蓝达标，深红未达标，灰色无数据）；县界颜色为达标村比例（越深越高）。",
-                              "Village colour: status on the target (dark blue met, dark red missed, grey no data); "
-                              "county shading: share of villages meeting it (darker is higher)."),
-    "lagging.legend.towns": ("全省范围按乡镇汇总：点的颜色为达标村比例（越深越高），大小为村数；选择市或县可看到各村。",
-                             "Whole province: villages summed by township — colour is the share meeting the target "
-                             "(darker is higher), size the number of villages; pick a city or county to see each village."),
-    "lagging.legend.missed": ("村点颜色为未达标目标个数：浅黄 1 个，橙 2 个，红 3 个，深红 4 个，暗红 5 个及以上。",
-                              "Village colour: targets missed — light yellow 1, orange 2, red 3, dark red 4, darkest 5 or more."),
-    "lagging.size": ("（地图 {points} 个点，发送到浏览器约 {kb} KB）", "({points} points; about {kb} KB sent to the browser)"),
-    "lagging.no_outline": ("所选地区没有边界数据，无法绘制地图。", "The selected area has no outline to draw."),
-    "lagging.town_tip": ("{met}/{n} 个村达标（{share}%）", "{met} of {n} villages meet it ({share}%)"),
-    "lagging.town_missing": ("{n} 个村无数据", "{n} villages without data"),
-    "lagging.missed_tip": ("{n} 个目标未达标（适用 {scope} 个）", "misses {n} of {scope} targets"),
-    "lagging.worklist": ("落后村工作清单：{n} 个村有 {k} 个及以上目标未达标", "Work list: {n} villages miss {k} or more targets"),
-    "lagging.none": ("没有村有 {k} 个及以上目标未达标。", "No village misses {k} or more targets."),
-    "lagging.click": ("点选一行可打开该村档案；点表头可排序。", "Select a row to open the village's profile; click a header to sort."),
-    "lagging.col.village_code": ("区划代码", "Code"),
-    "lagging.col.village": ("村", "Village"),
-    "lagging.col.township": ("乡镇", "Township"),
-    "lagging.col.county": ("县（市、区）", "County"),
-    "lagging.col.targets_missed": ("未达标目标数", "Targets missed"),
-    "lagging.col.targets_in_scope": ("适用目标数", "Targets in scope"),
-    "lagging.col.targets_without_data": ("无数据目标数", "Targets without data"),
-    "lagging.col.shortfall": ("差距合计（0—1 折算）", "Summed shortfall (each 0-1)"),
-    "lagging.col.missed_targets": ("未达标的目标", "Missed targets"),
-    "trends.title": ("{area} · 目标趋势", "{area} · trends"),
-    "trends.empty": ("{area} 没有纳入评估的目标结果。", "{area} has no target results."),
-    "trends.regions": ("地区（最多 6 个）", "Regions (up to six)"),
-    "trends.pick": ("请至少选择一个地区。", "Pick at least one region."),
-    "trends.chart_title": ("{target}", "{target}"),
-    "trends.note": ("虚线为目标，点划线为自基期起按期（{deadline} 年）达标所需的复合增长路径；点的颜色为当年状态。",
-                    "Dashed: the target; dash-dot: the compound path from the base year to the target by {deadline}; "
-                    "marker colour: that year's status."),
-    "trends.growth_note": ("相对增幅目标：曲线为增幅（地区为平均增幅），点线为比较基准；点的颜色为当年状态。",
-                           "Relative target: lines are growth (a region's mean growth), the dotted line the benchmark; "
-                           "marker colour: that year's status."),
-    "trends.download": ("下载数据（Excel）", "Download the data (Excel)"),
-    "village.search": ("查找村（村名或区划代码）", "Find a village (name or code)"),
-    "village.search_hint": ("如：余家 或 361127", "e.g. 余家 or 361127"),
-    "village.none": ("没有找到与“{text}”匹配的村。", "No village matches “{text}”."),
-    "village.pick": ("村", "Village"),
-    "village.open": ("打开 {name} 的档案", "Open the profile of {name}"),
-    "village.where": ("{county} {township} · {kind}", "{township}, {county} · {kind}"),
-    "village.no_targets": ("{name} 不在 {year} 年任何目标的评估范围内。", "{name} is in no target's population in {year}."),
-    "village.metric.in_scope": ("适用目标", "Targets in scope"),
-    "village.metric.missed": ("未达标", "Missed"),
-    "village.metric.no_data": ("无数据", "No data"),
-    "village.targets": ("{year} 年各目标，与所在乡镇、县对照", "Targets in {year}, beside the township and county"),
-    "village.col.target": ("目标", "Target"),
-    "village.col.status": ("状态", "Status"),
-    "village.col.value": ("本村", "Village"),
-    "village.col.target_value": ("目标值", "Target value"),
-    "village.col.township": ("所在乡镇", "Township"),
-    "village.col.county": ("所在县", "County"),
-    "village.col.measure": ("指标（单位）", "Measure (unit)"),
-    "village.share_met": ("（达标村占比）", " (villages meeting it)"),
-    "village.matrix_title": ("{name}：各目标历年状态", "{name}: status on each target by year"),
-    "village.chart_target": ("查看目标走势", "Target to chart"),
-    "village.chart_title": ("{name}：{target}", "{name}: {target}"),
-    "village.measures": ("各项指标历年数值", "Measures over the years"),
-    "village.no_values": ("{name} 没有导入过数据。", "No value has been loaded for {name}."),
-    "village.sources": ("数据来源：每个数值来自哪份报表的哪一行", "Sources: the file and row of each value"),
-    "village.download": ("下载村庄档案（Excel）", "Download the profile (Excel)"),
-    "village.sheet.targets": ("目标", "Targets"),
-    "village.sheet.measures": ("指标", "Measures"),
-    "village.sheet.sources": ("来源", "Sources"),
-    # documents: the briefing and the work list
-    "briefing.title": ("{area}乡村振兴重点目标{year}年完成情况简报", "{area}: rural revitalisation targets in {year}"),
-    "briefing.dates": ("数据最近导入：{loaded}　评估计算：{assessed}　生成日期：{today}",
-                       "Data last loaded {loaded} · assessment computed {assessed} · written {today}"),
-    "briefing.demo_notice": ("【演示数据】本简报基于按公开数据校准的合成演示数据，不是各县实际报送的数据，不得作为工作依据。",
-                             "[DEMO DATA] This briefing is built from synthetic demo data calibrated to published "
-                             "figures, not from what counties reported; do not act on it."),
-    "briefing.demo_header": ("演示数据　非实际报送数据", "Demo data — not reported figures"),
-    "briefing.section.summary": ("总体情况", "Summary"),
-    "briefing.section.targets": ("各项目标完成情况", "Every target"),
-    "briefing.section.charts": ("重点目标走势与排名", "Headline targets: course and ranking"),
-    "briefing.section.behind": ("进展滞后的{units}（前 {n} 个）", "The {n} {units} furthest behind"),
-    "briefing.section.villages": ("落后村（{total} 个村有 3 个及以上目标未达标，列出前 {n} 个）",
-                                  "Lagging villages ({total} miss 3 or more targets; the first {n})"),
-    "briefing.section.sources": ("目标出处", "Where each target comes from"),
-    "briefing.none_behind": ("所选地区下级没有单独的目标结果。", "The regions below the area have no results of their own."),
-    "briefing.method_note": (
-        "注：地区数值为所辖评估单位的达标比例（达标单位数 ÷ 范围内单位数），逐村比率类目标同时给出按农户数加权的平均值；"
-        "进度状态按 Open SDG 方法（实际与所需年均增长率之比）判定。完整口径见系统“指标目录—评估方法”。",
-        "Note: a region's figure is the share of its units meeting the target (met ÷ in scope); per-village rates "
-        "also show the household-weighted mean; progress follows the Open SDG method (observed over required "
-        "annual rate). The full method is on the Target catalogue page."),
-    "briefing.col.n": ("序号", "No."),
-    "briefing.and_more": (" 等 {n} 项", " and others ({n} in all)"),
-    "briefing.html_quotes": ("各目标的原文见 Word 版简报和系统“指标目录”。", "The quoted sentences are in the Word briefing and on the Target catalogue page."),
-    "briefing.chart.trend": ("{region}：{target}", "{region}: {target}"),
-    "briefing.chart.ranking": ("各{units}排名：{target}（{year} 年）", "{units} ranked: {target} ({year})"),
-    "briefing.behind.region_code": ("区划代码", "Code"),
-    "briefing.behind.region": ("地区", "Region"),
-    "briefing.behind.targets": ("目标数", "Targets"),
-    "briefing.behind.missed": ("未达标", "Missed"),
-    "briefing.behind.watch": ("需加快", "Watch"),
-    "briefing.behind.good": ("达标或正常", "Met or on track"),
-    "briefing.behind.share_good": ("达标或正常占比（%）", "Met or on track (%)"),
-    "briefing.behind.missed_targets": ("未达标的目标", "Missed targets"),
-    "briefing.sources.target": ("目标", "Target"),
-    "briefing.sources.document": ("文件", "Document"),
-    "briefing.sources.number": ("文号", "Number"),
-    "briefing.sources.clause": ("条款", "Clause"),
-    "briefing.sources.quote": ("原文", "Quote"),
-    "briefing.download_docx": ("下载简报（Word）", "Download the briefing (Word)"),
-    "briefing.download_html": ("下载简报（网页，可打印）", "Download the briefing (HTML, printable)"),
-    "worklist.download": ("下载落后村工作清单（Excel）", "Download the work list (Excel)"),
-    "worklist.sheet.lines": ("工作清单", "Work list"),
-    "worklist.sheet.villages": ("按村汇总", "By village"),
-    "worklist.sheet.about": ("说明", "About"),
-    "worklist.col.village_code": ("区划代码", "Code"),
-    "worklist.col.village": ("村", "Village"),
-    "worklist.col.township": ("乡镇", "Township"),
-    "worklist.col.county": ("县（市、区）", "County"),
-    "worklist.col.targets_missed": ("该村未达标目标数", "Targets the village misses"),
-    "worklist.col.target": ("未达标的目标", "Missed target"),
-    "worklist.col.value": ("数值", "Value"),
-    "worklist.col.target_value": ("目标值", "Target"),
-    "worklist.col.gap": ("差距", "Short by"),
-    "worklist.col.status": ("状态", "Status"),
-    "worklist.col.deadline": ("期限", "Deadline"),
-    "worklist.col.responsible_unit": ("责任单位", "Responsible unit"),
-    "worklist.col.responsible_person": ("责任人", "Responsible person"),
-    "worklist.col.measures": ("整改措施", "Measures"),
-    "worklist.col.due": ("完成时限", "Due"),
-    "worklist.col.progress": ("跟进情况", "Follow-up"),
-    "worklist.about.item": ("项目", "Item"),
-    "worklist.about.value": ("内容", "Value"),
-    "worklist.about.area": ("地区", "Area"),
-    "worklist.about.year": ("年份", "Year"),
-    "worklist.about.rule": ("列入条件", "Listed when"),
-    "worklist.about.rule_text": ("适用目标中有 {k} 个及以上未达标的村", "a village misses {k} or more targets in scope"),
-    "worklist.about.villages": ("村数", "Villages"),
-    "worklist.about.lines": ("清单行数（村 × 未达标目标）", "Lines (village × missed target)"),
-    "worklist.about.data": ("数据", "Data"),
-    "worklist.about.real": ("各县报送数据", "returns reported by the counties"),
-    "empty.no_units": ("所选地区没有下级单位。", "The selected area has no units below it."),
-}
+
+@functools.cache
+def catalogue(lang: str):
+    """The Babel catalogue of a language (its .po file, read once)."""
+    with open(MESSAGES_DIR / f"{lang}.po", "rb") as f:
+        return read_po(f, locale=LOCALES[lang])
+
+
+@functools.cache
+def _compiled(lang: str) -> tuple[gettext.GNUTranslations, frozenset[str], frozenset[str]]:
+    """The language's messages compiled by Babel (.mo in memory), with the ids of all its messages and of its
+    plural ones."""
+    found = catalogue(lang)
+    buffer = io.BytesIO()
+    write_mo(buffer, found)
+    buffer.seek(0)
+    ids = {m.id if isinstance(m.id, str) else m.id[0] for m in found if m.id}
+    plural = {m.id[0] for m in found if m.id and not isinstance(m.id, str)}
+    return gettext.GNUTranslations(buffer), frozenset(ids), frozenset(plural)
+
+
+def placeholders(text: str) -> set[str]:
+    """The {names} a message fills in."""
+    return {name for _, name, _, _ in Formatter().parse(text) if name}
 
 
 def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
-    """The string for `key` in `lang`, with {placeholders} filled; KeyError for unknown keys."""
-    zh, en = STRINGS[key]
-    text = en if lang == "en" else zh
+    """The message `key` in `lang`, with {placeholders} filled; KeyError for unknown keys. A plural message
+    takes its form from the integer `n`."""
+    translations, ids, plural = _compiled(lang if lang in LANGS else DEFAULT_LANG)
+    if key not in ids:
+        raise KeyError(key)
+    text = translations.ngettext(key, key, int(values["n"])) if key in plural else translations.gettext(key)
     return text.format(**values) if values else text
+
+
+def pick(zh: str, en: str, lang: str) -> str:
+    """One of a pair of texts that come as data (catalogue entries, the assessment method): en for English."""
+    return en if lang == "en" else zh
 
 
 MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>~$:")

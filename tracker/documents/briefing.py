@@ -91,7 +91,7 @@ def sources(catalogue: Catalogue, cards: list[scorecard.Card], lang: str) -> pd.
         if target.source is None:
             continue
         document = catalogue.documents[target.source.document]
-        records.append({"target": c.title, "document": document.en if lang == "en" else document.zh,
+        records.append({"target": c.title, "document": document.name(lang),
                         "number": document.number, "clause": target.source.clause, "quote": target.source.quote})
     frame = pd.DataFrame(records, columns=["target", "document", "number", "clause", "quote"])
     return frame.rename(columns={col: t(f"briefing.sources.{col}", lang) for col in frame.columns})

@@ -23,7 +23,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from tracker.core.assess import STATUSES
 from tracker.core.i18n import t
-from tracker.documents.briefing import Briefing, shortened, target_table
+from tracker.documents.briefing import LAGGING_K, Briefing, shortened, target_table
 
 TITLE_FONT, HEADING_FONT, BODY_FONT, TABLE_FONT, NOTE_FONT = "方正小标宋简体", "黑体", "仿宋_GB2312", "宋体", "楷体_GB2312"
 LATIN_FONT = "Times New Roman"
@@ -151,7 +151,7 @@ def write_docx(b: Briefing, out: BinaryIO | str) -> None:
     else:
         _table(doc, shortened(b.behind, lang, 3), [19, 18, 11, 11, 11, 14, 16, 56])
 
-    _heading(doc, n + 1, t("briefing.section.villages", lang, total=f"{b.villages_total:,}", n=len(b.villages)))
+    _heading(doc, n + 1, t("briefing.section.villages", lang, n=b.villages_total, k=LAGGING_K, shown=len(b.villages)))
     if b.villages.empty:
         _paragraph(doc, t("summary.no_lagging", lang, k=3))
     else:

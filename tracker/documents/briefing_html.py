@@ -11,7 +11,7 @@ import pandas as pd
 
 from tracker.core.assess import STATUSES
 from tracker.core.i18n import t
-from tracker.documents.briefing import Briefing, shortened, target_table
+from tracker.documents.briefing import LAGGING_K, Briefing, shortened, target_table
 
 HTML_VILLAGES = 8  # the printable page lists fewer villages than the Word document
 
@@ -83,7 +83,7 @@ def write_html(b: Briefing) -> str:
         parts.append("</div>")
     parts.append(f"<h2>{escape(t('briefing.section.behind', lang, units=t(f'level.{b.behind_level}', lang), n=len(b.behind)))}</h2>")
     parts.append(_table(shortened(b.behind, lang, 2)) if not b.behind.empty else f"<p>{escape(t('briefing.none_behind', lang))}</p>")
-    parts.append(f"<h2>{escape(t('briefing.section.villages', lang, total=f'{b.villages_total:,}', n=len(b.villages.head(HTML_VILLAGES))))}</h2>")
+    parts.append(f"<h2>{escape(t('briefing.section.villages', lang, n=b.villages_total, k=LAGGING_K, shown=len(b.villages.head(HTML_VILLAGES))))}</h2>")
     parts.append(_table(shortened(b.villages.head(HTML_VILLAGES), lang, 2)) if not b.villages.empty else
                  f"<p>{escape(t('summary.no_lagging', lang, k=3))}</p>")
     parts.append(f"<h2>{escape(t('briefing.section.sources', lang))}</h2>")
@@ -91,5 +91,5 @@ def write_html(b: Briefing) -> str:
         f"<li>{_cell(r[0])}：{_cell(r[1])}{'（' + _cell(r[2]) + '）' if r[2] else ''}，{_cell(r[3])}</li>"
         for r in b.sources.itertuples(index=False)) + "</ol>")
     parts.append(f'<p class="note">{escape(t("briefing.method_note", lang))} {escape(t("briefing.html_quotes", lang))}</p>')
-    return ("<!DOCTYPE html>\n<html lang=\"" + ("en" if lang == "en" else "zh-CN") + "\"><head><meta charset=\"utf-8\">"
+    return ("<!DOCTYPE html>\n<html lang=\"" + t("html.lang", lang) + "\"><head><meta charset=\"utf-8\">"
             f"<title>{escape(b.title)}</title><style>{CSS}</style></head><body>{''.join(parts)}</body></html>\n")

@@ -42,7 +42,7 @@ def lines(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year:
         records.append({
             "_order": (order[r["region_code"]], -(r["shortfall"] or 0)), "village_code": r["region_code"],
             "village": village["village"], "township": village["township"], "county": village["county"],
-            "targets_missed": int(village["targets_missed"]), "target": target.en if lang == "en" else target.zh,
+            "targets_missed": int(village["targets_missed"]), "target": target.name(lang),
             "value": number(fig.value, fig.unit, lang), "target_value": target_text(fig, lang),
             "gap": gap_text(fig, lang) or "", "status": status_label(r["status"], lang), "deadline": target.deadline,
             **{column: "" for column in FOLLOW_UP}})

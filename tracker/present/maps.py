@@ -11,9 +11,7 @@ import json
 import math
 
 import pydeck as pdk
-import shapely
 from pydeck.bindings.json_tools import default_serialize
-from shapely.geometry import mapping, shape
 
 BLANK_STYLE = "app/static/blank-style.json"
 
@@ -37,16 +35,6 @@ class CompactDeck(pdk.Deck):
 def _without_memo(obj):
     return {k: v for k, v in default_serialize(obj).items() if k != "_json"} if isinstance(obj, CompactDeck) \
         else default_serialize(obj)
-
-
-def simplified(collection: dict, tolerance: float) -> dict:
-    """The outlines simplified to `tolerance` degrees (0.002 ≈ 200 m, invisible at a province's zoom),
-    coordinates kept to 4 decimals; properties unchanged."""
-    features = []
-    for feature in collection["features"]:
-        geometry = shapely.set_precision(shape(feature["geometry"]).simplify(tolerance, preserve_topology=True), 1e-4)
-        features.append({**feature, "geometry": mapping(geometry)})
-    return {**collection, "features": features}
 
 
 def class_breaks(values: list[float], k: int = len(SEQUENTIAL)) -> list[float]:

@@ -18,7 +18,7 @@ from tracker.core import codes
 from tracker.core.assess import explain, status_label
 from tracker.core.catalogue import Catalogue, Measure, Target
 from tracker.core.i18n import t as tr
-from tracker.present.charts import required_path
+from tracker.core.progress import required_path
 
 # status → (class, badge colour). Blue / orange / red / grey stay apart for colour-blind readers.
 STATUS_CLASS = {
@@ -49,16 +49,15 @@ def clean(row: dict) -> dict:
     return {k: (None if not isinstance(v, (list, str, tuple)) and pd.isna(v) else v) for k, v in row.items()}
 
 
-def unit_word(level: str, lang: str) -> str:
-    """村 / 乡镇 / 县 / 市 — what a rule's units are called."""
-    return tr(f"unit.{level}", lang)
+def unit_word(level: str, lang: str, n: int = 2) -> str:
+    """村 / 乡镇 / 县 / 市 — what a rule's units are called ("village" for one, "villages" for more in English)."""
+    return tr(f"unit.{level}", lang, n=n)
 
 
 def figure(row: dict, target: Target, measure: Measure, lang: str = "zh") -> Figure:
     """The headline figure of an assessment row (see the module docstring)."""
     rule = target.rule
-    zh = lang != "en"
-    unit = measure.unit if zh else measure.unit_en
+    unit = measure.unit_in(lang)
     op = getattr(rule, "op", None)
     if row["is_unit"]:
         if rule.kind == "relative_growth":
@@ -69,11 +68,12 @@ def figure(row: dict, target: Target, measure: Measure, lang: str = "zh") -> Fig
                       rule.condition.op if rule.kind == "share" else op)
     met_note = ""
     if row["units_in_scope"] is not None:
-        met_note = tr("figure.units_met", lang, met=row["units_met"] or 0, scope=row["units_in_scope"],
-                      units=unit_word(target.population.level, lang))
+        met_note = tr("figure.units_met", lang, met=row["units_met"] or 0, n=row["units_in_scope"],
+                      units=unit_word(target.population.level, lang, row["units_in_scope"]))
     if rule.kind == "share":
         note = tr("figure.units_reporting", lang, met=row["units_met"] or 0, reporting=row["units_reporting"] or 0,
-                  units=unit_word(target.population.level, lang)) if row["units_reporting"] is not None else ""
+                  units=unit_word(target.population.level, lang, row["units_reporting"] or 0)) \
+            if row["units_reporting"] is not None else ""
         return Figure(row["value"], row["target_value"], "%", "share", op, note)
     if rule.kind == "total":
         return Figure(row["value"], row["target_value"], unit, "total", op)
@@ -205,7 +205,7 @@ def cards(rows: pd.DataFrame, catalogue: Catalogue, area: str, year: int, lang: 
         if gap is not None and fig.target:
             short = abs(fig.target - fig.value) / max(abs(fig.target), 1e-9)
         found.append(Card(
-            target_id, target.en if lang == "en" else target.zh, region, row["region_name"], row["status"],
+            target_id, target.name(lang), region, row["region_name"], row["status"],
             number(fig.value, fig.unit, lang), target_text(fig, lang), fig.note, change, arrow, gap,
             target.deadline, target.headline, fig.kind, short, explain(row, target, measure, lang)))
     found.sort(key=lambda c: (CLASS_ORDER.index(c.status_class), -c.shortfall, c.target_id))
@@ -235,7 +235,7 @@ def summary_sentences(all_cards: list[Card], previous: dict[str, str], area_name
             if c.kind == "share_met" else c.value
         sentences.append(tr("summary.behind", lang, title=c.title, value=value, target=c.target, gap=c.gap,
                             deadline=c.deadline))
-    sentences.append(tr("summary.lagging", lang, n=f"{lagging:,}", k=k) if lagging else
+    sentences.append(tr("summary.lagging", lang, n=lagging, k=k) if lagging else
                      tr("summary.no_lagging", lang, k=k))
     rank = {"bad": 0, "watch": 1, "good": 2}
     better = worse = 0
@@ -245,7 +245,8 @@ def summary_sentences(all_cards: list[Card], previous: dict[str, str], area_name
             better += rank[c.status_class] > rank[before]
             worse += rank[c.status_class] < rank[before]
     if better or worse:
-        sentences.append(tr("summary.moves", lang, year=year - 1, better=better, worse=worse))
+        sentences.append(tr("summary.moves", lang, year=year - 1, better=tr("summary.moves.better", lang, n=better),
+                            worse=tr("summary.moves.worse", lang, n=worse)))
     return sentences
 
 
@@ -294,7 +295,7 @@ def cell_frame(rows: pd.DataFrame, catalogue: Catalogue, lang: str = "zh", in_pe
         if target is None or (in_period and not r["in_period"]):
             continue
         fig = figure(r, target, catalogue.measures[target.measure], lang)
-        title = target.en if lang == "en" else target.zh
+        title = target.name(lang)
         value = number(fig.value, fig.unit, lang)
         hover = [f"{escape(r['region_name'])} · {title}",  # plotly reads tags in hover text; a name is text
                  f"{value} ({tr('figure.target', lang)} {target_text(fig, lang)})"]

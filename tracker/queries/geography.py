@@ -6,9 +6,10 @@ import json
 
 import duckdb
 import pandas as pd
+import shapely
+from shapely.geometry import mapping, shape
 
 from tracker.core import codes, settings
-from tracker.present.maps import simplified
 
 UNIT_LEVEL_BELOW = {"province": "county", "city": "county", "county": "township"}
 
@@ -138,3 +139,13 @@ def bounds(collection: dict) -> tuple[float, float, float, float] | None:
     for feature in collection["features"]:
         walk(feature["geometry"]["coordinates"])
     return (min(xs), min(ys), max(xs), max(ys)) if xs else None
+
+
+def simplified(collection: dict, tolerance: float) -> dict:
+    """The outlines simplified to `tolerance` degrees (0.002 ≈ 200 m, invisible at a province's zoom),
+    coordinates kept to 4 decimals; properties unchanged."""
+    features = []
+    for feature in collection["features"]:
+        geometry = shapely.set_precision(shape(feature["geometry"]).simplify(tolerance, preserve_topology=True), 1e-4)
+        features.append({**feature, "geometry": mapping(geometry)})
+    return {**collection, "features": features}

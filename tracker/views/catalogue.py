@@ -2,27 +2,57 @@
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from tracker.core import settings
-from tracker.core.catalogue import (
-    Catalogue,
-    Target,
-    clause_context,
-    population_words,
-    rule_words,
-    targets_by,
-)
-from tracker.core.i18n import t
-
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+\-!|~$])")
+from tracker.core.catalogue import Catalogue, Target, clause_context, targets_by
+from tracker.core.i18n import md_escape, t
 
 
-def escape_markdown(text: str) -> str:
-    """Text shown literally by st.markdown (policy texts hold '+', '-', '$' and the like)."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
+def rule_words(target: Target, catalogue: Catalogue, lang: str = "zh", names: dict[str, str] | None = None) -> str:
+    """The rule in words, e.g. '每个单位 自来水普及率 ≥ 90%' / 'each unit: Tap-water coverage at least 90%'."""
+    m = catalogue.measures[target.measure]
+    name, unit, r = m.name(lang), m.unit_in(lang), target.rule
+
+    def amount(v: float) -> str:
+        text = f"{v:,.2f}".rstrip("0").rstrip(".")
+        return f"{text}{unit}" if unit in ("%", "倍") else f"{text} {unit}"
+
+    def op(symbol: str) -> str:
+        return t(f"rule.op.{symbol}", lang)
+
+    if r.kind == "threshold":
+        return t("rule.threshold", lang, name=name, op=op(r.op), amount=amount(r.value))
+    if r.kind == "milestone":
+        return t("rule.milestone", lang, deadline=target.deadline, name=name)
+    if r.kind == "share":
+        meets = t("rule.share.meets_bool", lang, name=name) if m.type == "bool" else \
+            t("rule.share.meets", lang, name=name, op=op(r.condition.op), amount=amount(r.condition.value))
+        return t("rule.share", lang, meets=meets, op=op(r.op), value=f"{r.value:g}")
+    if r.kind == "relative_growth":
+        b = r.benchmark
+        period = t(f"rule.period.{r.period}", lang)
+        if b.kind == "constant":
+            return t("rule.growth.constant", lang, name=name, period=period, value=f"{b.value:g}")
+        if b.kind == "recorded":
+            measure = catalogue.measures[b.measure or target.measure]
+            return t("rule.growth.recorded", lang, name=name, period=period, measure=measure.name(lang),
+                     region=(names or {}).get(b.region, b.region))
+        within = t(f"rule.growth.within.{b.within}", lang) if b.within else ""
+        return t("rule.growth.mean", lang, name=name, period=period, within=within)
+    since = t("rule.total.since", lang, year=r.years_from) if r.years_from else ""
+    return t("rule.total", lang, name=name, since=since, op=op(r.op), amount=amount(r.value))
+
+
+def population_words(target: Target, catalogue: Catalogue, names: dict[str, str], lang: str = "zh") -> str:
+    """The population in words, e.g. '上饶市 · 上饶市“十四五”乡村振兴重点帮扶村（408个） · 村'."""
+    pop = target.population
+    parts = [names.get(pop.region, pop.region)]
+    if pop.group:
+        parts.append(catalogue.groups[pop.group].name(lang))
+    unit = t("population.village_committee" if pop.kind == "village_committee" else f"population.level.{pop.level}", lang)
+    parts.append(t("population.units", lang, unit=unit))
+    return " · ".join(parts)
 
 
 def policy_texts(catalogue: Catalogue) -> dict[str, str]:
@@ -51,11 +81,11 @@ def heading(catalogue: Catalogue, key: str, group_by: str, lang: str) -> str:
     """The heading of a group of targets: the document's title and number, or the theme."""
     if group_by == "theme":
         theme = catalogue.themes[key]
-        return theme.zh if lang != "en" else theme.en
+        return theme.name(lang)
     if key == "example":
         return t("catalogue.examples", lang)
     d = catalogue.documents[key]
-    return f"{d.zh if lang != 'en' else d.en}（{d.number}，{d.date}）"
+    return f"{d.name(lang)}（{d.number}，{d.date}）"
 
 
 def matches(target: Target, plan: str, search: str) -> bool:
@@ -80,7 +110,7 @@ def target_table(catalogue: Catalogue, targets: list[Target], names: dict[str, s
     """One row per target: name, rule in words, population, years, clause."""
     rows = [{
         "id": x.id,
-        t("catalogue.col.name", lang): x.zh if lang != "en" else x.en,
+        t("catalogue.col.name", lang): x.name(lang),
         t("catalogue.col.rule", lang): rule_words(x, catalogue, lang, names),
         t("catalogue.col.population", lang): population_words(x, catalogue, names, lang),
         t("catalogue.col.years", lang): years_words(x, lang),
@@ -93,14 +123,14 @@ def target_markdown(catalogue: Catalogue, target: Target, names: dict[str, str],
                     lang: str) -> str:
     """A target's full record as markdown: rule, population, years, interpretation, and the
     quoted sentence highlighted inside its paragraph of the policy text."""
-    e = escape_markdown
+    e = md_escape
     lines = [
         f"**{t('catalogue.col.rule', lang)}**：{e(rule_words(target, catalogue, lang, names))}",
         f"**{t('catalogue.col.population', lang)}**：{e(population_words(target, catalogue, names, lang))}",
         f"**{t('catalogue.col.years', lang)}**：{e(years_words(target, lang))} · "
-        f"{e(catalogue.plans[target.plan].zh if lang != 'en' else catalogue.plans[target.plan].en)}",
+        f"{e(catalogue.plans[target.plan].name(lang))}",
         f"**{t('catalogue.measure', lang)}**：`{target.measure}` · "
-        f"{e(catalogue.measures[target.measure].zh if lang != 'en' else catalogue.measures[target.measure].en)}",
+        f"{e(catalogue.measures[target.measure].name(lang))}",
     ]
     if target.interpretation:
         lines.append(f"**{t('catalogue.interpretation', lang)}**：{e(target.interpretation)}")

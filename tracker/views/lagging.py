@@ -73,7 +73,7 @@ def missed_points(lagging: pd.DataFrame, places: pd.DataFrame, lang: str) -> lis
     where = places.set_index("code")
     return [{"lon": round(where.at[r["village_code"], "lon"], 4), "lat": round(where.at[r["village_code"], "lat"], 4),
              "c": list(maps.MISSED[min(int(r["targets_missed"]), 5) - 1]), "code": r["village_code"], "n": r["village"],
-             "v": t("lagging.missed_tip", lang, n=int(r["targets_missed"]), scope=int(r["targets_in_scope"])),
+             "v": t("lagging.missed_tip", lang, missed=int(r["targets_missed"]), n=int(r["targets_in_scope"])),
              "s": r["township"] or ""}
             for r in lagging.to_dict("records") if r["village_code"] in where.index]
 
@@ -119,7 +119,7 @@ def lagging_map(outlines: dict, shares: dict[str, float], share_labels: dict[str
 def worklist(lagging: pd.DataFrame, catalogue: Catalogue, lang: str) -> pd.DataFrame:
     """The work list: each lagging village with its township, county, counts and missed targets in words."""
     def titles(ids) -> str:
-        return "；".join((catalogue.targets[i].en if lang == "en" else catalogue.targets[i].zh)
+        return "；".join((catalogue.targets[i].name(lang))
                         for i in (list(ids) if ids is not None else []) if i in catalogue.targets)
 
     table = lagging.assign(missed_targets=[titles(ids) for ids in lagging["missed_targets"]])

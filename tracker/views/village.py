@@ -36,7 +36,7 @@ def profile(rows: pd.DataFrame, catalogue: Catalogue, code: str, year: int, lang
     mine = cells[(cells["region_code"] == code) & cells["target_id"].isin(assessed)].copy()
     mine["year_text"] = mine["year"].astype(str)
     order = [tid for tid in catalogue.targets if tid in set(mine["target_id"])]
-    titles = [catalogue.targets[tid].en if lang == "en" else catalogue.targets[tid].zh for tid in order]
+    titles = [catalogue.targets[tid].name(lang) for tid in order]
     now = mine[(mine["year"] == year)]
     now = now.set_index("target_id").reindex([tid for tid in order if tid in set(now["target_id"])])
     beside = cells[(cells["year"] == year) & (cells["region_code"] != code)]
@@ -73,7 +73,7 @@ def measure_table(values: pd.DataFrame, catalogue: Catalogue, lang: str = "zh") 
         m = catalogue.measures.get(mid)
         if m is None:
             return mid
-        return f"{m.en if lang == 'en' else m.zh}（{m.unit_en if lang == 'en' else m.unit}）"
+        return t("measure.with_unit", lang, name=m.name(lang), unit=m.unit_in(lang))
 
     table = values.assign(measure=values["measure_id"].map(name)).pivot_table(
         index="measure", columns="year", values="value", aggfunc="first", sort=False)
@@ -84,7 +84,7 @@ def measure_table(values: pd.DataFrame, catalogue: Catalogue, lang: str = "zh") 
 def source_table(values: pd.DataFrame, catalogue: Catalogue, lang: str = "zh") -> pd.DataFrame:
     """Each current value with its batch, file, sheet, row and column."""
     table = values.assign(measure_id=values["measure_id"].map(
-        lambda mid: (catalogue.measures[mid].en if lang == "en" else catalogue.measures[mid].zh)
+        lambda mid: (catalogue.measures[mid].name(lang))
         if mid in catalogue.measures else mid))
     columns = ["measure_id", "year", "value", "batch_id", "source_name", "sheet", "row_number", "column_name"]
     return table[columns].rename(columns={c: t(f"data.col.{c}", lang) for c in columns})
