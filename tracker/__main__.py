@@ -120,14 +120,14 @@ def _briefing(args: argparse.Namespace) -> int:
         return 2
     con = _open(args.db)
     briefing = build(con, load_catalogue(), _area(con, args.region), args.year, args.lang)
-    if not briefing.cards:
+    if not briefing.view.cards:
         print(f"note: {args.region} has no target results for {args.year}; the briefing says so", file=sys.stderr)
     if suffix == ".docx":
         write_docx(briefing, str(args.out))
     else:
         args.out.write_text(write_html(briefing), encoding="utf-8")
-    print(f"{args.out}: briefing for {briefing.area_name} {args.year}, {len(briefing.cards)} targets, "
-          f"{len(briefing.charts)} charts" + (" (demo data, marked as such)" if briefing.demo else ""), file=sys.stderr)
+    print(f"{args.out}: briefing for {briefing.view.area_name} {args.year}, {len(briefing.view.cards)} targets, "
+          f"{len(briefing.charts)} charts" + (" (demo data, marked as such)" if briefing.view.demo else ""), file=sys.stderr)
     return 0
 
 

@@ -19,10 +19,12 @@ from etl.template import write_template
 from tracker.core import assess, settings, store
 from tracker.core.catalogue import Catalogue, load_catalogue
 from tracker.core.i18n import md_escape
-from tracker.present import scorecard
 from tracker.queries import dashboard, geography, provenance
 from tracker.views import catalogue as catalogue_view
+from tracker.views import comparison as comparison_view
 from tracker.views import lagging as lagging_view
+from tracker.views import overview as overview_view
+from tracker.views import trends as trends_view
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -109,21 +111,15 @@ children = query(geography.children)
 area_units = query(geography.area_units)
 area_totals = query(geography.area_totals)
 outlines = query(geography.outlines)
-map_outlines = query(geography.map_outlines)
 points = query(geography.points)
 is_demo = query(store.is_demo)
 batches = query(provenance.batches)
 batch_rejects = query(provenance.batch_rejects)
 value_sources = query(provenance.value_sources)
-assessment_rows = query(dashboard.assessment_rows)
-village_statuses = query(dashboard.village_statuses)
 village_targets = query(dashboard.village_targets)
 find_villages = query(dashboard.find_villages)
 village_values = query(dashboard.village_values)
 village_rows = query(dashboard.village_rows)
-data_dates = query(dashboard.data_dates)
-group_members = query(dashboard.group_members)
-places = query(dashboard.places)
 lagging_villages = query(assess.lagging_villages)
 
 
@@ -133,26 +129,33 @@ def _view_key() -> tuple[str, int, str]:
     return reader().version, settings.catalogue_path().stat().st_mtime_ns, scope()
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _cells(version: str, catalogue_version: int, region_scope: str, lang: str, **filters):
-    rows = dashboard.assessment_rows(reader().cursor(region_scope), **filters)
-    return scorecard.cell_frame(rows, catalogue(), lang)
+VIEWS: dict[str, Callable] = {"overview": overview_view.build, "comparison": comparison_view.build,
+                              "trends": trends_view.build, "lagging": lagging_view.build}
 
 
-def cells(lang: str, **filters):
-    """Assessment rows (dashboard.assessment_rows filters) shaped as cells (scorecard.cell_frame), cached:
-    each cell's wording and its why-lines are worked out once per store version, not on every render."""
-    return _cells(*_view_key(), lang, **filters)
+@st.cache_data(show_spinner=False, max_entries=64)
+def _view(version: str, catalogue_version: int, region_scope: str, name: str, *args):
+    return VIEWS[name](reader().cursor(region_scope), catalogue(), *args)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _lagging_map(version: str, catalogue_version: int, region_scope: str, *args):
-    return lagging_view.build(reader().cursor(region_scope), catalogue(), *args)
+def overview(area: str, year: int, lang: str) -> overview_view.Overview:
+    """The 领导简报 view model (tracker.views.overview), cached per store, catalogue and scope."""
+    return _view(*_view_key(), "overview", area, year, lang)
+
+
+def comparison(area: str, year: int, lang: str, target_id: str | None, picked: tuple[str, ...]):
+    """The 县区对比 view model (tracker.views.comparison)."""
+    return _view(*_view_key(), "comparison", area, year, lang, target_id, picked)
+
+
+def trends(area: str, year: int, lang: str, target_id: str | None, picked: tuple[str, ...]):
+    """The 趋势 view model (tracker.views.trends)."""
+    return _view(*_view_key(), "trends", area, year, lang, target_id, picked)
 
 
 def lagging_map(area: str, year: int, mode: str, target_id: str | None, k: int, lang: str):
-    """The lagging-village map (lagging_view.build), cached with its deck's JSON written once."""
-    return _lagging_map(*_view_key(), area, year, mode, target_id, k, lang)
+    """The lagging-village map (tracker.views.lagging), cached with its deck's JSON written once."""
+    return _view(*_view_key(), "lagging", area, year, mode, target_id, k, lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -168,7 +171,8 @@ def _document(version: str, catalogue_version: int, region_scope: str, kind: str
     if kind == "worklist":
         write_worklist(con, catalogue(), area, year, k, buffer, lang)
         return buffer.getvalue()
-    found = build(con, catalogue(), area, year, lang)
+    found = build(con, catalogue(), area, year, lang, view=_view(version, catalogue_version, region_scope, "overview",
+                                                                 area, year, lang))
     if kind == "docx":
         write_docx(found, buffer)
         return buffer.getvalue()

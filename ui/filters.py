@@ -153,6 +153,18 @@ def page_state(key: str, options: Sequence, default, multi: bool = False, most: 
     return widget_key
 
 
+def requested(key: str, multi: bool = False):
+    """What the page's widget `key` asks for before it is drawn: this run's widget value, else the URL's
+    (?key=...), else this session's last choice; None (or []) when nothing was asked. The view model
+    checks it against its options, and page_state() then seeds the widget with the view's choice."""
+    widget_key = f"page.{key}"
+    if widget_key in st.session_state:
+        return st.session_state[widget_key]
+    if multi:
+        return st.query_params.get_all(key) or st.session_state.get(f"kept.{key}", [])
+    return st.query_params.get(key) or st.session_state.get(f"kept.{key}")
+
+
 def keep(key: str, value) -> None:
     """Remember a page's choice for this session and write it into the URL (lists as repeated keys)."""
     st.session_state[f"kept.{key}"] = value

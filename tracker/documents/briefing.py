@@ -1,7 +1,8 @@
 """The leadership briefing as data: everything the Word and HTML documents say, computed once.
 
-Built from the same assessment rows, cards and sentences as the 领导简报 page (tracker.scorecard),
-so the page and the documents never disagree. Writers: tracker.briefing_docx, tracker.briefing_html.
+Built from the 领导简报 page's own view model (tracker.views.overview): the same cards, sentences, matrix
+cells and lagging villages, so the page and the documents never disagree. Writers: briefing_docx,
+briefing_html.
 """
 
 from __future__ import annotations
@@ -11,54 +12,44 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from tracker.core import assess, codes
 from tracker.core.assess import status_label
 from tracker.core.catalogue import Catalogue
 from tracker.core.i18n import t
-from tracker.core.store import is_demo
 from tracker.documents import static_charts
 from tracker.present import scorecard
-from tracker.queries import dashboard, geography
+from tracker.queries import dashboard
+from tracker.views import overview
 from tracker.views.lagging import worklist
 
-LAGGING_K = 3  # the briefing counts villages missing three or more targets, as the page does
 MOST_BEHIND = 10
 MOST_VILLAGES = 15
 
 
 @dataclass
 class Briefing:
-    area: str
-    area_name: str
-    year: int
-    lang: str
-    loaded_at: str | None
-    assessed_at: str | None
-    demo: bool
-    summary: list[str]
-    cards: list[scorecard.Card]
+    """The page's view model (cards, sentences, matrix cells, lagging villages) and what only the documents add."""
+
+    view: overview.Overview
     behind: pd.DataFrame  # the sub-areas furthest behind
-    behind_level: str
     villages: pd.DataFrame  # the villages missing most targets (work-list columns)
-    villages_total: int
     sources: pd.DataFrame  # target, document, clause, quote
     charts: list[tuple[str, bytes]] = field(default_factory=list)  # (caption, PNG)
 
     @property
     def title(self) -> str:
-        return t("briefing.title", self.lang, area=self.area_name, year=self.year)
+        return t("briefing.title", self.view.lang, area=self.view.area_name, year=self.view.year)
 
 
 def target_table(b: "Briefing", note_first_part: bool = False) -> pd.DataFrame:
     """Every target of the briefing as a table row (the Word and HTML tables): target (with its region when it
     is not the area's own), value, target, status in words, change on last year, note."""
-    lang = b.lang
+    lang = b.view.lang
     return pd.DataFrame([{
-        t("table.col.target", lang): c.title + ("" if c.region_code == b.area else f"（{c.region_name}）"),
+        t("table.col.target", lang): c.title + ("" if c.region_code == b.view.area else f"（{c.region_name}）"),
         t("table.col.value", lang): c.value, t("table.col.target_value", lang): c.target,
         t("table.col.status", lang): status_label(c.status, lang), t("table.col.change", lang): c.change or "",
         t("table.col.note", lang): c.note.split("；")[0].split("; ")[0] if note_first_part else c.note}
-        for c in b.cards])
+        for c in b.view.cards])
 
 
 def abbreviate(names: list[str], lang: str, most: int = 3) -> str:
@@ -142,23 +133,11 @@ def shortened(frame: pd.DataFrame, lang: str, most: int) -> pd.DataFrame:
 
 
 def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year: int, lang: str = "zh",
-          with_charts: bool = True) -> Briefing:
-    """Everything the briefing says for an area (province, city or county code) and a year."""
-    place = geography.region(con, area)
-    if place is None or codes.level_of(area) not in ("province", "city", "county"):
-        raise ValueError(f"{area}: not a province, city or county in the store")
-    regions = tuple(sorted(set(scorecard.card_regions(catalogue, area).values())))
-    rows = dashboard.assessment_rows(con, regions=regions, years=(year - 1, year))
-    cards = scorecard.cards(rows, catalogue, area, year, lang)
-    lagging = assess.lagging_villages(con, area, year, LAGGING_K)
-    summary = scorecard.summary_sentences(cards, scorecard.previous_statuses(rows, cards, year), place["name"],
-                                          year, len(lagging), LAGGING_K, lang)
-    level = "township" if codes.level_of(area) == "county" else "county"
-    cells = scorecard.cell_frame(dashboard.assessment_rows(con, level=level, area=area, years=(year,)), catalogue, lang)
-    cells = cells[cells["target_id"].isin({c.target_id for c in cards})]
-    dates = dashboard.data_dates(con)
-    return Briefing(
-        area, place["name"], year, lang, dates["loaded_at"], dates["assessed_at"], is_demo(con), summary, cards,
-        most_behind(cells, lang), level, _villages(lagging, catalogue, lang), len(lagging),
-        sources(catalogue, cards, lang),
-        _charts(con, catalogue, cards, area, level, year, lang) if with_charts and cards else [])
+          with_charts: bool = True, view: overview.Overview | None = None) -> Briefing:
+    """Everything the briefing says for an area (province, city or county code) and a year, from the page's
+    view model (built here when not given)."""
+    view = view or overview.build(con, catalogue, area, year, lang)
+    return Briefing(view, most_behind(view.cells, lang), _villages(view.lagging, catalogue, lang),
+                    sources(catalogue, view.cards, lang),
+                    _charts(con, catalogue, view.cards, area, view.sub_level, year, lang) if with_charts and view.cards
+                    else [])

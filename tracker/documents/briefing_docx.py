@@ -23,7 +23,8 @@ from docx.shared import Mm, Pt, RGBColor
 
 from tracker.core.assess import STATUSES
 from tracker.core.i18n import t
-from tracker.documents.briefing import LAGGING_K, Briefing, shortened, target_table
+from tracker.documents.briefing import Briefing, shortened, target_table
+from tracker.views.overview import LAGGING_K
 
 TITLE_FONT, HEADING_FONT, BODY_FONT, TABLE_FONT, NOTE_FONT = "方正小标宋简体", "黑体", "仿宋_GB2312", "宋体", "楷体_GB2312"
 LATIN_FONT = "Times New Roman"
@@ -105,36 +106,36 @@ def _page_numbers(section) -> None:
 
 def write_docx(b: Briefing, out: BinaryIO | str) -> None:
     """Write the briefing as .docx to a path or a binary stream."""
-    lang = b.lang
+    lang = b.view.lang
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     _page_numbers(section)
-    if b.demo:
+    if b.view.demo:
         header = section.header.paragraphs[0]
         header.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _font(header.add_run(t("briefing.demo_header", lang)), HEADING_FONT, 10.5, colour="#B2182B")
 
     _paragraph(doc, b.title, TITLE_FONT, 22, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-    _paragraph(doc, t("briefing.dates", lang, loaded=b.loaded_at or "—", assessed=b.assessed_at or "—",
+    _paragraph(doc, t("briefing.dates", lang, loaded=b.view.loaded_at or "—", assessed=b.view.assessed_at or "—",
                       today=date.today().isoformat()), NOTE_FONT, 14, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-    if b.demo:
+    if b.view.demo:
         _paragraph(doc, t("briefing.demo_notice", lang), HEADING_FONT, 14, colour="#B2182B", indent=False)
 
     _heading(doc, 0, t("briefing.section.summary", lang))
-    for sentence in b.summary:
+    for sentence in b.view.summary():
         _paragraph(doc, sentence)
 
     _heading(doc, 1, t("briefing.section.targets", lang))
-    if b.cards:
+    if b.view.cards:
         table = target_table(b)
         table.insert(0, t("briefing.col.n", lang), range(1, len(table) + 1))
         _table(doc, table, [10, 50, 16, 19, 16, 21, 24],
-               t("table.col.status", lang), [c.status for c in b.cards])
+               t("table.col.status", lang), [c.status for c in b.view.cards])
     else:
-        _paragraph(doc, t("summary.none", lang, area=b.area_name, year=b.year))
+        _paragraph(doc, t("summary.none", lang, area=b.view.area_name, year=b.view.year))
 
     n = 2
     if b.charts:
@@ -145,13 +146,13 @@ def write_docx(b: Briefing, out: BinaryIO | str) -> None:
             _paragraph(doc, caption, NOTE_FONT, 12, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
         n += 1
 
-    _heading(doc, n, t("briefing.section.behind", lang, units=t(f"level.{b.behind_level}", lang), n=len(b.behind)))
+    _heading(doc, n, t("briefing.section.behind", lang, units=t(f"level.{b.view.sub_level}", lang), n=len(b.behind)))
     if b.behind.empty:
         _paragraph(doc, t("briefing.none_behind", lang))
     else:
         _table(doc, shortened(b.behind, lang, 3), [19, 18, 11, 11, 11, 14, 16, 56])
 
-    _heading(doc, n + 1, t("briefing.section.villages", lang, n=b.villages_total, k=LAGGING_K, shown=len(b.villages)))
+    _heading(doc, n + 1, t("briefing.section.villages", lang, n=len(b.view.lagging), k=LAGGING_K, shown=len(b.villages)))
     if b.villages.empty:
         _paragraph(doc, t("summary.no_lagging", lang, k=3))
     else:

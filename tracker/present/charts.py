@@ -23,7 +23,8 @@ PNG_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "s
 
 
 def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
-    fig.update_layout(title=dict(text=title, x=0, font=dict(size=15)), height=height, font=FONT,
+    """Common layout; the title is escaped (it names regions, and plotly reads tags in it)."""
+    fig.update_layout(title=dict(text=escape(title), x=0, font=dict(size=15)), height=height, font=FONT,
                       margin=dict(l=10, r=10, t=50, b=10), plot_bgcolor="white", paper_bgcolor="white",
                       legend=dict(orientation="h", y=-0.12, x=0))
     return fig

@@ -1,0 +1,86 @@
+"""领导简报 as one view model: everything the briefing page shows for an area and a year, computed once.
+
+The page renders it; the Word and HTML briefings (tracker.documents.briefing) are built from the same
+object, so a number on the page and in the documents is the same number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from tracker.core import assess, codes, store
+from tracker.core.catalogue import Catalogue
+from tracker.core.i18n import t
+from tracker.present import charts, scorecard
+from tracker.queries import dashboard, geography
+
+LAGGING_K = 3  # "villages missing three or more targets": the count the briefing quotes, on the page and in documents
+
+
+@dataclass
+class Overview:
+    area: str
+    area_name: str  # as stored: escape it where markdown or HTML reads it
+    year: int
+    lang: str
+    loaded_at: str | None
+    assessed_at: str | None
+    demo: bool
+    cards: list[scorecard.Card]  # every target with a result, worst first
+    previous: dict[str, str]  # {target id: last year's status} of the cards
+    lagging: pd.DataFrame  # villages missing LAGGING_K or more targets (assess.lagging_villages)
+    sub_level: str  # the level of the matrix's sub-areas
+    cells: pd.DataFrame  # the sub-areas × targets cells of the cards' targets (scorecard.cell_frame)
+    matrix: object | None  # the plotly matrix of those cells, None when there are none
+    table: pd.DataFrame  # every card as a table row
+    changes: pd.DataFrame  # what changed since the previous year
+
+    def summary(self, area_name: str | None = None) -> list[str]:
+        """The sentences from the numbers; `area_name` to name the area otherwise (escaped for markdown)."""
+        return scorecard.summary_sentences(self.cards, self.previous, area_name or self.area_name, self.year,
+                                           len(self.lagging), LAGGING_K, self.lang)
+
+    @property
+    def headline(self) -> list[scorecard.Card]:
+        """The cards the page leads with."""
+        return scorecard.headline_cards(self.cards)
+
+    @property
+    def sheets(self) -> dict[str, pd.DataFrame]:
+        """The tables as Excel sheets (the page's table download)."""
+        found = {t("overview.sheet.targets", self.lang): self.table, t("overview.sheet.changes", self.lang): self.changes}
+        if not self.cells.empty:
+            found[t("overview.sheet.matrix", self.lang)] = scorecard.matrix_table(self.cells, self.lang)
+        return found
+
+    @property
+    def file_name(self) -> str:
+        """The name of the briefing's files, without the suffix."""
+        return t("file.briefing", self.lang, name=self.area_name, year=self.year)
+
+
+def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year: int, lang: str = "zh") -> Overview:
+    """The briefing of an area (province, city or county code) in a year; ValueError for anything else."""
+    place = geography.region(con, area)
+    if place is None or codes.level_of(area) not in ("province", "city", "county"):
+        raise ValueError(f"{area}: not a province, city or county in the store")
+    regions = tuple(sorted(set(scorecard.card_regions(catalogue, area).values())))
+    rows = dashboard.assessment_rows(con, regions=regions, years=(year - 1, year))
+    cards = scorecard.cards(rows, catalogue, area, year, lang)
+    lagging = assess.lagging_villages(con, area, year, LAGGING_K)
+    level = scorecard.sub_level(area)
+    cells = scorecard.cell_frame(dashboard.assessment_rows(con, level=level, area=area, years=(year,)), catalogue, lang)
+    cells = cells[cells["target_id"].isin({c.target_id for c in cards})].reset_index(drop=True)
+    matrix = None
+    if not cells.empty:
+        titles = set(cells["target"])
+        sub_areas = cells.drop_duplicates("region_code").sort_values("region_code")["region"].tolist()
+        matrix = charts.status_matrix(cells, "target", "region", [c.title for c in cards if c.title in titles],
+                                      sub_areas, t("overview.matrix_title", lang, area=place["name"], year=year), lang)
+    dates = dashboard.data_dates(con)
+    return Overview(area, place["name"], year, lang, dates["loaded_at"], dates["assessed_at"], store.is_demo(con),
+                    cards, scorecard.previous_statuses(rows, cards, year), lagging, level, cells, matrix, scorecard.card_table(cards, lang),
+                    scorecard.changes(rows, catalogue, cards, year, lang))
