@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import datetime, timezone
 from pathlib import Path
@@ -81,7 +80,7 @@ def init_store(path: Path, reference_dir: Path = settings.REFERENCE_DIR,
         con.execute(
             "insert into store_meta values ('built_at', ?), ('contents', 'reference'), ('catalogue_sha256', ?)",
             [datetime.now(timezone.utc).isoformat(timespec="seconds"),
-             hashlib.sha256(Path(catalogue_file).read_bytes()).hexdigest()],
+             store.file_sha256(catalogue_file)],
         )
     return counts
 

@@ -10,7 +10,6 @@ refused file is reported and skipped; an error leaves the published store as it 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -105,17 +104,11 @@ def sql_with(template: str, **names: str | list[str]) -> str:
     for key, name in names.items():
         parts = name if isinstance(name, list) else [name]
         for part in parts:
-            assert IDENTIFIER.match(part), f"not a generated identifier: {part!r}"
+            if not IDENTIFIER.match(part):  # names reach the SQL text: checked even under `python -O`
+                raise ValueError(f"not a generated identifier: {part!r}")
         filled[key] = ", ".join(parts)
     return template.format(**filled)
 
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def measure_keys(catalogue: Catalogue) -> dict[str, str]:
@@ -356,7 +349,7 @@ def load_files(db: Path, paths: Sequence[Path], *, scope: str | None = None, she
             prepare(con, catalogue)
             for i, path in enumerate(map(Path, paths)):
                 progress(i / max(len(paths), 1), path.name)
-                sha = sha256_of(path)
+                sha = store.file_sha256(path)
                 known = next(iter(con.execute("select batch_id, loaded_at from batch where sha256 = ?", [sha]).fetchall()), None)
                 if known:
                     reports.append(FileReport(path.name, sha, "unchanged",
@@ -388,7 +381,7 @@ def check_files(db: Path, paths: Sequence[Path], *, scope: str | None = None, sh
     with scratch_dir() as workdir:
         prepare(con, catalogue)
         for path in map(Path, paths):
-            sha = sha256_of(path)
+            sha = store.file_sha256(path)
             known = next(iter(con.execute("select batch_id from batch where sha256 = ?", [sha]).fetchall()), None)
             if known:
                 reports.append(FileReport(path.name, sha, "unchanged", f"already loaded as batch {known[0]}"))

@@ -68,6 +68,36 @@ def users_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+APP_TIMEOUT = 60
+
+
+@pytest.fixture
+def open_app(monkeypatch):
+    """Every AppTest of the suite starts here: the app on a store (with a catalogue and a users file when
+    given), URL parameters set, run, signed in as `user` when given, then switched to `page` when given."""
+
+    def start(db: Path, *, catalogue: Path | None = None, users: Path | None = None, params: dict | None = None,
+              user: str | None = None, page: str | None = None, timeout: int = APP_TIMEOUT):
+        from streamlit.testing.v1 import AppTest
+
+        monkeypatch.setenv("TRACKER_DB", str(db))
+        if catalogue is not None:
+            monkeypatch.setenv("TRACKER_CATALOGUE", str(catalogue))
+        if users is not None:
+            monkeypatch.setenv("TRACKER_USERS", str(users))
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+        for key, value in (params or {}).items():
+            at.query_params[key] = value
+        at.run()
+        if user is not None:
+            sign_in(at, user)
+        if page is not None:
+            at.switch_page(f"app_pages/{page}.py").run()
+        return at
+
+    return start
+
+
 def sign_in(at, name: str, password: str | None = None):
     """Fill the sign-in form of a first run and submit it (AppTest)."""
     at.text_input(key="signin.name").input(name)

@@ -116,16 +116,9 @@ def test_documents_made_in_a_scope_name_nothing_outside_it(world, monkeypatch):
 
 
 @pytest.fixture
-def app(world, users_file, monkeypatch):
-    monkeypatch.setenv("TRACKER_DB", str(world))
-    monkeypatch.setenv("TRACKER_CATALOGUE", str(WORLD / "catalogue.yaml"))
-    monkeypatch.setenv("TRACKER_USERS", str(users_file))
-
+def app(world, users_file, open_app):
     def start(**params: str) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-        for key, value in {"year": "2022", **params}.items():
-            at.query_params[key] = value
-        return at.run()
+        return open_app(world, catalogue=WORLD / "catalogue.yaml", users=users_file, params={"year": "2022", **params})
 
     return start
 
@@ -172,11 +165,8 @@ def test_a_sign_in_expires(app):
     assert at.info[0].value == "登录已过期，请重新登录。" and at.subheader[0].value == "请登录"
 
 
-def test_loaded_data_with_no_users_is_not_shown(world, monkeypatch, tmp_path):
-    monkeypatch.setenv("TRACKER_DB", str(world))
-    monkeypatch.setenv("TRACKER_CATALOGUE", str(WORLD / "catalogue.yaml"))
-    monkeypatch.setenv("TRACKER_USERS", str(tmp_path / "none.toml"))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+def test_loaded_data_with_no_users_is_not_shown(world, open_app, tmp_path):
+    at = open_app(world, catalogue=WORLD / "catalogue.yaml", users=tmp_path / "none.toml")
     assert "尚未配置用户，系统不予显示" in at.error[0].value and len(at.metric) == 0
 
 
@@ -191,15 +181,10 @@ def hostile_world(world, tmp_path_factory) -> Path:
     return db
 
 
-def test_a_hostile_name_is_shown_as_text(hostile_world, monkeypatch, tmp_path):
-    monkeypatch.setenv("TRACKER_DB", str(hostile_world))
-    monkeypatch.setenv("TRACKER_CATALOGUE", str(WORLD / "catalogue.yaml"))
-    monkeypatch.setenv("TRACKER_USERS", str(tmp_path / "none.toml"))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    for key, value in {"province": "36", "city": "3611", "county": "361123", "year": "2022",
-                       "village": "361123100202"}.items():
-        at.query_params[key] = value
-    at.run().switch_page("app_pages/village.py").run()
+def test_a_hostile_name_is_shown_as_text(hostile_world, open_app, tmp_path):
+    at = open_app(hostile_world, catalogue=WORLD / "catalogue.yaml", users=tmp_path / "none.toml", page="village",
+                  params={"province": "36", "city": "3611", "county": "361123", "year": "2022",
+                          "village": "361123100202"})
     assert not at.exception
     heading = at.subheader[0].value
     assert heading == r"\<img src=x onerror=alert\(1\)\>\!\[x\]\(http\://example\.com/x\.png\) · 361123100202"

@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT, sign_in
+from tests.conftest import ROOT
 
 TIMEOUT = 60
 
 
 @pytest.fixture
-def app(store_path, monkeypatch) -> AppTest:
-    monkeypatch.setenv("TRACKER_DB", str(store_path))
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+def app(store_path, open_app):
+    """Run the app on the reference store with the given URL parameters."""
+    return lambda **params: open_app(store_path, params=params)
 
 
 def demo_badges(at: AppTest) -> int:
@@ -21,9 +21,9 @@ def demo_badges(at: AppTest) -> int:
     return sum("演示数据" in m.value for m in at.markdown)
 
 
-def on_region_page(app: AppTest) -> AppTest:
-    """Run the app and open the 地区概况 page (the briefing is the default page)."""
-    return app.run().switch_page("app_pages/region_overview.py").run()
+def on_region_page(at: AppTest) -> AppTest:
+    """Open the 地区概况 page (the briefing is the default page)."""
+    return at.switch_page("app_pages/region_overview.py").run()
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -31,7 +31,7 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 
 def test_opens_on_jiangsu_with_its_counties(app):
-    at = on_region_page(app)
+    at = on_region_page(app())
     assert not at.exception
     assert at.title[0].value == "江苏省 · 地区概况"
     assert metrics(at) == {"地级市": "13", "县级单位": "104", "乡镇（街道）": "1,487",
@@ -43,7 +43,7 @@ def test_opens_on_jiangsu_with_its_counties(app):
 
 
 def test_province_change_resets_the_cascade_and_updates_the_url(app):
-    at = on_region_page(app)
+    at = on_region_page(app())
     at.selectbox(key="province").set_value("36").run()
     assert at.title[0].value == "江西省 · 地区概况"
     assert metrics(at)["县级单位"] == "100"
@@ -62,9 +62,7 @@ def test_province_change_resets_the_cascade_and_updates_the_url(app):
 
 
 def test_a_url_reproduces_a_view_in_english(app):
-    for key, value in {"province": "36", "city": "3611", "county": "361127", "year": "2024", "lang": "en"}.items():
-        app.query_params[key] = value
-    at = on_region_page(app)
+    at = on_region_page(app(province="36", city="3611", county="361127", year="2024", lang="en"))
     assert at.title[0].value == "余干县 · Area overview"
     assert metrics(at)["Village committees"] == "326"
     assert at.selectbox(key="year").value == 2024
@@ -72,15 +70,13 @@ def test_a_url_reproduces_a_view_in_english(app):
 
 
 def test_a_bad_url_falls_back_to_defaults(app):
-    app.query_params["province"] = "99"
-    app.query_params["year"] = "1999"
-    at = on_region_page(app)
+    at = on_region_page(app(province="99", year="1999"))
     assert at.title[0].value == "江苏省 · 地区概况"
     assert at.selectbox(key="year").value == 2025
 
 
 def test_language_switch(app):
-    at = on_region_page(app)
+    at = on_region_page(app())
     at.segmented_control(key="lang").set_value("en").run()
     assert at.title[0].value == "江苏省 · Area overview"
     assert at.sidebar.title[0].value == "Rural Revitalisation Target Tracker"
@@ -88,10 +84,9 @@ def test_language_switch(app):
 
 
 @pytest.mark.slow
-def test_first_start_builds_the_demo_and_says_so(tmp_path, monkeypatch):
+def test_first_start_builds_the_demo_and_says_so(tmp_path, open_app):
     db = tmp_path / "fresh.duckdb"
-    monkeypatch.setenv("TRACKER_DB", str(db))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()
+    at = open_app(db, timeout=300)
     assert not at.exception
     assert db.exists()
     assert at.status[0].label == "数据库已建立"
@@ -101,11 +96,11 @@ def test_first_start_builds_the_demo_and_says_so(tmp_path, monkeypatch):
 
 
 def test_no_demo_badge_on_a_store_without_demo_data(app):
-    assert demo_badges(app.run()) == 0
+    assert demo_badges(app()) == 0
 
 
 def test_catalogue_page_lists_every_target_and_finds_one(app):
-    at = app.run()
+    at = app()
     at.switch_page("app_pages/catalogue.py").run()
     assert not at.exception
     assert at.title[0].value == "指标目录"
@@ -123,7 +118,7 @@ def test_catalogue_page_lists_every_target_and_finds_one(app):
 
 
 def test_catalogue_page_by_theme_and_plan(app):
-    at = app.run()
+    at = app()
     at.switch_page("app_pages/catalogue.py").run()
     at.segmented_control(key="catalogue_group_by").set_value("theme").run()
     assert [s.value for s in at.main.subheader][:3] == ["收入与集体经济", "产业发展", "生态宜居"]
@@ -131,25 +126,21 @@ def test_catalogue_page_by_theme_and_plan(app):
     assert sum(len(df.value) for df in at.dataframe) == 17
 
 
-def test_a_broken_catalogue_stops_the_app_and_names_every_problem(store_path, monkeypatch):
-    monkeypatch.setenv("TRACKER_DB", str(store_path))
-    monkeypatch.setenv("TRACKER_CATALOGUE", str(ROOT / "tests" / "broken_catalogues" / "several_problems.yaml"))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+def test_a_broken_catalogue_stops_the_app_and_names_every_problem(store_path, open_app):
+    at = open_app(store_path, catalogue=ROOT / "tests" / "broken_catalogues" / "several_problems.yaml")
     assert at.error[0].value == "指标目录（indicators.yaml）有 3 处问题，系统未启动："
     problems = at.code[0].value
     assert "unknown measure 'tap_water'" in problems and "unknown group 'nobody'" in problems
     assert len(at.title) == 0  # no page ran
 
 
-def test_data_management_checks_then_publishes_an_upload(tmp_path, store_path, users_file, monkeypatch):
+def test_data_management_checks_then_publishes_an_upload(tmp_path, store_path, users_file, open_app):
     import shutil
 
     db = tmp_path / "tracker.duckdb"
     shutil.copyfile(store_path, db)
-    monkeypatch.setenv("TRACKER_DB", str(db))
-    monkeypatch.setenv("TRACKER_USERS", str(users_file))  # once data is loaded, only a signed-in user sees it
-    at = sign_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run(), "admin")
-    at.switch_page("app_pages/data_management.py").run()
+    # once data is loaded, only a signed-in user sees it
+    at = open_app(db, users=users_file, user="admin", page="data_management")
     assert at.title[0].value == "数据管理"
     assert at.info[0].value == "还没有导入过报表。"
     content = (ROOT / "tests" / "returns" / "bad_values.csv").read_bytes()
@@ -173,7 +164,7 @@ def test_data_management_checks_then_publishes_an_upload(tmp_path, store_path, u
         ["gigabit_fiber", 2024, 1.0, "bad_values.csv", 3, True]]
 
 
-def test_an_edited_catalogue_is_assessed_again_before_any_page_reads(tmp_path, store_path, monkeypatch):
+def test_an_edited_catalogue_is_assessed_again_before_any_page_reads(tmp_path, store_path, open_app):
     import hashlib
     import shutil
 
@@ -183,9 +174,7 @@ def test_an_edited_catalogue_is_assessed_again_before_any_page_reads(tmp_path, s
     shutil.copyfile(store_path, db)
     edited = tmp_path / "indicators.yaml"
     edited.write_text((ROOT / "indicators.yaml").read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
-    monkeypatch.setenv("TRACKER_DB", str(db))
-    monkeypatch.setenv("TRACKER_CATALOGUE", str(edited))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at = open_app(db, catalogue=edited)
     assert not at.exception
     assert at.title[0].value == "江苏省 · 2025年 领导简报"
     con = duckdb.connect(str(db), read_only=True)

@@ -20,7 +20,7 @@ import pytest
 
 from etl.load import load_files
 from tracker.__main__ import main as tracker_cli
-from tracker.core import assess
+from tracker.core import assess, store
 from tracker.core.catalogue import load_catalogue
 
 HERE = Path(__file__).parent / "assess"
@@ -194,13 +194,12 @@ def test_open_sdg_thresholds(tmp_path, base, current, target, base_year, year, d
     """The status SQL on a one-unit world: a region, two observations, one threshold target."""
     con = duckdb.connect()
     con.execute("set enable_progress_bar = false")
-    con.execute("create table region as select '361123100201' as code, 'village' as level, '36' as province_code, "
-                "'3611' as city_code, '361123' as county_code, '361123100' as township_code, "
-                "'village_committee' as kind")
-    con.execute("create table group_member (group_id varchar, region_code varchar)")
-    con.execute("create table store_meta (key varchar, value varchar)")
-    con.execute("create table observation as select *, 1 as batch_id from (values ('m', '361123100201', ?, ?), "
-                "('m', '361123100201', ?, ?)) t(measure_id, region_code, year, value) where year <> ? or value = ?",
+    store.create_schema(con)
+    con.execute("insert into region (code, name, level, province_code, city_code, county_code, township_code, kind) "
+                "values ('361123100201', '甲一村', 'village', '36', '3611', '361123', '361123100', 'village_committee')")
+    con.execute("insert into observation (measure_id, region_code, year, value, batch_id, row_number, column_name) "
+                "select *, 1, 1, 'value' from (values ('m', '361123100201', ?, ?), ('m', '361123100201', ?, ?)) "
+                "t(measure_id, region_code, year, value) where year <> ? or value = ?",
                 [base_year, float(base), year, float(current), base_year, float(base)])
     op = "<=" if target < base else ">="
     catalogue_file = tmp_path / "c.yaml"

@@ -15,7 +15,7 @@ import plotly.io as pio
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT, WORLD, sign_in
+from tests.conftest import WORLD
 
 TIMEOUT = 60
 GOLDEN = WORLD / "golden"
@@ -27,19 +27,13 @@ def golden(name: str) -> pd.DataFrame:
 
 
 @pytest.fixture
-def page(world, users_file, monkeypatch):
+def page(world, users_file, open_app):
     """Open a page of the app on the world with the given URL parameters, signed in as the administrator
     (the world holds loaded data, so the app asks who is there)."""
-    monkeypatch.setenv("TRACKER_DB", str(world))
-    monkeypatch.setenv("TRACKER_CATALOGUE", str(WORLD / "catalogue.yaml"))
-    monkeypatch.setenv("TRACKER_USERS", str(users_file))
 
     def open_page(script: str, **params: str) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-        for key, value in {"province": "36", "city": "3611", **params}.items():
-            at.query_params[key] = value
-        sign_in(at.run(), "admin")
-        at.switch_page(f"app_pages/{script}.py").run()
+        at = open_app(world, catalogue=WORLD / "catalogue.yaml", users=users_file,
+                      params={"province": "36", "city": "3611", **params}, user="admin", page=script)
         assert not at.exception, at.exception
         return at
 

@@ -164,7 +164,7 @@ def _user(args: argparse.Namespace) -> int:
     path = args.users or settings.users_path()
     try:
         write_user(path, args.name, args.role, args.scope, password, args.display, args.oidc)
-    except (AssertionError, AccessError) as e:
+    except AccessError as e:
         print(f"{path}: {e}; nothing written", file=sys.stderr)
         return 1
     print(f"{path}: {args.name} ({args.role}, scope {args.scope or 'everything'}) written", file=sys.stderr)

@@ -65,7 +65,8 @@ def policy_texts() -> dict[str, str]:
 def scope() -> str:
     """The signed-in user's region scope ('' for everything), set by ui.auth.current_user."""
     found = st.session_state.get("auth.scope")
-    assert found is not None, "no signed-in user: queries run only after ui.auth.current_user"
+    if found is None:  # never query without a scope (an assert would vanish under `python -O`)
+        raise RuntimeError("no signed-in user: queries run only after ui.auth.current_user")
     return found
 
 
@@ -197,7 +198,7 @@ def template_bytes(region: str, year: int) -> bytes:
 def store_is_open() -> bool:
     """Whether the store may be shown with no users configured: demo data, or no statistics loaded yet."""
     con = reader().cursor()
-    return store.is_demo(con) or not con.execute("select count(*) from batch").fetchall()[0][0]
+    return store.is_demo(con) or not provenance.has_loaded_data(con)
 
 
 def assessment_is_current() -> bool:

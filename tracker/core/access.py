@@ -30,6 +30,16 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Literal
+
+import tomlkit
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 from tracker.core import codes, settings
 
@@ -82,25 +92,117 @@ def check_password(password: str, stored: str) -> bool:
     """Whether `password` matches a stored scrypt hash (constant-time comparison)."""
     try:
         scheme, n, r, p, salt, digest = stored.split("$")
-        assert scheme == "scrypt"
+        if scheme != "scrypt":
+            return False
         got = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
                              dklen=len(base64.b64decode(digest)))
-    except (ValueError, AssertionError):
+    except ValueError:
         return False
     return hmac.compare_digest(got, base64.b64decode(digest))
 
 
-def _scope(value: str, where: str, problems: list[str]) -> str:
-    if value == "":
-        return ""
-    try:
-        level = codes.level_of(value)
-    except ValueError:
-        problems.append(f"{where}.scope: {value!r} is not a region code")
+class UserEntry(BaseModel):
+    """One [[users]] entry of the users file, as written."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str = Field(min_length=1)
+    display: str | None = None
+    role: Literal["viewer", "loader", "admin"] = "viewer"
+    scope: str | None = None
+    password: str | None = None
+    oidc: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _stripped(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("missing")
+        return value.strip()
+
+    @field_validator("scope")
+    @classmethod
+    def _area(cls, value: str | None) -> str | None:
+        if value:
+            try:
+                level = codes.level_of(value)
+            except ValueError:
+                raise ValueError(f"{value!r} is not a region code") from None
+            if level not in ("province", "city", "county"):
+                raise ValueError(f"{value} is a {level}; a scope is a province, city or county")
         return value
-    if level not in ("province", "city", "county"):
-        problems.append(f"{where}.scope: {value} is a {level}; a scope is a province, city or county")
-    return value
+
+    def missing(self) -> list[str]:
+        """What the entry lacks, each as '.part: message' or ': message' after the entry's place."""
+        found = []
+        if self.scope is None and self.role != "admin":
+            found.append(".scope: missing (only an admin may see everything)")
+        if not self.password and not self.oidc:
+            found.append(": neither a password nor an oidc identity")
+        return found
+
+    def user(self) -> User:
+        return User(self.name, self.display or self.name, self.role, self.scope or "", self.password, self.oidc)
+
+
+class SessionSection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    minutes: int = Field(DEFAULT_MINUTES, gt=0)
+
+
+class OidcSection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    provider: str | None = None
+
+
+class UsersFile(BaseModel):
+    """The whole users file: [session], [oidc] and [[users]]."""
+
+    model_config = ConfigDict(extra="forbid")
+    session: SessionSection = SessionSection()
+    oidc: OidcSection = OidcSection()
+    users: list[dict] = Field(default_factory=list)  # each checked as a UserEntry, so every problem is named
+
+
+def _where(raw: dict, index: int) -> str:
+    name = str(raw.get("name", "")).strip() if isinstance(raw, dict) else ""
+    return f"users[{index}] ({name})" if name else f"users[{index}]"
+
+
+def _problems(error: ValidationError, prefix: str) -> list[str]:
+    """A pydantic error as 'path: message' lines ('users[0] (a).role: ...')."""
+    found = []
+    for err in error.errors():
+        loc = ".".join(str(part) for part in err["loc"])
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "literal_error" and err["loc"] == ("role",):
+            message = f"{err['input']!r} is not one of {', '.join(ROLES)}"
+        found.append(f"{prefix}.{loc}: {message}" if loc else f"{prefix}: {message}")
+    return found
+
+
+def parse_access(raw: dict, path: Path) -> Access:
+    """The users file's content checked; AccessError naming every problem with its place."""
+    problems: list[str] = []
+    try:
+        whole = UsersFile.model_validate(raw)
+    except ValidationError as e:
+        raise AccessError(f"{path}: " + "; ".join(_problems(e, "file"))) from None
+    users: dict[str, User] = {}
+    for i, entry in enumerate(whole.users):
+        where = _where(entry, i)
+        try:
+            checked = UserEntry.model_validate(entry)
+        except ValidationError as e:
+            problems += _problems(e, where)
+            continue
+        problems += [where + gap for gap in checked.missing()]
+        user = checked.user()
+        if user.name in users:
+            problems.append(f"{where}.name: {user.name} appears twice")
+        users[user.name] = user
+    if problems:
+        raise AccessError(f"{path}: {len(problems)} problem(s):\n" + "\n".join(f"  - {p}" for p in problems))
+    return Access(users, whole.session.minutes, whole.oidc.provider)
 
 
 def load_access(path: Path | None = None) -> Access:
@@ -112,34 +214,7 @@ def load_access(path: Path | None = None) -> Access:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as e:
         raise AccessError(f"{path}: not valid TOML: {e}") from None
-    problems: list[str] = []
-    users: dict[str, User] = {}
-    for i, entry in enumerate(raw.get("users", [])):
-        where = f"users[{i}]"
-        name = str(entry.get("name", "")).strip()
-        if not name:
-            problems.append(f"{where}.name: missing")
-            continue
-        where = f"users[{i}] ({name})"
-        unknown = set(entry) - {"name", "display", "role", "scope", "password", "oidc"}
-        if unknown:
-            problems.append(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
-        role = entry.get("role", "viewer")
-        if role not in ROLES:
-            problems.append(f"{where}.role: {role!r} is not one of {', '.join(ROLES)}")
-        if "scope" not in entry and role != "admin":
-            problems.append(f"{where}.scope: missing (only an admin may see everything)")
-        if not entry.get("password") and not entry.get("oidc"):
-            problems.append(f"{where}: neither a password nor an oidc identity")
-        if name in users:
-            problems.append(f"{where}.name: {name} appears twice")
-        users[name] = User(name, str(entry.get("display", name)), role, _scope(str(entry.get("scope", "")), where,
-                                                                                  problems),
-                           entry.get("password"), entry.get("oidc"))
-    minutes = int(raw.get("session", {}).get("minutes", DEFAULT_MINUTES))
-    if problems:
-        raise AccessError(f"{path}: {len(problems)} problem(s):\n" + "\n".join(f"  - {p}" for p in problems))
-    return Access(users, minutes, raw.get("oidc", {}).get("provider"))
+    return parse_access(raw, path)
 
 
 def sign_in(access: Access, name: str, password: str) -> User | None:
@@ -162,33 +237,43 @@ def expired(signed_in_at: datetime, now: datetime, minutes: int) -> bool:
     return now - signed_in_at >= timedelta(minutes=minutes)
 
 
+HEADER = "Users of 乡村振兴目标监测: who may sign in, with which role and region. Keep this file out of the repository."
+
+
 def write_user(path: Path, name: str, role: str, scope: str, password: str | None, display: str | None = None,
                oidc: str | None = None) -> None:
-    """Add a user to the file or replace its entry (creating the file), keeping the other entries."""
-    assert role in ROLES, f"role must be one of {', '.join(ROLES)}"
-    problems: list[str] = []
-    _scope(scope, "scope", problems)
-    assert not problems, problems[0]
-    assert password or oidc, "a user needs a password or an oidc identity"
+    """Add a user to the file or replace its entry (creating the file); every other line of the file, its
+    comments included, stays as it was. AccessError when the entry or the file it would make is invalid."""
     path = Path(path)
-    current = load_access(path) if path.exists() else Access({}, DEFAULT_MINUTES, None)
-    users = {**current.users, name: User(name, display or name, role, scope,
-                                         hash_password(password) if password else None, oidc)}
-    lines = ["# Users of 乡村振兴目标监测 (see tracker/access.py). Keep this file out of the repository.",
-             "", "[session]", f"minutes = {current.minutes}", ""]
-    if current.oidc_provider:
-        lines += ["[oidc]", f"provider = {_toml(current.oidc_provider)}", ""]
-    for u in users.values():
-        lines += ["[[users]]", f"name = {_toml(u.name)}", f"display = {_toml(u.display)}", f"role = {_toml(u.role)}",
-                  f"scope = {_toml(u.scope)}"]
-        lines += [f"password = {_toml(u.password)}"] if u.password else []
-        lines += [f"oidc = {_toml(u.oidc)}"] if u.oidc else []
-        lines.append("")
+    entry = {"name": name, "display": display or name, "role": role, "scope": scope or None,
+             "password": hash_password(password) if password else None, "oidc": oidc}
+    entry = {k: v for k, v in entry.items() if v is not None}
+    try:
+        missing = UserEntry.model_validate(entry).missing()
+    except ValidationError as e:
+        raise AccessError("; ".join(_problems(e, name))) from None
+    if missing:
+        raise AccessError("; ".join(name + gap for gap in missing))
+    if path.exists():
+        doc = tomlkit.parse(path.read_text(encoding="utf-8"))
+    else:
+        doc = tomlkit.document()
+        doc.add(tomlkit.comment(HEADER))
+        doc.add(tomlkit.nl())
+        doc["session"] = {"minutes": DEFAULT_MINUTES}
+    users = doc.setdefault("users", tomlkit.aot())
+    table = next((u for u in users if str(u.get("name", "")).strip() == name), None)
+    if table is None:
+        table = tomlkit.table()
+        users.append(table)
+    elif display is None and "display" in table:
+        entry["display"] = table["display"]  # a new password or role keeps the name shown
+    for key in [k for k in table if k not in entry]:
+        del table[key]  # e.g. the password of a user now signed in by OIDC
+    for key, value in entry.items():
+        table[key] = value  # in place: comments and other entries stay
+    text = tomlkit.dumps(doc)
+    parse_access(tomllib.loads(text), path)  # never write a file the app would refuse
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     os.chmod(path, 0o600)
-
-
-def _toml(text: str) -> str:
-    """A TOML basic string."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -15,6 +15,7 @@ inode and modification time, and old cursors keep working until their queries en
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import shutil
 import threading
@@ -28,6 +29,12 @@ from tracker.core import settings
 
 SCHEMA_VERSION = "2"
 BUILDING_PREFIX = ".building-"
+
+
+def file_sha256(path: Path | str) -> str:
+    """The SHA-256 of a file (a return, the catalogue), read in chunks."""
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -128,7 +135,8 @@ class StoreReader:
         if scope is None:
             cur.execute("use store")
             return cur
-        assert scope == "" or scope.isdigit(), f"a scope is a region code, not {scope!r}"
+        if not (scope == "" or scope.isdigit()):  # a guard, not an assert: `python -O` would drop it
+            raise ValueError(f"a scope is a region code, not {scope!r}")
         cur.execute("set variable scope = ?", [scope])
         cur.execute("use scoped")
         return cur

@@ -15,7 +15,7 @@ from tracker.core.i18n import t
 from tracker.core.store import is_demo
 from tracker.core.xlsx import TEXT_ONLY
 from tracker.present.scorecard import clean, figure, gap_text, number, target_text
-from tracker.queries import dashboard
+from tracker.queries import dashboard, geography
 from tracker.views.lagging import worklist
 
 FOLLOW_UP = ("responsible_unit", "responsible_person", "measures", "due", "progress")
@@ -58,11 +58,11 @@ def write_worklist(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: s
     """Write the work list workbook; the number of villages in it."""
     frame = lines(con, catalogue, area, year, k, lang)
     villages = worklist(assess.lagging_villages(con, area, year, k), catalogue, lang)
-    name = con.execute("select name from region where code = ?", [area]).fetchall()
+    place = geography.region(con, area)
     about = pd.DataFrame({t("worklist.about.item", lang): [t(f"worklist.about.{key}", lang) for key in
                                                            ("area", "year", "rule", "villages", "lines", "data")],
                           t("worklist.about.value", lang): [
-                              f"{name[0][0] if name else area}（{area}）", year, t("worklist.about.rule_text", lang, k=k),
+                              f"{place['name'] if place else area}（{area}）", year, t("worklist.about.rule_text", lang, k=k),
                               len(villages), len(frame),
                               t("briefing.demo_notice", lang) if is_demo(con) else t("worklist.about.real", lang)]})
     with pd.ExcelWriter(out, engine="xlsxwriter", engine_kwargs=TEXT_ONLY) as writer:

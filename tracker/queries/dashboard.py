@@ -83,17 +83,11 @@ def village_values(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
     """The current value of every measure of a village each year, with where it came from."""
     return con.execute(
         """
-        with recorded as (
-            select o.measure_id, o.year, arg_max(o.value, o.batch_id) as value, max(o.batch_id) as batch_id
-            from observation o where o.region_code = $code
-            group by o.measure_id, o.year
-        ),
-        final as (
-            select r.measure_id, r.year, r.value, r.batch_id, b.source_name, o.sheet, o.row_number, o.column_name
-            from recorded r
-            join observation o on o.region_code = $code and o.measure_id = r.measure_id and o.year = r.year
-                               and o.batch_id = r.batch_id
-            join batch b on b.batch_id = r.batch_id
+        with final as (
+            select o.measure_id, o.year, o.value, o.batch_id, b.source_name, o.sheet, o.row_number, o.column_name
+            from current_observation o
+            join batch b on b.batch_id = o.batch_id
+            where o.region_code = $code
         )
         select * from final order by measure_id, year
         """,

@@ -6,6 +6,11 @@ import duckdb
 import pandas as pd
 
 
+def has_loaded_data(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether any return has been loaded into the store (a batch exists)."""
+    return con.execute("select exists (select 1 from batch)").fetchall()[0][0]
+
+
 def batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every batch, newest first, with its counts."""
     return con.execute(

@@ -1,6 +1,6 @@
 -- Assessment: every target's result for every unit of its population and every region above
 -- them, for every year with data, in one pass over all targets. The words for what each rule
--- means are in tracker/assess.py; this file implements exactly those.
+-- means are in tracker/core/assess.py; this file implements exactly those.
 --
 -- Reads: target_spec and population_spec (one row per target variant and per population,
 -- registered by tracker.assess from the catalogue), and the store's region, group_member and
@@ -32,6 +32,11 @@ create or replace temp macro nonzero(x) as case when x = 0 then 0.001 else x end
 -- the compound annual rate in percent from base to `reached` over n years, where a trajectory applies
 create or replace temp macro rate_pct(applies, base, reached, n) as
     case when applies then annual_rate(nonzero(base), nonzero(reached), n) * 100 end;
+
+-- the observed (reached = the value, n = years since the base) or required (reached = the target, n = years from
+-- the base to the deadline) rate of a trajectory, for units and roll-ups alike: from the first year with a value
+create or replace temp macro trajectory_rate(has_trajectory, base_year_used, year, value, base_value, reached, n) as
+    rate_pct(has_trajectory and base_year_used < year and value is not null, base_value, reached, n);
 
 -- the status once no data, baseline and the like are ruled out: met or missed at or past the deadline
 -- (or every year), else achieved, pending (no trajectory), or the Open SDG class of R
@@ -72,15 +77,14 @@ select pop_id::varchar as pop_id, region::varchar as region, level::varchar as l
        group_id::varchar as group_id, group_level::varchar as group_level, kind::varchar as kind
 from population_spec_frame;
 
--- the current value of each measure, region and year: the latest batch's, as current_observation
--- says, computed after keeping only the measures the targets use
+-- the current value of each measure, region and year (current_observation: the latest batch's), of the
+-- measures the targets use
 create or replace temp table obs as
-select measure_id, region_code, year, arg_max(value, batch_id) as value
-from observation
+select measure_id, region_code, year, value
+from current_observation
 where measure_id in (select measure_id from target_spec
                      union select bench_measure from target_spec where bench_measure is not null
-                     union select 'households')  -- the weight of village rates when reported
-group by measure_id, region_code, year;
+                     union select 'households');  -- the weight of village rates when reported
 
 create or replace temp table measure_year as
 select distinct measure_id, year from obs;
@@ -233,8 +237,9 @@ trajectory as (
 
 rated as (
     select *,
-           rate_pct(has_trajectory and base_year_used < year and value is not null, base_value, value, year - base_year_used) as rate_observed,
-           rate_pct(has_trajectory and base_year_used < year and value is not null, base_value, unit_target, deadline - base_year_used) as rate_required
+           trajectory_rate(has_trajectory, base_year_used, year, value, base_value, value, year - base_year_used) as rate_observed,
+           trajectory_rate(has_trajectory, base_year_used, year, value, base_value, unit_target, deadline - base_year_used)
+               as rate_required
     from trajectory
 ),
 
@@ -347,8 +352,9 @@ based as (
 
 rated as (
     select *,
-           rate_pct(has_trajectory and base_year_used < year and value is not null, base_value, value, year - base_year_used) as rate_observed,
-           rate_pct(has_trajectory and base_year_used < year and value is not null, base_value, target_value, deadline - base_year_used) as rate_required
+           trajectory_rate(has_trajectory, base_year_used, year, value, base_value, value, year - base_year_used) as rate_observed,
+           trajectory_rate(has_trajectory, base_year_used, year, value, base_value, target_value, deadline - base_year_used)
+               as rate_required
     from based
 ),
 

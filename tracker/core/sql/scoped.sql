@@ -14,8 +14,7 @@ create or replace view scoped.main.observation as
 select * from store.main.observation where starts_with(region_code, getvariable('scope'));
 
 create or replace view scoped.main.current_observation as
-select * from scoped.main.observation
-qualify row_number() over (partition by measure_id, region_code, year order by batch_id desc) = 1;
+select * from store.main.current_observation where starts_with(region_code, getvariable('scope'));
 
 create or replace view scoped.main.assessment as
 select * from store.main.assessment where starts_with(region_code, getvariable('scope'));
