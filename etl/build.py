@@ -18,7 +18,7 @@ def load_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path = setting
     # Load
     regions_file = reference_dir / "regions.csv.gz"
     assert regions_file.exists(), f"{regions_file} is missing: run `python -m etl reference` first"
-    # Process and Save: the ancestor codes are prefixes of the code itself (tracker.codes)
+    # Process and Save: the ancestor codes are prefixes of the code itself (tracker.core.codes)
     con.execute(
         """
         insert into region

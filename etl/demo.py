@@ -4,7 +4,7 @@ The generator writes the return files counties would send (wide CSV by city for 
 townships, one for counties, cities and provinces, and the group lists) and loads them with
 etl.load, so the demo exercises the real load path. Same seed, same store.
 
-Calibration (../shared/calibration.md) and what is assumed where no figure was published:
+Calibration against published figures, and what is assumed where no figure was published:
 - Rural income (元): Jiangsu 2021 ≈ 26,800, 2022 28,486 (+6.3%); Jiangxi 2019 15,796, 2024 22,673 (+6.2%).
   Provincial figures are recorded at province level; counties spread around them (north Jiangsu and the
   mountain counties of southern Jiangxi behind, key counties catching up a little faster).

@@ -3,7 +3,7 @@
 `load_files` reads each file (etl/returns.py), stages its cells as text in DuckDB, judges every
 cell with the cleaning and validation rules in SQL (etl/sql/), and saves what passed as a batch:
 observations with their sheet, row and column, and every rejected row or cell with its reason.
-All files of one call are published together by atomic rename (tracker.store.writing); a
+All files of one call are published together by atomic rename (tracker.core.store.writing); a
 refused file is reported and skipped; an error leaves the published store as it was.
 `check_files` does the same without writing: the report a person sees before publishing.
 """

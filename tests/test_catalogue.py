@@ -52,14 +52,6 @@ def test_every_quote_stands_in_its_document(catalogue):
         assert _squash(source.quote) in _squash(texts[source.document]), item_id
 
 
-def test_the_policy_texts_in_the_product_are_the_shared_ones():
-    shared = ROOT.parent / "shared" / "policies"
-    if not shared.exists():
-        pytest.skip("../shared/policies is not beside this checkout")
-    for path in shared.glob("*.txt"):
-        assert (settings.POLICY_DIR / path.name).read_bytes() == path.read_bytes(), path.name
-
-
 @pytest.mark.parametrize(
     "target_id, measure, kind, region, group",
     [

@@ -1,6 +1,6 @@
 """Sign-in for the app: who the session's user is, and the region scope every query runs in.
 
-With users configured (tracker.access), nothing shows before sign-in: by name and password, or by the
+With users configured (tracker.core.access), nothing shows before sign-in: by name and password, or by the
 intranet's OIDC provider (st.login) when the users file names one. With none configured the app is
 open only on the demo data (or a store with no statistics loaded yet), and says so.
 """

@@ -108,7 +108,7 @@ def _spec_rows(catalogue: Catalogue) -> tuple[list[dict], list[dict]]:
 def assess(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> dict[str, int]:
     """Recompute the table `assessment` from the store's current data; rows by level.
 
-    Runs inside a store write (tracker.store.writing), so the results are published with the
+    Runs inside a store write (tracker.core.store.writing), so the results are published with the
     data they come from. Records when, and from which catalogue, in store_meta.
     """
     specs, pops = _spec_rows(catalogue)

@@ -2,7 +2,7 @@
 
 The font is Noto Sans CJK SC from the `mplfonts` package (SIL Open Font License), found on disk
 and registered with matplotlib; nothing is downloaded, no browser is needed. Colours are the
-status colours of the pages (tracker.assess.STATUSES).
+status colours of the pages (tracker.core.assess.STATUSES).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Chart builders: plotly figures from plain frames, no Streamlit, no internet.
 
 Each returns a go.Figure whose dict (fig.to_dict()) the tests read. Status colours come from
-tracker.assess.STATUSES (ColorBrewer RdBu and greys, readable by colour-blind readers and on a
+tracker.core.assess.STATUSES (ColorBrewer RdBu and greys, readable by colour-blind readers and on a
 projector); every coloured mark also says its status in words (legend, hover).
 """
 
@@ -42,7 +42,7 @@ def status_matrix(cells: pd.DataFrame, rows: str, columns: str, row_order: list[
                   title: str, lang: str = "zh") -> go.Figure:
     """A rows × columns matrix of cells coloured by status, each showing its value, hover saying why.
 
-    `cells` has the `rows` and `columns` fields plus status, text and hover (tracker.scorecard.cell_frame).
+    `cells` has the `rows` and `columns` fields plus status, text and hover (tracker.present.scorecard.cell_frame).
     A cell without a row is left white and says 'not applicable'.
     """
     statuses = sorted(STATUSES, key=lambda s: STATUSES[s].rank)

@@ -1,6 +1,6 @@
 """How assessment rows are shown: the figure a reader sees, cards, sentences and what changed.
 
-Pure functions over rows from tracker.dashboard, shared by the pages and the briefing. A row's
+Pure functions over rows from tracker.queries.dashboard, shared by the pages and the briefing. A row's
 headline figure depends on its rule and level: a village's own value; for a region, the share
 of a rule's units that meet it, or, for per-village thresholds on rates, the (household-weighted)
 mean against the threshold, which is how offices quote them ("自来水普及率 88.6%，目标 90%").
@@ -186,7 +186,7 @@ def card_regions(catalogue: Catalogue, area: str) -> dict[str, str]:
 def cards(rows: pd.DataFrame, catalogue: Catalogue, area: str, year: int, lang: str = "zh") -> list[Card]:
     """A card per target in its plan's period that has a result for its card region in `year`, worst first.
 
-    `rows` holds rows for `year` and `year - 1` of the card regions (tracker.dashboard.assessment_rows).
+    `rows` holds rows for `year` and `year - 1` of the card regions (tracker.queries.dashboard.assessment_rows).
     """
     wanted = card_regions(catalogue, area)
     by_key = {(r["target_id"], r["region_code"], r["year"]): clean(r) for r in rows.to_dict("records")}

@@ -30,7 +30,7 @@ def option_labels(found: pd.DataFrame, names: dict[str, str]) -> dict[str, str]:
 
 
 def profile(rows: pd.DataFrame, catalogue: Catalogue, code: str, year: int, lang: str = "zh") -> Profile:
-    """The village's targets (rows from tracker.dashboard.village_rows) shaped for the page."""
+    """The village's targets (rows from tracker.queries.dashboard.village_rows) shaped for the page."""
     cells = cell_frame(rows, catalogue, lang, in_period=False)
     assessed = set(rows.loc[(rows["region_code"] == code) & rows["in_period"], "target_id"])  # not later plans' examples
     mine = cells[(cells["region_code"] == code) & cells["target_id"].isin(assessed)].copy()

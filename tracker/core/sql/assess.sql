@@ -3,7 +3,7 @@
 -- means are in tracker/core/assess.py; this file implements exactly those.
 --
 -- Reads: target_spec and population_spec (one row per target variant and per population,
--- registered by tracker.assess from the catalogue), and the store's region, group_member and
+-- registered by tracker.core.assess from the catalogue), and the store's region, group_member and
 -- current_observation. Writes: the table `assessment`.
 
 -- ---------------------------------------------------------------- helpers
