@@ -157,3 +157,15 @@ def test_static_charts_draw_chinese_with_a_cjk_font():
     assert one.size == other.size
     assert ImageChops.difference(one, other).getbbox() is not None
     assert _png("乡村振兴目标").tobytes() == one.tobytes()  # and the same text draws the same pixels
+
+
+def test_a_province_briefing_ranks_counties_while_its_page_matrix_shows_cities(world):
+    """The page's matrix is by the level just below (a province's cities); the briefing's "furthest behind"
+    and ranking compare counties, as 县区对比 does. Both come from the one overview view model."""
+    from tracker.core.catalogue import load_catalogue
+    from tracker.documents.briefing import build
+
+    con, cat = store.StoreReader(world).cursor(), load_catalogue(WORLD / "catalogue.yaml")
+    b = build(con, cat, "36", 2022, with_charts=False)
+    assert b.view.sub_level == "city" and set(b.view.cells["region_code"]) == {"3611"}
+    assert b.behind_level == "county" and set(b.behind["区划代码"]) <= {"361123", "361124"} and len(b.behind) == 2

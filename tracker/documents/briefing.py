@@ -19,6 +19,7 @@ from tracker.documents import static_charts
 from tracker.present import scorecard
 from tracker.queries import dashboard
 from tracker.views import overview
+from tracker.views.comparison import compared_level
 from tracker.views.lagging import worklist
 
 MOST_BEHIND = 10
@@ -31,6 +32,7 @@ class Briefing:
 
     view: overview.Overview
     behind: pd.DataFrame  # the sub-areas furthest behind
+    behind_level: str  # their level: a county's townships, else counties (as 县区对比 compares)
     villages: pd.DataFrame  # the villages missing most targets (work-list columns)
     sources: pd.DataFrame  # target, document, clause, quote
     charts: list[tuple[str, bytes]] = field(default_factory=list)  # (caption, PNG)
@@ -137,7 +139,10 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year:
     """Everything the briefing says for an area (province, city or county code) and a year, from the page's
     view model (built here when not given)."""
     view = view or overview.build(con, catalogue, area, year, lang)
-    return Briefing(view, most_behind(view.cells, lang), _villages(view.lagging, catalogue, lang),
+    level = compared_level(area)  # a province's briefing ranks its counties, as the comparison page does
+    cells = view.cells if level == view.sub_level else scorecard.cell_frame(
+        dashboard.assessment_rows(con, level=level, area=area, years=(year,)), catalogue, lang)
+    cells = cells[cells["target_id"].isin({c.target_id for c in view.cards})]
+    return Briefing(view, most_behind(cells, lang), level, _villages(view.lagging, catalogue, lang),
                     sources(catalogue, view.cards, lang),
-                    _charts(con, catalogue, view.cards, area, view.sub_level, year, lang) if with_charts and view.cards
-                    else [])
+                    _charts(con, catalogue, view.cards, area, level, year, lang) if with_charts and view.cards else [])

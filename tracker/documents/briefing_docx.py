@@ -146,7 +146,7 @@ def write_docx(b: Briefing, out: BinaryIO | str) -> None:
             _paragraph(doc, caption, NOTE_FONT, 12, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
         n += 1
 
-    _heading(doc, n, t("briefing.section.behind", lang, units=t(f"level.{b.view.sub_level}", lang), n=len(b.behind)))
+    _heading(doc, n, t("briefing.section.behind", lang, units=t(f"level.{b.behind_level}", lang), n=len(b.behind)))
     if b.behind.empty:
         _paragraph(doc, t("briefing.none_behind", lang))
     else:

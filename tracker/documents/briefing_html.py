@@ -82,7 +82,7 @@ def write_html(b: Briefing) -> str:
             parts.append(f'<figure><img alt="{escape(caption)}" src="data:image/png;base64,{data}">'
                          f"<figcaption>{escape(caption)}</figcaption></figure>")
         parts.append("</div>")
-    parts.append(f"<h2>{escape(t('briefing.section.behind', lang, units=t(f'level.{b.view.sub_level}', lang), n=len(b.behind)))}</h2>")
+    parts.append(f"<h2>{escape(t('briefing.section.behind', lang, units=t(f'level.{b.behind_level}', lang), n=len(b.behind)))}</h2>")
     parts.append(_table(shortened(b.behind, lang, 2)) if not b.behind.empty else f"<p>{escape(t('briefing.none_behind', lang))}</p>")
     parts.append(f"<h2>{escape(t('briefing.section.villages', lang, n=len(b.view.lagging), k=LAGGING_K, shown=len(b.villages.head(HTML_VILLAGES))))}</h2>")
     parts.append(_table(shortened(b.villages.head(HTML_VILLAGES), lang, 2)) if not b.villages.empty else
