@@ -68,7 +68,7 @@ def map_bytes(db: Path) -> None:
         for label, mode, k in views:
             target = "sr_tap_water_90" if "sr_tap_water_90" in targets else (targets or [None])[0]
             start = time.perf_counter()
-            view = lagging_view.build(con, catalogue, area, 2025, mode, target, k, "zh")
+            view = lagging_view.map_of(con, catalogue, area, 2025, mode, target, k, "zh")
             took = time.perf_counter() - start
             print(f"map {area:7} {label:12} {view.points:7,} points {view.bytes / 1024:8,.0f} KB  built in {took:5.2f} s")
 

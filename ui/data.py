@@ -154,9 +154,9 @@ def trends(area: str, year: int, lang: str, target_id: str | None, picked: tuple
     return _view(*_view_key(), "trends", area, year, lang, target_id, picked)
 
 
-def lagging_map(area: str, year: int, mode: str, target_id: str | None, k: int, lang: str):
-    """The lagging-village map (tracker.views.lagging), cached with its deck's JSON written once."""
-    return _view(*_view_key(), "lagging", area, year, mode, target_id, k, lang)
+def lagging(area: str, year: int, lang: str, mode: str, target_id: str | None, k: int):
+    """The 落后村地图 view model (tracker.views.lagging), cached with its deck's JSON written once."""
+    return _view(*_view_key(), "lagging", area, year, lang, mode, target_id, k)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -1,4 +1,4 @@
-"""What the 落后村地图 page shows, computed without Streamlit: the map and the work list.
+"""落后村地图 as one view model: the map and the work list, computed without Streamlit.
 
 Two views: one target (county outlines shaded by the share of its villages that meet it, village
 points coloured by status), or villages missing k or more targets (points by how many). For a
@@ -78,8 +78,48 @@ def missed_points(lagging: pd.DataFrame, places: pd.DataFrame, lang: str) -> lis
             for r in lagging.to_dict("records") if r["village_code"] in where.index]
 
 
-def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year: int, mode: str,
-          target_id: str | None, k: int, lang: str) -> LaggingMap:
+MODES = ("target", "missed")
+
+
+@dataclass
+class Lagging:
+    """Everything the page shows: the targets to pick from, the map, the villages missing k or more targets."""
+
+    area_name: str  # as stored: escape it where markdown reads it
+    year: int
+    lang: str
+    mode: str
+    k: int
+    targets: list[str]  # targets with village results in the year
+    titles: dict[str, str]
+    target_id: str | None  # the target mapped (mode 'target'): the one asked for, else the first headline one
+    map: LaggingMap | None
+    lagging: pd.DataFrame  # assess.lagging_villages
+    worklist: pd.DataFrame  # the same villages as the page's table
+
+    @property
+    def file_name(self) -> str:
+        return t("file.worklist", self.lang, name=self.area_name, year=self.year, k=self.k)
+
+
+def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year: int, lang: str, mode: str,
+          target_id: str | None, k: int) -> Lagging:
+    """The page for an area and year: mode 'target' maps `target_id` (else a headline target), 'missed' the
+    villages missing k or more targets; the work list below either way."""
+    targets = dashboard.village_targets(con, area, year)
+    titles = {tid: catalogue.targets[tid].name(lang) for tid in targets}
+    if target_id not in targets:
+        target_id = next((tid for tid in targets if catalogue.targets[tid].headline), targets[0] if targets else None)
+    lagging = assess.lagging_villages(con, area, year, k)
+    view = Lagging(geography.region(con, area)["name"], year, lang, mode, k, targets, titles, target_id, None,
+                   lagging, worklist(lagging, catalogue, lang))
+    if targets:
+        view.map = map_of(con, catalogue, area, year, mode, target_id if mode == "target" else None, k, lang)
+    return view
+
+
+def map_of(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year: int, mode: str,
+           target_id: str | None, k: int, lang: str) -> LaggingMap:
     """The whole map for a view: mode 'target' (outlines by share meeting `target_id`, villages by status,
     or townships for a whole province) or 'missed' (villages missing k or more targets)."""
     outlines = geography.map_outlines(con, area)
