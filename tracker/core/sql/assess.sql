@@ -78,13 +78,17 @@ select pop_id::varchar as pop_id, region::varchar as region, level::varchar as l
 from population_spec_frame;
 
 -- the current value of each measure, region and year (current_observation: the latest batch's), of the
--- measures the targets use
+-- measures the targets use; a list variable, not a subquery, so the filter reaches the scan below the view
+set variable assessed_measures = (
+    select list(distinct measure_id) from (
+        select measure_id from target_spec
+        union select bench_measure from target_spec where bench_measure is not null
+        union select 'households'));  -- the weight of village rates when reported
+
 create or replace temp table obs as
 select measure_id, region_code, year, value
 from current_observation
-where measure_id in (select measure_id from target_spec
-                     union select bench_measure from target_spec where bench_measure is not null
-                     union select 'households');  -- the weight of village rates when reported
+where list_contains(getvariable('assessed_measures'), measure_id);
 
 create or replace temp table measure_year as
 select distinct measure_id, year from obs;
