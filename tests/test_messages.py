@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.conftest import ROOT
-from tracker.core.i18n import catalogue, placeholders, t
+from tracker.core.i18n import LANGS, catalogue, placeholders, t
 
 
 def entries(lang: str) -> dict[str, list[str]]:
@@ -83,3 +83,18 @@ def test_no_inline_language_choices_in_the_code():
              for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
              if pattern.search(line) and path.name != "i18n.py"]
     assert not found, "\n".join(found)
+
+
+def test_the_columns_of_a_table_have_different_names_in_each_language():
+    """Two columns with one name crash a table (the English briefing once did: 目标 and 目标值 were both
+    "Target"). Columns of one table share a message prefix (`table.col.`, `changes.col.` ...)."""
+    for lang in LANGS:
+        groups: dict[str, dict[str, str]] = {}
+        for key, forms in entries(lang).items():
+            if ".col." in key:
+                groups.setdefault(key.rsplit(".", 1)[0], {})[key] = forms[0]
+        for group, labels in groups.items():
+            if group == "data.col":  # the batch, reject and source tables of 数据管理 are separate tables
+                continue
+            seen = list(labels.values())
+            assert len(set(seen)) == len(seen), (lang, group, sorted(v for v in seen if seen.count(v) > 1))
