@@ -3,73 +3,70 @@ figures beside its own, and the file and row each number came from."""
 
 import streamlit as st
 
-from tracker.core.i18n import t
-from tracker.present import charts, scorecard
+from tracker.core.i18n import md_escape, t
 from tracker.views import village as village_view
 from ui import data, filters, widgets
 
 f = filters.current()
 lang, year = f.lang, f.year
-cat = data.catalogue()
 st.title(t("page.village.title", lang))
 
+# Which village: a search (one match opens at once, several are listed, none is said), else the one the URL or
+# this session named, else the one furthest behind in the area.
 search = st.text_input(t("village.search", lang), key="village.search", placeholder=t("village.search_hint", lang))
-found = data.find_villages(f.area, search)
-arrived = st.query_params.get("village") or st.session_state.get("kept.village")
-if not arrived and not search.strip():  # nothing asked for yet: open the village furthest behind
-    worst = data.lagging_villages(f.area, year, 1)
-    arrived = worst["village_code"].iloc[0] if not worst.empty else None
-options = found["code"].tolist()
-if arrived and arrived not in options and (data.region(arrived) or {}).get("level") == "village":
-    options.insert(0, arrived)
-if not options:
-    st.info(t("village.none", lang, text=search))
+code = None
+if search.strip():
+    found = data.find_villages(f.area, search)
+    if found.empty:
+        st.warning(t("village.none", lang, text=md_escape(search.strip())))
+        st.stop()
+    if len(found) == 1:
+        code = found["code"].iloc[0]
+    else:
+        labels = village_view.option_labels(found, {})
+        code = st.selectbox(t("village.several", lang, n=len(found), text=md_escape(search.strip())),
+                            found["code"].tolist(), index=None, format_func=lambda c: md_escape(labels.get(c, c)),
+                            placeholder=t("village.pick_placeholder", lang), key=f"village.pick.{search.strip()}")
+        if code is None:
+            st.stop()
+else:
+    code = filters.requested("village") or st.query_params.get("village")
+    if not code:
+        worst = data.lagging_villages(f.area, year, 1)
+        code = worst["village_code"].iloc[0] if not worst.empty else None
+if code is None:
+    st.info(t("village.none", lang, text=""))
     st.stop()
-labels = village_view.option_labels(found, data.names(tuple(options)))
-code = st.selectbox(t("village.pick", lang), options, format_func=lambda c: labels.get(c, c),
-                    key=filters.page_state("village", options, arrived if arrived in options else options[0]))
 filters.keep("village", code)
 
-village = data.region(code)
-parents = data.names((village["township_code"], village["county_code"]))
-st.subheader(f"{village['name']} · {code}")
-st.caption(t("village.where", lang, township=parents.get(village["township_code"], "—"),
-             county=parents.get(village["county_code"], "—"), kind=t(f"kind.{village['kind']}", lang)))
+view = data.village(code, year, lang, filters.requested("target"))
+if view is None:
+    st.warning(t("village.not_found", lang, code=md_escape(code)))
+    st.stop()
+name = md_escape(view.name)
+st.subheader(f"{name} · {code}")
+st.caption(t("village.where", lang, township=md_escape(view.township), county=md_escape(view.county),
+             kind=t(f"kind.{view.kind}", lang)))
 
-rows = data.village_rows(code)
-profile = village_view.profile(rows, cat, code, year, lang)
-if profile.table.empty:
-    st.info(t("village.no_targets", lang, name=village["name"], year=year))
+if view.profile.table.empty:
+    st.info(t("village.no_targets", lang, name=name, year=year))
 else:
-    counts = profile.counts
-    for column, key in zip(st.columns(3), ("in_scope", "missed", "no_data")):
-        column.metric(t(f"village.metric.{key}", lang), counts[key])
+    for column, key in zip(st.columns(4), ("in_scope", "missed", "behind", "no_data")):
+        column.metric(t(f"village.metric.{key}", lang), view.profile.counts[key])
     st.markdown(f"**{t('village.targets', lang, year=year)}**")
-    st.dataframe(profile.table, hide_index=True)
-    widgets.chart(charts.status_matrix(profile.cells, "target", "year_text", profile.targets, profile.years,
-                                       t("village.matrix_title", lang, name=village["name"]), lang),
-                  f"village-{code}-statuses")
-    widgets.why_panel(profile.cells.assign(region=profile.cells["year_text"]), lang, "village.why")
-
-    titles = dict(zip(profile.cells["target_id"], profile.cells["target"]))
-    target_id = st.selectbox(t("village.chart_target", lang), list(titles), format_func=titles.get,
-                             key=filters.page_state("target", list(titles), next(iter(titles))))
+    st.dataframe(view.profile.table, hide_index=True)
+    widgets.chart(view.matrix, f"village-{code}-statuses")
+    widgets.why_panel(view.profile.cells.assign(region=view.profile.cells["year_text"]), lang, "village.why")
+    target_id = st.selectbox(t("village.chart_target", lang), list(view.titles), format_func=view.titles.get,
+                             key=filters.page_state("target", list(view.titles), view.target_id))
     filters.keep("target", target_id)
-    view = scorecard.trend(village_view.comparable(rows, cat, target_id, code, lang), cat, target_id, code, lang)
-    widgets.chart(charts.trend(view.lines, t("village.chart_title", lang, name=village["name"], target=titles[target_id]),
-                               view.unit, view.target, cat.targets[target_id].deadline, view.benchmark,
-                               view.required, lang), f"village-{code}-{target_id}")
+    widgets.chart(view.course, f"village-{code}-{target_id}")
 
-values = data.village_values(code)
 st.subheader(t("village.measures", lang))
-if values.empty:
-    st.info(t("village.no_values", lang, name=village["name"]))
+if view.measures.empty:
+    st.info(t("village.no_values", lang, name=name))
 else:
-    measures = village_view.measure_table(values, cat, lang)
-    st.dataframe(measures, hide_index=True)
+    st.dataframe(view.measures, hide_index=True)
     with st.expander(t("village.sources", lang), icon=":material/source:"):
-        sources = village_view.source_table(values, cat, lang)
-        st.dataframe(sources, hide_index=True)
-    widgets.xlsx_button(t("village.download", lang),
-                        {t("village.sheet.targets", lang): profile.table, t("village.sheet.measures", lang): measures,
-                         t("village.sheet.sources", lang): sources}, f"village-{code}.xlsx", "village.xlsx")
+        st.dataframe(view.sources, hide_index=True)
+    widgets.xlsx_button(t("village.download", lang), view.sheets, f"village-{code}.xlsx", "village.xlsx")

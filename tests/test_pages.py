@@ -151,10 +151,40 @@ def test_village_profile_beside_its_township_and_county(page):
     assert rows.loc["重点村自来水90%", "状态"] == "倒退"
     assert rows.loc["重点村自来水90%", "所在乡镇"] == "57.5%"  # 甲镇's household-weighted mean
     assert rows.loc["重点村自来水90%", "所在县"] == "57.5%"
-    assert {m.label: m.value for m in at.metric} == {"适用目标": "4", "未达标": "4", "无数据": "0"}
+    # the counts say what the table says: 未达标 only for rows that read 未达标; 倒退 and the like are behind
+    statuses = rows["状态"].tolist()
+    assert {m.label: m.value for m in at.metric} == {
+        "适用目标": "4", "未达标": str(statuses.count("未达标")),
+        "尚未达标（未到期）": str(sum(s in ("倒退", "进展有限", "需加快", "尚未完成") for s in statuses)), "无数据": "0"}
+    assert statuses.count("未达标") + sum(s in ("倒退", "进展有限", "需加快", "尚未完成") for s in statuses) == 4
     sources = at.dataframe[2].value
     assert set(sources["文件"]) == {"values.csv"} and sources["行"].notna().all()
-    at.text_input(key="village.search").input("乙一").run()
-    at.selectbox(key="page.village").set_value("361123101201").run()
+
+
+def test_village_search_opens_one_match_lists_several_and_says_when_none(page):
+    at = page("village", county="361123", year="2022", village="361123100202")
+    at.text_input(key="village.search").input("乙一").run()  # one match: it opens at once
     assert at.subheader[0].value == "乙一村 · 361123101201"
     assert at.query_params["village"] in ("361123101201", ["361123101201"])
+    at.text_input(key="village.search").input("361123100202").run()  # an exact code
+    assert at.subheader[0].value == "甲二村 · 361123100202"
+    at.text_input(key="village.search").input("村").run()  # several: listed, none opened until picked
+    picker = at.selectbox(key="village.pick.村")
+    assert picker.label.startswith("找到 ") and picker.value is None and len(picker.options) >= 3
+    assert not at.main.subheader
+    picker.set_value("361123101202").run()
+    assert at.subheader[0].value.endswith("· 361123101202")
+    at.text_input(key="village.search").input("没有这个村").run()
+    assert at.warning[0].value == "没有找到与“没有这个村”匹配的村。" and not at.main.subheader
+
+
+def test_a_village_link_alone_opens_in_its_own_area_and_an_unknown_code_says_so(world, users_file, open_app):
+    at = open_app(world, catalogue=WORLD / "catalogue.yaml", users=users_file, user="admin", page="village",
+                  params={"village": "361124100201", "year": "2022"})
+    assert at.subheader[0].value == "丙一村 · 361124100201"
+    assert (at.selectbox(key="province").value, at.selectbox(key="city").value,
+            at.selectbox(key="county").value) == ("36", "3611", "361124")
+    at = open_app(world, catalogue=WORLD / "catalogue.yaml", users=users_file, user="admin", page="village",
+                  params={"village": "361127100201", "year": "2022"})
+    assert at.warning[0].value == "区划代码 361127100201 不在本库中，或不在您的查看范围内。"
+    assert not at.main.subheader  # no other village is opened in its place

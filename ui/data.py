@@ -25,6 +25,7 @@ from tracker.views import comparison as comparison_view
 from tracker.views import lagging as lagging_view
 from tracker.views import overview as overview_view
 from tracker.views import trends as trends_view
+from tracker.views import village as village_view
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -119,8 +120,6 @@ batch_rejects = query(provenance.batch_rejects)
 value_sources = query(provenance.value_sources)
 village_targets = query(dashboard.village_targets)
 find_villages = query(dashboard.find_villages)
-village_values = query(dashboard.village_values)
-village_rows = query(dashboard.village_rows)
 lagging_villages = query(assess.lagging_villages)
 
 
@@ -131,7 +130,7 @@ def _view_key() -> tuple[str, int, str]:
 
 
 VIEWS: dict[str, Callable] = {"overview": overview_view.build, "comparison": comparison_view.build,
-                              "trends": trends_view.build, "lagging": lagging_view.build}
+                              "trends": trends_view.build, "lagging": lagging_view.build, "village": village_view.build}
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -152,6 +151,11 @@ def comparison(area: str, year: int, lang: str, target_id: str | None, picked: t
 def trends(area: str, year: int, lang: str, target_id: str | None, picked: tuple[str, ...]):
     """The 趋势 view model (tracker.views.trends)."""
     return _view(*_view_key(), "trends", area, year, lang, target_id, picked)
+
+
+def village(code: str, year: int, lang: str, target_id: str | None):
+    """The 村庄档案 view model (tracker.views.village); None when the user's store has no such village."""
+    return _view(*_view_key(), "village", code, year, lang, target_id)
 
 
 def lagging(area: str, year: int, lang: str, mode: str, target_id: str | None, k: int):

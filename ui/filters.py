@@ -46,6 +46,12 @@ def _seed_from_url() -> None:
         if key in st.query_params:
             value = st.query_params[key]
             st.session_state[key] = int(value) if key == "year" and value.isdigit() else value
+    village = st.query_params.get("village", "")
+    if not any(key in st.query_params for key in ("province", "city", "county")) and \
+            village.isdigit() and len(village) == codes.CODE_LENGTH["village"]:
+        # a link to a village alone (/village?village=...) opens in its own province, city and county
+        for level in ("province", "city", "county"):
+            st.session_state[level] = codes.ancestor_of(village, level)
     st.session_state["_filters_seeded"] = True
 
 

@@ -36,6 +36,14 @@ def navigation(lang: str, may_load: bool = True, hidden: bool = False):
     A page left out cannot be reached by its URL either (Streamlit then opens the default page).
     `hidden` registers them without a menu: before sign-in, so a deep link still opens its page after."""
     shown = [p for p in PAGES if may_load or p.key not in LOADERS_ONLY]
-    pages = [st.Page(p.script, title=t(f"page.{p.key}.title", lang), icon=p.icon, url_path=p.key,
-                     default=i == 0) for i, p in enumerate(shown)]
-    return st.navigation(pages, position="hidden" if hidden else "sidebar")
+    # The default page is served at / but still reserves its own url_path, so it takes a name nobody types,
+    # and a hidden page under its key (/overview) sends a link to it there, parameters kept.
+    pages = [st.Page(p.script, title=t(f"page.{p.key}.title", lang), icon=p.icon,
+                     url_path=f"{p.key}-home" if i == 0 else p.key, default=i == 0) for i, p in enumerate(shown)]
+    home = pages[0]
+
+    def to_home() -> None:
+        st.switch_page(home, query_params=st.query_params.to_dict())
+
+    alias = st.Page(to_home, title=home.title, url_path=shown[0].key, visibility="hidden")
+    return st.navigation([*pages, alias], position="hidden" if hidden else "sidebar")

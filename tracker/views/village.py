@@ -1,5 +1,5 @@
-"""What the 村庄档案 page shows, computed without Streamlit: targets by year with the township's and
-county's figures beside the village's, the measures over time, and where each value came from."""
+"""村庄档案 as one view model: targets by year with the township's and county's figures beside the village's,
+the measures over time, and where each value came from."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ import pandas as pd
 from tracker.core import codes
 from tracker.core.catalogue import Catalogue
 from tracker.core.i18n import t
-from tracker.present.scorecard import cell_frame
+from tracker.present import charts, scorecard
+from tracker.present.scorecard import STATUS_CLASS, cell_frame
+from tracker.queries import dashboard, geography
 
 
 @dataclass
@@ -19,7 +21,7 @@ class Profile:
     cells: pd.DataFrame  # the village's cells, every year (cell_frame + year_text)
     targets: list[str]  # target titles in catalogue order
     years: list[str]
-    counts: dict[str, int]  # in_scope, missed (not met, as the lagging list counts), no_data in the year
+    counts: dict[str, int]  # in_scope, missed, behind (not yet met before the deadline), no_data in the year
 
 
 def option_labels(found: pd.DataFrame, names: dict[str, str]) -> dict[str, str]:
@@ -51,7 +53,11 @@ def profile(rows: pd.DataFrame, catalogue: Catalogue, code: str, year: int, lang
     }).reset_index(drop=True)
     table = table.rename(columns={c: t(f"village.col.{c}", lang) for c in table.columns})
     scoped = scoped[scoped["status"] != "contribution"]
-    counts = {"in_scope": len(scoped), "missed": int((scoped["met"] == False).sum()),  # noqa: E712 (NA stays out)
+    # counted as the table says them: 未达标 is the status missed; before the deadline a target not yet met
+    # (needs acceleration, limited, deteriorating, not yet done) is behind, not missed
+    classes = scoped["status"].map(STATUS_CLASS)
+    counts = {"in_scope": len(scoped), "missed": int((scoped["status"] == "missed").sum()),
+              "behind": int((classes.isin(("bad", "watch")) & (scoped["status"] != "missed")).sum()),
               "no_data": int((scoped["status"] == "no_data").sum())}
     years = sorted(mine["year_text"].unique())
     return Profile(table, mine, titles, years, counts)
@@ -88,3 +94,57 @@ def source_table(values: pd.DataFrame, catalogue: Catalogue, lang: str = "zh") -
         if mid in catalogue.measures else mid))
     columns = ["measure_id", "year", "value", "batch_id", "source_name", "sheet", "row_number", "column_name"]
     return table[columns].rename(columns={c: t(f"data.col.{c}", lang) for c in columns})
+
+
+@dataclass
+class Village:
+    """Everything the page shows of one village in a year."""
+
+    code: str
+    name: str  # as stored: escape it where markdown reads it
+    township: str
+    county: str
+    kind: str
+    year: int
+    lang: str
+    profile: Profile
+    matrix: object | None  # the village's statuses, targets × years
+    titles: dict[str, str]  # {target id: title} of the targets it is assessed on
+    target_id: str | None  # the target whose course is drawn
+    course: object | None  # that target's chart: the village, its township and county where comparable
+    measures: pd.DataFrame
+    sources: pd.DataFrame
+
+    @property
+    def sheets(self) -> dict[str, pd.DataFrame]:
+        return {t("village.sheet.targets", self.lang): self.profile.table,
+                t("village.sheet.measures", self.lang): self.measures,
+                t("village.sheet.sources", self.lang): self.sources}
+
+
+def build(con, catalogue: Catalogue, code: str, year: int, lang: str = "zh", target_id: str | None = None) -> Village | None:
+    """The profile of village `code` (None when the store, or the reader's scope, has no such village)."""
+    place = geography.region(con, code)
+    if place is None or place["level"] != "village":
+        return None
+    parents = geography.names(con, (place["township_code"], place["county_code"]))
+    rows = dashboard.village_rows(con, code)
+    found = profile(rows, catalogue, code, year, lang)
+    matrix = charts.status_matrix(found.cells, "target", "year_text", found.targets, found.years,
+                                  t("village.matrix_title", lang, name=place["name"]), lang) \
+        if not found.table.empty else None
+    titles = dict(zip(found.cells["target_id"], found.cells["target"]))
+    course = None
+    if titles:
+        target_id = target_id if target_id in titles else next(iter(titles))
+        lines = scorecard.trend(comparable(rows, catalogue, target_id, code, lang), catalogue, target_id, code, lang)
+        course = charts.trend(lines.lines, t("village.chart_title", lang, name=place["name"], target=titles[target_id]),
+                              lines.unit, lines.target, catalogue.targets[target_id].deadline, lines.benchmark,
+                              lines.required, lang)
+    else:
+        target_id = None
+    values = dashboard.village_values(con, code)
+    return Village(code, place["name"], parents.get(place["township_code"], "—"), parents.get(place["county_code"], "—"),
+                   place["kind"], year, lang, found, matrix, titles, target_id, course,
+                   measure_table(values, catalogue, lang) if not values.empty else pd.DataFrame(),
+                   source_table(values, catalogue, lang) if not values.empty else pd.DataFrame())
