@@ -1,0 +1,32 @@
+"""Every page in Chromium, in both languages, at province, city and county level, on the demo store: it runs
+to the end with no exception, no error box and no "Page not found", under its own heading."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker.core.i18n import t
+from ui.registry import PAGES
+
+pytestmark = pytest.mark.browser
+
+LEVELS = {"province": "province=36", "city": "province=36&city=3611", "county": "province=36&city=3611&county=361127"}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("level", list(LEVELS))
+def test_every_page_in_the_browser(demo_server, visit, level, lang):
+    for spec in PAGES:
+        path = "" if spec is PAGES[0] else spec.key
+        visit.page.goto(f"{demo_server}/{path}?{LEVELS[level]}&lang={lang}")
+        visit.settle()
+        where = f"{spec.key} {level} {lang}"
+        assert visit.page.get_by_text("Page not found").count() == 0, where
+        assert visit.page.locator('[data-testid="stException"]').count() == 0, where
+        assert visit.page.locator('[data-testid="stAlertContentError"]').count() == 0, where
+        heading = visit.heading()
+        assert heading, where
+        if spec.key in ("catalogue", "data", "village"):
+            assert heading == t(f"page.{spec.key}.title", lang), (where, heading)
+        if lang == "en":
+            assert "领导简报" not in heading and "对比" not in heading, (where, heading)
