@@ -19,6 +19,7 @@ with st.container(border=True):
     st.markdown("\n".join(f"- {s}" for s in view.summary(name)))
 
 st.subheader(t("overview.headline", lang))
+st.caption(t("overview.change_legend", lang))
 shown = view.headline
 for start in range(0, len(shown), 4):
     for column, c in zip(st.columns(4), shown[start:start + 4]):

@@ -199,3 +199,12 @@ def test_work_list_names_the_missed_targets():
     table = lagging_view.worklist(lagging, CAT, "zh")
     assert table.columns.tolist()[:4] == ["区划代码", "村", "乡镇", "县（市、区）"]
     assert table["未达标的目标"].tolist() == ["重点村自来水90%；双千兆80%"]
+
+
+@pytest.mark.parametrize(("op", "arrow", "direction"), [
+    (">=", "up", "toward"), (">=", "down", "away"), (">", "up", "toward"), ("<=", "down", "toward"),
+    ("<", "up", "away"), (">=", "off", "none"), (None, "up", "none")])
+def test_a_change_is_coloured_by_its_direction_toward_the_target(op, arrow, direction):
+    fig = scorecard.Figure(80.0, 90.0, "%", "mean", op)
+    assert scorecard.change_direction(fig, arrow) == direction
+    assert scorecard.CHANGE_COLOUR[direction] == {"toward": "blue", "away": "red", "none": "gray"}[direction]

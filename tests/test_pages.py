@@ -61,6 +61,10 @@ def test_briefing_cards_sentences_and_changes(page):
     assert cards["双千兆80%"].value == f"{gig['value']:.1f}%" == "50.0%"
     before = golden("gig_county_2021").loc["361123", "value"]
     assert cards["双千兆80%"].proto.delta == f"{gig['value'] - before:+.1f} 个百分点" == "-30.0 个百分点"
+    # a change is coloured by its direction toward the target (≥ 80%: down is away → red), not by the status
+    from streamlit.proto.Metric_pb2 import Metric
+    assert Metric.MetricColor.Name(cards["双千兆80%"].proto.color) == "RED"
+    assert at.caption[1].value.startswith("较上年的变化：蓝色为向目标靠近")
     summary = next(m.value for m in at.markdown if m.value.startswith("- 玉山县 2022 年"))
     assert "纳入评估的 7 个目标" in summary and "1 个达标或进度正常" in summary and "3 个未达标" in summary
     assert "重点村自来水90%：57.5%，目标 ≥ 90%，还差 32.5 个百分点（期限 2025 年）" in summary

@@ -22,7 +22,7 @@ def card(c: Card, area: str, lang: str) -> None:
     with st.container(border=True):
         label = c.title if c.region_code == area else f"{c.title}（{md_escape(c.region_name)}）"
         st.markdown(f"**{label}**")  # the whole title: a metric's label is cut to one line
-        st.metric(label, c.value, delta=c.change, delta_color=c.colour, delta_arrow=c.arrow,
+        st.metric(label, c.value, delta=c.change, delta_color=c.change_colour, delta_arrow=c.arrow,
                   delta_description=t("card.vs_last_year", lang) if c.change else None, label_visibility="collapsed")
         st.markdown(f":{c.colour}-badge[{status_label(c.status, lang)}] "
                     f"{t('card.target', lang, target=c.target)}" + (f" · {c.note}" if c.note else ""))

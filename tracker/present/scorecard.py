@@ -130,6 +130,19 @@ def change_text(now: Figure, before: Figure | None, lang: str = "zh") -> tuple[s
     return text, "up" if delta > 0 else "down" if delta < 0 else "off"
 
 
+CHANGE_COLOUR = {"toward": "blue", "away": "red", "none": "gray"}
+
+
+def change_direction(fig: Figure, arrow: str) -> str:
+    """Whether a change moves the figure toward its target ('toward'), away from it ('away') or neither
+    ('none'): up is toward for a target read with ≥ or >, down for ≤ or <. A change is coloured by this,
+    never by the status (a county still short of its target can move 7 points toward it)."""
+    if arrow == "off" or fig.op not in (">=", ">", "<=", "<"):
+        return "none"
+    up_is_good = fig.op in (">=", ">")
+    return "toward" if (arrow == "up") == up_is_good else "away"
+
+
 def gap_text(fig: Figure, lang: str = "zh") -> str | None:
     """How far a figure is from its target, in the figure's unit ('1.4 个百分点'); None when met or unknown."""
     if fig.value is None or fig.target is None or fig.kind == "done":
@@ -154,6 +167,7 @@ class Card:
     note: str
     change: str | None
     arrow: str
+    direction: str  # the change toward the target, away from it, or none (change_direction)
     gap: str | None
     deadline: int
     headline: bool
@@ -164,6 +178,11 @@ class Card:
     @property
     def colour(self) -> str:
         return CLASS_COLOUR[STATUS_CLASS[self.status]]
+
+    @property
+    def change_colour(self) -> str:
+        """The change's colour: by its direction toward the target, not by the status."""
+        return CHANGE_COLOUR[self.direction]
 
     @property
     def status_class(self) -> str:
@@ -206,7 +225,8 @@ def cards(rows: pd.DataFrame, catalogue: Catalogue, area: str, year: int, lang: 
             short = abs(fig.target - fig.value) / max(abs(fig.target), 1e-9)
         found.append(Card(
             target_id, target.name(lang), region, row["region_name"], row["status"],
-            number(fig.value, fig.unit, lang), target_text(fig, lang), fig.note, change, arrow, gap,
+            number(fig.value, fig.unit, lang), target_text(fig, lang), fig.note, change, arrow,
+            change_direction(fig, arrow), gap,
             target.deadline, target.headline, fig.kind, short, explain(row, target, measure, lang)))
     found.sort(key=lambda c: (CLASS_ORDER.index(c.status_class), -c.shortfall, c.target_id))
     return found
