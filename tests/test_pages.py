@@ -192,3 +192,20 @@ def test_a_village_link_alone_opens_in_its_own_area_and_an_unknown_code_says_so(
                   params={"village": "361127100201", "year": "2022"})
     assert at.warning[0].value == "区划代码 361127100201 不在本库中，或不在您的查看范围内。"
     assert not at.main.subheader  # no other village is opened in its place
+
+
+def test_times_are_shown_in_beijing_time(page, world):
+    import duckdb
+
+    from tracker.core.clock import beijing_text
+
+    loaded = duckdb.connect(str(world), read_only=True).execute("select max(loaded_at) from batch").fetchall()[0][0]
+    at = page("overview", county="361123", year="2022")
+    expected = beijing_text(loaded, "zh")
+    assert expected.endswith("（北京时间）") and f"数据最近导入：{expected}" in at.caption[0].value
+    assert beijing_text("2026-11-23T02:07:00+00:00", "en") == "2026-11-23 10:07 (Beijing time)"
+    assert beijing_text(loaded, "zh")[:16] == (loaded + pd.Timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")
+    at = page("data_management", county="361123", year="2022")
+    history = at.dataframe[0].value
+    assert "导入时间（北京时间）" in history.columns
+    assert history["导入时间（北京时间）"].iloc[0] == pd.Timestamp(loaded) + pd.Timedelta(hours=8)

@@ -10,7 +10,6 @@ colours and also say the status in words.
 from __future__ import annotations
 
 import io
-from datetime import date
 from typing import BinaryIO
 
 import pandas as pd
@@ -22,6 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from tracker.core.assess import STATUSES
+from tracker.core.clock import today
 from tracker.core.i18n import t
 from tracker.documents.briefing import Briefing, shortened, target_table
 from tracker.views.overview import LAGGING_K
@@ -120,7 +120,7 @@ def write_docx(b: Briefing, out: BinaryIO | str) -> None:
 
     _paragraph(doc, b.title, TITLE_FONT, 22, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     _paragraph(doc, t("briefing.dates", lang, loaded=b.view.loaded_at or "—", assessed=b.view.assessed_at or "—",
-                      today=date.today().isoformat()), NOTE_FONT, 14, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+                      today=today().isoformat()), NOTE_FONT, 14, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     if b.view.demo:
         _paragraph(doc, t("briefing.demo_notice", lang), HEADING_FONT, 14, colour="#B2182B", indent=False)
 

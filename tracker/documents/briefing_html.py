@@ -4,12 +4,12 @@ laid out to print on one or two A4 pages (small type, two charts side by side, c
 from __future__ import annotations
 
 import base64
-from datetime import date
 from html import escape
 
 import pandas as pd
 
 from tracker.core.assess import STATUSES
+from tracker.core.clock import today
 from tracker.core.i18n import t
 from tracker.documents.briefing import Briefing, shortened, target_table
 from tracker.views.overview import LAGGING_K
@@ -67,7 +67,7 @@ def write_html(b: Briefing) -> str:
     """The briefing as a complete HTML document (UTF-8 text)."""
     lang = b.view.lang
     parts = [f"<h1>{escape(b.title)}</h1>",
-             f'<p class="dates">{escape(t("briefing.dates", lang, loaded=b.view.loaded_at or "—", assessed=b.view.assessed_at or "—", today=date.today().isoformat()))}</p>']
+             f'<p class="dates">{escape(t("briefing.dates", lang, loaded=b.view.loaded_at or "—", assessed=b.view.assessed_at or "—", today=today().isoformat()))}</p>']
     if b.view.demo:
         parts.append(f'<p class="demo">{escape(t("briefing.demo_notice", lang))}</p>')
     parts.append(f"<h2>{escape(t('briefing.section.summary', lang))}</h2>")

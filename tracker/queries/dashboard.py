@@ -7,6 +7,8 @@ with the region's name joined.
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import duckdb
 import pandas as pd
 
@@ -101,12 +103,12 @@ def village_rows(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
     return rows[rows["target_id"].isin(rows.loc[rows["region_code"] == code, "target_id"])].reset_index(drop=True)
 
 
-def data_dates(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
-    """When the newest batch was loaded and when the assessment was computed ('2026-11-23 02:07 UTC')."""
+def data_dates(con: duckdb.DuckDBPyConnection) -> dict[str, datetime | None]:
+    """When the newest batch was loaded and when the assessment was computed (UTC; None when never)."""
     loaded = con.execute("select max(loaded_at) from batch").fetchall()[0][0]
     assessed = con.execute("select value from store_meta where key = 'assessed_at'").fetchall()
-    return {"loaded_at": loaded.strftime("%Y-%m-%d %H:%M UTC") if loaded is not None else None,
-            "assessed_at": assessed[0][0][:16].replace("T", " ") + " UTC" if assessed else None}
+    return {"loaded_at": loaded.replace(tzinfo=timezone.utc) if loaded is not None else None,
+            "assessed_at": datetime.fromisoformat(assessed[0][0]) if assessed else None}
 
 
 def group_members(con: duckdb.DuckDBPyConnection, group_id: str) -> frozenset[str]:

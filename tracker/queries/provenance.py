@@ -5,6 +5,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from tracker.core.clock import beijing_column
+
 
 def has_loaded_data(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether any return has been loaded into the store (a batch exists)."""
@@ -19,7 +21,7 @@ def batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                values_loaded, values_rejected, sha256
         from batch order by batch_id desc
         """
-    ).df()
+    ).df().pipe(lambda f: f.assign(loaded_at=beijing_column(f["loaded_at"])))
 
 
 def batch_rejects(con: duckdb.DuckDBPyConnection, batch_id: int) -> pd.DataFrame:
@@ -45,4 +47,4 @@ def value_sources(con: duckdb.DuckDBPyConnection, region_code: str) -> pd.DataFr
         order by o.measure_id, o.year, o.batch_id desc
         """,
         [region_code],
-    ).df()
+    ).df().pipe(lambda f: f.assign(loaded_at=beijing_column(f["loaded_at"])))

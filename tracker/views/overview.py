@@ -13,6 +13,7 @@ import pandas as pd
 
 from tracker.core import assess, codes, store
 from tracker.core.catalogue import Catalogue
+from tracker.core.clock import beijing_text
 from tracker.core.i18n import t
 from tracker.present import charts, scorecard
 from tracker.queries import dashboard, geography
@@ -26,7 +27,7 @@ class Overview:
     area_name: str  # as stored: escape it where markdown or HTML reads it
     year: int
     lang: str
-    loaded_at: str | None
+    loaded_at: str | None  # in Beijing time, as offices read times
     assessed_at: str | None
     demo: bool
     cards: list[scorecard.Card]  # every target with a result, worst first
@@ -81,6 +82,7 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year:
         matrix = charts.status_matrix(cells, "target", "region", [c.title for c in cards if c.title in titles],
                                       sub_areas, t("overview.matrix_title", lang, area=place["name"], year=year), lang)
     dates = dashboard.data_dates(con)
-    return Overview(area, place["name"], year, lang, dates["loaded_at"], dates["assessed_at"], store.is_demo(con),
+    return Overview(area, place["name"], year, lang, beijing_text(dates["loaded_at"], lang),
+                    beijing_text(dates["assessed_at"], lang), store.is_demo(con),
                     cards, scorecard.previous_statuses(rows, cards, year), lagging, level, cells, matrix, scorecard.card_table(cards, lang),
                     scorecard.changes(rows, catalogue, cards, year, lang))
