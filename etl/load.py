@@ -24,16 +24,9 @@ from etl.returns import Refused, ReturnFile, Sheet, header_key, read_return, scr
 from tracker.core import settings, store
 from tracker.core.assess import assess
 from tracker.core.catalogue import Catalogue, load_catalogue
+from tracker.core.i18n import t
 
 MAX_ROWS = 5_000_000  # per file; the 数据管理 page states it
-REASONS_ZH = {
-    "code_missing": "缺少区划代码", "code_unreadable": "区划代码无法识别", "unknown_code": "区划代码不存在",
-    "outside_scope": "不属于报送地区", "wrong_county": "不属于所填县", "year_unreadable": "年份无法识别",
-    "year_outside": "年份超出范围", "unknown_measure": "未知指标", "wrong_level": "指标层级不符",
-    "not_yes_no": "不是是/否", "not_a_number": "不是数字", "out_of_range": "超出有效范围",
-    "not_whole": "个数不是整数", "conflicting_duplicate": "重复且数值不同", "unknown_group": "未知名单",
-    "group_fixed": "名单由目录列明", "wrong_member_level": "成员层级不符", "outside_group_region": "不在名单地区内", "not_in_parent": "不在上级名单内",
-}
 LEVELS_ZH = {"province": "省", "city": "市", "county": "县（市、区）", "township": "乡镇", "village": "村"}
 
 Progress = Callable[[float, str], None]
@@ -87,7 +80,7 @@ class FileReport:
         ]
         if self.by_reason():
             lines.append("  rejected by reason: " + ", ".join(
-                f"{code} ({REASONS_ZH.get(code, code)}) {n:,}" for code, n in self.by_reason().items()))
+                f"{code} ({t(f'reason.{code}', 'zh')}) {n:,}" for code, n in self.by_reason().items()))
             for r in self.rejects.head(first).itertuples():
                 where = f"{r.sheet + ' ' if r.sheet else ''}第{r.row_number}行 {r.column}"
                 lines.append(f"    {where}: {r.reason}")
@@ -171,7 +164,8 @@ def stage(con: duckdb.DuckDBPyConnection, returned: ReturnFile) -> dict[str, int
     """Stage every sheet's cells as text (stage_cells, stage_groups); counts of rows seen."""
     con.execute("create or replace temp table stage_cells (sheet varchar, row_number integer, code_raw varchar, "
                 "year_raw varchar, county_raw varchar, code_header varchar, year_header varchar, "
-                "column_name varchar, measure_header varchar, measure_raw varchar, value_raw varchar)")
+                "column_name varchar, measure_header varchar, measure_raw varchar, value_raw varchar, "
+                "name_raw varchar, name_header varchar)")
     con.execute("create or replace temp table stage_groups (sheet varchar, row_number integer, code_raw varchar, "
                 "group_raw varchar, code_header varchar, group_header varchar)")
     rows_total = blank_cells = rows_without_values = 0
@@ -179,9 +173,10 @@ def stage(con: duckdb.DuckDBPyConnection, returned: ReturnFile) -> dict[str, int
         raw = f"sheet_raw_{i}"
         _raw_table(con, sheet, raw)
         rows_total += con.execute(sql_with("select count(*) from {raw}", raw=raw)).fetchall()[0][0]
-        code, year, county = sheet.column("code"), sheet.column("year"), sheet.column("county")
+        code, year, county, name = (sheet.column(role) for role in ("code", "year", "county", "name"))
         col = lambda i_: f"c{i_}" if i_ is not None else "null"  # noqa: E731 - generated names only
         params = [sheet.name, sheet.headers[code], sheet.headers[year] if year is not None else None]
+        name_header = sheet.headers[name] if name is not None else None
         if sheet.shape == "groups":
             group = sheet.column("group")
             con.execute(sql_with("insert into stage_groups select ?, row_number, {code}, {group}, ?, ? from {raw}",
@@ -190,10 +185,10 @@ def stage(con: duckdb.DuckDBPyConnection, returned: ReturnFile) -> dict[str, int
         elif sheet.shape == "long":
             value, measure = sheet.column("value"), sheet.column("measure")
             names = {"code": col(code), "year": col(year), "county": col(county), "measure": col(measure),
-                     "value": col(value), "raw": raw}
+                     "value": col(value), "name": col(name), "raw": raw}
             con.execute(sql_with("insert into stage_cells select ?, row_number, {code}, {year}, {county}, ?, ?, "
-                                 "?, ?, {measure}, {value} from {raw}", **names),
-                        params + [sheet.headers[value], sheet.headers[measure]])
+                                 "?, ?, {measure}, {value}, {name}, ? from {raw}", **names),
+                        params + [sheet.headers[value], sheet.headers[measure], name_header])
             # in two steps, so the regex runs only on the (few) blank cells
             blank = con.execute(sql_with("with b as materialized (select {code} as code from {raw} "
                                          "where is_missing({value})) select count(*) from b where has_digit(code)",
@@ -205,14 +200,14 @@ def stage(con: duckdb.DuckDBPyConnection, returned: ReturnFile) -> dict[str, int
             headers = pd.DataFrame({"col": measure_columns,
                                     "header": [sheet.headers[int(c[1:])] for c in measure_columns]})
             con.register("headers_frame", headers)
-            names = {"code": col(code), "year": col(year), "county": col(county), "measures": measure_columns,
-                     "raw": raw}
+            names = {"code": col(code), "year": col(year), "county": col(county), "name": col(name),
+                     "measures": measure_columns, "raw": raw}
             con.execute(sql_with(
                 "insert into stage_cells select ?, u.row_number, u.code_raw, u.year_raw, u.county_raw, ?, ?, "
-                "h.header, h.header, h.header, u.value_raw from (unpivot (select row_number, {code} as code_raw, "
-                "{year} as year_raw, {county} as county_raw, {measures} from {raw}) "
-                "on {measures} into name col value value_raw) as u join headers_frame as h on h.col = u.col",
-                **names), params)
+                "h.header, h.header, h.header, u.value_raw, u.name_raw, ? from (unpivot (select row_number, "
+                "{code} as code_raw, {year} as year_raw, {county} as county_raw, {name} as name_raw, {measures} "
+                "from {raw}) on {measures} into name col value value_raw) as u join headers_frame as h on h.col = u.col",
+                **names), params + [name_header])
             con.unregister("headers_frame")
             # UNPIVOT drops blank cells: count them here, on rows that carry a code, and the rows
             # with a code and no value at all (read, nothing to load)

@@ -32,8 +32,14 @@ ROLE_NAMES: dict[str, set[str]] = {
     "value": {"value", "数值", "值", "指标值", "数据"},
     "group": {"group", "group_id", "分组", "名单", "对象名单", "所属名单"},
     "county": {"county_code", "县代码", "所属县代码", "县（市、区）代码", "县区代码"},
-    "ignored": {"name", "名称", "村名称", "村名", "村（居）委会名称", "乡镇", "乡镇名称", "乡镇（街道）", "县名称",
-                "县（市、区）", "备注", "note", "notes", "单位", "unit", "填报人", "联系电话"},
+    # the village's name beside its code: checked against the code (a mismatch is rejected, never guessed)
+    "name": {"name", "名称", "村名称", "村名", "村（居）委会名称", "村（居）名称", "村委会名称", "村（社区）名称",
+             "村民委员会名称", "行政村", "行政村名称"},
+    # descriptive columns of Chinese forms: read past, never taken for a measure
+    "ignored": {"序号", "序", "no", "no.", "编号", "行号", "乡镇", "乡镇名称", "乡镇（街道）", "乡镇/街道", "乡镇（街道）名称",
+                "所属乡镇", "街道", "县", "县名", "县名称", "县（市、区）", "县（市、区）名称", "所属县", "所属县（市、区）",
+                "市", "市名称", "备注", "说明", "备注说明", "note", "notes", "单位", "unit", "计量单位", "填报人",
+                "联系电话", "填报日期"},
 }
 
 

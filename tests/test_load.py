@@ -63,6 +63,9 @@ EXPECTED = {
     "blank_lines_inside.csv": ("checked", 2, 1, {"out_of_range": 1}, (4, "自来水普及率", "数值 101 超出")),
     "groups.csv": ("checked", 2, 5, {"unknown_group": 1, "group_fixed": 1, "wrong_member_level": 1,
                                      "outside_group_region": 1, "unknown_code": 0} , (5, "分组", "“重点村”不是指标目录中的对象名单")),
+    # 序号, 乡镇 and 备注 are read past; a name that is not the code's village is rejected; the note is skipped
+    "form_with_serial_numbers.csv": ("checked", 4, 1, {"name_mismatch": 1},
+                                     (5, "村名", "代码与村名不符：区划代码 361127100205 是“眠山村民委员会”，本行填写的是“瓜畲村”")),
     "no_header.csv": ("refused", 0, 0, {}, "找不到表头"),
     "header_only.csv": ("refused", 0, 0, {}, "表头之下没有可读的数据行"),
     "not_a_workbook.xlsx": ("refused", 0, 0, {}, "无法读取这个 Excel 文件"),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from etl.load import REASONS_ZH, FileReport
+from etl.load import FileReport
 from tracker.core.i18n import t
 from tracker.core.xlsx import xlsx_bytes
 
@@ -43,7 +43,7 @@ def show_report(report: FileReport, lang: str, key: str) -> None:
     if report.rejects.empty:
         return
     reasons = report.by_reason()
-    st.caption(t("data.by_reason", lang) + "；".join(f"{REASONS_ZH.get(c, c)} {n:,}" for c, n in reasons.items()))
+    st.caption(t("data.by_reason", lang) + t("data.joiner", lang).join(f"{t(f'reason.{c}', lang)} {n:,}" for c, n in reasons.items()))
     table = report.rejects.fillna({"sheet": ""}).rename(columns={c: t(f"data.col.{c}", lang) for c in report.rejects.columns})
     st.dataframe(table.head(500), hide_index=True, key=f"rejects_{key}")
     st.download_button(t("data.download_rejects", lang), xlsx_bytes({"rejected": table}),

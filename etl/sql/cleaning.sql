@@ -16,6 +16,20 @@ create or replace temp macro is_missing(s) as
         else clean_text(s) is null or clean_text(s) in ('-', '--', '—', '——', '/', '\', '无数据', '空')
     end;
 
+-- A place's name without its kind, to compare what a clerk writes with the store's name: 瓜畲村民委员会,
+-- 瓜畲村委会 and 瓜畲村 all read 瓜畲 (the longest kind first: 社区居民委员会 before 居民委员会).
+create or replace temp macro name_core(s) as
+    regexp_replace(regexp_replace(clean_text(s), '\s', '', 'g'),
+                   '(社区居民委员会|村民委员会|居民委员会|村委会|居委会|委员会|社区|村|居)$', '');
+
+-- Whether a name written beside a code is that unit's name (as written, or without its kind).
+create or replace temp macro same_place(given, stored) as
+    clean_text(given) = stored or name_core(given) = name_core(stored);
+
+-- A line under the table that is a note, not data: 注：…, 说明：…, 填表人：… and the like.
+create or replace temp macro is_note(s) as
+    regexp_matches(coalesce(clean_text(s), ''), '^(注|说明|备注|填表|制表|审核|单位负责人|统计负责人|负责人|联系电话|报出日期|数据来源)');
+
 -- Whether a cell holds a digit at all (a code, not a note such as "注：数据来源……").
 create or replace temp macro has_digit(s) as regexp_matches(coalesce(s, ''), '[0-9０-９]');
 

@@ -13,6 +13,7 @@ cells as (
     select * from stage_cells
     where value_raw is not null
       and (case when try_cast(value_raw as double) is not null then true else not is_missing(value_raw) end)
+      and not (code_raw is null and is_note(value_raw))  -- a note under the table is skipped, not rejected
 ),
 
 codes as (
@@ -40,6 +41,7 @@ located as materialized (
     select
         cells.sheet, cells.row_number, cells.column_name, cells.measure_header, cells.measure_raw, cells.value_raw,
         cells.code_raw, cells.year_raw, cells.county_raw, cells.code_header, cells.year_header,
+        cells.name_raw, cells.name_header, region.name as region_name,
         codes.code, years.year, region.level,
         m.measure_id, m.type, m.percent, m.lo, m.hi, list_contains(m.levels, region.level) as level_ok,
         case
@@ -49,6 +51,8 @@ located as materialized (
             when $scope is not null and not starts_with(region.code, $scope) then 'outside_scope'
             when counties.claimed_county is not null and not starts_with(region.code, counties.claimed_county)
                 then 'wrong_county'
+            when clean_text(cells.name_raw) is not null and region.level = 'village'
+                 and not same_place(cells.name_raw, region.name) then 'name_mismatch'
             when years.year is null then 'year_unreadable'
             when years.year not between $year_lo and $year_hi then 'year_outside'
         end as row_problem
@@ -63,8 +67,10 @@ located as materialized (
 row_rejects as (
     select distinct on (sheet, row_number)
         sheet, row_number,
-        case when row_problem like 'year%' then year_header else code_header end as column_name,
-        case when row_problem like 'year%' then year_raw else code_raw end as raw_value,
+        case when row_problem like 'year%' then year_header when row_problem = 'name_mismatch' then name_header
+             else code_header end as column_name,
+        case when row_problem like 'year%' then year_raw when row_problem = 'name_mismatch' then name_raw
+             else code_raw end as raw_value,
         row_problem as reason_code,
         case row_problem
             when 'code_missing' then '缺少区划代码'
@@ -75,6 +81,8 @@ row_rejects as (
             when 'unknown_code' then '区划代码 ' || code || ' 不在2023年统计用区划代码中'
             when 'outside_scope' then '区划代码 ' || code || ' 不属于本次报送的地区 ' || $scope
             when 'wrong_county' then '区划代码 ' || code || ' 不属于本行所填的县（市、区）' || county_raw
+            when 'name_mismatch' then '代码与村名不符：区划代码 ' || code || ' 是“' || region_name || '”，本行填写的是“'
+                || name_raw || '”'
             when 'year_unreadable' then '“' || year_raw || '”不是年份（应为四位数字，如 2024）'
             when 'year_outside' then '年份 ' || year || ' 不在可报送的年份（' || $year_lo || '—' || $year_hi || '）之内'
         end as reason
