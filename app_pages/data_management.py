@@ -38,7 +38,7 @@ with upload_tab:
                 status.update(label=t("data.published", lang), state="complete", expanded=False)
             st.session_state["check_reports"] = results
         for i, report in enumerate(st.session_state.get("check_reports") or []):
-            show_report(report, lang, key=str(i))
+            show_report(report, lang, key=str(i), catalogue=data.catalogue())
 
 with history_tab:
     history = data.batches()

@@ -56,6 +56,14 @@ class FileReport:
     duplicates_collapsed: int = 0
     detail: dict = field(default_factory=dict)
     rejects: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # against the store's current values: how many the load adds, replaces and leaves as they are, and the
+    # largest change (region code and name, measure id, year, before, after)
+    values_new: int = 0
+    values_replaced: int = 0
+    values_same: int = 0
+    largest_change: dict | None = None
+    message_key: str | None = None  # an unchanged file: what to say (data.unchanged.*), with message_args
+    message_args: dict = field(default_factory=dict)
 
     @property
     def refused(self) -> bool:
@@ -78,6 +86,12 @@ class FileReport:
             f"{self.values_rejected:,} rejected, {self.blank_cells:,} blank cells (missing, not zero), "
             f"{self.duplicates_collapsed:,} exact duplicates collapsed, {self.rows_skipped:,} blank or note rows skipped"
         ]
+        lines.append(f"  against the store: {self.values_new:,} new, {self.values_replaced:,} replaced, "
+                     f"{self.values_same:,} the same as now")
+        if self.largest_change:
+            c = self.largest_change
+            lines.append(f"  largest change: {c['name']} ({c['code']}) {c['measure_id']} {c['year']}: "
+                         f"{c['before']:g} -> {c['value']:g}")
         if self.by_reason():
             lines.append("  rejected by reason: " + ", ".join(
                 f"{code} ({t(f'reason.{code}', 'zh')}) {n:,}" for code, n in self.by_reason().items()))
@@ -261,6 +275,38 @@ def _counts(con: duckdb.DuckDBPyConnection, report: FileReport, seen: dict[str, 
     """).df()
 
 
+def _changes(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
+    """Compare the values the file would load with the store's current ones: new, replaced, the same, and
+    the largest change (by how far it moves, relative to the value it replaces)."""
+    found = con.execute("""
+        with kept as (
+            select code, measure_id, year, value from judged where keep
+        ),
+        compared as materialized (
+            select k.code, k.measure_id, k.year, k.value, c.value as before
+            from kept k left join current_observation c
+              on c.region_code = k.code and c.measure_id = k.measure_id and c.year = k.year
+        )
+        select count(*) filter (where before is null),
+               count(*) filter (where before is not null and before <> value),
+               count(*) filter (where before = value),
+               arg_max(struct_pack(code, measure_id, year, before, value),
+                       abs(value - before) / greatest(abs(before), 1e-9))
+                   filter (where before is not null and before <> value)
+        from compared""").fetchall()[0]
+    report.values_new, report.values_replaced, report.values_same = (int(n) for n in found[:3])
+    if found[3] is not None:
+        largest = dict(found[3])
+        name = con.execute("select name from region where code = ?", [largest["code"]]).fetchall()
+        report.largest_change = {**largest, "name": name[0][0] if name else largest["code"]}
+
+
+def _unchanged(report: FileReport) -> bool:
+    """Whether a file would change nothing: every value it loads is already the current one, no group list."""
+    return (report.values_loaded > 0 and report.values_new == report.values_replaced == 0
+            and "groups" not in (report.kind or ""))
+
+
 def _examine(con: duckdb.DuckDBPyConnection, path: Path, sha: str, catalogue: Catalogue, scope: str | None,
              workdir: Path, sheet_name: str | None) -> FileReport:
     """Read, stage and judge one file (nothing saved); a refused file comes back refused."""
@@ -272,6 +318,7 @@ def _examine(con: duckdb.DuckDBPyConnection, path: Path, sha: str, catalogue: Ca
             raise Refused(f"{path.name}：{seen['rows_total']:,} 行，超过单个文件 {MAX_ROWS:,} 行的上限，请分成几个文件")
         judge(con, catalogue, scope)
         _counts(con, report, seen)
+        _changes(con, report)
         if report.rows_read == 0:
             raise Refused(f"{path.name}：表头之下没有可读的数据行")
     except Refused as e:
@@ -327,6 +374,20 @@ def _save(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
     report.status = "loaded"
 
 
+def _already_loaded(name: str, sha: str, known: tuple) -> FileReport:
+    """The report of a file whose very bytes were loaded before."""
+    batch, at = known
+    return FileReport(name, sha, "unchanged", f"already loaded as batch {batch} on {at:%Y-%m-%d %H:%M} UTC",
+                      message_key="data.unchanged.same_file", message_args={"batch": batch, "at": at})
+
+
+def _say_unchanged(report: FileReport) -> None:
+    """Mark a file whose values are all the store's current ones: nothing is saved, and it says so."""
+    report.status = "unchanged"
+    report.message = f"values unchanged: all {report.values_loaded:,} values are the current ones; no new batch"
+    report.message_key, report.message_args = "data.unchanged.same_values", {"n": report.values_loaded}
+
+
 class _NothingToPublish(Exception):
     """Every file was refused or already loaded: the published store stays as it is."""
 
@@ -347,11 +408,12 @@ def load_files(db: Path, paths: Sequence[Path], *, scope: str | None = None, she
                 sha = store.file_sha256(path)
                 known = next(iter(con.execute("select batch_id, loaded_at from batch where sha256 = ?", [sha]).fetchall()), None)
                 if known:
-                    reports.append(FileReport(path.name, sha, "unchanged",
-                                              f"already loaded as batch {known[0]} on {known[1]:%Y-%m-%d %H:%M}"))
+                    reports.append(_already_loaded(path.name, sha, known))
                     continue
                 report = _examine(con, path, sha, catalogue, scope, Path(workdir), sheet_name)
-                if not report.refused:
+                if _unchanged(report):
+                    _say_unchanged(report)
+                elif not report.refused:
                     _save(con, report)
                 reports.append(report)
             if not any(r.status == "loaded" for r in reports):
@@ -377,10 +439,14 @@ def check_files(db: Path, paths: Sequence[Path], *, scope: str | None = None, sh
         prepare(con, catalogue)
         for path in map(Path, paths):
             sha = store.file_sha256(path)
-            known = next(iter(con.execute("select batch_id from batch where sha256 = ?", [sha]).fetchall()), None)
+            known = next(iter(con.execute("select batch_id, loaded_at from batch where sha256 = ?", [sha]).fetchall()),
+                         None)
             if known:
-                reports.append(FileReport(path.name, sha, "unchanged", f"already loaded as batch {known[0]}"))
-            else:
-                reports.append(_examine(con, path, sha, catalogue, scope, Path(workdir), sheet_name))
+                reports.append(_already_loaded(path.name, sha, known))
+                continue
+            report = _examine(con, path, sha, catalogue, scope, Path(workdir), sheet_name)
+            if _unchanged(report):
+                _say_unchanged(report)
+            reports.append(report)
     con.close()
     return reports

@@ -147,12 +147,13 @@ def test_data_management_checks_then_publishes_an_upload(tmp_path, store_path, u
     before = db.read_bytes()
     at.get("file_uploader")[0].upload("bad_values.csv", content, "text/csv").run()
     at.button(key="check_button").click().run()
-    assert "bad_values.csv** · 检查完成，尚未发布" in at.warning[0].value
+    assert r"bad\_values\.csv** · 检查完成，尚未发布" in at.warning[0].value
     assert {m.label: m.value for m in at.metric}["拒收数值"] == "6"
+    assert "本次将新增 6 个数值，替换 0 个现有数值，0 个与现有数值相同。" in [m.value for m in at.markdown]
     assert at.dataframe[0].value["原因"].iloc[0] == "“maybe”不是“是/否”"  # the upload tab's rejects
     assert db.read_bytes() == before  # checking wrote nothing
     at.button(key="publish_button").click().run()
-    assert "bad_values.csv** · 已导入，批次 1" in at.warning[0].value
+    assert r"bad\_values\.csv** · 已导入，批次 1" in at.warning[0].value
     rejects, history, batch_rejects = (d.value for d in at.dataframe)
     assert history[["批次", "文件", "导入数值", "拒收数值"]].values.tolist() == [[1, "bad_values.csv", 6, 6]]
     assert batch_rejects["原值"].tolist() == ["maybe", "1.5", "-3", "120", "12%", "九十"]

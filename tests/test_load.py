@@ -242,3 +242,36 @@ def test_cli_load_exit_codes_and_summary(db):
     bad = subprocess.run([sys.executable, "-m", "etl", "load", "--db", str(db), str(RETURNS / "no_header.csv")],
                          cwd=ROOT, capture_output=True, text=True)
     assert bad.returncode == 2 and "refused — no_header.csv：找不到表头" in bad.stdout
+
+
+def test_the_same_values_in_another_file_change_nothing_and_say_so(db, tmp_path):
+    """The same table sent as UTF-8 CSV, then as GBK CSV with other bytes: no second batch, 'values unchanged'."""
+    first = tmp_path / "returns.csv"
+    first.write_text("区划代码,年份,自来水普及率（%）\n361127100203,2024,92.5\n361127100204,2024,89\n", encoding="utf-8")
+    again = tmp_path / "returns-gbk.csv"
+    again.write_text("统计表\n区划代码,年份,自来水普及率（%）\n361127100203,2024,92.50\n361127100204,2024,89\n",
+                     encoding="gbk")
+    assert [r.status for r in load_files(db, [first])] == ["loaded"]
+    checked = check_files(db, [again])[0]
+    assert checked.status == "unchanged" and checked.message_key == "data.unchanged.same_values"
+    assert (checked.values_new, checked.values_replaced, checked.values_same) == (0, 0, 2)
+    before = db.read_bytes()
+    report = load_files(db, [again])[0]
+    assert report.status == "unchanged" and "values unchanged" in report.message
+    assert db.read_bytes() == before  # nothing published
+    assert rows(db, "select count(*) from batch") == [(1,)]
+
+
+def test_the_check_says_how_many_current_values_a_load_replaces_and_the_largest_change(db, tmp_path):
+    first = tmp_path / "a.csv"
+    first.write_text("区划代码,年份,自来水普及率（%）\n361127100203,2024,92.5\n361127100204,2024,89\n", encoding="utf-8")
+    load_files(db, [first])
+    second = tmp_path / "b.csv"
+    second.write_text("区划代码,年份,自来水普及率（%）\n361127100203,2024,93\n361127100204,2024,45\n"
+                      "361127100205,2024,91\n", encoding="utf-8")
+    report = check_files(db, [second])[0]
+    assert (report.values_new, report.values_replaced, report.values_same) == (1, 2, 0)
+    change = report.largest_change
+    assert (change["code"], change["name"], change["measure_id"], change["year"], change["before"],
+            change["value"]) == ("361127100204", "周家村民委员会", "tap_water_rate", 2024, 89.0, 45.0)
+    assert "2 replaced" in report.summary() and "89 -> 45" in report.summary()

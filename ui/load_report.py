@@ -8,7 +8,9 @@ from pathlib import Path
 import streamlit as st
 
 from etl.load import FileReport
-from tracker.core.i18n import t
+from tracker.core.clock import beijing_text
+from tracker.core.i18n import md_escape, t
+from tracker.present.scorecard import number
 from tracker.core.xlsx import xlsx_bytes
 
 
@@ -23,23 +25,40 @@ def saved_uploads(files) -> list[Path]:
     return paths
 
 
-def show_report(report: FileReport, lang: str, key: str) -> None:
+def change_lines(report: FileReport, lang: str, catalogue) -> str:
+    """What the load does to the store's current values: added, replaced (the largest change), the same."""
+    text = t("data.changes", lang, new=f"{report.values_new:,}", n=report.values_replaced, same=f"{report.values_same:,}")
+    change = report.largest_change
+    if change:
+        measure = catalogue.measures.get(change["measure_id"])
+        unit = measure.unit_in(lang) if measure else ""
+        text += t("data.largest_change", lang, region=md_escape(change["name"]), code=change["code"],
+                  year=change["year"], measure=measure.name(lang) if measure else change["measure_id"],
+                  before=number(change["before"], unit, lang), after=number(change["value"], unit, lang))
+    return text
+
+
+def show_report(report: FileReport, lang: str, key: str, catalogue) -> None:
     """One file's outcome: status, counts, reasons, the rejected rows and their download."""
     status = t(f"data.status.{report.status}", lang)
     if report.refused:
-        st.error(f"**{report.source_name}** · {status}：{report.message}")
+        st.error(f"**{md_escape(report.source_name)}** · {status}：{md_escape(report.message)}")
         return
     if report.status == "unchanged":
-        st.info(f"**{report.source_name}** · {status}：{report.message}")
+        args = dict(report.message_args)
+        if "at" in args:
+            args["at"] = beijing_text(args["at"], lang)
+        st.info(f"**{md_escape(report.source_name)}** · {status}：{t(report.message_key, lang, **args)}")
         return
     box = st.success if report.values_rejected == 0 else st.warning
     batch = t("data.batch", lang, n=report.batch_id) if report.batch_id else ""
-    box(f"**{report.source_name}** · {status}{batch}")
+    box(f"**{md_escape(report.source_name)}** · {status}{batch}")
     counts = [("rows_read", report.rows_read), ("values_loaded", report.values_loaded),
               ("values_rejected", report.values_rejected), ("blank_cells", report.blank_cells),
               ("rows_skipped", report.rows_skipped)]
     for column, (name, n) in zip(st.columns(len(counts)), counts):
         column.metric(t(f"data.count.{name}", lang), f"{n:,}")
+    st.markdown(change_lines(report, lang, catalogue))
     if report.rejects.empty:
         return
     reasons = report.by_reason()
