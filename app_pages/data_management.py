@@ -5,9 +5,8 @@ import streamlit as st
 from etl import load
 from tracker.core import settings
 from tracker.core.i18n import t
-from tracker.core.xlsx import xlsx_bytes
 from ui import data, filters
-from ui.load_report import saved_uploads, show_report
+from ui.load_report import saved_uploads, show_rejects, show_report
 
 f = filters.current()
 lang = f.lang
@@ -45,7 +44,8 @@ with history_tab:
     if history.empty:
         st.info(t("data.no_batches", lang))
     else:
-        st.dataframe(history.rename(columns={c: t(f"data.col.{c}", lang) for c in history.columns}),
+        shown = history.assign(kind=[t(f"data.kind.{k}", lang) for k in history["kind"]])
+        st.dataframe(shown.rename(columns={c: t(f"data.col.{c}", lang) for c in history.columns}),
                      hide_index=True, key="batches_table")
         chosen = st.selectbox(t("data.pick_batch", lang), history["batch_id"].tolist(),
                               format_func=lambda b: f"{b} · {history.set_index('batch_id').at[b, 'source_name']}",
@@ -53,10 +53,7 @@ with history_tab:
         rejects = data.batch_rejects(int(chosen))
         st.caption(t("data.batch_rejects", lang, n=len(rejects)))
         if not rejects.empty:
-            rejects = rejects.rename(columns={c: t(f"data.col.{c}", lang) for c in rejects.columns})
-            st.dataframe(rejects.head(500), hide_index=True, key="batch_rejects_table")
-            st.download_button(t("data.download_rejects", lang), xlsx_bytes({"rejected": rejects}),
-                               file_name=f"batch-{chosen}-rejected.xlsx", key="batch_rejects_download")
+            show_rejects(rejects, lang, data.catalogue(), "batch", f"batch-{chosen}-rejected.xlsx")
 
     st.subheader(t("data.sources", lang))
     code = st.text_input(t("data.source_code", lang), key="source_code").strip()

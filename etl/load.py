@@ -21,13 +21,12 @@ import duckdb
 import pandas as pd
 
 from etl.returns import Refused, ReturnFile, Sheet, header_key, read_return, scratch_dir
-from tracker.core import settings, store
+from tracker.core import codes, i18n, settings, store
 from tracker.core.assess import assess
 from tracker.core.catalogue import Catalogue, load_catalogue
 from tracker.core.i18n import t
 
 MAX_ROWS = 5_000_000  # per file; the 数据管理 page states it
-LEVELS_ZH = {"province": "省", "city": "市", "county": "县（市、区）", "township": "乡镇", "village": "村"}
 
 Progress = Callable[[float, str], None]
 
@@ -135,13 +134,31 @@ def year_range(catalogue: Catalogue, today: date | None = None) -> tuple[int, in
     return first, min(last, (today or date.today()).year)
 
 
+def reason_templates(lang: str) -> dict[str, str]:
+    """{reason key: the sentence's template} in `lang` (the reject.* messages)."""
+    ids = [m.id for m in i18n.catalogue(lang) if isinstance(m.id, str) and m.id.startswith("reject.")]
+    return {key.removeprefix("reject."): t(key, lang) for key in ids}
+
+
+def level_words(levels, lang: str) -> str:
+    """'县（市、区）、市、省' — the levels a measure is reported at, in words."""
+    return t("list.joiner", lang).join(t(f"level_name.{level}", lang) for level in levels)
+
+
 def prepare(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:
     """The cleaning macros and the catalogue's measures and groups as temp tables."""
     con.execute(settings.sql_text("etl", "cleaning.sql"))
+    # the clerk's sentences and the words they use, in Chinese, from the message catalogue (stored with each
+    # rejection; the English is made from the same templates and the rejection's parts when shown)
+    reasons = reason_templates("zh")
+    con.execute("set variable row_ref = ?", [reasons.pop("row_ref")])
+    con.execute("set variable list_joiner = ?", [t("list.joiner", "zh")])
+    templates = pd.DataFrame({"key": list(reasons), "template": list(reasons.values())})
+    words = pd.DataFrame({"level": codes.LEVELS, "word": [t(f"level_name.{level}", "zh") for level in codes.LEVELS]})
     measures = pd.DataFrame([{
         "measure_id": m.id, "zh": m.zh, "unit": m.unit, "type": m.type, "percent": m.unit == "%",
         "lo": m.valid_range[0], "hi": m.valid_range[1], "levels": list(m.levels),
-        "levels_zh": "、".join(LEVELS_ZH[level] for level in m.levels),
+        "levels_zh": level_words(m.levels, "zh"),
     } for m in catalogue.measures.values()])
     aliases = pd.DataFrame([{"key": k, "measure_id": v} for k, v in measure_keys(catalogue).items()])
     groups = pd.DataFrame([{
@@ -150,8 +167,8 @@ def prepare(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:
     } for g in catalogue.groups.values()])
     group_aliases = pd.DataFrame([{"key": header_key(name), "group_id": g.id}
                                   for g in catalogue.groups.values() for name in {g.id, g.zh, g.en}])
-    for name, frame in (("measure_def", measures), ("measure_alias", aliases),
-                        ("group_def", groups), ("group_alias", group_aliases)):
+    for name, frame in (("measure_def", measures), ("measure_alias", aliases), ("group_def", groups),
+                        ("group_alias", group_aliases), ("reason_template", templates), ("level_word", words)):
         con.register(f"{name}_frame", frame)
         con.execute(sql_with("create or replace temp table {t} as select * from {f}", t=name, f=f"{name}_frame"))
         con.unregister(f"{name}_frame")
@@ -266,10 +283,12 @@ def _counts(con: duckdb.DuckDBPyConnection, report: FileReport, seen: dict[str, 
         + seen["rows_without_values"]
     report.rows_skipped = seen["rows_total"] - report.rows_read
     report.rejects = con.execute("""
-        select sheet, row_number, column_name as "column", raw_value, reason_code, reason from judged
+        select sheet, row_number, region_code, region_name, column_name as "column", raw_value, reason_code, reason,
+               reason_key, reason_args from judged
         where reason_code is not null and reason_code <> 'duplicate'
         union all
-        select sheet, row_number, column_name, raw_value, reason_code, reason from judged_groups
+        select sheet, row_number, region_code, region_name, column_name, raw_value, reason_code, reason, reason_key,
+               reason_args from judged_groups
         where reason_code is not null and reason_code <> 'duplicate'
         order by sheet nulls first, row_number, "column"
     """).df()
@@ -347,24 +366,31 @@ def _save(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
     con.execute("delete from group_member where batch_id = ? and (group_id, region_code) in "
                 "(select (group_id, code) from orphans)", [batch_id])
     orphans = con.execute("""
-        select o.sheet, o.row_number, o.column_name as "column", o.raw_value, 'not_in_parent' as reason_code,
-               '区划代码 ' || o.code || ' 不在上级名单“' || p.zh || '”内' as reason
-        from orphans o join group_def d on d.group_id = o.group_id join group_def p on p.group_id = d.parent""").df()
+        select o.sheet, o.row_number, o.region_code, o.region_name, o.column_name as "column", o.raw_value,
+               'not_in_parent' as reason_code,
+               fill_reason(t.template, null, o.code, null, null, null, null, null, null, null, null, null, null, null,
+                           null, null, null, null, p.zh) as reason,
+               'not_in_parent' as reason_key, to_json(struct_pack(code := o.code, "group" := p.group_id)) as reason_args
+        from orphans o join group_def d on d.group_id = o.group_id join group_def p on p.group_id = d.parent
+        join reason_template t on t.key = 'not_in_parent'""").df()
     if not orphans.empty:
         report.rejects = pd.concat([report.rejects, orphans], ignore_index=True)
         report.values_loaded -= len(orphans)
         report.values_rejected += len(orphans)
     con.execute("""
-        insert into rejected_row
-        select ?, sheet, row_number, column_name, raw_value, reason_code, reason from judged
+        insert into rejected_row by name
+        select ? as batch_id, sheet, row_number, column_name as "column", raw_value, reason_code, reason,
+               reason_key, reason_args, region_code, region_name from judged
         where reason_code is not null and reason_code <> 'duplicate'
         union all
-        select ?, sheet, row_number, column_name, raw_value, reason_code, reason from judged_groups
+        select ?, sheet, row_number, column_name, raw_value, reason_code, reason, reason_key, reason_args,
+               region_code, region_name from judged_groups
         where reason_code is not null and reason_code <> 'duplicate'""", [batch_id, batch_id])
     if not orphans.empty:
         con.register("orphans_frame", orphans)
-        con.execute("""insert into rejected_row select ?, sheet, row_number, "column", raw_value, reason_code, reason
-                       from orphans_frame""", [batch_id])
+        con.execute("""insert into rejected_row by name
+                       select ? as batch_id, sheet, row_number, "column", raw_value, reason_code, reason, reason_key,
+                              reason_args, region_code, region_name from orphans_frame""", [batch_id])
         con.unregister("orphans_frame")
     con.execute("insert into batch values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?)", [
         batch_id, report.source_name, report.sha256, datetime.now(timezone.utc).replace(tzinfo=None),

@@ -14,9 +14,10 @@ from typing import BinaryIO
 import duckdb
 import xlsxwriter
 
-from etl.load import LEVELS_ZH
+from etl.load import level_words
 from tracker.core import settings
 from tracker.core.catalogue import Catalogue, Measure, load_catalogue
+from tracker.core.i18n import t
 from tracker.core.xlsx import TEXT_ONLY
 
 HEADER_ROW = 2  # zero-based: the header is on spreadsheet row 3
@@ -126,11 +127,11 @@ def write_template(out: Path | BinaryIO, region: str | None = None, year: int | 
     for i, m in enumerate(catalogue.measures.values()):
         low, high = m.valid_range
         sheet.write_row(HEADER_ROW + 1 + i, 0, [
-            m.id, m.zh, m.unit, "、".join(LEVELS_ZH[level] for level in m.levels), TYPES_ZH[m.type],
+            m.id, m.zh, m.unit, level_words(m.levels, "zh"), TYPES_ZH[m.type],
             f"{low:g}—{high:g}" if low is not None and high is not None else "", m.description])
     for i, g in enumerate(groups):
         sheet.write_row(HEADER_ROW + 3 + len(catalogue.measures) + i, 0,
-                        [g.id, g.zh, "名单", LEVELS_ZH[g.level], "对象名单", g.region, g.note])
+                        [g.id, g.zh, "名单", t(f"level_name.{g.level}", "zh"), "对象名单", g.region, g.note])
     sheet.set_column(0, 0, 30)
     sheet.set_column(1, 1, 40)
     sheet.set_column(2, 5, 14)

@@ -7,11 +7,13 @@ import shutil
 import signal
 import subprocess
 import sys
+import re
 import time
 from pathlib import Path
 
 import duckdb
 import openpyxl
+import pandas as pd
 import pytest
 
 from etl.load import check_files, load_files
@@ -275,3 +277,30 @@ def test_the_check_says_how_many_current_values_a_load_replaces_and_the_largest_
     assert (change["code"], change["name"], change["measure_id"], change["year"], change["before"],
             change["value"]) == ("361127100204", "周家村民委员会", "tap_water_rate", 2024, 89.0, 45.0)
     assert "2 replaced" in report.summary() and "89 -> 45" in report.summary()
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_rejected_rows_show_the_rows_code_and_name_and_read_in_the_interface_language(db):
+    from tracker.core.catalogue import load_catalogue
+    from tracker.present.reasons import rejects_table
+    from tracker.queries.provenance import batch_rejects
+
+    load_files(db, [RETURNS / "bad_values.csv", RETURNS / "form_with_serial_numbers.csv", RETURNS / "duplicates.csv",
+                    RETURNS / "wrong_level.csv", RETURNS / "unknown_codes.csv", RETURNS / "groups.csv"])
+    con = duckdb.connect(str(db), read_only=True)
+    cat = load_catalogue()
+    zh = rejects_table(batch_rejects(con, 1), "zh", cat).set_index("原值")
+    assert list(zh.columns) == ["工作表", "行", "区划代码", "村（地区）名称", "列", "原因"]
+    assert zh.loc["maybe", "区划代码"] == "361127100203" and zh.loc["maybe", "村（地区）名称"] == "南关村民委员会"
+    assert zh.loc["maybe", "原因"] == "“maybe”不是“是/否”"
+    en = rejects_table(batch_rejects(con, 1), "en", cat).set_index("Value sent")
+    assert en.loc["maybe", "Reason"] == "“maybe” is not yes or no"
+    assert en.loc["120", "Reason"] == "The value 120 is outside the valid range of “Tap-water coverage” (0-100 %)"
+    every = pd.concat([rejects_table(batch_rejects(con, b), "en", cat) for b in range(1, 7)])
+    assert len(every) >= 15 and not every["Reason"].str.contains("_").any()  # no reason codes
+    # no Chinese in an English reason but what the file or the store wrote (names, raw text)
+    leftover = [r for r, raw, name in zip(every["Reason"], every["Value sent"], every["Village or region"])
+                if CJK.search(r.replace(str(raw), "").replace(str(name), ""))]
+    assert not leftover, leftover

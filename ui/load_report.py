@@ -10,8 +10,10 @@ import streamlit as st
 from etl.load import FileReport
 from tracker.core.clock import beijing_text
 from tracker.core.i18n import md_escape, t
-from tracker.present.scorecard import number
 from tracker.core.xlsx import xlsx_bytes
+from tracker.present.reasons import rejects_table
+from tracker.present.scorecard import number
+from ui import widgets
 
 
 def saved_uploads(files) -> list[Path]:
@@ -63,7 +65,16 @@ def show_report(report: FileReport, lang: str, key: str, catalogue) -> None:
         return
     reasons = report.by_reason()
     st.caption(t("data.by_reason", lang) + t("data.joiner", lang).join(f"{t(f'reason.{c}', lang)} {n:,}" for c, n in reasons.items()))
-    table = report.rejects.fillna({"sheet": ""}).rename(columns={c: t(f"data.col.{c}", lang) for c in report.rejects.columns})
-    st.dataframe(table.head(500), hide_index=True, key=f"rejects_{key}")
-    st.download_button(t("data.download_rejects", lang), xlsx_bytes({"rejected": table}),
-                       file_name=f"{Path(report.source_name).stem}-rejected.xlsx", key=f"download_{key}")
+    show_rejects(report.rejects, lang, catalogue, key, f"{Path(report.source_name).stem}-rejected.xlsx")
+
+
+SHOWN_REJECTS = 500  # rows drawn on the page; the download has them all
+
+
+def show_rejects(rejects, lang: str, catalogue, key: str, file_name: str) -> None:
+    """Rejected rows as a reader sees them (the row's code and name, the value as sent, the reason in the
+    interface language), the first few hundred on the page, every one in the Excel file made on click."""
+    st.dataframe(rejects_table(rejects.head(SHOWN_REJECTS), lang, catalogue), hide_index=True, key=f"rejects_{key}")
+    widgets.file_button(t("data.download_rejects", lang),
+                        lambda: xlsx_bytes({t("data.sheet.rejected", lang): rejects_table(rejects, lang, catalogue)}),
+                        file_name, widgets.XLSX, f"download_{key}")

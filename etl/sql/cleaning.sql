@@ -89,3 +89,16 @@ create or replace temp macro header_key(s) as
 -- A number as a person writes it in a message: 120, 12.5 (no trailing .0).
 create or replace temp macro num_text(x) as
     case when x = floor(x) and abs(x) < 1e15 then cast(cast(x as bigint) as varchar) else cast(x as varchar) end;
+
+-- A rejection's sentence: its template (from the message catalogue) with its parts filled in. Each part is
+-- used once (macros expand as text); a part the template does not name is simply not used.
+create or replace temp macro fill_reason(tpl, raw, code, scope, county, name, header, year, year_lo, year_hi,
+                                         value, lo, hi, measure, unit, levels, level, places, grp) as
+    replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(
+    replace(replace(replace(replace(replace(tpl,
+        '{raw}', coalesce(raw, '')), '{code}', coalesce(code, '')), '{scope}', coalesce(scope, '')),
+        '{county}', coalesce(county, '')), '{name}', coalesce(name, '')), '{header}', coalesce(header, '')),
+        '{year}', coalesce(year, '')), '{year_lo}', coalesce(year_lo, '')), '{year_hi}', coalesce(year_hi, '')),
+        '{value}', coalesce(value, '')), '{lo}', coalesce(lo, '')), '{hi}', coalesce(hi, '')),
+        '{measure}', coalesce(measure, '')), '{unit}', coalesce(unit, '')), '{levels}', coalesce(levels, '')),
+        '{level}', coalesce(level, '')), '{places}', coalesce(places, '')), '{group}', coalesce(grp, ''));

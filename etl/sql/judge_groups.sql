@@ -1,5 +1,5 @@
 -- Judge every row of a group list (region_code, group): a member, or a rejection with its reason.
--- Inputs: stage_groups, group_def, group_alias, region. Parameter: $scope.
+-- Inputs: stage_groups, group_def, group_alias, region, reason_template, level_word. Parameter: $scope.
 -- Output: the temp table judged_groups.
 
 create or replace temp table judged_groups as
@@ -38,6 +38,26 @@ first_rows as (
     from checked where problem is null group by group_id, code
 ),
 
+rejects as (
+    select c.*,
+           case when c.problem = 'code_unreadable' then 'group_code_unreadable' else c.problem end as reason_key,
+           case when c.problem in ('unknown_group', 'group_fixed') then c.group_raw else c.code_raw end as a_raw,
+           case when c.problem = 'outside_group_region' then c.group_region else $scope end as a_scope
+    from checked as c where c.problem is not null
+),
+
+-- each rejection's sentence, filled in from its template with the Chinese words of its parts
+worded as (
+    select r.sheet, r.row_number, r.problem,
+           fill_reason(t.template, r.a_raw, r.code, r.a_scope, null, null, null, null, null,
+                       null, null, null, null, null, null, null, w.word, null, r.zh) as reason,
+           to_json(struct_pack(raw := r.a_raw, code := r.code, scope := r.a_scope,
+                               "group" := r.group_id, "level" := r.group_level)) as reason_args
+    from rejects r
+    join reason_template t on t.key = r.reason_key
+    left join level_word w on w.level = r.group_level
+),
+
 final as (
     select
         c.sheet, c.row_number,
@@ -45,22 +65,15 @@ final as (
         case when c.problem in ('unknown_group', 'group_fixed') then c.group_raw else c.code_raw end as raw_value,
         coalesce(c.problem, case when struct_pack(sheet := coalesce(c.sheet, ''), row_number := c.row_number)
                                       <> f.first_place then 'duplicate' end) as reason_code,
-        case c.problem
-            when 'code_missing' then '缺少区划代码'
-            when 'code_unreadable' then '“' || c.code_raw || '”不是统计用区划代码'
-            when 'unknown_code' then '区划代码 ' || c.code || ' 不在2023年统计用区划代码中'
-            when 'outside_scope' then '区划代码 ' || c.code || ' 不属于本次报送的地区 ' || $scope
-            when 'unknown_group' then '“' || coalesce(c.group_raw, '') || '”不是指标目录中的对象名单'
-            when 'group_fixed' then '名单“' || c.zh || '”由指标目录列明，不能由文件修改'
-            when 'wrong_member_level' then '名单“' || c.zh || '”的成员应为' ||
-                case c.group_level when 'county' then '县（市、区）' when 'city' then '市' when 'township' then '乡镇' else '村' end ||
-                '，' || c.code || ' 不是'
-            when 'outside_group_region' then '区划代码 ' || c.code || ' 不在名单“' || c.zh || '”的地区 ' || c.group_region || ' 内'
-        end as reason,
+        case when c.problem = 'code_unreadable' then 'group_code_unreadable' else c.problem end as reason_key,
+        w.reason, w.reason_args,
+        coalesce(c.code, clean_text(c.code_raw)) as region_code, r.name as region_name,
         c.group_id, c.code,
         c.problem is null and struct_pack(sheet := coalesce(c.sheet, ''), row_number := c.row_number) = f.first_place as keep
     from checked as c
     left join first_rows as f on f.group_id = c.group_id and f.code = c.code
+    left join worded as w on w.sheet is not distinct from c.sheet and w.row_number = c.row_number
+    left join region as r on r.code = c.code
 )
 
 select * from final

@@ -1,7 +1,10 @@
 -- Judge every staged value cell: load it, or reject it with a reason the sender understands.
 -- Inputs: stage_cells (one row per value cell, text as sent), measure_def, measure_alias,
--- region (the store's). Parameters: $scope (a region code or NULL), $year_lo, $year_hi.
--- Output: the temp table judged, one row per non-blank cell (row problems: one per row).
+-- region (the store's), reason_template (the clerk's sentences, from the message catalogue).
+-- Parameters: $scope (a region code or NULL), $year_lo, $year_hi.
+-- Output: the temp table judged, one row per non-blank cell (row problems: one per row). A rejection has
+-- its reason_code, reason_key (which sentence), reason_args (its parts, language-neutral JSON) and the
+-- sentence in Chinese, filled in here; the row's region code and name go with every row.
 -- Codes, years and measure names repeat a lot: each distinct text is cleaned once and joined back.
 -- CTEs whose columns are used several times are materialized, so each expression runs once.
 
@@ -72,20 +75,14 @@ row_rejects as (
         case when row_problem like 'year%' then year_raw when row_problem = 'name_mismatch' then name_raw
              else code_raw end as raw_value,
         row_problem as reason_code,
-        case row_problem
-            when 'code_missing' then '缺少区划代码'
-            when 'code_unreadable' then
-                case when regexp_full_match(clean_text(code_raw), '\d(\.\d+)?[eE]\+?\d{1,2}')
-                     then '区划代码“' || code_raw || '”是科学计数法，已丢失末位数字：请把该列设为文本格式后重新填写'
-                     else '“' || code_raw || '”不是统计用区划代码（应为2、4、6、9或12位数字）' end
-            when 'unknown_code' then '区划代码 ' || code || ' 不在2023年统计用区划代码中'
-            when 'outside_scope' then '区划代码 ' || code || ' 不属于本次报送的地区 ' || $scope
-            when 'wrong_county' then '区划代码 ' || code || ' 不属于本行所填的县（市、区）' || county_raw
-            when 'name_mismatch' then '代码与村名不符：区划代码 ' || code || ' 是“' || region_name || '”，本行填写的是“'
-                || name_raw || '”'
-            when 'year_unreadable' then '“' || year_raw || '”不是年份（应为四位数字，如 2024）'
-            when 'year_outside' then '年份 ' || year || ' 不在可报送的年份（' || $year_lo || '—' || $year_hi || '）之内'
-        end as reason
+        case when row_problem = 'code_unreadable'
+                  and regexp_full_match(clean_text(code_raw), '\d(\.\d+)?[eE]\+?\d{1,2}') then 'code_scientific'
+             else row_problem end as reason_key,
+        coalesce(code, clean_text(code_raw)) as region_code, coalesce(region_name, name_raw) as region_name,
+        case when row_problem like 'year%' then year_raw when row_problem = 'name_mismatch' then name_raw
+             else code_raw end as a_raw,
+        code as a_code, county_raw as a_county, region_name as a_name, year as a_year,
+        null as a_header, null as a_measure, null as a_value, null as a_rows, null as a_places
     from located
     where row_problem is not null
     order by sheet, row_number
@@ -119,31 +116,24 @@ checked_cells as materialized (
 
 cell_rejects as (
     select
-        checked_cells.sheet, checked_cells.row_number,
+        sheet, row_number,
         case when problem = 'unknown_measure' then measure_header else column_name end as column_name,
-        case when problem = 'unknown_measure' then measure_raw else value_raw end as raw_value,
+        -- the cell as sent; a long return's unknown measure is its measure cell
+        case when problem = 'unknown_measure' and column_name <> measure_header then measure_raw
+             else value_raw end as raw_value,
         problem as reason_code,
-        case problem
-            when 'unknown_measure' then '“' || measure_raw || '”不是指标目录中的指标'
-            when 'wrong_level' then '指标“' || zh || '”按' || levels_zh || '填报，' || code || ' 是' ||
-                case level when 'province' then '省' when 'city' then '市' when 'county' then '县（市、区）'
-                           when 'township' then '乡镇' else '村' end
-            when 'not_yes_no' then '“' || value_raw || '”不是“是/否”'
-            when 'not_a_number' then
-                case when clean_text(value_raw) like '%\%%' escape '\'
-                     then '“' || value_raw || '”带百分号，但指标“' || zh || '”的单位是' || unit
-                     else '“' || value_raw || '”不是数字' end
-            when 'out_of_range' then '数值 ' || num_text(value) || ' 超出指标“' || zh || '”的有效范围（'
-                || num_text(lo) || '—' || num_text(hi) || ' ' || unit || '）'
-            when 'not_whole' then '指标“' || zh || '”是个数，应为整数：' || value_raw
-        end as reason
+        case when problem = 'not_a_number' and clean_text(value_raw) like '%\%%' escape '\'
+             then 'not_a_number_percent' else problem end as reason_key,
+        code as region_code, region_name,
+        value_raw as a_raw, code as a_code, null as a_county, region_name as a_name, null::integer as a_year,
+        measure_raw as a_header, measure_id as a_measure,
+        case when problem = 'out_of_range' then num_text(value) end as a_value, null as a_rows, null as a_places
     from checked_cells
-    left join (select measure_id, zh, unit, levels_zh from measure_def) as d using (measure_id)
     where problem is not null
 ),
 
 good as materialized (
-    select sheet, row_number, column_name, value_raw, code, measure_id, year, value
+    select sheet, row_number, column_name, value_raw, code, region_name, measure_id, year, value
     from checked_cells where problem is null
 ),
 
@@ -160,40 +150,64 @@ repeated as (
     select
         code, measure_id, year,
         count(distinct value) as n_values,
-        string_agg(coalesce(sheet || ' ', '') || '第' || row_number || '行', '、' order by sheet nulls first, row_number)
-            as places
+        to_json(list(struct_pack(sheet, row := row_number) order by sheet nulls first, row_number)) as a_rows,
+        string_agg(coalesce(sheet || ' ', '') || replace(getvariable('row_ref'), '{row}', row_number::varchar),
+                   getvariable('list_joiner') order by sheet nulls first, row_number) as a_places
     from repeated_good
     group by code, measure_id, year
 ),
 
 repeated_cells as (
     select
-        g.*, r.n_values, r.places,
+        g.*, r.n_values, r.a_rows, r.a_places,
         row_number() over (partition by g.code, g.measure_id, g.year
                            order by g.sheet nulls first, g.row_number, g.column_name) as nth
     from repeated_good as g
     join repeated as r on r.code = g.code and r.measure_id = g.measure_id and r.year = g.year
 ),
 
+rejects as (
+    select * from row_rejects
+    union all by name
+    select * from cell_rejects
+    union all by name
+    select sheet, row_number, column_name, value_raw as raw_value, 'conflicting_duplicate' as reason_code,
+           'conflicting_duplicate' as reason_key, code as region_code, region_name, a_rows, a_places
+    from repeated_cells where n_values > 1
+),
+
+-- each rejection's sentence, filled in from its template with the Chinese words of its parts
+worded as (
+    select r.*,
+           fill_reason(t.template, r.a_raw, r.a_code, $scope, r.a_county, r.a_name, r.a_header, r.a_year::varchar,
+                       $year_lo::varchar, $year_hi::varchar, r.a_value, num_text(d.lo), num_text(d.hi), d.zh, d.unit,
+                       d.levels_zh, w.word, r.a_places, null) as reason,
+           to_json(struct_pack(raw := r.a_raw, code := r.a_code, scope := $scope, county := r.a_county,
+                               name := r.a_name, header := r.a_header, "year" := r.a_year, year_lo := $year_lo,
+                               year_hi := $year_hi, "value" := r.a_value, lo := num_text(d.lo), hi := num_text(d.hi),
+                               measure := r.a_measure, "level" := g.level, rows := r.a_rows::json)) as reason_args
+    from rejects r
+    join reason_template t on t.key = r.reason_key
+    left join measure_def d on d.measure_id = r.a_measure
+    left join region g on g.code = r.a_code and r.reason_key = 'wrong_level'
+    left join level_word w on w.level = g.level
+),
+
 final as (
-    select sheet, row_number, column_name, raw_value, reason_code, reason,
-           null as code, null as measure_id, null::integer as year, null::double as value, false as keep
-    from row_rejects
+    select sheet, row_number, column_name, raw_value, reason_code, reason_key, reason, reason_args,
+           region_code, region_name, null as code, null as measure_id, null::integer as year, null::double as value,
+           false as keep
+    from worded
     union all
-    select sheet, row_number, column_name, raw_value, reason_code, reason, null, null, null, null, false
-    from cell_rejects
-    union all
-    select sheet, row_number, column_name, value_raw, null, null, code, measure_id, year, value, true
+    select sheet, row_number, column_name, value_raw, null, null, null, null, code, region_name,
+           code, measure_id, year, value, true
     from good
     where not exists (select 1 from repeated_keys as k
                       where k.code = good.code and k.measure_id = good.measure_id and k.year = good.year)
     union all
-    select
-        sheet, row_number, column_name, value_raw,
-        case when n_values > 1 then 'conflicting_duplicate' when nth > 1 then 'duplicate' end,
-        case when n_values > 1 then '同一地区、指标和年份在本文件中出现多次且数值不同（' || places || '）' end,
-        code, measure_id, year, value, n_values = 1 and nth = 1
-    from repeated_cells
+    select sheet, row_number, column_name, value_raw, case when nth > 1 then 'duplicate' end, null, null, null,
+           code, region_name, code, measure_id, year, value, nth = 1
+    from repeated_cells where n_values = 1
 )
 
 select * from final

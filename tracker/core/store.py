@@ -27,7 +27,7 @@ import duckdb
 
 from tracker.core import settings
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 BUILDING_PREFIX = ".building-"
 
 
@@ -75,6 +75,8 @@ def writing(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConne
             con.execute("set enable_progress_bar = false")  # it would print into the CLI's output
             if fresh or not path.exists():
                 create_schema(con)
+            else:
+                con.execute(settings.sql_text("tracker.core", "migrate.sql"))  # an older store: brought up to date
             yield con
             con.execute("checkpoint")
             con.close()

@@ -28,7 +28,7 @@ def batch_rejects(con: duckdb.DuckDBPyConnection, batch_id: int) -> pd.DataFrame
     """The rows and cells a batch did not load, with their reasons, in file order."""
     return con.execute(
         """
-        select sheet, row_number, "column", raw_value, reason_code, reason
+        select * exclude (batch_id)  -- a store from before a column was added has what it has
         from rejected_row where batch_id = ? order by sheet nulls first, row_number, "column"
         """,
         [batch_id],

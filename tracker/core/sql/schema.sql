@@ -73,7 +73,11 @@ create table rejected_row (
     "column"    varchar,
     raw_value   varchar,
     reason_code varchar not null,   -- unknown_code, year_outside, out_of_range ...
-    reason      varchar not null    -- the clerk's words, with the detail of this row
+    reason      varchar not null,   -- the clerk's words in Chinese, with the detail of this row
+    reason_key  varchar,            -- which sentence (a reject.* message): the reason in another language
+    reason_args json,               -- the sentence's parts (codes, raw text, measure id ...), language-neutral
+    region_code varchar,            -- the row's code as sent (normalised where it could be read)
+    region_name varchar             -- the row's unit as the store names it, else as the row names it
 );
 
 -- Facts about the store itself: schema version, when it was built, whether it holds demo data.

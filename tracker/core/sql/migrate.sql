@@ -1,0 +1,11 @@
+-- Bring a store written by an earlier version up to the current schema, in place, at the start of every
+-- write (each statement is a no-op on a store that has it already). Readers of an older store see the
+-- columns it has; the next write adds the rest.
+
+-- schema 3: a rejection keeps which sentence it is, its parts, and the row's region
+alter table rejected_row add column if not exists reason_key varchar;
+alter table rejected_row add column if not exists reason_args json;
+alter table rejected_row add column if not exists region_code varchar;
+alter table rejected_row add column if not exists region_name varchar;
+
+update store_meta set value = '3' where key = 'schema_version';

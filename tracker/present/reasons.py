@@ -1,0 +1,58 @@
+"""Why a row or cell of a return was not loaded, in the reader's language.
+
+A rejection is kept with its sentence in Chinese (filled in by the load, from the reject.* messages), the
+key of that sentence and its parts (reason_args: codes, the text as sent, the measure's id ...). Another
+language fills the same sentence's template from those parts, so the reason reads in the interface
+language and no code such as `unknown_measure` reaches a reader.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from tracker.core.catalogue import Catalogue
+from tracker.core.i18n import DEFAULT_LANG, t
+
+COLUMNS = ["sheet", "row_number", "region_code", "region_name", "column", "raw_value", "reason"]
+
+
+def _places(rows: list[dict] | None, lang: str) -> str:
+    """'第4行、第5行' / 'row 4, row 5' (with the sheet, where the file has several)."""
+    return t("list.joiner", lang).join((f"{r['sheet']} " if r.get("sheet") else "") + t("reject.row_ref", lang, row=r["row"])
+                                       for r in rows or [])
+
+
+def reason_text(key: str | None, args: str | dict | None, stored: str, lang: str, catalogue: Catalogue) -> str:
+    """The reason of one rejection in `lang` (the stored Chinese sentence for Chinese, or when the rejection
+    predates its parts being kept)."""
+    if lang == DEFAULT_LANG or not key:  # the stored sentence is in the default language
+        return stored
+    parts = json.loads(args) if isinstance(args, str) else dict(args or {})
+    measure = catalogue.measures.get(parts.get("measure") or "")
+    group = catalogue.groups.get(parts.get("group") or "")
+    values = {name: "" if parts.get(name) is None else str(parts[name])
+              for name in ("raw", "code", "scope", "county", "name", "header", "year", "year_lo", "year_hi", "value",
+                           "lo", "hi")}
+    values.update(
+        measure=measure.name(lang) if measure else "", unit=measure.unit_in(lang) if measure else "",
+        levels=t("list.joiner", lang).join(t(f"level_name.{v}", lang) for v in measure.levels) if measure else "",
+        level=t(f"level_name.{parts['level']}", lang) if parts.get("level") else "",
+        places=_places(parts.get("rows"), lang), group=group.name(lang) if group else "")
+    return t(f"reject.{key}", lang, **values)
+
+
+def rejects_table(rejects: pd.DataFrame, lang: str, catalogue: Catalogue) -> pd.DataFrame:
+    """Rejected rows as a reader sees them: sheet, row, the row's code and name, column, the value as sent
+    and the reason in `lang`, with the headers in `lang`."""
+    if rejects.empty:
+        return pd.DataFrame(columns=[t(f"data.col.{c}", lang) for c in COLUMNS])
+    frame = rejects.copy()
+    for column in ("region_code", "region_name", "reason_key", "reason_args"):
+        if column not in frame:
+            frame[column] = None  # a rejection kept before these were
+    frame["reason"] = [reason_text(k, a, r, lang, catalogue)
+                       for k, a, r in zip(frame["reason_key"], frame["reason_args"], frame["reason"])]
+    frame = frame.fillna({"sheet": "", "region_code": "", "region_name": ""})
+    return frame[COLUMNS].rename(columns={c: t(f"data.col.{c}", lang) for c in COLUMNS})
