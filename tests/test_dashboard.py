@@ -208,3 +208,15 @@ def test_a_change_is_coloured_by_its_direction_toward_the_target(op, arrow, dire
     fig = scorecard.Figure(80.0, 90.0, "%", "mean", op)
     assert scorecard.change_direction(fig, arrow) == direction
     assert scorecard.CHANGE_COLOUR[direction] == {"toward": "blue", "away": "red", "none": "gray"}[direction]
+
+
+def test_english_units_read_naturally():
+    from tracker.core.catalogue import load_catalogue as load
+
+    industries = load().measures["characteristic_industries"]
+    assert industries.value_unit("en") == "industry|industries" and industries.value_unit("zh") == "个"
+    assert [scorecard.number(n, industries.value_unit("en"), "en") for n in (1.0, 3.0)] == ["1 industry", "3 industries"]
+    assert scorecard.number(1.0, industries.value_unit("zh"), "zh") == "1 个"
+    income = load().measures["collective_operating_income"]
+    assert scorecard.number(108.0, income.value_unit("en"), "en") == "108 × 10,000 yuan"
+    assert scorecard.unit_label(industries.value_unit("en")) == "industries"

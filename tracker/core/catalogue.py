@@ -80,6 +80,7 @@ class Measure(Named):
     id: ID
     unit: str
     unit_en: str
+    unit_en_one: str | None = None  # the English unit for one, where it differs (industry / industries)
     levels: list[Level] = Field(min_length=1)
     type: Literal["number", "rate", "bool", "count", "money"]
     min: float | None = None
@@ -97,8 +98,14 @@ class Measure(Named):
         return self
 
     def unit_in(self, lang: str) -> str:
-        """The measure's unit in `lang`."""
+        """The measure's unit in `lang`, as a heading names it."""
         return pick(self.unit, self.unit_en, lang)
+
+    def value_unit(self, lang: str) -> str:
+        """The unit a value is written with: 'industry|industries' where English says one otherwise
+        (tracker.present.scorecard.number picks the form by the value)."""
+        unit = self.unit_in(lang)
+        return f"{self.unit_en_one}|{unit}" if self.unit_en_one and unit == self.unit_en else unit
 
     @property
     def valid_range(self) -> tuple[float | None, float | None]:

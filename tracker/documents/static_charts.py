@@ -20,6 +20,7 @@ import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
 from tracker.core.assess import STATUSES  # noqa: E402
+from tracker.present.scorecard import unit_label  # noqa: E402
 
 LINE_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"]  # Okabe-Ito
 
@@ -76,7 +77,7 @@ def trend_png(lines: pd.DataFrame, title: str, unit: str, target: float | None, 
         ax.axhline(target, color="#333333", linestyle="--", linewidth=1.5, label=target_label)
     years = sorted(set(lines["year"]) | ({deadline} if deadline else set()))
     ax.set_xticks(years)
-    ax.set_ylabel(unit)
+    ax.set_ylabel(unit_label(unit))
     ax.set_title(title, fontsize=11, loc="left")
     ax.legend(fontsize=8, frameon=False, loc="best")
     return _png(fig)
@@ -99,7 +100,7 @@ def ranking_png(frame: pd.DataFrame, title: str, unit: str, target: float | None
     if average is not None:
         ax.axvline(average, color="#7F7F7F", linestyle=":", linewidth=2, label=average_label, zorder=4)
     ax.tick_params(axis="y", labelsize=8)
-    ax.set_xlabel(unit)
+    ax.set_xlabel(unit_label(unit))
     ax.set_title(title, fontsize=11, loc="left")
     if target is not None or average is not None:
         ax.legend(fontsize=8, frameon=False, loc="lower right")

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from tracker.core.assess import STATUSES, status_label
 from tracker.core.i18n import t
+from tracker.present.scorecard import unit_label
 
 FONT = dict(family="Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif", size=13)
 TARGET_COLOUR = "#333333"
@@ -86,7 +87,7 @@ def ranking(frame: pd.DataFrame, title: str, unit: str, target: float | None, av
         fig.add_vline(x=average, line=dict(color=BENCHMARK_COLOUR, width=2, dash="dot"),
                       annotation_text=average_label, annotation_position="bottom")
     _status_legend(fig, ordered["status"].tolist(), lang)
-    fig.update_xaxes(title=unit, showgrid=True, gridcolor="#EEE")
+    fig.update_xaxes(title=unit_label(unit), showgrid=True, gridcolor="#EEE")
     fig.update_yaxes(automargin=True)
     return _layout(fig, title, height=max(300, 110 + 24 * len(ordered)))
 
@@ -120,5 +121,5 @@ def trend(frame: pd.DataFrame, title: str, unit: str, target: float | None = Non
         fig.add_trace(go.Scatter(x=[years[0], years[-1]], y=[target, target], name=t("chart.target", lang),
                                  mode="lines", line=dict(color=TARGET_COLOUR, width=2, dash="dash")))
     fig.update_xaxes(dtick=1, title=None, showgrid=False)
-    fig.update_yaxes(title=unit, showgrid=True, gridcolor="#EEE")
+    fig.update_yaxes(title=unit_label(unit), showgrid=True, gridcolor="#EEE")
     return _layout(fig, title, height=420)

@@ -57,7 +57,7 @@ def unit_word(level: str, lang: str, n: int = 2) -> str:
 def figure(row: dict, target: Target, measure: Measure, lang: str = "zh") -> Figure:
     """The headline figure of an assessment row (see the module docstring)."""
     rule = target.rule
-    unit = measure.unit_in(lang)
+    unit = measure.value_unit(lang)
     op = getattr(rule, "op", None)
     if row["is_unit"]:
         if rule.kind == "relative_growth":
@@ -87,12 +87,20 @@ def figure(row: dict, target: Target, measure: Measure, lang: str = "zh") -> Fig
     return Figure(row["value"], 100.0, "%", "share_met", ">=", note)
 
 
+def unit_label(unit: str) -> str:
+    """A value unit as a heading names it ('industry|industries' → 'industries')."""
+    return unit.split("|")[-1]
+
+
 def number(value: float | None, unit: str, lang: str = "zh") -> str:
     """A value with its unit and sensible rounding: 88.6%, 12,345 元, 2.15 千伏安, 是/否; — when missing."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     if unit in ("是/否", "yes/no", ""):
         return tr("figure.yes" if value >= 0.5 else "figure.no", lang)
+    if "|" in unit:  # 'industry|industries': one, else many
+        one, many = unit.split("|", 1)
+        unit = one if abs(value) == 1 else many
     magnitude = abs(value)
     if unit == "%":
         digits = 1
