@@ -17,7 +17,8 @@ upload_tab, history_tab, template_tab = st.tabs([t("data.tab.upload", lang), t("
                                                  t("data.tab.template", lang)])
 
 with upload_tab:
-    st.caption(t("data.limits", lang, mb=st.get_option("server.maxUploadSize"), rows=load.MAX_ROWS))
+    mb = st.get_option("server.maxUploadSize")
+    st.caption(t("data.limits", lang, mb=mb, rows=load.MAX_ROWS) + " " + t("data.uploader_note", lang, mb=mb))
     files = st.file_uploader(t("data.files", lang), type=["csv", "txt", "xlsx", "xls"],
                              accept_multiple_files=True, key="returns_upload")
     only_area = st.checkbox(t("data.only_area", lang, area=area["name"]), key="only_area")

@@ -220,3 +220,14 @@ def test_english_units_read_naturally():
     income = load().measures["collective_operating_income"]
     assert scorecard.number(108.0, income.value_unit("en"), "en") == "108 × 10,000 yuan"
     assert scorecard.unit_label(industries.value_unit("en")) == "industries"
+
+
+def test_a_matrix_title_stays_clear_of_its_rotated_column_labels():
+    cells = pd.DataFrame([{"target": "A", "region": f"{'很长的乡镇名称'}{i}镇", "status": "met", "text": "1",
+                           "hover": "h"} for i in range(8)])
+    wide = charts.status_matrix(cells, "target", "region", ["A"], cells["region"].tolist(), "标题")
+    few = charts.status_matrix(cells.head(3), "target", "region", ["A"], cells["region"].head(3).tolist(), "标题")
+    assert wide.layout.xaxis.tickangle == -35 and few.layout.xaxis.tickangle == 0
+    # the top margin holds the title (40 px) and the labels; rotated ones by their length (9 characters here)
+    assert wide.layout.margin.t >= 40 + 9 * 13 * 0.5 > few.layout.margin.t
+    assert wide.layout.title.yref == "container" and wide.layout.title.yanchor == "top"

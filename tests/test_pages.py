@@ -135,15 +135,16 @@ def test_lagging_villages_work_list_and_the_k_switch(page):
 def test_trends_lines_against_the_target(page):
     at = page("trends", county="361123", year="2022")
     table = at.dataframe[0].value
-    assert table.loc["玉山县", "2022"] == golden("water_county_2022").loc["361123", "aggregate_value"]
-    assert table.loc["玉山县", "2020"] == round(golden("water_county_2020").loc["361123", "aggregate_value"], 2)
+    # figures as the cards write them (51.8%, not 51.75)
+    assert table.loc["玉山县", "2022"] == f'{golden("water_county_2022").loc["361123", "aggregate_value"]:.1f}%'
+    assert table.loc["玉山县", "2020"] == f'{golden("water_county_2020").loc["361123", "aggregate_value"]:.1f}%'
     traces = {trace.name: trace for trace in figures(at)[0].data}
     assert values(traces["目标"].y) == [90, 90]
     required = traces["按期达标所需路径"]  # compound path from 2020's figure to 90 by 2025
     assert values(required.x) == list(range(2020, 2026)) and values(required.y)[-1] == pytest.approx(90)
     at.multiselect(key="page.regions").select("361123100").run()
     table = at.dataframe[0].value
-    assert table.loc["甲镇", "2022"] == golden("water_township_2022").loc["361123100", "aggregate_value"]
+    assert table.loc["甲镇", "2022"] == f'{golden("water_township_2022").loc["361123100", "aggregate_value"]:.1f}%'
 
 
 def test_village_profile_beside_its_township_and_county(page):
@@ -163,6 +164,10 @@ def test_village_profile_beside_its_township_and_county(page):
     assert statuses.count("未达标") + sum(s in ("倒退", "进展有限", "需加快", "尚未完成") for s in statuses) == 4
     sources = at.dataframe[2].value
     assert set(sources["文件"]) == {"values.csv"} and sources["行"].notna().all()
+    assert set(sources["工作表"]) == {"—"}  # a CSV has no sheet: a dash, not None
+    measures = at.dataframe[1].value.set_index("指标（单位）")
+    yes_no = [row for name, row in measures.iterrows() if "是/否" in name]
+    assert yes_no and all(v in ("是", "否", "—") for row in yes_no for v in row.values)  # words, not 1/0
 
 
 def test_village_search_opens_one_match_lists_several_and_says_when_none(page):

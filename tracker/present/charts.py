@@ -23,11 +23,13 @@ LINE_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"
 PNG_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
-def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
-    """Common layout; the title is escaped (it names regions, and plotly reads tags in it)."""
-    fig.update_layout(title=dict(text=escape(title), x=0, font=dict(size=15)), height=height, font=FONT,
-                      margin=dict(l=10, r=10, t=50, b=10), plot_bgcolor="white", paper_bgcolor="white",
-                      legend=dict(orientation="h", y=-0.12, x=0))
+def _layout(fig: go.Figure, title: str, height: int, top: int = 50, right: int = 10) -> go.Figure:
+    """Common layout; the title is escaped (it names regions, and plotly reads tags in it) and sits at the top
+    of a `top`-pixel margin, above anything drawn there (a matrix's column labels)."""
+    fig.update_layout(title=dict(text=escape(title), x=0, y=1, yref="container", yanchor="top", pad=dict(t=8),
+                                 font=dict(size=15)),
+                      height=height + top - 50, font=FONT, margin=dict(l=10, r=right, t=top, b=10),
+                      plot_bgcolor="white", paper_bgcolor="white", legend=dict(orientation="h", y=-0.12, x=0))
     return fig
 
 
@@ -65,8 +67,13 @@ def status_matrix(cells: pd.DataFrame, rows: str, columns: str, row_order: list[
         text=text, texttemplate="%{text}", hovertext=hover, hovertemplate="%{hovertext}<extra></extra>"))
     _status_legend(fig, cells["status"].tolist(), lang)
     fig.update_yaxes(autorange="reversed", automargin=True, showgrid=False)
-    fig.update_xaxes(side="top", automargin=True, showgrid=False, tickangle=-35 if len(column_order) > 6 else 0)
-    return _layout(fig, title, height=max(260, 90 + 30 * len(row_order)))
+    rotated = len(column_order) > 6
+    fig.update_xaxes(side="top", automargin=False, showgrid=False, tickangle=-35 if rotated else 0)
+    # the column labels stand in the top margin, under the title: rotated, they need room by their length
+    longest = max((len(str(c)) for c in column_order), default=0)
+    top = 40 + 20 + (int(FONT["size"] * longest * 0.6) if rotated else 10)
+    right = 10 + (int(FONT["size"] * longest * 0.8) if rotated else 0)  # the last label leans out to the right
+    return _layout(fig, title, height=max(260, 90 + 30 * len(row_order)), top=top, right=right)
 
 
 def ranking(frame: pd.DataFrame, title: str, unit: str, target: float | None, average: float | None,

@@ -101,13 +101,16 @@ def number(value: float | None, unit: str, lang: str = "zh") -> str:
     if "|" in unit:  # 'industry|industries': one, else many
         one, many = unit.split("|", 1)
         unit = one if abs(value) == 1 else many
-    magnitude = abs(value)
-    if unit == "%":
-        digits = 1
-    else:
-        digits = 0 if magnitude >= 1000 or float(value).is_integer() else 1 if magnitude >= 10 else 2
-    text = f"{value:,.{digits}f}"
+    text = plain(value, 1 if unit == "%" else None)
     return f"{text}%" if unit == "%" else f"{text} {unit}"
+
+
+def plain(value: float, digits: int | None = None) -> str:
+    """A number with sensible rounding and no unit: 12,345 · 45.6 · 2.15 (`digits` fixed when given)."""
+    if digits is None:
+        magnitude = abs(value)
+        digits = 0 if magnitude >= 1000 or float(value).is_integer() else 1 if magnitude >= 10 else 2
+    return f"{value:,.{digits}f}"
 
 
 def target_text(fig: Figure, lang: str = "zh") -> str:

@@ -69,7 +69,9 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year:
                               lines.unit, lines.target, target.deadline, lines.benchmark, lines.required, lang)
     view.note = t("trends.growth_note" if target.rule.kind == "relative_growth" else "trends.note", lang,
                   deadline=target.deadline)
-    table = lines.lines.pivot_table(index="region", columns="year", values="value", aggfunc="first").round(2)
+    shown = lines.lines.dropna(subset=["value"])
+    shown = shown.assign(text=[scorecard.number(v, lines.unit, lang) for v in shown["value"]])  # 51.8%, not 51.75
+    table = shown.pivot_table(index="region", columns="year", values="text", aggfunc="first").fillna("—")
     table.columns = [str(c) for c in table.columns]
     table.index.name = t("table.col.region", lang)
     view.table = table

@@ -11,7 +11,7 @@ from tracker.core import codes
 from tracker.core.catalogue import Catalogue
 from tracker.core.i18n import t
 from tracker.present import charts, scorecard
-from tracker.present.scorecard import STATUS_CLASS, cell_frame
+from tracker.present.scorecard import STATUS_CLASS, cell_frame, plain
 from tracker.queries import dashboard, geography
 
 
@@ -81,8 +81,15 @@ def measure_table(values: pd.DataFrame, catalogue: Catalogue, lang: str = "zh") 
             return mid
         return t("measure.with_unit", lang, name=m.name(lang), unit=m.unit_in(lang))
 
-    table = values.assign(measure=values["measure_id"].map(name)).pivot_table(
-        index="measure", columns="year", values="value", aggfunc="first", sort=False)
+    def text(mid: str, value: float) -> str:  # yes/no in words, numbers rounded as everywhere else
+        m = catalogue.measures.get(mid)
+        if m is not None and m.type == "bool":
+            return t("figure.yes" if value >= 0.5 else "figure.no", lang)
+        return plain(value)
+
+    shown = values.assign(measure=values["measure_id"].map(name),
+                          text=[text(mid, v) for mid, v in zip(values["measure_id"], values["value"])])
+    table = shown.pivot_table(index="measure", columns="year", values="text", aggfunc="first", sort=False).fillna("—")
     table.columns = [str(c) for c in table.columns]
     return table.reset_index().rename(columns={"measure": t("village.col.measure", lang)})
 
@@ -92,6 +99,7 @@ def source_table(values: pd.DataFrame, catalogue: Catalogue, lang: str = "zh") -
     table = values.assign(measure_id=values["measure_id"].map(
         lambda mid: (catalogue.measures[mid].name(lang))
         if mid in catalogue.measures else mid))
+    table = table.assign(sheet=table["sheet"].fillna("—"))  # a CSV has no sheet
     columns = ["measure_id", "year", "value", "batch_id", "source_name", "sheet", "row_number", "column_name"]
     return table[columns].rename(columns={c: t(f"data.col.{c}", lang) for c in columns})
 
