@@ -174,7 +174,25 @@ def prepare(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:
         con.unregister(f"{name}_frame")
 
 
-def _raw_table(con: duckdb.DuckDBPyConnection, sheet: Sheet, name: str) -> None:
+CSV_ERROR_LINE = re.compile(r"CSV Error on Line: (\d+)")
+
+
+def _csv_refusal(file_name: str, error: duckdb.Error) -> Refused:
+    """A malformed CSV refused in the sender's terms: the line, and what is wrong with it (never a traceback
+    or a server path)."""
+    text = str(error)
+    line = CSV_ERROR_LINE.search(text)
+    if "unterminated quote" in text:
+        what = "引号未闭合（一个单元格以 \" 开头却没有结束的 \"）"
+    elif "Expected Number of Columns" in text:
+        what = "这一行的逗号比表头多，多出了字段"
+    else:
+        what = "这一行不符合 CSV 格式"
+    where = f"第 {line.group(1)} 行" if line else "某一行"
+    return Refused(f"{file_name}：{where}无法按 CSV 读取：{what}。请在 Excel 或 WPS 中打开该文件检查这一行，另存后重新上传")
+
+
+def _raw_table(con: duckdb.DuckDBPyConnection, sheet: Sheet, name: str, file_name: str) -> None:
     """The sheet's rows as a text table `name`: row_number, c0 .. cN (names are generated here)."""
     columns = [f"c{i}" for i in range(len(sheet.headers))]
     if sheet.csv_path is not None:
@@ -183,8 +201,11 @@ def _raw_table(con: duckdb.DuckDBPyConnection, sheet: Sheet, name: str) -> None:
             "select (row_number() over ())::integer + ? as row_number, * "
             "from read_csv(?, header = false, skip = ?, delim = ?, quote = '\"', escape = '\"', "
             "null_padding = true, auto_detect = false, columns = ?)", t=name)
-        con.execute(sql, [sheet.header_row, str(sheet.csv_path), sheet.csv_skip, sheet.csv_delimiter,
-                          {c: "VARCHAR" for c in columns}])
+        try:
+            con.execute(sql, [sheet.header_row, str(sheet.csv_path), sheet.csv_skip, sheet.csv_delimiter,
+                              {c: "VARCHAR" for c in columns}])
+        except (duckdb.InvalidInputException, duckdb.ConversionException) as e:
+            raise _csv_refusal(file_name, e) from None
     else:
         con.register(f"{name}_frame", sheet.rows)
         con.execute(sql_with("create or replace temp table {t} as select * from {f}", t=name, f=f"{name}_frame"))
@@ -202,7 +223,7 @@ def stage(con: duckdb.DuckDBPyConnection, returned: ReturnFile) -> dict[str, int
     rows_total = blank_cells = rows_without_values = 0
     for i, sheet in enumerate(returned.sheets):
         raw = f"sheet_raw_{i}"
-        _raw_table(con, sheet, raw)
+        _raw_table(con, sheet, raw, returned.path.name)
         rows_total += con.execute(sql_with("select count(*) from {raw}", raw=raw)).fetchall()[0][0]
         code, year, county, name = (sheet.column(role) for role in ("code", "year", "county", "name"))
         col = lambda i_: f"c{i_}" if i_ is not None else "null"  # noqa: E731 - generated names only

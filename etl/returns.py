@@ -13,8 +13,10 @@ import io
 import re
 import tempfile
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pandas as pd
 from python_calamine import CalamineError, CalamineWorkbook
@@ -199,7 +201,71 @@ def _read_csv(path: Path, measure_keys: dict[str, str], workdir: Path) -> Return
     return ReturnFile(path, encoding, [sheet], [])
 
 
-def _read_excel(path: Path, measure_keys: dict[str, str], sheet_name: str | None) -> ReturnFile:
+MAX_COLUMNS = 300  # per sheet; a return has a code, a year and at most a few dozen measures
+MAX_CELLS = 10_000_000  # per sheet (rows × columns), read past only after it is checked
+SCAN_CHUNK = 1 << 20
+CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,3})(\d+)\"")
+DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"(?:[A-Z]+\d+:)?([A-Z]{1,3})(\d+)\"")
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _xlsx_sheet_parts(book: zipfile.ZipFile) -> dict[str, str]:
+    """{sheet name: its XML part} of an .xlsx, from the workbook and its relationships (small files)."""
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+          "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
+    workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("p:Relationship", ns)}
+    parts = {}
+    for sheet in workbook.findall("m:sheets/m:sheet", ns):
+        target = targets.get(sheet.get(f"{{{ns['r']}}}id"), "")
+        parts[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return parts
+
+
+def check_xlsx_extent(path: Path, sheet_names: list[str] | None = None) -> None:
+    """Refuse a workbook whose sheet is larger than a return can be, before anything allocates for it: the
+    sheet's stated dimension first, then every cell address it holds (a 2 KB file with one cell at
+    XFD1048576 states nothing, yet asks the reader for half a terabyte). Reads the sheet's XML in chunks."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            parts = _xlsx_sheet_parts(book)
+            for name, part in parts.items():
+                if sheet_names is not None and name not in sheet_names:
+                    continue
+                last_row = last_column = 0
+                with book.open(part) as xml:
+                    tail = b""
+                    while chunk := xml.read(SCAN_CHUNK):
+                        text = tail + chunk
+                        stated = DIMENSION.search(text) if last_row == 0 else None
+                        if stated:
+                            _refuse_extent(path, name, int(stated.group(2)), _column_number(stated.group(1)))
+                        for letters, row in CELL_REF.findall(text):
+                            last_column = max(last_column, _column_number(letters))
+                            last_row = max(last_row, int(row))
+                        _refuse_extent(path, name, last_row, last_column)
+                        tail = text[-256:]
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError):
+        return  # not a readable .xlsx package: calamine says so in its own refusal
+
+
+def _refuse_extent(path: Path, sheet: str, rows: int, columns: int) -> None:
+    if columns > MAX_COLUMNS or rows * max(columns, 1) > MAX_CELLS:
+        raise Refused(f"{path.name}：工作表“{sheet}”有 {rows:,} 行、{columns:,} 列，超过单个工作表 {MAX_COLUMNS} 列、"
+                      f"{MAX_CELLS:,} 个单元格的上限（常因表格远处有一个无用的单元格）。请删去多余的行列，或分成几个文件")
+
+
+def _read_excel(path: Path, measure_keys: dict[str, str], sheet_name: str | None, workdir: Path) -> ReturnFile:
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        check_xlsx_extent(path, None if sheet_name is None else [sheet_name])
     try:
         book = CalamineWorkbook.from_path(str(path))
     except (CalamineError, OSError, ValueError) as e:
@@ -210,15 +276,27 @@ def _read_excel(path: Path, measure_keys: dict[str, str], sheet_name: str | None
             raise Refused(f"{path.name}：没有名为“{sheet_name}”的工作表（有：{'、'.join(names)}）")
         names = [sheet_name]
     sheets, skipped = [], []
-    for name in names:
-        rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        found = find_header([[_cell_text(c) or "" for c in r] for r in rows[:HEADER_SEARCH_ROWS]], measure_keys)
+    for number, name in enumerate(names):
+        sheet_data = book.get_sheet_by_name(name)
+        _refuse_extent(path, name, sheet_data.height, sheet_data.width)  # an .xls states its range here
+        rows = sheet_data.iter_rows()
+        head = [[_cell_text(c) or "" for c in r] for _, r in zip(range(HEADER_SEARCH_ROWS), rows)]
+        found = find_header(head, measure_keys)
         if found is None:
             skipped.append(name)
             continue
         index, sheet = found
         sheet.name = name
-        sheet.rows = _frame(rows[index + 1:], sheet.header_row + 1, len(sheet.headers))
+        # the rows below the header go to a UTF-8 CSV one at a time (memory stays bounded) and are read by
+        # DuckDB as a CSV is; every row is written, blank ones too, so row numbers match the workbook's
+        sheet.csv_path = workdir / f"{path.stem}.sheet{number}.csv"
+        width = len(sheet.headers)
+        with open(sheet.csv_path, "w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            for r in head[index + 1:]:
+                writer.writerow([(r[i] if i < len(r) else "") for i in range(width)])
+            for r in rows:
+                writer.writerow([(_cell_text(r[i]) or "") if i < len(r) else "" for i in range(width)])
         sheets.append(sheet)
     if not sheets:
         raise Refused(f"{path.name}：没有一个工作表有可识别的表头（工作表：{'、'.join(book.sheet_names)}）。"
@@ -236,7 +314,7 @@ def read_return(path: Path, measure_keys: dict[str, str], workdir: Path,
     if suffix in CSV_SUFFIXES:
         return _read_csv(path, measure_keys, workdir)
     if suffix in EXCEL_SUFFIXES:
-        return _read_excel(path, measure_keys, sheet_name)
+        return _read_excel(path, measure_keys, sheet_name, workdir)
     raise Refused(f"{path.name}：不支持的文件类型“{suffix}”，请上传 .csv 或 .xlsx")
 
 

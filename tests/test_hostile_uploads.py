@@ -1,0 +1,83 @@
+"""Uploads read as hostile until read within limits: a far-away cell, a sheet too large, a malformed CSV are
+refused with a message naming the file and where, before anything large is allocated; the other files of
+the same load are published."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from etl import returns
+from etl.load import check_files, load_files
+from tests.conftest import ROOT
+
+GOOD = ROOT / "tests" / "returns" / "good_long_utf8_bom.csv"
+
+
+@pytest.fixture
+def db(store_path, tmp_path) -> Path:
+    path = tmp_path / "tracker.duckdb"
+    shutil.copyfile(store_path, path)
+    return path
+
+
+def far_cell_workbook(path: Path, stated: str | None) -> Path:
+    """A 2 KB workbook: a header, one data row, and one cell at XFD1048576; `stated` rewrites the sheet's
+    dimension (None: leave openpyxl's true one)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["区划代码", "年份", "自来水普及率（%）"])
+    ws.append(["361127100203", 2024, 92])
+    ws["XFD1048576"] = "x"
+    wb.save(path)
+    if stated is not None:
+        forged = path.with_suffix(".forged.xlsx")
+        with zipfile.ZipFile(path) as src, zipfile.ZipFile(forged, "w", zipfile.ZIP_DEFLATED) as out:
+            for item in src.infolist():
+                data = src.read(item.filename)
+                if item.filename.startswith("xl/worksheets/"):
+                    data = re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="{stated}"'.encode(), data)
+                out.writestr(item, data)
+        return forged
+    return path
+
+
+@pytest.mark.parametrize("stated", [None, "A1:C2"])  # the true dimension, and one that hides the far cell
+def test_a_cell_at_the_far_corner_is_refused_before_reading(db, tmp_path, stated):
+    path = far_cell_workbook(tmp_path / "far.xlsx", stated)
+    assert path.stat().st_size < 10_000
+    report = check_files(db, [path])[0]
+    assert report.status == "refused"
+    assert "有 1,048,576 行、16,384 列，超过单个工作表 300 列" in report.message and path.name in report.message
+
+
+def test_a_sheet_over_the_cell_limit_is_refused_and_the_others_publish(db, tmp_path, monkeypatch):
+    monkeypatch.setattr(returns, "MAX_CELLS", 1000)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["区划代码", "年份"] + [f"列{i}" for i in range(18)])
+    for _ in range(100):
+        ws.append(["abc"] * 20)
+    big = tmp_path / "big.xlsx"
+    wb.save(big)
+    reports = load_files(db, [big, GOOD])
+    assert [r.status for r in reports] == ["refused", "loaded"]
+    assert "有 101 行、20 列" in reports[0].message
+
+
+@pytest.mark.parametrize(("body", "line", "words"), [
+    ("361127100203,2024,92\n361127100204,2024,90,5,6\n", 5, "逗号比表头多"),
+    ('361127100203,2024,92\n361127100205,2024,"91\n361127100204,2024,90\n', 5, "引号未闭合"),
+])
+def test_a_malformed_csv_is_refused_naming_its_line_and_the_others_publish(db, tmp_path, body, line, words):
+    path = tmp_path / "bad.csv"
+    path.write_text("余干县报表\n填报单位：余干县\n区划代码,年份,自来水普及率（%）\n" + body, encoding="utf-8")
+    reports = load_files(db, [path, GOOD])
+    assert [r.status for r in reports] == ["refused", "loaded"]
+    assert f"bad.csv：第 {line} 行无法按 CSV 读取" in reports[0].message and words in reports[0].message
+    assert "/tmp" not in reports[0].message and "Traceback" not in reports[0].message
