@@ -29,11 +29,13 @@ with upload_tab:
         if left.button(t("data.check", lang), key="check_button"):
             st.session_state["check_reports"] = load.check_files(settings.db_path(), paths, scope=scope)
         checked = st.session_state.get("check_reports") or []
+        accept = any(load.mostly_rejected(r) for r in checked) and st.checkbox(
+            t("data.accept_rejections", lang), key="accept_rejections")
         if right.button(t("data.publish", lang), type="primary", key="publish_button",
-                        disabled=not any(r.status == "checked" for r in checked)):
+                        disabled=not any(r.status in ("checked", "held") for r in checked)):
             with st.status(t("data.publishing", lang), expanded=True) as status:
                 bar = st.progress(0.0)
-                results = load.load_files(settings.db_path(), paths, scope=scope,
+                results = load.load_files(settings.db_path(), paths, scope=scope, accept_rejections=accept,
                                           progress=lambda x, step: bar.progress(min(x, 1.0), text=step))
                 status.update(label=t("data.published", lang), state="complete", expanded=False)
             st.session_state["check_reports"] = results

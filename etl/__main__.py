@@ -81,6 +81,7 @@ def _load(args: argparse.Namespace) -> int:
         reports = check_files(args.db, args.files, scope=args.region, sheet_name=args.sheet)
     else:
         reports = load_files(args.db, args.files, scope=args.region, sheet_name=args.sheet,
+                             accept_rejections=args.accept_rejections,
                              progress=lambda f, step: print(f"  … {step}", file=sys.stderr) if args.verbose else None)
     for report in reports:
         print(report.summary(first=args.show))
@@ -129,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--region", help="the reporting area's code: rows outside it are rejected")
     p.add_argument("--sheet", help="read only this sheet of each workbook (default: every sheet)")
     p.add_argument("--check", action="store_true", help="report what would load, write nothing")
+    p.add_argument("--accept-rejections", action="store_true",
+                   help="publish a file even when most of its rows are rejected (checked by hand first)")
     p.add_argument("--show", type=int, default=5, help="how many rejected rows to print per file")
     p.add_argument("--verbose", action="store_true", help="print progress")
     p.set_defaults(run=_load)

@@ -76,7 +76,7 @@ class FileReport:
 
     def summary(self, first: int = 5) -> str:
         """The CLI's account of this file."""
-        if self.status in ("refused", "unchanged"):
+        if self.status in ("refused", "unchanged", "held"):
             return f"{self.source_name}: {self.status} — {self.message}"
         verb = f"loaded as batch {self.batch_id}" if self.status == "loaded" else "checked (not published)"
         lines = [
@@ -341,6 +341,22 @@ def _changes(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
         report.largest_change = {**largest, "name": name[0][0] if name else largest["code"]}
 
 
+MOSTLY_REJECTED = 0.5  # a file with more than half its rows rejected is held back until the loader confirms
+
+
+def mostly_rejected(report: FileReport) -> bool:
+    """Whether most of a file's rows were rejected (the wrong form, the wrong county, a shifted column ...)."""
+    return report.rows_read > 0 and report.rows_rejected > MOSTLY_REJECTED * report.rows_read
+
+
+def _held_back(report: FileReport) -> None:
+    """Mark a mostly rejected file as not published: the loader looks at it first, then confirms."""
+    report.status = "held"
+    report.message = (f"most rows rejected ({report.rows_rejected:,} of {report.rows_read:,}): not published; "
+                      f"publish it anyway only after checking (--accept-rejections)")
+    report.message_key, report.message_args = "data.held", {"n": report.rows_rejected, "rows": report.rows_read}
+
+
 def _unchanged(report: FileReport) -> bool:
     """Whether a file would change nothing: every value it loads is already the current one, no group list."""
     return (report.values_loaded > 0 and report.values_new == report.values_replaced == 0
@@ -440,8 +456,10 @@ class _NothingToPublish(Exception):
 
 
 def load_files(db: Path, paths: Sequence[Path], *, scope: str | None = None, sheet_name: str | None = None,
-               catalogue: Catalogue | None = None, progress: Progress = _quiet) -> list[FileReport]:
-    """Load files into the store at `db` and publish them together; one report per file."""
+               catalogue: Catalogue | None = None, progress: Progress = _quiet,
+               accept_rejections: bool = False) -> list[FileReport]:
+    """Load files into the store at `db` and publish them together; one report per file. A file whose rows
+    are mostly rejected is held back (status 'held') unless `accept_rejections`: the loader has looked."""
     db = Path(db)
     if not db.exists():
         raise FileNotFoundError(f"{db}: no store there; create one with `python -m etl init --db {db}`")
@@ -460,6 +478,8 @@ def load_files(db: Path, paths: Sequence[Path], *, scope: str | None = None, she
                 report = _examine(con, path, sha, catalogue, scope, Path(workdir), sheet_name)
                 if _unchanged(report):
                     _say_unchanged(report)
+                elif mostly_rejected(report) and not accept_rejections:
+                    _held_back(report)
                 elif not report.refused:
                     _save(con, report)
                 reports.append(report)

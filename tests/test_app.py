@@ -154,6 +154,10 @@ def test_data_management_checks_then_publishes_an_upload(tmp_path, store_path, u
     assert "本次将新增 6 个数值，替换 0 个现有数值，0 个与现有数值相同。" in [m.value for m in at.markdown]
     assert at.dataframe[0].value["原因"].iloc[0] == "“maybe”不是“是/否”"  # the upload tab's rejects
     assert db.read_bytes() == before  # checking wrote nothing
+    assert "大部分行被拒收（3 行中 2 行）" in at.warning[1].value  # held back unless the loader confirms
+    at.button(key="publish_button").click().run()
+    assert "未发布（大部分行被拒收）" in at.warning[0].value and db.read_bytes() == before
+    at.checkbox(key="accept_rejections").check().run()
     at.button(key="publish_button").click().run()
     assert r"bad\_values\.csv** · 已导入，批次 1" in at.warning[0].value
     rejects, history, batch_rejects = (d.value for d in at.dataframe)

@@ -81,3 +81,14 @@ def test_a_malformed_csv_is_refused_naming_its_line_and_the_others_publish(db, t
     assert [r.status for r in reports] == ["refused", "loaded"]
     assert f"bad.csv：第 {line} 行无法按 CSV 读取" in reports[0].message and words in reports[0].message
     assert "/tmp" not in reports[0].message and "Traceback" not in reports[0].message
+
+
+def test_a_table_longer_than_a_sheet_goes_on_several_sheets():
+    import pandas as pd
+
+    from tracker.core.xlsx import sheet_parts
+
+    frame = pd.DataFrame({"x": range(25)})
+    parts = sheet_parts("未导入的行", frame, rows=10)
+    assert [name for name, _ in parts] == ["未导入的行 (1)", "未导入的行 (2)", "未导入的行 (3)"]
+    assert [len(p) for _, p in parts] == [10, 10, 5] and sheet_parts("x", frame)[0][1] is frame

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import signal
 import subprocess
 import sys
-import re
 import time
 from pathlib import Path
 
@@ -122,7 +122,7 @@ def test_blank_cells_are_missing_not_zero(db):
 
 
 def test_rejected_rows_are_kept_with_their_reason(db):
-    [report] = load_files(db, [RETURNS / "bad_values.csv"])
+    [report] = load_files(db, [RETURNS / "bad_values.csv"], accept_rejections=True)  # most rows rejected: confirmed
     kept = rows(db, 'select row_number, "column", raw_value, reason_code from rejected_row where batch_id = ? '
                     'order by row_number, "column"', [report.batch_id])
     assert kept == [(2, "双千兆网络覆盖", "maybe", "not_yes_no"), (2, "村特色产业数（个）", "1.5", "not_whole"),
@@ -178,7 +178,7 @@ def test_rows_outside_the_reporting_area_are_rejected(db):
 
 
 def test_group_lists_replace_the_groups_members_and_respect_parents(db, tmp_path):
-    [report] = load_files(db, [RETURNS / "groups.csv"])
+    [report] = load_files(db, [RETURNS / "groups.csv"], accept_rejections=True)
     assert rows(db, "select region_code, batch_id from group_member where group_id = 'sr_key_village' order by 1") == [
         (V1, 1), (V2, 1)]
     second = _write(tmp_path / "名单.csv", f"区划代码,分组\n{V3},sr_key_village\n{V3},sr_key_village_provincial\n"
@@ -288,7 +288,8 @@ def test_rejected_rows_show_the_rows_code_and_name_and_read_in_the_interface_lan
     from tracker.queries.provenance import batch_rejects
 
     load_files(db, [RETURNS / "bad_values.csv", RETURNS / "form_with_serial_numbers.csv", RETURNS / "duplicates.csv",
-                    RETURNS / "wrong_level.csv", RETURNS / "unknown_codes.csv", RETURNS / "groups.csv"])
+                    RETURNS / "wrong_level.csv", RETURNS / "unknown_codes.csv", RETURNS / "groups.csv"],
+               accept_rejections=True)
     con = duckdb.connect(str(db), read_only=True)
     cat = load_catalogue()
     zh = rejects_table(batch_rejects(con, 1), "zh", cat).set_index("原值")
@@ -304,3 +305,12 @@ def test_rejected_rows_show_the_rows_code_and_name_and_read_in_the_interface_lan
     leftover = [r for r, raw, name in zip(every["Reason"], every["Value sent"], every["Village or region"])
                 if CJK.search(r.replace(str(raw), "").replace(str(name), ""))]
     assert not leftover, leftover
+
+
+def test_a_file_with_most_rows_rejected_is_held_back_until_the_loader_confirms(db):
+    before = db.read_bytes()
+    [held] = load_files(db, [RETURNS / "bad_values.csv"])  # 2 of its 3 rows have rejections
+    assert held.status == "held" and held.rows_rejected > held.rows_read / 2
+    assert "most rows rejected (2 of 3)" in held.message and db.read_bytes() == before
+    [report] = load_files(db, [RETURNS / "bad_values.csv"], accept_rejections=True)
+    assert report.status == "loaded" and rows(db, "select count(*) from batch") == [(1,)]

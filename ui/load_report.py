@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from etl.load import FileReport
+from etl.load import FileReport, mostly_rejected
 from tracker.core.clock import beijing_text
 from tracker.core.i18n import md_escape, t
 from tracker.core.xlsx import xlsx_bytes
@@ -46,15 +46,20 @@ def show_report(report: FileReport, lang: str, key: str, catalogue) -> None:
     if report.refused:
         st.error(f"**{md_escape(report.source_name)}** · {status}：{md_escape(report.message)}")
         return
-    if report.status == "unchanged":
+    if report.status == "held":
+        st.warning(f"**{md_escape(report.source_name)}** · {status}：{t(report.message_key, lang, **report.message_args)}")
+    elif report.status == "unchanged":
         args = dict(report.message_args)
         if "at" in args:
             args["at"] = beijing_text(args["at"], lang)
         st.info(f"**{md_escape(report.source_name)}** · {status}：{t(report.message_key, lang, **args)}")
         return
-    box = st.success if report.values_rejected == 0 else st.warning
-    batch = t("data.batch", lang, n=report.batch_id) if report.batch_id else ""
-    box(f"**{md_escape(report.source_name)}** · {status}{batch}")
+    else:
+        box = st.success if report.values_rejected == 0 else st.warning
+        batch = t("data.batch", lang, n=report.batch_id) if report.batch_id else ""
+        box(f"**{md_escape(report.source_name)}** · {status}{batch}")
+    if report.status == "checked" and mostly_rejected(report):
+        st.warning(t("data.mostly_rejected", lang, n=report.rows_rejected, rows=report.rows_read))
     counts = [("rows_read", report.rows_read), ("values_loaded", report.values_loaded),
               ("values_rejected", report.values_rejected), ("blank_cells", report.blank_cells),
               ("rows_skipped", report.rows_skipped)]

@@ -11,15 +11,28 @@ import pandas as pd
 TEXT_ONLY = {"options": {"strings_to_formulas": False, "strings_to_urls": False}}
 
 
+SHEET_ROWS = 1_048_575  # an Excel sheet holds 1,048,576 rows, the header included
+
+
+def sheet_parts(name: str, frame: pd.DataFrame, rows: int = SHEET_ROWS) -> list[tuple[str, pd.DataFrame]]:
+    """A table as one sheet, or as several ('名称 (2)', ...) when it has more rows than a sheet holds."""
+    if len(frame) <= rows:
+        return [(name[:31], frame)]
+    parts = range(0, len(frame), rows)
+    return [(f"{name[:24]} ({i + 1})", frame.iloc[start:start + rows]) for i, start in enumerate(parts)]
+
+
 def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
-    """A workbook with one sheet per table (header bold, first row frozen, columns widened)."""
+    """A workbook with one sheet per table (header bold, first row frozen, columns widened); a table longer
+    than a sheet goes on as many sheets as it needs."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs=TEXT_ONLY) as writer:
-        for name, frame in sheets.items():
-            frame.to_excel(writer, sheet_name=name[:31], index=False)
-            sheet = writer.sheets[name[:31]]
-            sheet.freeze_panes(1, 0)
-            for i, column in enumerate(frame.columns):
-                width = max([len(str(column))] + [len(str(v)) for v in frame[column].head(200)]) + 2
-                sheet.set_column(i, i, min(width * 1.6, 60))
+        for name, whole in sheets.items():
+            for part, frame in sheet_parts(name, whole):
+                frame.to_excel(writer, sheet_name=part, index=False)
+                sheet = writer.sheets[part]
+                sheet.freeze_panes(1, 0)
+                for i, column in enumerate(frame.columns):
+                    width = max([len(str(column))] + [len(str(v)) for v in frame[column].head(200)]) + 2
+                    sheet.set_column(i, i, min(width * 1.6, 60))
     return buffer.getvalue()
