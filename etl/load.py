@@ -385,14 +385,17 @@ def _examine(con: duckdb.DuckDBPyConnection, path: Path, sha: str, catalogue: Ca
     return report
 
 
-def _save(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
-    """Save: the batch, its observations, its group members and every rejected row."""
+def _save(con: duckdb.DuckDBPyConnection, report: FileReport, scope: str | None = None) -> None:
+    """Save: the batch, its observations, its group members and every rejected row. A group list replaces
+    the members of its groups inside the loader's region (`scope`) only: a county's list of its key villages
+    leaves the other counties' members as they are."""
     batch_id = con.execute("select coalesce(max(batch_id), 0) + 1 from batch").fetchall()[0][0]
     con.execute("""insert into observation
                    select measure_id, code, year, value, ?, sheet, row_number, column_name from judged where keep""",
                 [batch_id])
     con.execute("""delete from group_member where batch_id is not null
-                   and group_id in (select distinct group_id from judged_groups where keep)""")
+                   and group_id in (select distinct group_id from judged_groups where keep)
+                   and starts_with(region_code, coalesce(?, ''))""", [scope])
     con.execute("insert into group_member select group_id, code, ? from judged_groups where keep", [batch_id])
     # a sub-group's members must belong to its parent group (e.g. 308 provincial key villages)
     con.execute("""
@@ -481,7 +484,7 @@ def load_files(db: Path, paths: Sequence[Path], *, scope: str | None = None, she
                 elif mostly_rejected(report) and not accept_rejections:
                     _held_back(report)
                 elif not report.refused:
-                    _save(con, report)
+                    _save(con, report, scope)
                 reports.append(report)
             if not any(r.status == "loaded" for r in reports):
                 raise _NothingToPublish

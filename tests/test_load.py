@@ -314,3 +314,20 @@ def test_a_file_with_most_rows_rejected_is_held_back_until_the_loader_confirms(d
     assert "most rows rejected (2 of 3)" in held.message and db.read_bytes() == before
     [report] = load_files(db, [RETURNS / "bad_values.csv"], accept_rejections=True)
     assert report.status == "loaded" and rows(db, "select count(*) from batch") == [(1,)]
+
+
+def test_a_county_group_list_replaces_members_inside_the_county_only(db, tmp_path):
+    city = tmp_path / "city.csv"
+    city.write_text("区划代码,分组\n361127100203,sr_key_village\n361127100204,sr_key_village\n"
+                    "361128001200,sr_key_village\n", encoding="utf-8")
+    assert load_files(db, [city], scope="3611")[0].status == "loaded"
+    county = tmp_path / "county.csv"
+    county.write_text("区划代码,分组\n361127100205,sr_key_village\n", encoding="utf-8")
+    assert load_files(db, [county], scope="361127")[0].status == "loaded"
+    members = {r[0] for r in rows(db, "select region_code from group_member where group_id = 'sr_key_village'")}
+    assert members == {"361127100205", "361128001200"}  # 余干县's list replaced 余干县's members; 鄱阳县's kept
+    county2 = tmp_path / "county2.csv"
+    county2.write_text("区划代码,分组\n361127100203,sr_key_village\n", encoding="utf-8")
+    load_files(db, [county2])  # no region given (an administrator): the list is the whole group
+    assert {r[0] for r in rows(db, "select region_code from group_member where group_id = 'sr_key_village'")} == {
+        "361127100203"}
