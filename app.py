@@ -13,6 +13,7 @@ from ui import auth, data, filters, registry
 
 st.set_page_config(page_title="乡村振兴目标监测", page_icon="🌾", layout="wide")
 
+auth.finish_sign_out()  # before any widget: a sign-out forgets the whole session
 lang = filters.language_switch()
 
 try:

@@ -202,3 +202,63 @@ def test_excel_files_keep_a_name_that_looks_like_a_formula_as_text(tmp_path):
     assert [(c.value, c.data_type) for c in sheet["A"][1:]] == [
         ('=HYPERLINK("http://example.com","点此")', "s"), ("http://x.cn", "s")]
     assert sheet["A3"].hyperlink is None
+
+
+def test_wrong_passwords_lock_a_name_and_an_address_across_sessions():
+    lock = access.Lockout(limit=3, minutes=15)
+    start = datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc)
+    for i in range(3):
+        assert lock.locked_until("yushan", "10.0.0.7", start) is None
+        lock.failed("yushan", "10.0.0.7", start + timedelta(seconds=i))
+    assert lock.locked_until("YuShan ", None, start + timedelta(minutes=1)) == start + timedelta(seconds=2, minutes=15)
+    assert lock.locked_until("qianshan", "10.0.0.7", start) is not None  # the address is locked for every name
+    assert lock.locked_until("qianshan", "10.0.0.8", start) is None
+    assert lock.locked_until("yushan", None, start + timedelta(minutes=16)) is None  # it ends by itself
+
+
+@pytest.fixture
+def own_users(tmp_path) -> Path:
+    """A users file of this test's own (so it can be edited): 玉山县's viewer and an administrator."""
+    path = tmp_path / "users.toml"
+    access.write_user(path, "admin", "admin", "", PASSWORDS["admin"])
+    access.write_user(path, "yushan", "viewer", "361123", PASSWORDS["yushan"])
+    access.write_user(path, "locked_out", "viewer", "361123", "right-password-1")
+    return path
+
+
+def test_a_removed_user_is_signed_out_at_once_and_a_reset_password_ends_the_session(world, own_users, open_app):
+    import time
+
+    at = sign_in(open_app(world, catalogue=WORLD / "catalogue.yaml", users=own_users, params={"year": "2022"}),
+                 "yushan")
+    assert at.title[0].value == "玉山县 · 2022年 领导简报"
+    time.sleep(0.01)
+    access.write_user(own_users, "yushan", "viewer", "361123", "a-new-password-1")  # a reset
+    at.run()
+    assert at.info[0].value == "您的账号已被停用或密码已更改，请重新登录。" and at.subheader[0].value == "请登录"
+    at = sign_in(at, "yushan", "a-new-password-1")
+    assert at.title[0].value == "玉山县 · 2022年 领导简报"
+    text = own_users.read_text(encoding="utf-8")
+    own_users.write_text(text.replace('name = "yushan"', 'name = "someone_else"'), encoding="utf-8")  # removed
+    at.run()
+    assert at.subheader[0].value == "请登录" and len(at.metric) == 0
+
+
+def test_signing_out_forgets_everything_the_session_held(world, own_users, open_app):
+    at = sign_in(open_app(world, catalogue=WORLD / "catalogue.yaml", users=own_users, params={"year": "2022"}),
+                 "admin")
+    at.session_state["check_reports"] = ["the administrator's check"]
+    at.run()
+    at.sidebar.button(key="signout").click().run()
+    assert at.subheader[0].value == "请登录"
+    assert "check_reports" not in at.session_state and "auth.user" not in at.session_state
+
+
+def test_after_five_wrong_passwords_even_the_right_one_waits(world, own_users, open_app):
+    at = open_app(world, catalogue=WORLD / "catalogue.yaml", users=own_users)
+    for _ in range(5):
+        at = sign_in(at, "locked_out", "wrong-password")
+        assert at.error[0].value == "用户名或密码不正确。"
+    at = open_app(world, catalogue=WORLD / "catalogue.yaml", users=own_users)  # a new session: the count holds
+    at = sign_in(at, "locked_out", "right-password-1")
+    assert at.error[0].value.startswith("用户名或密码错误次数过多，请 ") and len(at.metric) == 0

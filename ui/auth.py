@@ -7,7 +7,7 @@ open only on the demo data (or a store with no statistics loaded yet), and says 
 
 from __future__ import annotations
 
-import time
+import shutil
 from datetime import datetime, timezone
 
 import streamlit as st
@@ -17,7 +17,12 @@ from tracker.core.i18n import t
 from ui import data, registry
 
 OPEN = access.User("open", "", "admin", "")  # no users configured: the demo, open to all
-MAX_TRIES = 5  # wrong passwords in a session before each further try waits
+
+
+@st.cache_resource(show_spinner=False)
+def lockout() -> access.Lockout:
+    """Wrong passwords counted across every session of this process, by user name and client address."""
+    return access.Lockout()
 
 
 @st.cache_resource(show_spinner=False)
@@ -32,11 +37,31 @@ def users_config() -> access.Access:
 
 
 def _sign_out() -> None:
+    """Sign out at the start of the next run (finish_sign_out), before any widget holds its state."""
+    st.session_state["auth.signing_out"] = True
+
+
+def finish_sign_out() -> None:
+    """End a sign-out asked for: forget everything the session held (checks, uploads, choices, the page's
+    widgets), so the next person at the same browser starts as a stranger. app.py calls this first."""
+    if not st.session_state.get("auth.signing_out"):
+        return
+    oidc = st.session_state.get("auth.oidc")
+    folder = st.session_state.get("_upload_dir")
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
+    if oidc:
+        st.logout()
+
+
+def _forget_user() -> None:
+    """The session's sign-in ends (expired, or the user removed); the sign-in form follows in this run."""
     for key in ("auth.user", "auth.at"):
         st.session_state.pop(key, None)
-    if st.session_state.get("auth.oidc"):
-        st.session_state.pop("auth.oidc")
-        st.logout()
+    if st.session_state.pop("auth.oidc", None):
+        st.logout()  # the identity provider's sign-in ends too, or it would sign the session in again
 
 
 def _form(config: access.Access, lang: str) -> None:
@@ -47,15 +72,18 @@ def _form(config: access.Access, lang: str) -> None:
         password = st.text_input(t("auth.password", lang), type="password", key="signin.password")
         submitted = st.form_submit_button(t("auth.submit", lang), type="primary")
     if submitted:
-        tries = st.session_state.get("auth.tries", 0)
-        if tries >= MAX_TRIES:
-            time.sleep(2)  # slows guessing down without locking the person out
+        now, address = datetime.now(timezone.utc), st.context.ip_address
+        until = lockout().locked_until(name, address, now)
+        if until is not None:
+            st.error(t("auth.locked", lang, n=max(1, int((until - now).total_seconds() // 60) + 1)))
+            return
         user = access.sign_in(config, name, password)
         if user is None:
-            st.session_state["auth.tries"] = tries + 1
+            lockout().failed(name, address, now)
             st.error(t("auth.wrong", lang))
         else:
-            st.session_state.update({"auth.user": user, "auth.at": datetime.now(timezone.utc), "auth.tries": 0})
+            lockout().succeeded(name)
+            st.session_state.update({"auth.user": user, "auth.at": now})
             st.rerun()
     if config.oidc_provider:
         st.button(t("auth.oidc", lang), on_click=st.login, args=(config.oidc_provider,), key="signin.oidc")
@@ -77,9 +105,16 @@ def current_user(lang: str) -> access.User:
         st.stop()
     user, signed_at = st.session_state.get("auth.user"), st.session_state.get("auth.at")
     if user is not None and access.expired(signed_at, datetime.now(timezone.utc), config.minutes):
-        _sign_out()
+        _forget_user()
         user = None
         st.info(t("auth.expired", lang))
+    elif user is not None:  # the users file is read again when it changes: a removed user is out at once
+        user = access.current_record(config, user)
+        if user is None:
+            _forget_user()
+            st.info(t("auth.removed", lang))
+        else:
+            st.session_state["auth.user"] = user
     if user is None and config.oidc_provider and st.user.is_logged_in:
         user = access.oidc_user(config, st.user.get("email"))
         if user is None:

@@ -57,10 +57,20 @@ def catalogue() -> Catalogue:
     return _catalogue(str(path), path.stat().st_mtime_ns, version)
 
 
-@st.cache_data(show_spinner=False)
-def policy_texts() -> dict[str, str]:
-    """{document id: full text} of the policy documents the catalogue cites."""
+def catalogue_version() -> str:
+    """Which catalogue file, as of when (a cache keyed by it follows an edit, or another file)."""
+    path = settings.catalogue_path()
+    return f"{path}@{path.stat().st_mtime_ns}"
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _policy_texts(catalogue_version: str) -> dict[str, str]:
     return catalogue_view.policy_texts(catalogue())
+
+
+def policy_texts() -> dict[str, str]:
+    """{document id: full text} of the policy documents the catalogue cites (cached per catalogue)."""
+    return _policy_texts(catalogue_version())
 
 
 def scope() -> str:
@@ -123,10 +133,10 @@ find_villages = query(dashboard.find_villages)
 lagging_villages = query(assess.lagging_villages)
 
 
-def _view_key() -> tuple[str, int, str]:
+def _view_key() -> tuple[str, str, str]:
     """What every composite cache below is keyed by besides its arguments: store version, catalogue version,
     the user's scope."""
-    return reader().version, settings.catalogue_path().stat().st_mtime_ns, scope()
+    return reader().version, catalogue_version(), scope()
 
 
 VIEWS: dict[str, Callable] = {"overview": overview_view.build, "comparison": comparison_view.build,
@@ -134,7 +144,7 @@ VIEWS: dict[str, Callable] = {"overview": overview_view.build, "comparison": com
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _view(version: str, catalogue_version: int, region_scope: str, name: str, *args):
+def _view(version: str, catalogue_version: str, region_scope: str, name: str, *args):
     return VIEWS[name](reader().cursor(region_scope), catalogue(), *args)
 
 
@@ -164,7 +174,7 @@ def lagging(area: str, year: int, lang: str, mode: str, target_id: str | None, k
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _document(version: str, catalogue_version: int, region_scope: str, kind: str, area: str, year: int, k: int,
+def _document(version: str, catalogue_version: str, region_scope: str, kind: str, area: str, year: int, k: int,
               lang: str) -> bytes:
     # imported here: the writers bring matplotlib and python-docx, which only a download needs
     from tracker.documents.briefing import build
@@ -192,11 +202,15 @@ def document(kind: str, area: str, year: int, lang: str, k: int = 1) -> Callable
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def template_bytes(region: str, year: int) -> bytes:
-    """The return form prefilled for a region and year, as .xlsx bytes."""
+def _template_bytes(catalogue_version: str, region: str, year: int) -> bytes:
     buffer = io.BytesIO()
     write_template(buffer, region=region, year=year, catalogue=catalogue())
     return buffer.getvalue()
+
+
+def template_bytes(region: str, year: int) -> bytes:
+    """The return form prefilled for a region and year, as .xlsx bytes (cached per catalogue)."""
+    return _template_bytes(catalogue_version(), region, year)
 
 
 def store_is_open() -> bool:

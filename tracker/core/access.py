@@ -26,6 +26,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import threading
 import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -230,6 +231,51 @@ def oidc_user(access: Access, email: str | None) -> User | None:
     if not email:
         return None
     return next((u for u in access.users.values() if u.oidc and u.oidc.lower() == email.lower()), None)
+
+
+class Lockout:
+    """Wrong passwords counted per user name and per client address across every session of the process; after
+    `limit` failures within `minutes`, that name or address is locked for `minutes` (right password or not).
+    A reload or a new browser session starts no new count."""
+
+    def __init__(self, limit: int = 5, minutes: int = 15):
+        self.limit, self.window = limit, timedelta(minutes=minutes)
+        self._failures: dict[str, list[datetime]] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _keys(name: str, address: str | None) -> list[str]:
+        return [f"name:{name.strip().lower()}"] + ([f"address:{address}"] if address else [])
+
+    def locked_until(self, name: str, address: str | None, now: datetime) -> datetime | None:
+        """When the lock on this name or address ends; None when neither is locked."""
+        with self._lock:
+            ends = []
+            for key in self._keys(name, address):
+                recent = [at for at in self._failures.get(key, []) if now - at < self.window]
+                self._failures[key] = recent
+                if len(recent) >= self.limit:
+                    ends.append(recent[-1] + self.window)
+            return max(ends, default=None)
+
+    def failed(self, name: str, address: str | None, now: datetime) -> None:
+        with self._lock:
+            for key in self._keys(name, address):
+                self._failures.setdefault(key, []).append(now)
+
+    def succeeded(self, name: str) -> None:
+        with self._lock:
+            self._failures.pop(self._keys(name, None)[0], None)
+
+
+def current_record(access: Access, user: User) -> User | None:
+    """The signed-in user as the users file says now: None when removed, or when the password was changed
+    since (a reset ends the sessions signed in with the old one); else its entry (a new role or scope
+    applies at once)."""
+    found = access.users.get(user.name)
+    if found is None or found.password != user.password or found.oidc != user.oidc:
+        return None
+    return found
 
 
 def expired(signed_in_at: datetime, now: datetime, minutes: int) -> bool:
