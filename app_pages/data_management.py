@@ -35,7 +35,7 @@ with upload_tab:
                         disabled=not any(r.status in ("checked", "held") for r in checked)):
             with st.status(t("data.publishing", lang), expanded=True) as status:
                 bar = st.progress(0.0)
-                results = load.load_files(settings.db_path(), paths, scope=scope, accept_rejections=accept,
+                results = load.load_files(settings.db_path(), paths, scope=scope, accept_rejections=accept, loaded_by=data.user_name(),
                                           progress=lambda x, step: bar.progress(min(x, 1.0), text=step))
                 status.update(label=t("data.published", lang), state="complete", expanded=False)
             st.session_state["check_reports"] = results

@@ -385,7 +385,8 @@ def _examine(con: duckdb.DuckDBPyConnection, path: Path, sha: str, catalogue: Ca
     return report
 
 
-def _save(con: duckdb.DuckDBPyConnection, report: FileReport, scope: str | None = None) -> None:
+def _save(con: duckdb.DuckDBPyConnection, report: FileReport, scope: str | None = None,
+          loaded_by: str | None = None) -> None:
     """Save: the batch, its observations, its group members and every rejected row. A group list replaces
     the members of its groups inside the loader's region (`scope`) only: a county's list of its key villages
     leaves the other counties' members as they are."""
@@ -432,10 +433,10 @@ def _save(con: duckdb.DuckDBPyConnection, report: FileReport, scope: str | None 
                        select ? as batch_id, sheet, row_number, "column", raw_value, reason_code, reason, reason_key,
                               reason_args, region_code, region_name from orphans_frame""", [batch_id])
         con.unregister("orphans_frame")
-    con.execute("insert into batch values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?)", [
+    con.execute("insert into batch values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?, ?)", [
         batch_id, report.source_name, report.sha256, datetime.now(timezone.utc).replace(tzinfo=None),
         report.kind, report.rows_read, report.rows_loaded, report.rows_rejected, report.values_loaded,
-        report.values_rejected, json.dumps(report.detail, ensure_ascii=False)])
+        report.values_rejected, json.dumps(report.detail, ensure_ascii=False), loaded_by])
     report.batch_id = batch_id
     report.status = "loaded"
 
@@ -460,7 +461,7 @@ class _NothingToPublish(Exception):
 
 def load_files(db: Path, paths: Sequence[Path], *, scope: str | None = None, sheet_name: str | None = None,
                catalogue: Catalogue | None = None, progress: Progress = _quiet,
-               accept_rejections: bool = False) -> list[FileReport]:
+               accept_rejections: bool = False, loaded_by: str | None = None) -> list[FileReport]:
     """Load files into the store at `db` and publish them together; one report per file. A file whose rows
     are mostly rejected is held back (status 'held') unless `accept_rejections`: the loader has looked."""
     db = Path(db)
@@ -484,7 +485,7 @@ def load_files(db: Path, paths: Sequence[Path], *, scope: str | None = None, she
                 elif mostly_rejected(report) and not accept_rejections:
                     _held_back(report)
                 elif not report.refused:
-                    _save(con, report, scope)
+                    _save(con, report, scope, loaded_by)
                 reports.append(report)
             if not any(r.status == "loaded" for r in reports):
                 raise _NothingToPublish

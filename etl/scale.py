@@ -108,7 +108,7 @@ def scale_store(db: Path, n: int, catalogue: Catalogue | None = None) -> dict[st
         con.execute(
             """
             insert into batch values ($batch, $name, $sha, now()::timestamp, 'values', $added, $added, 0, $added, 0,
-                                      'loaded', '{"scale": ' || $n || '}')
+                                      'loaded', '{"scale": ' || $n || '}', null)
             """,
             {"batch": batch_id, "name": f"scale ×{n}: synthetic copies of every township and village",
              "sha": f"scale-{n}-of-demo", "added": added, "n": n})

@@ -92,3 +92,37 @@ def test_a_table_longer_than_a_sheet_goes_on_several_sheets():
     parts = sheet_parts("未导入的行", frame, rows=10)
     assert [name for name, _ in parts] == ["未导入的行 (1)", "未导入的行 (2)", "未导入的行 (3)"]
     assert [len(p) for _, p in parts] == [10, 10, 5] and sheet_parts("x", frame)[0][1] is frame
+
+
+def test_rejected_rows_are_seen_inside_their_region_and_codeless_ones_by_their_loader(db, tmp_path):
+    from tracker.core import store
+    from tracker.queries.provenance import batch_rejects
+
+    path = tmp_path / "mixed.csv"
+    path.write_text("区划代码,年份,自来水普及率（%）\n361127100203,2024,92\n361127100204,2024,120\n"
+                    "320703004200,2024,130\n,2024,95\n361199999999,2024,95\n", encoding="utf-8")
+    [report] = load_files(db, [path], loaded_by="admin_clerk", accept_rejections=True)
+    assert report.status == "loaded"
+    reader = store.StoreReader(db)
+    everything = set(batch_rejects(reader.cursor(""), 1)["row_number"])
+    assert everything == {3, 4, 5, 6}
+    shangrao = batch_rejects(reader.cursor("3611", "someone"), 1)
+    assert set(shangrao["row_number"]) == {3}  # 上饶's own row; not 江苏's, not the rows naming no region
+    loader = batch_rejects(reader.cursor("3611", "admin_clerk"), 1)
+    assert set(loader["row_number"]) == {3, 5, 6}  # and the rows naming no region, to the one who loaded them
+    jiangsu = batch_rejects(reader.cursor("32", "someone"), 1)
+    assert set(jiangsu["row_number"]) == {4}
+
+
+def test_two_uploads_of_one_name_stay_two_files(store_path, tmp_path, users_file, open_app):
+    db = tmp_path / "tracker.duckdb"
+    shutil.copyfile(store_path, db)
+    at = open_app(db, users=users_file, user="admin", page="data_management")
+    uploader = at.get("file_uploader")[0]
+    uploader.upload("returns.csv", "区划代码,年份,自来水普及率（%）\n361127100203,2024,92\n".encode(), "text/csv")
+    uploader.upload("returns.csv", "区划代码,年份,自来水普及率（%）\n361127100203,2024,93\n361127100204,2024,94\n"
+                    .encode(), "text/csv")
+    at.run()
+    at.button(key="check_button").click().run()
+    loaded = [m.value for m in at.metric if m.label == "导入数值"]
+    assert loaded == ["1", "2"], loaded  # each report is of its own file

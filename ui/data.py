@@ -81,9 +81,15 @@ def scope() -> str:
     return found
 
 
+def user_name() -> str | None:
+    """The signed-in user's name (their own batches' rows that name no region are theirs to see)."""
+    user = st.session_state.get("auth.user")
+    return getattr(user, "name", None)
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
-def _run(name: str, version: str, region_scope: str, *args, **kwargs):
-    return QUERIES[name](reader().cursor(region_scope), *args, **kwargs)
+def _run(name: str, version: str, region_scope: str, user: str | None, *args, **kwargs):
+    return QUERIES[name](reader().cursor(region_scope, user), *args, **kwargs)
 
 
 QUERIES: dict[str, Callable] = {}
@@ -98,7 +104,7 @@ def query(fn: Callable[..., R]) -> Callable[..., R]:
 
     @functools.wraps(fn)
     def call(*args, **kwargs):
-        return _run(name, reader().version, scope(), *args, **kwargs)
+        return _run(name, reader().version, scope(), user_name(), *args, **kwargs)
 
     return call
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -15,16 +17,34 @@ from tracker.present.reasons import rejects_table
 from tracker.present.scorecard import number
 from ui import widgets
 
+UPLOADS_KEPT_HOURS = 12  # a session's folder left behind (the browser closed) is removed after this
+
 
 def saved_uploads(files) -> list[Path]:
-    """Write uploaded files to this session's folder under their own names (the batch keeps the name)."""
-    folder = Path(st.session_state.setdefault("_upload_dir", tempfile.mkdtemp(prefix="tracker-upload-")))
+    """Write the uploaded files to this session's folder under their own names (the batch keeps the name),
+    each in a folder of its own: two files of one name are two files. The session's earlier uploads are
+    removed first, and so are folders that sessions left behind."""
+    _sweep_old_uploads()
+    folder = Path(st.session_state.setdefault("_upload_dir", tempfile.mkdtemp(prefix=UPLOAD_PREFIX)))
+    for old in folder.iterdir():
+        shutil.rmtree(old, ignore_errors=True)
     paths = []
-    for f in files:
-        path = folder / Path(f.name).name
+    for i, f in enumerate(files):
+        path = folder / str(i) / Path(f.name).name
+        path.parent.mkdir()
         path.write_bytes(f.getvalue())
         paths.append(path)
     return paths
+
+
+UPLOAD_PREFIX = "tracker-upload-"
+
+
+def _sweep_old_uploads() -> None:
+    cutoff = time.time() - UPLOADS_KEPT_HOURS * 3600
+    for folder in Path(tempfile.gettempdir()).glob(UPLOAD_PREFIX + "*"):
+        if folder.is_dir() and folder.stat().st_mtime < cutoff:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def change_lines(report: FileReport, lang: str, catalogue) -> str:

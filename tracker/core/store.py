@@ -129,10 +129,11 @@ class StoreReader:
                 self._con, self._version = con, current
             return self._con
 
-    def cursor(self, scope: str | None = None) -> duckdb.DuckDBPyConnection:
+    def cursor(self, scope: str | None = None, user: str | None = None) -> duckdb.DuckDBPyConnection:
         """A cursor on the newest published version. With a `scope` (a region code, or '' for all), its
-        default catalog holds only the rows inside that region (tracker/core/sql/scoped.sql); without one, the
-        whole store (the command line and the app's own checks)."""
+        default catalog holds only the rows inside that region (tracker/core/sql/scoped.sql), and the rejected
+        rows of `user`'s own batches that name no region; without one, the whole store (the command line and
+        the app's own checks)."""
         cur = self._connection().cursor()
         if scope is None:
             cur.execute("use store")
@@ -140,6 +141,7 @@ class StoreReader:
         if not (scope == "" or scope.isdigit()):  # a guard, not an assert: `python -O` would drop it
             raise ValueError(f"a scope is a region code, not {scope!r}")
         cur.execute("set variable scope = ?", [scope])
+        cur.execute("set variable user = ?", [user])
         cur.execute("use scoped")
         return cur
 

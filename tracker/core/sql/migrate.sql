@@ -8,4 +8,7 @@ alter table rejected_row add column if not exists reason_args json;
 alter table rejected_row add column if not exists region_code varchar;
 alter table rejected_row add column if not exists region_name varchar;
 
+-- schema 3: who published a batch (its rows that name no region of the store are shown to them and admins)
+alter table batch add column if not exists loaded_by varchar;
+
 update store_meta set value = '3' where key = 'schema_version';

@@ -44,7 +44,8 @@ create table batch (
     values_loaded   integer not null,
     values_rejected integer not null,
     status          varchar not null,   -- loaded (even with rejected rows)
-    detail          varchar             -- how the file was read: encoding, sheets, header rows (JSON)
+    detail          varchar,            -- how the file was read: encoding, sheets, header rows (JSON)
+    loaded_by       varchar             -- the user who published it (null: the command line, the demo)
 );
 
 -- Recorded values, long form, every version: a later batch supersedes an earlier value for the

@@ -27,8 +27,15 @@ where getvariable('scope') = ''
    or b.batch_id in (select distinct g.batch_id from store.main.group_member g
                      where starts_with(g.region_code, getvariable('scope')));
 
+-- a rejected row is seen inside the scope of its own region; one that names no region of the store (no code,
+-- an unknown code) only by administrators and by the user who published its batch
 create or replace view scoped.main.rejected_row as
-select * from store.main.rejected_row where batch_id in (select batch_id from scoped.main.batch);
+select r.* from store.main.rejected_row r
+join store.main.batch b on b.batch_id = r.batch_id
+left join store.main.region g on g.code = r.region_code
+where getvariable('scope') = ''
+   or (g.code is not null and starts_with(g.code, getvariable('scope')))
+   or (g.code is null and b.loaded_by = getvariable('user'));
 
 create or replace view scoped.main.store_meta as
 select * from store.main.store_meta;
