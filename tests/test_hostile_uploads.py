@@ -126,3 +126,10 @@ def test_two_uploads_of_one_name_stay_two_files(store_path, tmp_path, users_file
     at.button(key="check_button").click().run()
     loaded = [m.value for m in at.metric if m.label == "导入数值"]
     assert loaded == ["1", "2"], loaded  # each report is of its own file
+
+
+def test_tables_cannot_be_exported_as_csv_where_a_cell_would_become_a_formula():
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["disableDataExport"] is True
