@@ -51,7 +51,7 @@ def load_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path = setting
 
 def known_regions(reference_dir: Path = settings.REFERENCE_DIR) -> set[str]:
     """Every region code of the reference geography (for checking the catalogue)."""
-    con = duckdb.connect()
+    con = settings.connect()
     rows = con.execute("select code from read_csv(?, header = true, all_varchar = true)",
                        [str(reference_dir / "regions.csv.gz")]).fetchall()
     return {code for (code,) in rows}

@@ -111,7 +111,7 @@ def _seeded(seed: int, *parts: object) -> np.random.Generator:
 
 
 def _units(levels: tuple[str, ...]) -> "duckdb.DuckDBPyRelation":
-    con = duckdb.connect()
+    con = settings.connect()
     return con.execute(
         "select code, level, kind, name from read_csv(?, header = true, all_varchar = true) "
         "where list_contains(?, level) and (level <> 'village' or kind = 'village_committee') "

@@ -502,7 +502,7 @@ def check_files(db: Path, paths: Sequence[Path], *, scope: str | None = None, sh
                 catalogue: Catalogue | None = None) -> list[FileReport]:
     """The reports `load_files` would give, without writing anything."""
     catalogue = catalogue or load_catalogue()
-    con = duckdb.connect()
+    con = settings.connect()
     con.execute("attach ? as store (read_only)", [str(db)])
     con.execute("use store")
     reports = []

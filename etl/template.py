@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO
 
-import duckdb
 import xlsxwriter
 
 from etl.load import level_words
@@ -39,7 +38,7 @@ def _units(region: str | None, levels: tuple[str, ...]) -> list[tuple[str, str]]
     """(code, name) of the units at `levels` in `region` (village level: 村委会 only)."""
     if region is None:
         return []
-    con = duckdb.connect()
+    con = settings.connect()
     rows = con.execute(
         """
         select code, name from read_csv(?, header = true, all_varchar = true)
