@@ -216,16 +216,15 @@ def _column_number(letters: bytes) -> int:
 
 
 def _xlsx_sheet_parts(book: zipfile.ZipFile) -> dict[str, str]:
-    """{sheet name: its XML part} of an .xlsx, from the workbook and its relationships (small files)."""
-    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-          "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
+    """{sheet name: its XML part} of an .xlsx, from the workbook and its relationships (small files; the
+    OOXML namespaces are matched by wildcard)."""
     workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
     rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("p:Relationship", ns)}
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("{*}Relationship")}
     parts = {}
-    for sheet in workbook.findall("m:sheets/m:sheet", ns):
-        target = targets.get(sheet.get(f"{{{ns['r']}}}id"), "")
+    for sheet in workbook.findall("{*}sheets/{*}sheet"):
+        rel = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+        target = targets.get(rel, "")
         parts[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
     return parts
 
