@@ -12,11 +12,18 @@ create or replace temp table judged as
 
 with
 
-cells as (
+sent as (
     select * from stage_cells
     where value_raw is not null
       and (case when try_cast(value_raw as double) is not null then true else not is_missing(value_raw) end)
-      and not (code_raw is null and is_note(value_raw))  -- a note under the table is skipped, not rejected
+),
+
+-- a note under the table (注：…) has no code: it is skipped, not rejected. Only rows without a code are
+-- tested, in a branch of their own (the regex would otherwise run on every cell)
+cells as (
+    select * from sent where code_raw is not null
+    union all
+    select * from sent where code_raw is null and not is_note(value_raw)
 ),
 
 codes as (
