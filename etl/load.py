@@ -241,10 +241,14 @@ def stage(con: duckdb.DuckDBPyConnection, returned: ReturnFile) -> dict[str, int
             con.execute(sql_with("insert into stage_cells select ?, row_number, {code}, {year}, {county}, ?, ?, "
                                  "?, ?, {measure}, {value}, {name}, ? from {raw}", **names),
                         params + [sheet.headers[value], sheet.headers[measure], name_header])
-            # in two steps, so the regex runs only on the (few) blank cells
-            blank = con.execute(sql_with("with b as materialized (select {code} as code from {raw} "
-                                         "where is_missing({value})) select count(*) from b where has_digit(code)",
-                                         **names)).fetchall()[0][0]
+            # each distinct text is read once (the rules are slow, the texts few); the regex runs only on the
+            # (few) rows with a blank value
+            blank = con.execute(sql_with(
+                "with t as materialized (select v, is_missing(v) as missing from (select distinct {value} as v "
+                "from {raw} where try_cast({value} as double) is null and {value} is not null)), "
+                "b as materialized (select r.{code} as code from {raw} r left join t on t.v = r.{value} "
+                "where r.{value} is null or t.missing) "
+                "select count(*) from b where has_digit(code)", **names)).fetchall()[0][0]
             blank_cells += blank
             rows_without_values += blank
         else:
@@ -262,10 +266,16 @@ def stage(con: duckdb.DuckDBPyConnection, returned: ReturnFile) -> dict[str, int
                 **names), params + [name_header])
             con.unregister("headers_frame")
             # UNPIVOT drops blank cells: count them here, on rows that carry a code, and the rows
-            # with a code and no value at all (read, nothing to load)
-            n_blank = " + ".join(f"is_missing({c})::int" for c in measure_columns)
+            # with a code and no value at all (read, nothing to load). Each distinct text is read once: the
+            # rules are slow and a wide file holds a million 是/否 cells but two texts
             blank, empty = con.execute(sql_with(
-                "with b as materialized (select {code} as code, " + n_blank + " as n from {raw}) "
+                "with cells as materialized (select row_number, {code} as code, unnest([{measures}]) as v "
+                "from {raw}), "
+                "t as materialized (select v, is_missing(v) as missing from (select distinct v from cells "
+                "where v is not null and try_cast(v as double) is null)), "
+                "b as (select c.row_number, any_value(c.code) as code, "
+                "sum(case when c.v is null or t.missing then 1 else 0 end) as n "
+                "from cells c left join t on t.v = c.v group by c.row_number) "
                 "select coalesce(sum(n), 0), count(*) filter (where n = ?) from b where n > 0 and has_digit(code)",
                 **names), [len(measure_columns)]).fetchall()[0]
             blank_cells += blank

@@ -12,10 +12,17 @@ create or replace temp table judged as
 
 with
 
+-- the cells that are not numbers are few distinct texts (是, 否, 95%, —): each is read once and joined back
+texts as materialized (
+    select value_raw, is_missing(value_raw) as missing
+    from (select distinct value_raw from stage_cells
+          where value_raw is not null and try_cast(value_raw as double) is null)
+),
+
 sent as (
-    select * from stage_cells
-    where value_raw is not null
-      and (case when try_cast(value_raw as double) is not null then true else not is_missing(value_raw) end)
+    select s.* from stage_cells s
+    left join texts t on t.value_raw = s.value_raw
+    where s.value_raw is not null and not coalesce(t.missing, false)
 ),
 
 -- a note under the table (注：…) has no code: it is skipped, not rejected. Only rows without a code are
@@ -95,6 +102,15 @@ row_rejects as (
     order by sheet, row_number
 ),
 
+-- the slower rules (是/否, 95%, 1,234, full-width digits) read each distinct text of a kind of measure once
+parsed as materialized (
+    select value_raw, type, percent,
+           case when type = 'bool' then cast(yes_no(value_raw) as double) else number_of(value_raw, percent) end as value
+    from (select distinct value_raw, type, percent from located
+          where row_problem is null
+            and not (type is not null and type <> 'bool' and try_cast(value_raw as double) is not null))
+),
+
 valued as materialized (
     -- plain numbers (the bulk) take the fast path; only the rest goes through the slower rules,
     -- in a branch of its own (a CASE would evaluate the slow rules for every row)
@@ -102,9 +118,12 @@ valued as materialized (
     from located
     where row_problem is null and type is not null and type <> 'bool' and try_cast(value_raw as double) is not null
     union all
-    select *, case when type = 'bool' then cast(yes_no(value_raw) as double) else number_of(value_raw, percent) end
-    from located
-    where row_problem is null and not (type is not null and type <> 'bool' and try_cast(value_raw as double) is not null)
+    select l.*, p.value
+    from located l
+    join parsed p on p.value_raw = l.value_raw and p.type is not distinct from l.type
+                 and p.percent is not distinct from l.percent
+    where l.row_problem is null
+      and not (l.type is not null and l.type <> 'bool' and try_cast(l.value_raw as double) is not null)
 ),
 
 checked_cells as materialized (
