@@ -45,7 +45,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
-    """The demo store built once through the front door (about 16 seconds): its path and build counts.
+    """The demo store built once through the front door (about 20 seconds): its path and build counts.
     Tests read it and must not write to it."""
     db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     return db, build_demo(db, seed=2025)
