@@ -2,7 +2,8 @@
 
     python -m bench.bench_load [--rows 3600000] [--villages 30000]
 
-1. A long CSV (region_code, year, measure, value) of real village codes × years × village measures.
+1. A long CSV (region_code, year, measure, value) of real village codes × years × village measures, messy as
+   returns are: Chinese measure names, blank cells, 95%, full-width digits, 1,234.5.
 2. A wide .xlsx of villages × 15 measures (one row per village and year).
 Each load runs in a child process into a fresh store; peak memory is the child's max RSS.
 """
@@ -67,13 +68,22 @@ def main() -> None:
     csv_path = work / "long.csv"
     con = duckdb.connect()
     con.execute("create table v as select unnest(?) as code", [codes])
-    con.execute("create table m as select unnest(?) as measure, unnest(?) as top, unnest(?) as whole",
-                [[m.id for m in measures], [min(m.valid_range[1] or 100, 100) for m in measures],
-                 [m.type in ("bool", "count") for m in measures]])
+    con.execute("create table m as select unnest(?) as measure, unnest(?) as zh, unnest(?) as top, "
+                "unnest(?) as whole, unnest(?) as rate",
+                [[m.id for m in measures], [m.zh for m in measures], [min(m.valid_range[1] or 100, 100) for m in measures],
+                 [m.type in ("bool", "count") for m in measures], [m.type == "rate" for m in measures]])
     con.execute("create table y as select unnest(range(2025 - ?, 2025)) + 1 as year", [years])
-    con.execute("copy (select code as region_code, year, measure, "
-                "case when whole then floor(random() * (top + 1)) else round(random() * top, 1) end as value "
-                "from v, y, m limit ?) to '" + str(csv_path).replace("'", "''") + "' (header)", [args.rows])
+    # messy, as counties send them: half the measures named in Chinese; about 2% each of blank cells, rates
+    # written with %, full-width digits, and thousands separators on larger numbers
+    con.execute("copy (select code as region_code, year, case when random() < 0.5 then zh else measure end as measure, "
+                "case when r < 0.02 then '' "
+                "     when r < 0.04 and rate then x::varchar || '%' "
+                "     when r < 0.06 then translate(x::varchar, '0123456789.', '０１２３４５６７８９．') "
+                "     when r < 0.08 and x >= 1000 then format('{:,}', x) "
+                "     else x::varchar end as value "
+                "from (select *, random() as r, case when whole then floor(random() * (top + 1)) "
+                "                                    else round(random() * top, 1) end as x from v, y, m) "
+                "limit ?) to '" + str(csv_path).replace("'", "''") + "' (header)", [args.rows])
     n_rows = con.execute("select count(*) from read_csv(?)", [str(csv_path)]).fetchall()[0][0]
     t = time.perf_counter()
     duckdb.connect().execute("create table t as select * from read_csv(?, all_varchar = true)", [str(csv_path)])
