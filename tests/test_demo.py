@@ -104,3 +104,18 @@ def test_the_demo_loads_cleanly_through_the_front_door(demo_store):
         years = [y for (y,) in con.execute("select distinct year from observation where measure_id = ? "
                                            "and year >= ? order by 1", [t.measure, t.base_year]).fetchall()]
         assert all(v == years for v in levels[t.id].values()), t.id
+
+
+@pytest.mark.slow
+def test_a_village_profile_lists_the_targets_it_counts(demo_store):
+    """A village in the 2018-2020 plan's population and the 14th plan's: its 2025 table has the targets in their
+    plan's period that year, as many as 适用目标 counts; 2020's has the earlier plan's."""
+    from tracker.core import store
+    from tracker.views import village
+
+    con, cat = store.StoreReader(demo_store[0]).cursor(), load_catalogue()
+    for year in (2020, 2025):
+        view = village.build(con, cat, "320321102214", year, "zh")
+        in_period = con.execute("select count(distinct target_id) from assessment where region_code = ? "
+                                "and year = ? and in_period and is_primary", ["320321102214", year]).fetchall()[0][0]
+        assert len(view.profile.table) == view.profile.counts["in_scope"] == in_period, year

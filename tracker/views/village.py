@@ -39,7 +39,10 @@ def profile(rows: pd.DataFrame, catalogue: Catalogue, code: str, year: int, lang
     mine["year_text"] = mine["year"].astype(str)
     order = [tid for tid in catalogue.targets if tid in set(mine["target_id"])]
     titles = [catalogue.targets[tid].name(lang) for tid in order]
-    now = mine[(mine["year"] == year)]
+    # the year's table has the targets in their plan's period that year, as the counts do (a 2018-2020
+    # target is in the village's history, not in its 2025 table)
+    in_year = set(rows.loc[(rows["region_code"] == code) & (rows["year"] == year) & rows["in_period"], "target_id"])
+    now = mine[(mine["year"] == year) & mine["target_id"].isin(in_year)]
     now = now.set_index("target_id").reindex([tid for tid in order if tid in set(now["target_id"])])
     beside = cells[(cells["year"] == year) & (cells["region_code"] != code)]
     beside = beside.assign(text=[f"{text}{t('village.share_met', lang)}" if kind == "share_met" else text
