@@ -23,14 +23,14 @@ if search.strip():
     if len(found) == 1:
         code = found["code"].iloc[0]
     else:
-        labels = village_view.option_labels(found, {})
+        labels = village_view.option_labels(found)
         code = st.selectbox(t("village.several", lang, n=len(found), text=md_escape(search.strip())),
                             found["code"].tolist(), index=None, format_func=lambda c: md_escape(labels.get(c, c)),
                             placeholder=t("village.pick_placeholder", lang), key=f"village.pick.{search.strip()}")
         if code is None:
             st.stop()
 else:
-    code = filters.requested("village") or st.query_params.get("village")
+    code = filters.requested("village")  # the URL's, else this session's last
     if not code:
         worst = data.lagging_villages(f.area, year, 1)
         code = worst["village_code"].iloc[0] if not worst.empty else None

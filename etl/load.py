@@ -212,6 +212,21 @@ def _raw_table(con: duckdb.DuckDBPyConnection, sheet: Sheet, name: str, file_nam
         con.unregister(f"{name}_frame")
 
 
+def _blank_cells(con: duckdb.DuckDBPyConnection, raw: str, code: str, values: list[str]) -> tuple[int, int]:
+    """(blank value cells, rows with no value at all) among a staged sheet's rows that carry a code. Each
+    distinct text is read once: the rules are slow, and a wide file holds a million 是/否 cells but two texts;
+    the regex on the code runs only on rows with a blank."""
+    return tuple(int(n) for n in con.execute(sql_with(
+        "with cells as materialized (select row_number, {code} as code, unnest([{values}]) as v from {raw}), "
+        "t as materialized (select v, is_missing(v) as missing from (select distinct v from cells "
+        "where v is not null and try_cast(v as double) is null)), "
+        "b as (select c.row_number, any_value(c.code) as code, "
+        "sum(case when c.v is null or t.missing then 1 else 0 end) as n "
+        "from cells c left join t on t.v = c.v group by c.row_number) "
+        "select coalesce(sum(n), 0), count(*) filter (where n = ?) from b where n > 0 and has_digit(code)",
+        code=code, values=values, raw=raw), [len(values)]).fetchall()[0])
+
+
 def stage(con: duckdb.DuckDBPyConnection, returned: ReturnFile) -> dict[str, int]:
     """Stage every sheet's cells as text (stage_cells, stage_groups); counts of rows seen."""
     con.execute("create or replace temp table stage_cells (sheet varchar, row_number integer, code_raw varchar, "
@@ -241,16 +256,7 @@ def stage(con: duckdb.DuckDBPyConnection, returned: ReturnFile) -> dict[str, int
             con.execute(sql_with("insert into stage_cells select ?, row_number, {code}, {year}, {county}, ?, ?, "
                                  "?, ?, {measure}, {value}, {name}, ? from {raw}", **names),
                         params + [sheet.headers[value], sheet.headers[measure], name_header])
-            # each distinct text is read once (the rules are slow, the texts few); the regex runs only on the
-            # (few) rows with a blank value
-            blank = con.execute(sql_with(
-                "with t as materialized (select v, is_missing(v) as missing from (select distinct {value} as v "
-                "from {raw} where try_cast({value} as double) is null and {value} is not null)), "
-                "b as materialized (select r.{code} as code from {raw} r left join t on t.v = r.{value} "
-                "where r.{value} is null or t.missing) "
-                "select count(*) from b where has_digit(code)", **names)).fetchall()[0][0]
-            blank_cells += blank
-            rows_without_values += blank
+            values = [col(value)]
         else:
             measure_columns = [f"c{i_}" for i_, role in sheet.roles.items() if role == "measure_column"]
             headers = pd.DataFrame({"col": measure_columns,
@@ -265,19 +271,11 @@ def stage(con: duckdb.DuckDBPyConnection, returned: ReturnFile) -> dict[str, int
                 "from {raw}) on {measures} into name col value value_raw) as u join headers_frame as h on h.col = u.col",
                 **names), params + [name_header])
             con.unregister("headers_frame")
-            # UNPIVOT drops blank cells: count them here, on rows that carry a code, and the rows
-            # with a code and no value at all (read, nothing to load). Each distinct text is read once: the
-            # rules are slow and a wide file holds a million 是/否 cells but two texts
-            blank, empty = con.execute(sql_with(
-                "with cells as materialized (select row_number, {code} as code, unnest([{measures}]) as v "
-                "from {raw}), "
-                "t as materialized (select v, is_missing(v) as missing from (select distinct v from cells "
-                "where v is not null and try_cast(v as double) is null)), "
-                "b as (select c.row_number, any_value(c.code) as code, "
-                "sum(case when c.v is null or t.missing then 1 else 0 end) as n "
-                "from cells c left join t on t.v = c.v group by c.row_number) "
-                "select coalesce(sum(n), 0), count(*) filter (where n = ?) from b where n > 0 and has_digit(code)",
-                **names), [len(measure_columns)]).fetchall()[0]
+            values = measure_columns
+        if sheet.shape != "groups":
+            # staging leaves blank cells out: count them, on rows that carry a code, and the rows with a code
+            # and no value at all (read, nothing to load)
+            blank, empty = _blank_cells(con, raw, col(code), values)
             blank_cells += blank
             rows_without_values += empty
     return {"rows_total": rows_total, "blank_cells": int(blank_cells), "rows_without_values": int(rows_without_values)}
@@ -451,6 +449,20 @@ def _save(con: duckdb.DuckDBPyConnection, report: FileReport, scope: str | None 
     report.status = "loaded"
 
 
+def _report(con: duckdb.DuckDBPyConnection, path: Path, catalogue: Catalogue, scope: str | None, workdir: Path,
+            sheet_name: str | None) -> FileReport:
+    """What a file would do to the store (checking and loading alike): unchanged when its very bytes or all its
+    values are there already, refused, or checked (counts, rejections, changes) and ready to save."""
+    sha = store.file_sha256(path)
+    known = next(iter(con.execute("select batch_id, loaded_at from batch where sha256 = ?", [sha]).fetchall()), None)
+    if known:
+        return _already_loaded(path.name, sha, known)
+    report = _examine(con, path, sha, catalogue, scope, workdir, sheet_name)
+    if _unchanged(report):
+        _say_unchanged(report)
+    return report
+
+
 def _already_loaded(name: str, sha: str, known: tuple) -> FileReport:
     """The report of a file whose very bytes were loaded before."""
     batch, at = known
@@ -484,18 +496,12 @@ def load_files(db: Path, paths: Sequence[Path], *, scope: str | None = None, she
             prepare(con, catalogue)
             for i, path in enumerate(map(Path, paths)):
                 progress(i / max(len(paths), 1), path.name)
-                sha = store.file_sha256(path)
-                known = next(iter(con.execute("select batch_id, loaded_at from batch where sha256 = ?", [sha]).fetchall()), None)
-                if known:
-                    reports.append(_already_loaded(path.name, sha, known))
-                    continue
-                report = _examine(con, path, sha, catalogue, scope, Path(workdir), sheet_name)
-                if _unchanged(report):
-                    _say_unchanged(report)
-                elif mostly_rejected(report) and not accept_rejections:
-                    _held_back(report)
-                elif not report.refused:
-                    _save(con, report, scope, loaded_by)
+                report = _report(con, path, catalogue, scope, Path(workdir), sheet_name)
+                if report.status == "checked":
+                    if mostly_rejected(report) and not accept_rejections:
+                        _held_back(report)
+                    else:
+                        _save(con, report, scope, loaded_by)
                 reports.append(report)
             if not any(r.status == "loaded" for r in reports):
                 raise _NothingToPublish
@@ -519,15 +525,6 @@ def check_files(db: Path, paths: Sequence[Path], *, scope: str | None = None, sh
     with scratch_dir() as workdir:
         prepare(con, catalogue)
         for path in map(Path, paths):
-            sha = store.file_sha256(path)
-            known = next(iter(con.execute("select batch_id, loaded_at from batch where sha256 = ?", [sha]).fetchall()),
-                         None)
-            if known:
-                reports.append(_already_loaded(path.name, sha, known))
-                continue
-            report = _examine(con, path, sha, catalogue, scope, Path(workdir), sheet_name)
-            if _unchanged(report):
-                _say_unchanged(report)
-            reports.append(report)
+            reports.append(_report(con, path, catalogue, scope, Path(workdir), sheet_name))
     con.close()
     return reports

@@ -18,7 +18,9 @@ import duckdb
 import numpy as np
 
 from tracker.core import codes, settings, store
+from tracker.core.access import ROLES
 from tracker.core.catalogue import CatalogueError, load_catalogue
+from tracker.core.i18n import DEFAULT_LANG, LANGS
 
 
 def _open(db: Path) -> duckdb.DuckDBPyConnection:
@@ -219,14 +221,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--region", type=_code, required=True)
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--period", choices=["annual", "cumulative"])
-    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)
     p.set_defaults(run=_why)
 
     area = argparse.ArgumentParser(add_help=False)  # what a briefing and a work list are of, and where they go
     area.add_argument("--db", type=Path, default=settings.db_path(), help=db_help)
     area.add_argument("--region", type=_code, required=True, help="province, city or county code, e.g. 3611")
     area.add_argument("--year", type=int, required=True)
-    area.add_argument("--lang", choices=["zh", "en"], default="zh")
+    area.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)
     p = verbs.add_parser("briefing", parents=[area], help="the leadership briefing of an area and year (.docx or .html)")
     p.add_argument("--out", type=Path, required=True, help="FILE.docx or FILE.html")
     p.set_defaults(run=_briefing)
@@ -237,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
 
     p = verbs.add_parser("user", help="add a user of the app or set their password")
     p.add_argument("name")
-    p.add_argument("--role", choices=["viewer", "loader", "admin"], default="viewer")
+    p.add_argument("--role", choices=ROLES, default="viewer")
     p.add_argument("--scope", default="", help="province, city or county code the user may see ('' for all: admin)")
     p.add_argument("--display", help="the name shown in the app, e.g. 余干县乡村振兴局")
     p.add_argument("--oidc", help="the e-mail the intranet's identity provider signs this user in with")

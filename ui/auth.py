@@ -7,7 +7,6 @@ open only on the demo data (or a store with no statistics loaded yet), and says 
 
 from __future__ import annotations
 
-import shutil
 from datetime import datetime, timezone
 
 import streamlit as st
@@ -15,6 +14,7 @@ import streamlit as st
 from tracker.core import access, settings
 from tracker.core.i18n import t
 from ui import data, registry
+from ui.load_report import discard_uploads
 
 OPEN = access.User("open", "", "admin", "")  # no users configured: the demo, open to all
 
@@ -47,9 +47,7 @@ def finish_sign_out() -> None:
     if not st.session_state.get("auth.signing_out"):
         return
     oidc = st.session_state.get("auth.oidc")
-    folder = st.session_state.get("_upload_dir")
-    if folder:
-        shutil.rmtree(folder, ignore_errors=True)
+    discard_uploads()
     for key in list(st.session_state.keys()):
         del st.session_state[key]
     if oidc:

@@ -95,16 +95,16 @@ def _run(name: str, version: str, region_scope: str, user: str | None, *args, **
 QUERIES: dict[str, Callable] = {}
 
 
-def query(fn: Callable[..., R]) -> Callable[..., R]:
+def query(fn: Callable[..., R], per_user: bool = False) -> Callable[..., R]:
     """Wrap a core query `fn(con, *args)` as a cached `fn(*args)` that runs inside the user's scope: its
     connection holds only the rows of the user's region (tracker/core/sql/scoped.sql), and the cache is keyed
-    by that scope."""
+    by that scope — and by the user, for a query whose rows depend on who asks (`per_user`)."""
     name = f"{fn.__module__}.{fn.__qualname__}"
     QUERIES[name] = fn
 
     @functools.wraps(fn)
     def call(*args, **kwargs):
-        return _run(name, reader().version, scope(), user_name(), *args, **kwargs)
+        return _run(name, reader().version, scope(), user_name() if per_user else None, *args, **kwargs)
 
     return call
 
@@ -132,7 +132,7 @@ outlines = query(geography.outlines)
 points = query(geography.points)
 is_demo = query(store.is_demo)
 batches = query(provenance.batches)
-batch_rejects = query(provenance.batch_rejects)
+batch_rejects = query(provenance.batch_rejects, per_user=True)  # a loader sees their own codeless rows
 value_sources = query(provenance.value_sources)
 village_targets = query(dashboard.village_targets)
 find_villages = query(dashboard.find_villages)

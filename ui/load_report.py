@@ -17,6 +17,7 @@ from tracker.present.reasons import rejects_table
 from tracker.present.scorecard import number
 from ui import widgets
 
+UPLOAD_PREFIX = "tracker-upload-"
 UPLOADS_KEPT_HOURS = 12  # a session's folder left behind (the browser closed) is removed after this
 
 
@@ -37,7 +38,11 @@ def saved_uploads(files) -> list[Path]:
     return paths
 
 
-UPLOAD_PREFIX = "tracker-upload-"
+def discard_uploads() -> None:
+    """Remove this session's uploaded files (at sign-out)."""
+    folder = st.session_state.pop("_upload_dir", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _sweep_old_uploads() -> None:
@@ -53,7 +58,7 @@ def change_lines(report: FileReport, lang: str, catalogue) -> str:
     change = report.largest_change
     if change:
         measure = catalogue.measures.get(change["measure_id"])
-        unit = measure.unit_in(lang) if measure else ""
+        unit = measure.value_unit(lang) if measure else ""
         text += t("data.largest_change", lang, region=md_escape(change["name"]), code=change["code"],
                   year=change["year"], measure=measure.name(lang) if measure else change["measure_id"],
                   before=number(change["before"], unit, lang), after=number(change["value"], unit, lang))

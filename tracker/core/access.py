@@ -31,7 +31,7 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 import tomlkit
 from pydantic import (
@@ -44,7 +44,8 @@ from pydantic import (
 
 from tracker.core import codes, settings
 
-ROLES = ("viewer", "loader", "admin")
+Role = Literal["viewer", "loader", "admin"]  # viewer: pages and downloads; loader: also loads; admin: all
+ROLES = get_args(Role)
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 DEFAULT_MINUTES = 480
 
@@ -108,7 +109,7 @@ class UserEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: str = Field(min_length=1)
     display: str | None = None
-    role: Literal["viewer", "loader", "admin"] = "viewer"
+    role: Role = "viewer"
     scope: str | None = None
     password: str | None = None
     oidc: str | None = None

@@ -24,11 +24,9 @@ class Profile:
     counts: dict[str, int]  # in_scope, missed, behind (not yet met before the deadline), no_data in the year
 
 
-def option_labels(found: pd.DataFrame, names: dict[str, str]) -> dict[str, str]:
-    """'余家村委会 · 丽阳镇 · 昌江区 · 360202102200' for each search result (a code alone: its name)."""
-    labels = {c: f"{n} · {c}" for c, n in names.items()}
-    labels.update({r.code: f"{r.name} · {r.township} · {r.county} · {r.code}" for r in found.itertuples()})
-    return labels
+def option_labels(found: pd.DataFrame) -> dict[str, str]:
+    """'余家村委会 · 丽阳镇 · 昌江区 · 360202102200' for each search result."""
+    return {r.code: f"{r.name} · {r.township} · {r.county} · {r.code}" for r in found.itertuples()}
 
 
 def profile(rows: pd.DataFrame, catalogue: Catalogue, code: str, year: int, lang: str = "zh") -> Profile:
