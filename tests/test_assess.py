@@ -51,13 +51,29 @@ CASES = [
     # B1 reported only in the base year: no_data after it, never met, never dropped.
     ("water_village_2021", "t_water", "village", 2021, []),
     ("water_village_2022", "t_water", "village", 2022, []),
-    # roll-up: share of units met; the region meets only when all do; households weight the mean
-    # (A1 100, A2 300: (95·100 + 45·300) / 400 = 57.5); 2020 is unweighted, B1 has no household count.
+    # roll-up, aggregate reading (a rate's default): the household-weighted mean of the reporting units
+    # against 90 (A1 100, A2 300 households: (95·100 + 45·300) / 400 = 57.5); 2020 is unweighted, B1 has no
+    # household count: (80 + 50 + 90) / 3 = 73.33. Township 甲镇's trajectory: 57.5 (2020) → 57.5, observed 0,
+    # required (90/57.5)^(1/5) − 1 = 9.37%: limited. 玉山 2022: (57.5/73.33)^(1/2) − 1 = −11.45% against
+    # (90/73.33)^(1/5) − 1 = 4.18%: deteriorating. 丙镇 / 铅山: C1 70 (2021) → 80, (80/70) − 1 = 14.29% against
+    # (90/70)^(1/4) − 1 = 6.48%: on track. 2023 the city's two reporting villages (96, 92; 100 households each)
+    # give 94 ≥ 90: achieved; the two without data are not counted as missing it.
     ("water_township_2022", "t_water", "township", 2022, []),
     ("water_county_2020", "t_water", "county", 2020, []),
     ("water_county_2022", "t_water", "county", 2022, []),
-    # 2023: the two that report meet, two have no data: cannot say → insufficient_data, met empty
     ("water_city_2023", "t_water", "city", 2023, []),
+    # every_unit: share of units met against 100; the region meets only when all do; 2023: the two that
+    # report meet, two have no data: cannot say → insufficient_data, met empty
+    ("water_all_township_2022", "t_water_all", "township", 2022, []),
+    ("water_all_county_2020", "t_water_all", "county", 2020, []),
+    ("water_all_county_2022", "t_water_all", "county", 2022, []),
+    ("water_all_city_2023", "t_water_all", "city", 2023, []),
+    # share_of_units 50: 甲镇 1 of 2 meets (50% ≥ 50: achieved); 丙镇 0 of 1 (observed 0: limited). The city
+    # in 2022: 1 met, 2 missed, 1 without data: 25% now, at most 50% if B1 met — cannot say; 2023: 2 of 4
+    # meet (A2, B1 without data) = 50%: achieved.
+    ("water_share_township_2022", "t_water_share", "township", 2022, []),
+    ("water_share_city_2022", "t_water_share", "city", 2022, []),
+    ("water_share_city_2023", "t_water_share", "city", 2023, []),
     # share rule over village committees only (the residents' committee reports 0 and is ignored):
     # value = met ÷ reporting; 2021 county: 4 of 5 reporting = 80% ≥ 80 → achieved before 2025.
     ("gig_village_2021", "t_gig", "village", 2021, []),
@@ -70,6 +86,11 @@ CASES = [
     ("income_village_2021", "t_income", "village", 2021, []),
     ("income_village_2022", "t_income", "village", 2022, []),
     ("income_village_2022_cumulative", "t_income", "village", 2022, ["--period", "cumulative"]),
+    # A region reads the key villages' growth as a whole (the aggregate reading, a growth rule's default):
+    # 玉山 A1 + A2 + B1 (B1's base 0 counts in the sum, as in the benchmark) 190 / 150 − 1 = 26.67% > 14.29%:
+    # met though 1 of 3 villages is above; 铅山 C1 0% is not above 0%. The city recomputes the benchmark over
+    # its own village committees reporting both years: 500 / 450 − 1 = 11.11% (6 villages); its key villages
+    # 230 / 190 − 1 = 21.05%: met.
     ("income_county_2021", "t_income", "county", 2021, []),
     ("income_city_2021", "t_income", "city", 2021, []),
     # milestone: not done before the deadline is pending, at the deadline missed
@@ -84,10 +105,15 @@ CASES = [
     # constant 0 ("逐步提高"): 12 → 12 is not a rise
     ("fund_county_2021", "t_fund", "county", 2021, []),
     ("fund_county_2022", "t_fund", "county", 2022, []),
+    # the city as a whole: 2021 (12 + 7) / (10 + 8) − 1 = 5.56% > 0 though 铅山 fell; 2022 only 玉山 reports
+    # both years, 12 → 12: not a rise
+    ("fund_city_2021", "t_fund", "city", 2021, []),
     ("fund_city_2022", "t_fund", "city", 2022, []),
     # a recorded benchmark: the city's own figure, 21600 / 20000 − 1 = 8%; none recorded for 2022
     ("county_income_county_2021", "t_county_income", "county", 2021, []),
     ("county_income_county_2022", "t_county_income", "county", 2022, []),
+    # the city's counties as a whole: (19800 + 16050) / (18000 + 15000) − 1 = 8.64% > 8%
+    ("county_income_city_2021", "t_county_income", "city", 2021, []),
 ]
 
 
@@ -107,7 +133,7 @@ def test_cli_columns_and_formats(cli):
     assert header[:5] == ["target_id", "level", "region_code", "region_name", "year"]
     for column in ("value", "target_value", "met", "status", "units_in_scope", "units_reporting", "units_met"):
         assert column in header
-    assert "361123,玉山县,2022,33.3333,100.0,false" in out
+    assert "361123,玉山县,2022,57.5,90.0,false" in out
     code, out = cli("assess", "--target", "t_water", "--year", "2022", "--level", "village", "--region", "361124")
     assert code == 0 and _frame(out)["region_code"].tolist() == ["361124100201"]
     assert "units_in_scope" not in out.splitlines()[0]  # units have no roll-up columns
@@ -141,7 +167,8 @@ def test_every_target_has_results_at_every_level_for_every_year_with_data(world)
     levels = dict(con.execute("select target_id, list(distinct level order by level) from w.assessment "
                               "where is_primary group by 1").fetchall())
     assert levels == {
-        "t_water": ["city", "county", "township", "village"], "t_gig": ["county", "township", "village"],
+        "t_water": ["city", "county", "township", "village"], "t_water_all": ["city", "county", "township", "village"],
+        "t_water_share": ["city", "county", "township", "village"], "t_gig": ["county", "township", "village"],
         "t_income": ["city", "county", "township", "village"], "t_plan": ["city", "county", "township", "village"],
         "t_roads": ["city", "county"], "t_fund": ["city", "county"], "t_county_income": ["city", "county"]}
     years = dict(con.execute("select target_id, list(distinct year order by year) from w.assessment "
@@ -163,12 +190,12 @@ def test_why_this_colour_gives_the_parts(world):
     assert "实际年均变化 -5.13%" in "\n".join(found.lines) and "所需年均 12.47%" in "\n".join(found.lines)
     assert "R = -0.41" in found.lines[-1]
     found = assess.why(con, catalogue, "t_income", "361123", 2021, lang="en")
-    assert found.lines[0] == "Status: missed"
+    assert found.lines[0] == "Status: met"
     assert "3 units in scope, 2 reporting, 1 met, 1 without data" in found.lines
     assert any("benchmark growth 14.29%" in line for line in found.lines)
     found = assess.why(con, catalogue, "t_income", "361123100201", 2021)
     assert any("比较基准增幅 14.29%（4 个单位报告两年数据）" in line for line in found.lines)
-    found = assess.why(con, catalogue, "t_water", "3611", 2023)
+    found = assess.why(con, catalogue, "t_water_all", "3611", 2023)
     assert found.status == "insufficient_data"
     assert "报告的单位都达标，但有单位缺数，无法判定" in found.lines
     assert assess.why(con, catalogue, "t_water", "361123100202", 2019) is None
@@ -230,6 +257,8 @@ def test_a_later_return_supersedes_and_the_assessment_follows(world, tmp_path, m
     row = con.execute("select value, met, status from assessment where target_id = 't_water' "
                       "and region_code = '361123100202' and year = 2022").fetchall()
     assert row == [(92.0, True, "achieved")]
-    county = con.execute("select units_met, value from assessment where target_id = 't_water' "
-                         "and region_code = '361123100' and year = 2022").fetchall()
-    assert county == [(2, 100.0)]
+    county = con.execute("select target_id, units_met, value, status from assessment where region_code = '361123100' "
+                         "and year = 2022 and target_id like 't_water%' order by 1").fetchall()
+    # (95·100 + 92·300) / 400 = 92.75 ≥ 90; every unit: 2 of 2 = 100%
+    assert county == [("t_water", 2, 92.75, "achieved"), ("t_water_all", 2, 100.0, "achieved"),
+                      ("t_water_share", 2, 100.0, "achieved")]

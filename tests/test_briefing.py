@@ -55,7 +55,7 @@ def table_rows(table) -> list[list[str]]:
 def test_word_briefing_has_the_numbers_in_an_official_layout(world, cli, tmp_path):
     out = tmp_path / "b.docx"
     code, said = cli(world, "briefing", "--region", "361123", "--year", "2022", "--out", str(out))
-    assert code == 0 and "briefing for 玉山县 2022, 7 targets" in said
+    assert code == 0 and "briefing for 玉山县 2022, 9 targets" in said
     doc = Document(str(out))
     section = doc.sections[0]
     mm = [round(length.mm) for length in (section.page_width, section.page_height, section.top_margin,
@@ -65,7 +65,7 @@ def test_word_briefing_has_the_numbers_in_an_official_layout(world, cli, tmp_pat
     assert title.text == "玉山县乡村振兴重点目标2022年完成情况简报"
     assert title.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert "玉山县 2022 年纳入评估的 7 个目标" in text and "演示数据" not in text
+    assert "玉山县 2022 年纳入评估的 9 个目标" in text and "演示数据" not in text
     assert "重点村自来水90%：57.5%，目标 ≥ 90%，还差 32.5 个百分点" in text
 
     targets = table_rows(doc.tables[0])
@@ -73,11 +73,11 @@ def test_word_briefing_has_the_numbers_in_an_official_layout(world, cli, tmp_pat
     water = dict(zip(header, rows["重点村自来水90%"]))
     county = pd.read_csv(GOLDEN / "water_county_2022.csv", dtype={"region_code": str}).set_index("region_code")
     assert water["数值"] == f"{county.loc['361123', 'aggregate_value']:.1f}%" == "57.5%"
-    assert (water["目标值"], water["状态"], water["说明"]) == ("≥ 90%", "进展有限", "1/3 个村达标")
+    assert (water["目标值"], water["状态"], water["说明"]) == ("≥ 90%", "倒退", "1/3 个村达标")
     assert dict(zip(header, rows["双千兆80%"]))["较上年"] == "-30.0 个百分点"
     status_cell = doc.tables[0].rows[list(rows).index("重点村自来水90%") + 1].cells[header.index("状态")]
     fill = status_cell._tc.tcPr.find(qn("w:shd")).get(qn("w:fill"))
-    assert fill == STATUSES["limited"].colour.lstrip("#")  # shaded in the status colour, and said in words
+    assert fill == STATUSES["deteriorating"].colour.lstrip("#")  # shaded in the status colour, and said in words
     assert len(doc.inline_shapes) >= 2  # the trend with its target line, the ranking
     villages = table_rows(doc.tables[2])
     lagging = pd.read_csv(GOLDEN / "lagging_361123_2022.csv", dtype={"village_code": str})
@@ -123,7 +123,9 @@ def test_work_list_workbook_has_a_line_per_missed_target_and_empty_follow_up(wor
     lagging = pd.read_csv(GOLDEN / "lagging_361123_2022.csv", dtype={"village_code": str})
     assert len(lines) == lagging["targets_missed"].sum()  # one line per village and missed target
     jia2 = [line for line in lines if line["村"] == "甲二村"]
-    assert {line["未达标的目标"] for line in jia2} == {"双千兆80%", "2022年完成村庄规划", "重点村自来水90%", "收入增幅高于本县平均"}
+    assert {line["未达标的目标"] for line in jia2} == {"双千兆80%", "2022年完成村庄规划", "重点村自来水90%",
+                                                           "每个重点村自来水90%", "半数重点村自来水90%",
+                                                           "收入增幅高于本县平均"}
     water = next(line for line in jia2 if line["未达标的目标"] == "重点村自来水90%")
     assert (water["数值"], water["目标值"], water["差距"], water["状态"]) == ("45.0%", "≥ 90%", "45.0 个百分点", "倒退")
     assert all(line[c] is None for line in lines for c in ("责任单位", "责任人", "整改措施", "完成时限", "跟进情况"))

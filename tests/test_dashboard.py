@@ -40,14 +40,22 @@ def test_numbers_carry_units_and_sensible_rounding(value, unit, text):
 
 
 @pytest.mark.parametrize("target_id, values, kind, shown, target_text", [
-    # a per-village threshold on a rate reads as the (weighted) mean against the threshold
-    ("t_water", dict(value=33.3, aggregate_value=57.5, units_in_scope=3, units_met=1), "mean", "57.5%", "≥ 90%"),
+    # a per-village threshold read as a whole: the (weighted) mean against the threshold
+    ("t_water", dict(value=57.5, target_value=90.0, aggregate_value=57.5, units_in_scope=3, units_met=1), "mean",
+     "57.5%", "≥ 90%"),
+    # read unit by unit: the share of units meeting it against 100%, or against the declared share
+    ("t_water_all", dict(value=33.3, target_value=100.0, aggregate_value=57.5, units_in_scope=3, units_met=1),
+     "share_met", "33.3%", "100%（全部达标）"),
+    ("t_water_share", dict(value=33.3, target_value=50.0, units_in_scope=3, units_met=1), "share_met", "33.3%",
+     "≥ 50%（达标单位占比）"),
     # a share rule: the share of reporting units meeting the condition against its own %
     ("t_gig", dict(value=50.0, target_value=80.0, units_reporting=6, units_met=3), "share", "50.0%", "≥ 80%"),
-    # a yes/no milestone and a relative rule roll up as the share of units that meet them
-    ("t_plan", dict(value=66.67, units_in_scope=3, units_met=2), "share_met", "66.7%", "100%（全部达标）"),
-    ("t_income", dict(value=66.67, units_in_scope=3, units_met=2, aggregate_value=11.05, benchmark=8.0),
-     "share_met", "66.7%", "100%（全部达标）"),
+    # a yes/no milestone rolls up as the share of units that meet it (every unit, its default)
+    ("t_plan", dict(value=66.67, target_value=100.0, units_in_scope=3, units_met=2), "share_met", "66.7%",
+     "100%（全部达标）"),
+    # a relative rule read as a whole: the units' growth of the sum against the region's benchmark
+    ("t_income", dict(value=11.05, target_value=8.0, units_in_scope=3, units_met=2, aggregate_value=11.05,
+                      benchmark=8.0), "growth", "11.1%", "> 8.0%（基准）"),
     ("t_roads", dict(value=85.0, target_value=100.0), "total", "85 公里", "≥ 100 公里"),
     # units: a village's own value, a growth against its benchmark, a yes/no
     ("t_water", dict(is_unit=True, value=45.0, target_value=90.0), "value", "45.0%", "≥ 90%"),
@@ -62,14 +70,17 @@ def test_each_rule_has_its_headline_figure(target_id, values, kind, shown, targe
     assert scorecard.target_text(fig) == target_text
 
 
-def test_mean_growth_note_names_the_benchmark_only_when_there_is_one():
-    target = CAT.targets["t_income"]
-    with_benchmark = scorecard.figure(row(target_id="t_income", value=50.0, units_in_scope=4, units_met=2,
-                                          aggregate_value=13.48, benchmark=8.0), target, CAT.measures["income"])
-    assert with_benchmark.note == "2/4 个村达标；平均增幅 13.5%，基准 8.0%"
-    without = scorecard.figure(row(target_id="t_income", value=50.0, units_in_scope=4, units_met=2,
-                                   aggregate_value=13.48), target, CAT.measures["income"])
-    assert without.note == "2/4 个村达标；平均增幅 13.5%"
+def test_the_other_figure_stands_beside_the_verdict():
+    """Read as a whole, the share of villages meeting it is beside; read unit by unit, the mean."""
+    whole = scorecard.figure(row(target_id="t_water", value=94.8, target_value=90.0, units_in_scope=16,
+                                 units_met=14, aggregate_value=94.8), CAT.targets["t_water"], CAT.measures["water"])
+    assert (scorecard.number(whole.value, whole.unit), whole.note) == ("94.8%", "14/16 个村达标")
+    each = scorecard.figure(row(target_id="t_water_all", value=87.5, target_value=100.0, units_in_scope=16,
+                                units_met=14, aggregate_value=94.8), CAT.targets["t_water_all"], CAT.measures["water"])
+    assert (scorecard.number(each.value, each.unit), each.note) == ("87.5%", "14/16 个村达标；平均 94.8%")
+    en = scorecard.figure(row(target_id="t_water", value=94.8, target_value=90.0, units_in_scope=16, units_met=14,
+                              aggregate_value=94.8), CAT.targets["t_water"], CAT.measures["water"], "en")
+    assert en.note == "14 of 16 villages meet it"
 
 
 @pytest.mark.parametrize("now, before, text, arrow", [
@@ -95,14 +106,15 @@ def rows_for(county: str, year: int, **by_target) -> pd.DataFrame:
 
 def test_cards_worst_first_with_change_and_sentences():
     now = rows_for("361123", 2022,
-                   t_water=dict(value=33.3, aggregate_value=57.5, units_in_scope=3, units_reporting=2, units_met=1,
-                                status="limited"),
+                   t_water=dict(value=57.5, target_value=90.0, aggregate_value=57.5, units_in_scope=3,
+                                units_reporting=2, units_met=1, status="limited"),
                    t_gig=dict(value=50.0, target_value=80.0, units_reporting=6, units_met=3, status="on_track"),
-                   t_plan=dict(value=66.7, units_in_scope=3, units_reporting=3, units_met=2, status="missed"))
+                   t_plan=dict(value=66.7, target_value=100.0, units_in_scope=3, units_reporting=3, units_met=2,
+                               status="missed"))
     before = rows_for("361123", 2021,
-                      t_water=dict(value=33.3, aggregate_value=58.75, status="deteriorating"),
+                      t_water=dict(value=58.75, target_value=90.0, aggregate_value=58.75, status="deteriorating"),
                       t_gig=dict(value=80.0, target_value=80.0, status="achieved"),
-                      t_plan=dict(value=33.3, status="on_track"))
+                      t_plan=dict(value=33.3, target_value=100.0, status="on_track"))
     rows = pd.concat([before, now])
     cards = scorecard.cards(rows, CAT, "361123", 2022)
     assert [c.target_id for c in cards] == ["t_plan", "t_water", "t_gig"]  # missed, then watch, then good

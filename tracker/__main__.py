@@ -81,7 +81,7 @@ def _assess(args: argparse.Namespace) -> int:
     if target.rule.kind != "relative_growth":
         frame = frame.drop(columns=["period", "benchmark", "benchmark_units"])
     if frame["units_in_scope"].isna().all():
-        frame = frame.drop(columns=["units_in_scope", "units_reporting", "units_met", "share_met",
+        frame = frame.drop(columns=["reading", "units_in_scope", "units_reporting", "units_met", "share_met",
                                     "aggregate_value", "aggregate_weighted"])
     _csv(frame, sys.stdout)
     return 0

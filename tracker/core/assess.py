@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 
 from tracker.core import codes, settings
-from tracker.core.catalogue import Catalogue, Measure, Target
+from tracker.core.catalogue import Catalogue, Measure, Reading, Target, reading_of
 from tracker.core.i18n import pick
 from tracker.core.i18n import t as tr
 from tracker.core.store import file_sha256
@@ -58,6 +58,7 @@ STATUSES: dict[str, Status] = {s.id: s for s in (
     Status("no_data", "无数据", "no data", "#E0E0E0", 10),
     Status("baseline", "基期", "base year", "#F0F0F0", 11),
     Status("contribution", "计入合计", "counts toward the total", "#F0F0F0", 12),
+    Status("monitored", "仅监测", "monitored", "#F0F0F0", 13),
 )}
 
 
@@ -90,12 +91,16 @@ def _spec_rows(catalogue: Catalogue) -> tuple[list[dict], list[dict]]:
             "pop_region_rank": codes.LEVELS.index(codes.level_of(t.population.region)),
             "base_year": t.base_year, "deadline": t.deadline, "every_year": t.every_year,
             "plan_start": plan.start_year, "plan_end": plan.end_year,
+            "reading": reading.kind if (reading := catalogue.reading(t)) else None,
+            "reading_share": reading.threshold if reading else None,
+            "bench_within_rank": None,
         }
         if r.kind != "relative_growth":
             specs.append({**base, "period": "", "is_primary": True})
             continue
         b = r.benchmark
         base.update(bench_kind=b.kind, bench_within=b.within, bench_region=b.region, bench_value=b.value,
+                    bench_within_rank=codes.LEVELS.index(b.within) if b.within else None,
                     bench_measure=(b.measure or t.measure) if b.kind == "recorded" else None,
                     bench_pop_region=b.population.region if b.population else None)
         if b.population is not None:
@@ -150,7 +155,7 @@ def results(con: duckdb.DuckDBPyConnection, target: Target, year: int, level: st
     return con.execute(
         """
         select target_id, level, region_code, year, period, value, target_value, benchmark, met, gap, status,
-               units_in_scope, units_reporting, units_met, share_met, aggregate_value, aggregate_weighted,
+               reading, units_in_scope, units_reporting, units_met, share_met, aggregate_value, aggregate_weighted,
                base_year_used, base_value, rate_observed, rate_required, progress_ratio, benchmark_units
         from assessment
         where target_id = $target and year = $year and level = $level
@@ -176,7 +181,7 @@ def lagging_villages(con: duckdb.DuckDBPyConnection, region: str, year: int, min
             select a.region_code, a.target_id, a.met, a.status, a.shortfall
             from assessment a
             where a.is_unit and a.level = 'village' and a.is_primary and a.in_period
-              and a.year = $year and starts_with(a.region_code, $region) and a.status <> 'contribution'
+              and a.year = $year and starts_with(a.region_code, $region) and a.status not in ('contribution', 'monitored')
         ),
         counted as (
             select region_code,
@@ -237,6 +242,13 @@ def why(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, target_id: str, re
     return Explanation(target_id, region_code, year, row["status"], row, lines)
 
 
+def reading_sentence(reading: Reading, level: str, lang: str = "zh") -> str:
+    """How a region meets a per-unit target, in words, with the catalogue's reason (or 'default')."""
+    units = tr(f"unit.{level}", lang, n=2)
+    how = tr(f"reading.{reading.kind}", lang, units=units, share=_num(reading.share or 0))
+    return tr("why.reading", lang, how=how, reason=reading.why(lang) or tr("reading.default", lang))
+
+
 def explain(row: dict, target: Target, m: Measure, lang: str = "zh") -> list[str]:
     """The sentences behind one assessment row's status (the row as a dict, missing values as None)."""
     year, status = row["year"], row["status"]
@@ -255,25 +267,38 @@ def explain(row: dict, target: Target, m: Measure, lang: str = "zh") -> list[str
             lines.append(tr("why.unit_value", lang, year=year, value=_num(row["value"], 2) + pct_unit,
                             target=_num(row["target_value"], 2) + pct_unit))
     else:
+        reading = reading_of(target, m)
+        agg_unit = "%" if relative or unit == "%" else f" {unit}"
+        how = tr("why.weighted" if row.get("aggregate_weighted") else "why.unweighted", lang)
         if target.rule.kind == "total":
             lines.append(tr("why.total", lang, value=_num(row["value"], 2), unit=unit) +
                          (tr("why.total_target", lang, target=_num(row["target_value"], 2), unit=unit)
                           if row["target_value"] is not None else ""))
+        elif target.rule.kind == "share":
+            lines.append(tr("why.share_condition", lang, value=_num(row["value"]), target=_num(row["target_value"])))
+        elif target.monitored:
+            lines.append(tr("why.monitored", lang, value=_num(row["value"], 2), unit=agg_unit, how=how))
+        elif reading.kind == "aggregate" and relative:
+            lines.append(tr("why.aggregate_growth", lang, value=_num(row["value"], 2), target=_num(row["target_value"], 2)))
+        elif reading.kind == "aggregate":
+            op = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}[target.rule.op]
+            lines.append(tr("why.aggregate", lang, value=_num(row["value"], 2) + agg_unit, how=how,
+                            target=f"{op} {_num(row['target_value'], 2)}{agg_unit}"))
         else:
-            lines.append(tr("why.share_condition" if target.rule.kind == "share" else "why.share_met", lang,
-                            value=_num(row["value"]), target=_num(row["target_value"])))
+            lines.append(tr("why.share_met", lang, value=_num(row["value"]), target=_num(row["target_value"])))
+        if reading is not None:
+            lines.append(reading_sentence(reading, target.population.level, lang))
         if row["units_in_scope"] is not None:
             lines.append(tr("why.units", lang, n=row["units_in_scope"], reporting=row["units_reporting"],
                             met=row["units_met"], missing=row["units_in_scope"] - row["units_reporting"]))
-        if row.get("aggregate_value") is not None and target.rule.kind not in ("share", "total") and m.type != "bool":
-            agg_unit = "%" if relative else pct_unit if unit == "%" else f" {unit}"
+        if (reading is not None and reading.kind != "aggregate" and row.get("aggregate_value") is not None
+                and m.type != "bool"):
             lines.append(tr("why.mean_growth" if relative else "why.mean", lang, value=_num(row["aggregate_value"], 2),
-                            unit=agg_unit, how=tr("why.weighted" if row.get("aggregate_weighted") else "why.unweighted",
-                                                  lang)))
+                            unit=agg_unit, how=how))
     if row["benchmark"] is not None:
         size = tr("why.benchmark_size", lang, n=row["benchmark_units"]) if row["benchmark_units"] else ""
         lines.append(tr("why.benchmark", lang, value=_num(row["benchmark"], 2), size=size))
-    if status == "insufficient_data" and not row["is_unit"] and row["met"] is None:
+    if status == "insufficient_data" and not row["is_unit"] and row["met"] is None and row.get("reading") != "aggregate":
         lines.append(tr("why.all_reporting_meet", lang))
     elif row["rate_observed"] is not None and row["rate_required"] is not None:
         lines.append(tr("why.progress", lang, base_year=row["base_year_used"], base=_num(row["base_value"], 2),

@@ -16,6 +16,11 @@ Rule kinds and what they mean (the assessment implements exactly these):
   ancestor at `benchmark.within`; or a recorded figure's growth; or a constant (0 = "逐步提高").
 - total: the sum of the measure over the population's units (and over the years from
   `years_from` to the year, when given) satisfies `op value`, per region assessed.
+- monitor: monitoring only (no threshold in the policy): values and trends, no verdict.
+
+A region meets a per-unit rule (threshold, milestone, relative_growth) by its `region_reading`
+(Reading): the aggregate of its units, every unit, or a share of units; the share of units
+meeting it is always shown beside. Village verdicts stay per village.
 """
 
 from __future__ import annotations
@@ -189,7 +194,44 @@ class Total(Strict):
     years_from: int | None = None  # sum over the years from this one to the assessed year
 
 
-Rule = Annotated[Union[Threshold, Milestone, Share, RelativeGrowth, Total], Field(discriminator="kind")]
+class Monitor(Strict):
+    kind: Literal["monitor"]  # monitoring only: shown as a trend, no verdict (no threshold in the policy)
+
+
+Rule = Annotated[Union[Threshold, Milestone, Share, RelativeGrowth, Total, Monitor], Field(discriminator="kind")]
+
+# The rules judged on each unit, whose region verdict needs a reading (share and total are regions' rules).
+PER_UNIT_RULES = ("threshold", "milestone", "relative_growth")
+
+
+class Reading(Strict):
+    """How a region meets a per-unit target, and the policy wording that says so.
+
+    aggregate: the population as a whole — a rate's (household-weighted) mean against the threshold,
+    a growth comparison's growth of the sum over the units reporting both years against the
+    benchmark recomputed over the same region; every_unit: each unit meets it; share_of_units:
+    at least `share` percent of the units in scope meet it.
+    """
+
+    kind: Literal["aggregate", "every_unit", "share_of_units"]
+    share: float | None = Field(default=None, gt=0, le=100)
+    reason: str = Field(min_length=2)  # the policy's wording that says so, and why
+    reason_en: str = Field(min_length=2)
+
+    def why(self, lang: str) -> str:
+        """The reason in `lang` ('' for a default reading)."""
+        return pick(self.reason, self.reason_en, lang)
+
+    @model_validator(mode="after")
+    def _share(self) -> Reading:
+        if (self.kind == "share_of_units") != (self.share is not None):
+            raise ValueError("share is given with share_of_units, and only with it")
+        return self
+
+    @property
+    def threshold(self) -> float | None:
+        """The share of units (percent) a region needs; None for the aggregate reading."""
+        return 100.0 if self.kind == "every_unit" else self.share
 
 
 class Target(Named):
@@ -199,6 +241,7 @@ class Target(Named):
     measure: ID
     rule: Rule
     population: Population
+    region_reading: Reading | None = None  # per-unit rules: how a region meets it; default by the rule (reading())
     base_year: int
     deadline: int
     every_year: bool = False  # the rule applies each year from base_year + 1, not only by the deadline
@@ -214,7 +257,28 @@ class Target(Named):
             raise ValueError(f"deadline {self.deadline} is not after base year {self.base_year}")
         if self.source is None and not self.example:
             raise ValueError("a target needs a source (document, clause, quote) unless it is an example")
+        if self.region_reading is not None and self.rule.kind not in PER_UNIT_RULES:
+            raise ValueError(f"region_reading applies to rules judged per unit ({', '.join(PER_UNIT_RULES)}); "
+                             f"a {self.rule.kind} rule is read for the region already")
         return self
+
+    @property
+    def monitored(self) -> bool:
+        """A monitoring-only target: trends, no verdict."""
+        return self.rule.kind == "monitor"
+
+
+def reading_of(target: Target, measure: Measure) -> Reading | None:
+    """How a region meets `target`: as declared, else the default — the aggregate for rates and relative
+    growth, every unit for yes/no milestones, counts, amounts and numbers (a default has no reason).
+    None for rules already read for the region (share, total) and for monitoring."""
+    if target.rule.kind not in PER_UNIT_RULES:
+        return None
+    if target.region_reading is not None:
+        return target.region_reading
+    aggregate = target.rule.kind == "relative_growth" or measure.type == "rate"
+    return Reading.model_construct(kind="aggregate" if aggregate else "every_unit", share=None, reason="",
+                                   reason_en="")
 
 
 class CatalogueFile(Strict):
@@ -248,6 +312,10 @@ class Catalogue:
         self.groups = {g.id: g for g in data.groups}
         self.targets = {t.id: t for t in data.targets}
 
+    def reading(self, target: Target) -> Reading | None:
+        """How a region meets `target` (reading_of)."""
+        return reading_of(target, self.measures[target.measure])
+
 
 def _squash(text: str) -> str:
     """Text without white space: the policy files break lines inside sentences."""
@@ -266,7 +334,7 @@ def _path(data: dict, loc: tuple) -> str:
         if isinstance(part, int):
             node = node[part] if isinstance(node, list) and part < len(node) else None
             out = _item(out, part, node.get("id") if isinstance(node, dict) else None)
-        elif part in {"threshold", "milestone", "share", "relative_growth", "total"} and out.endswith("rule"):
+        elif part in {"threshold", "milestone", "share", "relative_growth", "total", "monitor"} and out.endswith("rule"):
             continue  # pydantic's tag of the rule kind is not a YAML key
         else:
             out += f".{part}" if out else str(part)
@@ -353,6 +421,9 @@ def _cross_check(cat: CatalogueFile, raw: dict, policy_dir: Path, regions: set[s
         rule = t.rule
         if rule.kind == "milestone" and m.type != "bool":
             problems.append(f"{where}.rule: a milestone needs a yes/no measure; {m.id} is {m.type}")
+        if t.region_reading is not None and t.region_reading.kind == "aggregate" and m.type == "bool":
+            problems.append(f"{where}.region_reading.kind: a yes/no measure has no aggregate to read; "
+                            "say every_unit or share_of_units")
         bound = rule.value if rule.kind == "threshold" else rule.condition.value if rule.kind == "share" else None
         low, high = m.valid_range
         if bound is not None and ((low is not None and bound < low) or (high is not None and bound > high)):

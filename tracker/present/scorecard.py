@@ -1,9 +1,10 @@
 """How assessment rows are shown: the figure a reader sees, cards, sentences and what changed.
 
 Pure functions over rows from tracker.queries.dashboard, shared by the pages and the briefing. A row's
-headline figure depends on its rule and level: a village's own value; for a region, the share
-of a rule's units that meet it, or, for per-village thresholds on rates, the (household-weighted)
-mean against the threshold, which is how offices quote them ("自来水普及率 88.6%，目标 90%").
+headline figure depends on its rule and level: a village's own value; for a region, the figure its
+reading (tracker.core.catalogue.Reading) judges — the population as a whole against the target, as
+offices quote them ("自来水普及率 94.8%，目标 ≥ 90%"), or the share of units meeting it — with the
+other figure beside ("14/16 个村达标", or the mean).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pandas as pd
 
 from tracker.core import codes
 from tracker.core.assess import explain, status_label
-from tracker.core.catalogue import Catalogue, Measure, Target
+from tracker.core.catalogue import Catalogue, Measure, Target, reading_of
 from tracker.core.i18n import t as tr
 from tracker.core.progress import required_path
 
@@ -39,7 +40,7 @@ class Figure:
     value: float | None
     target: float | None
     unit: str  # '%' for rates, shares and growth; else the measure's unit
-    kind: str  # value / done / growth / share / total / mean / share_met
+    kind: str  # value / done / growth / share / total / mean / share_met / monitor
     op: str | None  # the comparison the target is read with
     note: str = ""  # units met, mean growth against the benchmark ...
 
@@ -77,14 +78,22 @@ def figure(row: dict, target: Target, measure: Measure, lang: str = "zh") -> Fig
         return Figure(row["value"], row["target_value"], "%", "share", op, note)
     if rule.kind == "total":
         return Figure(row["value"], row["target_value"], unit, "total", op)
-    if rule.kind == "threshold" and measure.type == "rate" and row["aggregate_value"] is not None:
-        return Figure(row["aggregate_value"], rule.value, "%", "mean", op, met_note)
+    figure_unit = "%" if measure.type == "rate" else unit
+    if rule.kind == "monitor":
+        return Figure(row["value"], None, figure_unit, "monitor", None)
+    reading = reading_of(target, measure)
+    if reading.kind == "aggregate":  # the population as a whole, the share of units meeting it beside
+        if rule.kind == "relative_growth":
+            return Figure(row["value"], row["target_value"], "%", "growth", ">", met_note)
+        return Figure(row["value"], row["target_value"], figure_unit, "mean", op, met_note)
     note = met_note
-    if rule.kind == "relative_growth" and row["aggregate_value"] is not None:
-        note += tr("figure.mean_growth", lang, growth=number(row["aggregate_value"], "%"))
-        if row["benchmark"] is not None:
+    if row["aggregate_value"] is not None and measure.type != "bool":
+        note += tr("figure.mean_growth", lang, growth=number(row["aggregate_value"], "%")) \
+            if rule.kind == "relative_growth" else tr("figure.mean", lang, value=number(row["aggregate_value"],
+                                                                                        figure_unit, lang))
+        if rule.kind == "relative_growth" and row["benchmark"] is not None:
             note += tr("figure.benchmark", lang, benchmark=number(row["benchmark"], "%"))
-    return Figure(row["value"], 100.0, "%", "share_met", ">=", note)
+    return Figure(row["value"], row["target_value"], "%", "share_met", ">=", note)
 
 
 def unit_label(unit: str) -> str:
@@ -117,10 +126,11 @@ def target_text(fig: Figure, lang: str = "zh") -> str:
     """'≥ 90%', '> 7.1%（基准）', '完成' — the target as a reader reads it."""
     if fig.kind == "done":
         return tr("figure.done", lang)
-    if fig.kind == "share_met":
-        return tr("figure.all_meet", lang)
     if fig.target is None:
         return "—"
+    if fig.kind == "share_met":
+        return tr("figure.all_meet", lang) if fig.target == 100 else tr("figure.share_of_units", lang,
+                                                                          share=plain(fig.target, 0))
     symbol = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}.get(fig.op or "", "")
     whole = fig.unit == "%" and fig.kind != "growth" and float(fig.target).is_integer()  # '≥ 90%', not '≥ 90.0%'
     text = f"{symbol} {f'{fig.target:.0f}%' if whole else number(fig.target, fig.unit, lang)}".strip()

@@ -53,7 +53,7 @@ def profile(rows: pd.DataFrame, catalogue: Catalogue, code: str, year: int, lang
         "township": township.reindex(now.index).fillna("—"), "county": county.reindex(now.index).fillna("—"),
     }).reset_index(drop=True)
     table = table.rename(columns={c: t(f"village.col.{c}", lang) for c in table.columns})
-    scoped = scoped[scoped["status"] != "contribution"]
+    scoped = scoped[~scoped["status"].isin(["contribution", "monitored"])]
     # counted as the table says them: 未达标 is the status missed; before the deadline a target not yet met
     # (needs acceleration, limited, deteriorating, not yet done) is behind, not missed
     classes = scoped["status"].map(STATUS_CLASS)

@@ -69,7 +69,9 @@ select target_id::varchar as target_id, period::varchar as period, is_primary::b
        years_from::integer as years_from, pop_region::varchar as pop_region, pop_level::varchar as pop_level,
        pop_level_rank::integer as pop_level_rank, pop_region_rank::integer as pop_region_rank,
        base_year::integer as base_year, deadline::integer as deadline, every_year::boolean as every_year,
-       plan_start::integer as plan_start, plan_end::integer as plan_end
+       plan_start::integer as plan_start, plan_end::integer as plan_end,
+       reading::varchar as reading, reading_share::double as reading_share,
+       bench_within_rank::integer as bench_within_rank
 from target_spec_frame;
 
 create or replace temp table population_spec as
@@ -116,9 +118,8 @@ from target_spec s join measure_year y on y.measure_id = s.measure_id and y.year
 -- ---------------------------------------------------------------- benchmarks (relative rules)
 -- population_mean: growth of the mean over the benchmark units reporting both years,
 -- Σv_t / Σv_from − 1, separately within each ancestor at `bench_within`.
-create or replace temp table benchmark as
-with bench_unit as (
-    select s.target_id, s.period, y.year,
+create or replace temp table bench_unit as
+select s.target_id, s.period, y.year, u.province_code, u.city_code, u.county_code, u.township_code,
            case s.bench_within when 'province' then u.province_code when 'city' then u.city_code
                                when 'county' then u.county_code when 'township' then u.township_code
                                else s.bench_pop_region end as within_code,
@@ -130,10 +131,24 @@ with bench_unit as (
     left join obs cur on cur.measure_id = s.measure_id and cur.region_code = u.unit_code and cur.year = y.year
     left join obs prev on prev.measure_id = s.measure_id and prev.region_code = u.unit_code and prev.year = y.year - 1
     left join obs base on base.measure_id = s.measure_id and base.region_code = u.unit_code and base.year = s.base_year
-    where s.bench_kind = 'population_mean'
-),
+where s.bench_kind = 'population_mean';
 
-population_mean as (
+-- A region above `bench_within` (a city, for a county's benchmark) reads its units' growth as a whole
+-- against the same benchmark recomputed over its own benchmark units (the aggregate reading).
+create or replace temp table region_benchmark as
+select b.target_id, b.period, b.year, l.level as roll_level,
+       case l.level when 'province' then b.province_code when 'city' then b.city_code
+                    when 'county' then b.county_code when 'township' then b.township_code end as roll_code,
+       case when sum(b.v_from) > 0 then sum(b.v) / sum(b.v_from) - 1 end as growth,
+       count(*) as units
+from bench_unit b
+join target_spec s on s.target_id = b.target_id and s.period = b.period
+join level_rank l on l.rank < s.bench_within_rank and l.rank >= s.pop_region_rank
+where b.v is not null and b.v_from is not null
+group by all;
+
+create or replace temp table benchmark as
+with population_mean as (
     select target_id, period, year, within_code,
            case when sum(v_from) > 0 then sum(v) / sum(v_from) - 1 end as growth,
            count(*) as units
@@ -216,10 +231,12 @@ judged as (
            case kind
                when 'relative_growth' then value > bench_growth * 100
                when 'total' then null
+               when 'monitor' then null
                else cmp(value, unit_op, unit_target) end as met,
            case kind
                when 'relative_growth' then bench_growth * 100 - value
                when 'total' then null
+               when 'monitor' then null
                else shortfall_of(value, unit_op, unit_target) end as gap,
            -- the first year from the base year with a value: the base of the trajectory
            min(case when v is not null then year end)
@@ -257,6 +274,7 @@ final as (
            case
                when v is null then 'no_data'
                when kind = 'total' then 'contribution'
+               when kind = 'monitor' then 'monitored'
                when year = base_year then 'baseline'
                when met is null then 'not_assessable'
                else toward_deadline(met, every_year or year >= deadline, has_trajectory,
@@ -270,7 +288,7 @@ final as (
            progress_ratio(rate_observed, rate_required, base_value, direction) as progress_ratio,
            bench_units as benchmark_units, v as raw_value, v_from as raw_from,
            year > base_year and year between plan_start and plan_end as in_period,
-           true as is_unit,
+           true as is_unit, null::varchar as reading,
            -- kept for the roll-up, dropped from the table
            province_code, city_code, county_code, township_code, households, kind, v_from as _v_from, v as _v
     from rated
@@ -309,37 +327,60 @@ grouped as (
 ),
 
 joined as (
-    select g.*, s.kind, s.measure_type, s.op, s.rule_value, s.base_year, s.deadline, s.every_year,
-           s.plan_start, s.plan_end, s.is_primary, s.pop_region, s.years_from,
+    -- the region's benchmark: recomputed over the region above `within`, else its units' own (one for all)
+    select g.* exclude (benchmark, benchmark_units),
+           coalesce(rb.growth * 100, g.benchmark) as benchmark,
+           coalesce(rb.units, g.benchmark_units) as benchmark_units,
+           s.kind, s.measure_type, s.op, s.rule_value, s.base_year, s.deadline, s.every_year,
+           s.plan_start, s.plan_end, s.is_primary, s.pop_region, s.years_from, s.reading, s.reading_share,
            100.0 * g.units_met / g.units_in_scope as share_met,
-           case when g.units_reporting = 0 then null
-                when s.kind = 'share' then 100.0 * g.units_met / g.units_reporting
+           -- the population as a whole: a rate's or per-household number's mean (household-weighted when
+           -- every reporting unit gives households), the growth of the sum, a yes/no's share of yes, a sum
+           case when s.measure_type = 'bool' and s.kind <> 'relative_growth' then 100.0 * g.mean_value
+                when s.kind = 'relative_growth' then g.growth_of_sum * 100
                 when s.kind = 'total' then g.total_value
-                else 100.0 * g.units_met / g.units_in_scope end as value,
-           case s.kind
-               when 'share' then s.rule_value
-               when 'total' then case when g.roll_code = s.pop_region then s.rule_value end
-               else 100.0 end as target_value,
-           case s.kind when 'share' then s.op when 'total' then s.op else '>=' end as region_op
-    from grouped g join target_spec s on s.target_id = g.target_id and s.period = g.period
+                when s.measure_type in ('rate', 'number') and g.all_weighted then g.weighted_value
+                else g.mean_value end as aggregate_value,
+           s.measure_type in ('rate', 'number') and s.kind <> 'relative_growth' and g.all_weighted
+               and g.units_reporting > 0 as aggregate_weighted
+    from grouped g
+    join target_spec s on s.target_id = g.target_id and s.period = g.period
+    left join region_benchmark rb on rb.target_id = g.target_id and rb.period = g.period and rb.year = g.year
+                                 and rb.roll_code = g.roll_code
+),
+
+read as (
+    -- the region's figure, target and comparison by the target's reading (share and total rules are the
+    -- region's own; monitoring has no target)
+    select *,
+           case when units_reporting = 0 then null
+                when kind = 'share' then 100.0 * units_met / units_reporting
+                when kind = 'total' then total_value
+                when kind = 'monitor' or reading = 'aggregate' then aggregate_value
+                else share_met end as value,
+           case when kind = 'share' then rule_value
+                when kind = 'total' then case when roll_code = pop_region then rule_value end
+                when kind = 'monitor' then null
+                when reading = 'aggregate' then case when kind = 'relative_growth' then benchmark else rule_value end
+                else reading_share end as target_value,
+           case when kind in ('share', 'total') then op
+                when reading = 'aggregate' then case when kind = 'relative_growth' then '>' else op end
+                else '>=' end as region_op
+    from joined
 ),
 
 judged as (
     select *,
            case
-               when units_reporting = 0 then null
-               when kind = 'share' then cmp(value, region_op, target_value)
+               when units_reporting = 0 or kind = 'monitor' then null
+               when kind = 'share' or reading = 'aggregate' then cmp(value, region_op, target_value)
                when kind = 'total' then case when target_value is not null then cmp(value, region_op, target_value) end
-               when units_met = units_in_scope then true
-               when units_missed > 0 then false
-           end as met,
-           case when measure_type = 'bool' and kind <> 'relative_growth' then 100.0 * mean_value
-                when kind = 'relative_growth' then growth_of_sum * 100
-                when kind = 'total' then total_value
-                when measure_type = 'rate' and all_weighted then weighted_value
-                else mean_value end as aggregate_value,
-           measure_type = 'rate' and kind <> 'relative_growth' and all_weighted and units_reporting > 0 as aggregate_weighted
-    from joined
+               -- every unit / a share of units: met once enough units meet it, missed once even the undecided
+               -- (no value yet) could not lift it to the share
+               when 100.0 * units_met >= reading_share * units_in_scope then true
+               when 100.0 * (units_in_scope - units_missed) < reading_share * units_in_scope then false
+           end as met
+    from read
 ),
 
 based as (
@@ -350,7 +391,8 @@ based as (
                over (partition by target_id, period, roll_code order by year
                      rows between unbounded preceding and unbounded following) as base_value,
            case when region_op in ('<=', '<') then -1 else 1 end as direction,
-           kind <> 'total' and target_value is not null and not every_year and year < deadline as has_trajectory
+           kind not in ('total', 'monitor') and target_value is not null and not every_year and year < deadline
+               as has_trajectory
     from judged
 ),
 
@@ -371,6 +413,7 @@ final as (
                when kind = 'total' and target_value is null then 'contribution'
                when year = base_year then 'baseline'
                when units_reporting = 0 then 'no_data'
+               when kind = 'monitor' then 'monitored'
                when met is null then 'insufficient_data'
                else toward_deadline(met, every_year or year >= deadline, has_trajectory,
                                     progress_ratio(rate_observed, rate_required, base_value, direction))
@@ -382,7 +425,7 @@ final as (
            progress_ratio(rate_observed, rate_required, base_value, direction) as progress_ratio,
            benchmark_units, null::double as raw_value, null::double as raw_from,
            year > base_year and year between plan_start and plan_end as in_period,
-           false as is_unit
+           false as is_unit, reading
     from rated
 )
 
@@ -393,12 +436,12 @@ create or replace table assessment as
 select target_id, period, is_primary, level, region_code, year, value, target_value, benchmark, met, gap,
        shortfall, status, units_in_scope, units_reporting, units_met, share_met, aggregate_value,
        aggregate_weighted, base_year_used, base_value, rate_observed, rate_required, progress_ratio,
-       benchmark_units, raw_value, raw_from, in_period, is_unit
+       benchmark_units, raw_value, raw_from, in_period, is_unit, reading
 from unit_result
 union all
 select target_id, period, is_primary, level, region_code, year, value, target_value, benchmark, met, gap,
        shortfall, status, units_in_scope, units_reporting, units_met, share_met, aggregate_value,
        aggregate_weighted, base_year_used, base_value, rate_observed, rate_required, progress_ratio,
-       benchmark_units, raw_value, raw_from, in_period, is_unit
+       benchmark_units, raw_value, raw_from, in_period, is_unit, reading
 from region_result
 order by target_id, period, level, region_code, year;
