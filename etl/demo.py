@@ -47,6 +47,7 @@ class Model:
     change: tuple[float, float]  # yearly: points (rate, bool probability) or growth rate (money, count, number)
     spread: float  # relative spread between units (county and village effects scale it)
     kind: str = "level"  # level / growth / flag
+    reach: float = 0.12  # flags: how much a unit's development index moves its chance of having it
 
 
 MODELS: dict[str, Model] = {
@@ -62,18 +63,18 @@ MODELS: dict[str, Model] = {
     "model_village_completed": Model((0.0, 0.0), (0.3, 0.0), 0.0, "flag"),
     "city_industrial_parks": Model((1.0, 0.5), (0.25, 0.1), 0.5, "growth"),
     # living environment
-    "sanitary_toilet_rate": Model((92, 72), (1.2, 2.2), 0.08),
+    "sanitary_toilet_rate": Model((92, 76), (1.2, 3.4), 0.08),
     "problem_toilets_rectified": Model((0.5, 0.4), (0.45, 0.4), 0.0, "flag"),
     "toilet_waste_treatment_rate": Model((80, 55), (2.0, 4.5), 0.12),
-    "garbage_collection": Model((0.97, 0.9), (0.006, 0.015), 0.0, "flag"),
+    "garbage_collection": Model((0.99, 0.99), (0.004, 0.004), 0.0, "flag", reach=0.02),
     "village_plan_done": Model((0.3, 0.15), (0.3, 0.35), 0.0, "flag"),
     "maintenance_platform": Model((0.0, 0.1), (0.1, 0.18), 0.0, "flag"),
     "maintenance_three_haves": Model((0.5, 0.35), (0.08, 0.12), 0.0, "flag"),
     # infrastructure
-    "tap_water_rate": Model((97, 85.5), (0.5, 1.4), 0.05),
+    "tap_water_rate": Model((97, 86), (0.5, 1.6), 0.05),
     "gigabit_fiber": Model((0.2, 0.08), (0.16, 0.15), 0.0, "flag"),
     "fiber_4g": Model((0.96, 0.93), (0.01, 0.015), 0.0, "flag"),
-    "grid_capacity_per_household": Model((2.6, 1.7), (0.04, 0.07), 0.18, "growth"),
+    "grid_capacity_per_household": Model((2.6, 1.8), (0.04, 0.08), 0.18, "growth"),
     "express_service_point": Model((0.6, 0.3), (0.07, 0.11), 0.0, "flag"),
     "two_lane_road": Model((0.96, 0.8), (0.005, 0.02), 0.0, "flag"),
     "rural_road_km_built": Model((60, 80), (-0.02, 0.0), 0.4, "growth"),
@@ -85,7 +86,7 @@ MODELS: dict[str, Model] = {
     # preventing relapse into poverty
     "dibao_standard": Model((8_400, 6_600), (0.05, 0.06), 0.08, "growth"),
     "warning_line_ratio": Model((1.2, 1.2), (0.0, 0.0), 0.03),
-    "risk_identified_in_time_rate": Model((96, 93), (0.6, 1.0), 0.03),
+    "risk_identified_in_time_rate": Model((98, 97.5), (0.8, 2.0), 0.03),
     "poverty_insurance_premium": Model((80, 60), (0.06, 0.05), 0.15, "growth"),
     "low_income_insured_rate": Model((99.6, 99.2), (0.05, 0.1), 0.005),
     "pension_premium_paid_rate": Model((99.5, 99.0), (0.05, 0.1), 0.005),
@@ -164,7 +165,7 @@ def _series(name: str, m_type: str, model: Model, codes: np.ndarray, d: np.ndarr
     t = np.arange(len(YEARS))[None, :]
     if model.kind == "flag":
         u = rng.random(len(codes))[:, None]  # fixed per unit: once reached, a milestone stays reached
-        p = np.clip(base[:, None] + change[:, None] * (1 + 0.6 * focus[:, None]) * t + 0.12 * d[:, None], 0, 1)
+        p = np.clip(base[:, None] + change[:, None] * (1 + 0.6 * focus[:, None]) * t + model.reach * d[:, None], 0, 1)
         return (u < p).astype(float)
     if model.kind == "growth":
         level = base * np.exp(model.spread * d + model.spread * 0.5 * rng.standard_normal(len(codes))
@@ -241,14 +242,15 @@ def generate(catalogue: Catalogue, seed: int) -> DemoData:
         boost = np.array([1.0 if c[:6] in key_counties or c[:6] in (catalogue.groups[
             "gz_former_poverty_county"].members or []) else 0.0 for c in codes])
         focus = np.isin(codes, sr_key) | np.isin(codes, js_weak)
-        missing = _missing(codes, seed, file)
+        missing = _missing(codes, seed, file) & ~focus[:, None]  # counties chase their key villages' returns
         columns: dict[str, list[str]] = {}
         for m in catalogue.measures.values():
             if not set(m.levels) & set(levels):
                 continue
             values = _series(m.id, m.type, MODELS[m.id], codes, d, seed, *m.valid_range, boost, focus)
             applies = np.array([level_of(c) in m.levels and ONLY_IN.get(m.id, lambda _: True)(c) for c in codes])
-            values = _policy_overrides(m.id, codes, values, seed, set(sr_key[:308]), set(lyg_model), key_counties)
+            values = _policy_overrides(m.id, codes, values, seed, set(sr_key[:308]), set(lyg_model), key_counties,
+                                       focus)
             text = np.array([_text(values[:, j], m.type) for j in range(len(YEARS))]).T
             text = np.where(applies[:, None] & ~missing & ~np.isnan(values), text, "")
             columns[f"{m.zh}（{m.unit}）"] = text.reshape(-1).tolist()
@@ -269,10 +271,31 @@ def _missing(codes: np.ndarray, seed: int, file: str) -> np.ndarray:
     return out
 
 
+# Milestones of the key villages with their plan's year: (the year all are done, whether one county is late).
+KEY_VILLAGE_DEADLINES = {"village_plan_done": (2022, False), "problem_toilets_rectified": (2021, True),
+                         "maintenance_platform": (2025, False), "maintenance_three_haves": (2025, False),
+                         "express_service_point": (2025, False)}
+
+
 def _policy_overrides(name: str, codes: np.ndarray, values: np.ndarray, seed: int, sr_provincial: set[str],
-                      lyg_model: set[str], key_counties: set[str]) -> np.ndarray:
-    """Series that exist only for a named population, with the timing their targets are about."""
+                      lyg_model: set[str], key_counties: set[str], focus: np.ndarray) -> np.ndarray:
+    """Series that exist only for a named population, with the timing their targets are about
+    (`focus`: the villages a plan singles out)."""
     rng = _seeded(seed, "override", name)
+    if name == "characteristic_industries":  # key villages build one industry at least, all by 2025
+        built = focus[:, None] & (rng.random((len(codes), 1)) < np.array([[0.3, 0.45, 0.6, 0.75, 0.9, 1.0]]))
+        values = np.where(built, np.maximum(values, 1), values)
+    if name in KEY_VILLAGE_DEADLINES:  # key villages finish what their plan dates, one county's last few late
+        year, late = KEY_VILLAGE_DEADLINES[name]
+        counties = sorted({c[:6] for c in codes[focus]})
+        slow = counties[int(rng.integers(len(counties)))] if late and counties else None
+        by = YEARS.index(year)
+        for i in np.flatnonzero(focus):
+            if codes[i][:6] == slow and rng.random() < 0.15:  # done a year late
+                values[i, :by + 1] = 0.0
+                values[i, by + 1:] = 1.0
+            else:
+                values[i, by:] = 1.0
     if name == "rural_income_per_capita":
         for p, series in RECORDED_RURAL_INCOME.items():
             values[codes == p] = series
@@ -285,10 +308,17 @@ def _policy_overrides(name: str, codes: np.ndarray, values: np.ndarray, seed: in
         for i, c in enumerate(sorted(lyg_model)):
             done = 2 + (i % 4 == 0) * 2 if i < 16 else 4 + (i % 2)
             values[codes == c] = [1.0 if y >= done else 0.0 for y in range(len(YEARS))]
-    if name == "linkage_funds":  # provincial key villages: most get 100万元 a year, some less
+    if name == "linkage_funds":  # provincial key villages: nearly all get 100万元 a year, a few less
         values[:] = np.nan
         for c in sorted(sr_provincial):  # sorted: a set's order changes from one process to the next
-            values[codes == c] = np.round(rng.lognormal(np.log(118), 0.18, len(YEARS)), 1)
+            values[codes == c] = np.round(rng.lognormal(np.log(135), 0.1, len(YEARS)), 1)
+    if name == "poverty_insurance_premium":  # Lianyungang raised the standard to 100元 from 2021; one county late
+        lyg_counties = sorted(c for c in codes if c.startswith("3207") and len(c) == 6)
+        for i, c in enumerate(lyg_counties):
+            values[codes == c] = [80, 90 if i == 0 else 100, 100, 100, 100, 100]
+    if name == "new_agritech_staff":  # Ganzhou's townships add staff, most at least one by 2023 (counted since 2021)
+        added = rng.random((len(codes), 1)) < np.array([[0, 0.45, 0.8, 0.97, 0.98, 0.99]])
+        values[:] = np.where(np.maximum.accumulate(added, axis=1), np.maximum(np.round(values), 1), 0)
     if name == "key_county_exited":  # all 12 exited by 2020, as they did
         values[:] = np.nan
         for c in key_counties:

@@ -133,6 +133,34 @@ def _briefing(args: argparse.Namespace) -> int:
     return 0
 
 
+def _final(args: argparse.Namespace) -> int:
+    from tracker.documents.final_report import write_csv, write_docx, write_html
+    from tracker.views.final import build
+
+    suffix = args.out.suffix.lower()
+    if suffix not in (".docx", ".html", ".htm", ".csv"):
+        print(f"{args.out}: the final assessment is written as .docx, .html or .csv (the file name says which)",
+              file=sys.stderr)
+        return 2
+    con, catalogue = _open(args.db), load_catalogue()
+    if args.plan not in catalogue.plans:
+        print(f"{args.plan}: no such plan; the catalogue has {', '.join(catalogue.plans)}", file=sys.stderr)
+        return 2
+    found = build(con, catalogue, _area(con, args.region), args.plan, args.lang)
+    if suffix == ".docx":
+        write_docx(found, catalogue, str(args.out))
+    elif suffix == ".csv":
+        write_csv(found, args.out)
+    else:
+        args.out.write_text(write_html(found, catalogue), encoding="utf-8")
+    counts = found.counts
+    print(f"{args.out}: final assessment of {args.plan} for {found.area_name}: {len(found.results)} targets, "
+          f"{counts['achieved']} achieved, {counts['missed']} not achieved, {counts['no_data']} without data"
+          + (f", {counts['in_progress']} not yet due" if counts["in_progress"] else "")
+          + (" (demo data, marked as such)" if found.demo else ""), file=sys.stderr)
+    return 0
+
+
 def _worklist(args: argparse.Namespace) -> int:
     from tracker.documents.worklist import write_worklist
 
@@ -236,6 +264,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, required=True, help="FILE.xlsx")
     p.add_argument("--min-missed", type=int, default=1, help="list villages missing at least this many targets")
     p.set_defaults(run=_worklist)
+
+    p = verbs.add_parser("final", help="the final assessment (终期评估) of a plan for an area (.docx, .html or .csv)")
+    p.add_argument("--db", type=Path, default=settings.db_path(), help=db_help)
+    p.add_argument("--region", type=_code, required=True, help="province, city or county code, e.g. 3611")
+    p.add_argument("--plan", default="fyp14", help="plan id from indicators.yaml (default fyp14, the 14th plan)")
+    p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)
+    p.add_argument("--out", type=Path, required=True, help="FILE.docx, FILE.html or FILE.csv")
+    p.set_defaults(run=_final)
 
     p = verbs.add_parser("user", help="add a user of the app or set their password")
     p.add_argument("name")

@@ -22,6 +22,7 @@ from tracker.core.i18n import md_escape
 from tracker.queries import dashboard, geography, provenance
 from tracker.views import catalogue as catalogue_view
 from tracker.views import comparison as comparison_view
+from tracker.views import final as final_view
 from tracker.views import lagging as lagging_view
 from tracker.views import overview as overview_view
 from tracker.views import trends as trends_view
@@ -146,7 +147,8 @@ def _view_key() -> tuple[str, str, str]:
 
 
 VIEWS: dict[str, Callable] = {"overview": overview_view.build, "comparison": comparison_view.build,
-                              "trends": trends_view.build, "lagging": lagging_view.build, "village": village_view.build}
+                              "trends": trends_view.build, "lagging": lagging_view.build, "village": village_view.build,
+                              "final": final_view.build}
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -177,6 +179,35 @@ def village(code: str, year: int, lang: str, target_id: str | None):
 def lagging(area: str, year: int, lang: str, mode: str, target_id: str | None, k: int):
     """The 落后村地图 view model (tracker.views.lagging), cached with its deck's JSON written once."""
     return _view(*_view_key(), "lagging", area, year, lang, mode, target_id, k)
+
+
+def final(area: str, plan_id: str, lang: str) -> final_view.Final:
+    """The 终期评估 view model (tracker.views.final)."""
+    return _view(*_view_key(), "final", area, plan_id, lang)
+
+
+last_year = query(dashboard.last_year)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _final_document(version: str, catalogue_version: str, region_scope: str, kind: str, area: str, plan_id: str,
+                    lang: str) -> bytes:
+    from tracker.documents import final_report  # python-docx only when a download needs it
+
+    found = _view(version, catalogue_version, region_scope, "final", area, plan_id, lang)
+    if kind == "docx":
+        buffer = io.BytesIO()
+        final_report.write_docx(found, catalogue(), buffer)
+        return buffer.getvalue()
+    if kind == "csv":
+        return found.csv_frame().to_csv(index=False).encode("utf-8-sig")  # with a BOM: Excel reads it as UTF-8
+    return final_report.write_html(found, catalogue()).encode("utf-8")
+
+
+def final_document(kind: str, area: str, plan_id: str, lang: str) -> Callable[[], bytes]:
+    """A function writing the final assessment as docx / html / csv (the files the command line writes)."""
+    key = _view_key()
+    return lambda: _final_document(*key, kind, area, plan_id, lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -18,6 +18,7 @@ class PageSpec:
 
 PAGES: list[PageSpec] = [
     PageSpec("app_pages/overview.py", "overview", ":material/summarize:"),
+    PageSpec("app_pages/final.py", "final", ":material/fact_check:"),
     PageSpec("app_pages/comparison.py", "comparison", ":material/leaderboard:"),
     PageSpec("app_pages/lagging_map.py", "lagging", ":material/location_on:"),
     PageSpec("app_pages/trends.py", "trends", ":material/show_chart:"),

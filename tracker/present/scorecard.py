@@ -76,11 +76,13 @@ def figure(row: dict, target: Target, measure: Measure, lang: str = "zh") -> Fig
                   units=unit_word(target.population.level, lang, row["units_reporting"] or 0)) \
             if row["units_reporting"] is not None else ""
         return Figure(row["value"], row["target_value"], "%", "share", op, note)
-    if rule.kind == "total":
-        return Figure(row["value"], row["target_value"], unit, "total", op)
+    if rule.kind == "total":  # a sum of yes/no is a count of units
+        counted = tr("figure.units_counted", lang, units=unit_word(target.population.level, lang)) \
+            if measure.type == "bool" else unit
+        return Figure(row["value"], row["target_value"], counted, "total", op)
     figure_unit = "%" if measure.type == "rate" else unit
-    if rule.kind == "monitor":
-        return Figure(row["value"], None, figure_unit, "monitor", None)
+    if rule.kind == "monitor":  # a yes/no monitored over units: the share of units with it
+        return Figure(row["value"], None, "%" if measure.type == "bool" else figure_unit, "monitor", None, met_note)
     reading = reading_of(target, measure)
     if reading.kind == "aggregate":  # the population as a whole, the share of units meeting it beside
         if rule.kind == "relative_growth":

@@ -129,3 +129,52 @@ def missed_rows(con: duckdb.DuckDBPyConnection, area: str, year: int) -> pd.Data
         """,
         {"area": area, "year": year},
     ).df()
+
+
+def villages_missing(con: duckdb.DuckDBPyConnection, area: str, target_years: tuple[tuple[str, int], ...],
+                     most: int = 5) -> pd.DataFrame:
+    """For each (target, year): how many villages of `area` miss it, and the names of the `most` furthest
+    behind ('甲二村（甲镇）'). Columns target_id, villages, names (a list)."""
+    return con.execute(
+        """
+        with wanted as (select unnest($targets) as target_id, unnest($years) as year),
+        behind as (
+            select a.target_id, a.region_code, a.shortfall, v.name || '（' || coalesce(t.name, '') || '）' as label
+            from assessment a
+            join wanted w on w.target_id = a.target_id and w.year = a.year
+            join region v on v.code = a.region_code
+            left join region t on t.code = v.township_code
+            where a.is_primary and a.is_unit and a.level = 'village' and a.met = false
+              and starts_with(a.region_code, $area)
+        ),
+        final as (
+            select target_id, count(*) as villages,
+                   (list(label order by shortfall desc, region_code))[1:$most] as names
+            from behind group by target_id
+        )
+        select * from final order by target_id
+        """,
+        {"area": area, "targets": [t for t, _ in target_years], "years": [y for _, y in target_years], "most": most},
+    ).df()
+
+
+def reporting_counties(con: duckdb.DuckDBPyConnection, area: str, year: int) -> tuple[int, int]:
+    """(counties of `area` with any value in `year`, counties of `area`): how complete a year's returns are."""
+    reported, total = con.execute(
+        """
+        with counties as (select code from region where level = 'county' and starts_with(code, $area)),
+        reported as (
+            select distinct left(o.region_code, 6) as code
+            from current_observation o
+            where o.year = $year and starts_with(o.region_code, $area) and length(o.region_code) >= 6
+        )
+        select (select count(*) from counties c where c.code in (select code from reported)), (select count(*) from counties)
+        """,
+        {"area": area, "year": year},
+    ).fetchall()[0]
+    return int(reported), int(total)
+
+
+def last_year(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The latest year with assessment results (None before any)."""
+    return con.execute("select max(year) from assessment").fetchall()[0][0]
