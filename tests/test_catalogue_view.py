@@ -62,7 +62,7 @@ def test_escape_markdown_keeps_policy_text_literal():
 def test_grouping_filters_and_tables(cat):
     by_doc = view.grouped_targets(cat, "document", "", "")
     assert list(by_doc) == ["js-2021-4", "lyg-2021-36", "js-2018-3yr", "gz-2021-6", "sr-2021-draft", "example"]
-    assert sum(len(v) for v in by_doc.values()) == 53
+    assert sum(len(v) for v in by_doc.values()) == 54
     assert [t.id for v in view.grouped_targets(cat, "theme", "fyp15", "").values() for t in v] == \
         ["example_fyp15_sr_tap_water_95"]
     found = view.grouped_targets(cat, "document", "", "GIGABIT")

@@ -187,6 +187,20 @@ def final(area: str, plan_id: str, lang: str) -> final_view.Final:
 
 
 last_year = query(dashboard.last_year)
+years = query(dashboard.years)
+unreported_counties = query(dashboard.unreported_counties)
+reporting_counties = query(dashboard.reporting_counties)
+
+
+def plans_in_view():
+    """(the plan before the current one, the current one): the catalogue's plan running this year (else the
+    latest begun) and its predecessor — the years an empty store offers."""
+    from tracker.core.clock import today
+
+    plans = sorted(catalogue().plans.values(), key=lambda p: p.start_year)
+    begun = [p for p in plans if p.start_year <= today().year] or plans
+    current = len(begun) - 1
+    return begun[max(current - 1, 0)], begun[current]
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -2,7 +2,8 @@
 
 The selection lives in st.session_state and is written to st.query_params on every run, with
 codes rather than names, so a URL reproduces a view in either language:
-?province=36&city=3611&county=361127&year=2024&lang=en. A new session seeds its state from
+?province=36&city=3611&county=361127&year=2024&lang=en. The years are those with results (the catalogue's
+current plan before any). A new session seeds its state from
 the URL once; values that are not valid options fall back to the default.
 """
 
@@ -14,12 +15,12 @@ from dataclasses import dataclass
 import streamlit as st
 
 from tracker.core import codes
+from tracker.core.clock import today
 from tracker.core.i18n import DEFAULT_LANG, LANGS, t
 from ui import data
 
 ALL = ""  # the option that means the whole parent area
-YEARS = list(range(2020, 2026))  # 2020 baseline to 2025, the last year of the 14th plan
-DEFAULT_YEAR = 2025
+COMPLETE = 0.5  # a year opens by default once at least this share of counties has reported in it
 LANG_NAMES = {"zh": "中文", "en": "English"}
 URL_KEYS = ("province", "city", "county", "year", "lang")
 
@@ -31,6 +32,7 @@ class Filters:
     city: str
     county: str
     year: int
+    default_year: int  # the year a link without ?year= opens (left out of the URL)
 
     @property
     def area(self) -> str:
@@ -112,17 +114,30 @@ def sidebar(lang: str, scope: str = "") -> Filters:
         counties = dict(data.children(city))
         county = _select(t("filter.county", lang), "county", [ALL, *counties],
                          lambda c: counties.get(c, everything), ALL)
-    year = _select(t("filter.year", lang), "year", YEARS, str, DEFAULT_YEAR)
-    filters = Filters(lang, province, city, county, int(year))
+    years, default_year = year_options()
+    year = _select(t("filter.year", lang), "year", years, str, default_year)
+    filters = Filters(lang, province, city, county, int(year), default_year)
     st.session_state["filters"] = filters
     _mirror_to_url(filters)
     return filters
 
 
+def year_options() -> tuple[list[int], int]:
+    """The years to pick from (those with results) and the one to open on: the latest that most counties
+    have reported (a year just begun, with a few returns in, is picked by hand). With no results yet, the
+    years of the catalogue's current plan and the one before it, opening on last year."""
+    found = data.years()
+    if not found:
+        first, plan = data.plans_in_view()
+        return list(range(first.base_year, plan.end_year + 1)), max(plan.base_year, min(plan.end_year, today().year - 1))
+    complete = [year for year, share in found if share >= COMPLETE]
+    return [year for year, _ in found], (complete or [found[-1][0]])[-1]
+
+
 def url_params(filters: Filters) -> dict[str, str]:
     """The query parameters that reproduce `filters` (defaults left out)."""
     params = {"province": filters.province, "city": filters.city, "county": filters.county,
-              "year": str(filters.year) if filters.year != DEFAULT_YEAR else "",
+              "year": str(filters.year) if filters.year != filters.default_year else "",
               "lang": filters.lang if filters.lang != DEFAULT_LANG else ""}
     return {k: v for k, v in params.items() if v}
 

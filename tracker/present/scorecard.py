@@ -27,7 +27,7 @@ STATUS_CLASS = {
     "needs_acceleration": "watch", "pending": "watch", "limited": "watch",
     "missed": "bad", "deteriorating": "bad",
     "insufficient_data": "unknown", "not_assessable": "unknown", "no_data": "unknown",
-    "baseline": "other", "contribution": "other",
+    "baseline": "other", "contribution": "other", "monitored": "other",
 }
 CLASS_COLOUR = {"good": "blue", "watch": "orange", "bad": "red", "unknown": "gray", "other": "gray"}
 CLASS_ORDER = ("bad", "watch", "good", "unknown", "other")

@@ -160,19 +160,44 @@ def villages_missing(con: duckdb.DuckDBPyConnection, area: str, target_years: tu
 
 def reporting_counties(con: duckdb.DuckDBPyConnection, area: str, year: int) -> tuple[int, int]:
     """(counties of `area` with any value in `year`, counties of `area`): how complete a year's returns are."""
-    reported, total = con.execute(
+    frame = unreported_counties(con, area, year)
+    total = con.execute("select count(*) from region where level = 'county' and starts_with(code, ?)",
+                        [area]).fetchall()[0][0]
+    return int(total) - len(frame), int(total)
+
+
+def unreported_counties(con: duckdb.DuckDBPyConnection, area: str, year: int) -> pd.DataFrame:
+    """code, name of the counties of `area` with no value at all in `year` (their returns have not come)."""
+    return con.execute(
         """
-        with counties as (select code from region where level = 'county' and starts_with(code, $area)),
-        reported as (
-            select distinct left(o.region_code, 6) as code
-            from current_observation o
-            where o.year = $year and starts_with(o.region_code, $area) and length(o.region_code) >= 6
+        with reported as (
+            select distinct left(region_code, 6) as code
+            from current_observation
+            where year = $year and starts_with(region_code, $area) and length(region_code) >= 6
         )
-        select (select count(*) from counties c where c.code in (select code from reported)), (select count(*) from counties)
+        select c.code, c.name from region c
+        where c.level = 'county' and starts_with(c.code, $area) and c.code not in (select code from reported)
+        order by c.code
         """,
         {"area": area, "year": year},
-    ).fetchall()[0]
-    return int(reported), int(total)
+    ).df()
+
+
+def years(con: duckdb.DuckDBPyConnection) -> list[tuple[int, float]]:
+    """(year, the share of counties that reported in it) for every year with results, oldest first."""
+    return [(int(y), float(share)) for y, share in con.execute(
+        """
+        with counties as (select count(*) as n from region where level = 'county'),
+        reported as (
+            select year, count(distinct left(region_code, 6)) as n
+            from current_observation where length(region_code) >= 6 group by year
+        ),
+        final as (
+            select distinct a.year, coalesce(r.n, 0) / greatest((select n from counties), 1) as share
+            from assessment a left join reported r on r.year = a.year
+        )
+        select * from final order by year
+        """).fetchall()]
 
 
 def last_year(con: duckdb.DuckDBPyConnection) -> int | None:

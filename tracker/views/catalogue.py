@@ -21,6 +21,8 @@ def rule_words(target: Target, catalogue: Catalogue, lang: str = "zh", names: di
     def op(symbol: str) -> str:
         return t(f"rule.op.{symbol}", lang)
 
+    if r.kind == "monitor":
+        return t("rule.monitor", lang, name=name)
     if r.kind == "threshold":
         return t("rule.threshold", lang, name=name, op=op(r.op), amount=amount(r.value))
     if r.kind == "milestone":

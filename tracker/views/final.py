@@ -224,10 +224,10 @@ def final_year(target: Target, plan: Plan) -> int:
 def _outcome(target: Target, row: dict | None, year: int, judged_in: int) -> str:
     if target.monitored:
         return "monitored"
-    if row is None:
-        return "no_data"
     if year < judged_in:
         return "in_progress"
+    if row is None:
+        return "no_data"
     return {True: "achieved", False: "missed"}.get(row["met"], "no_data")
 
 
@@ -250,15 +250,18 @@ def _clause(catalogue: Catalogue, target: Target, lang: str) -> str:
     return f"{catalogue.documents[target.source.document].name(lang)} {target.source.clause}"
 
 
-def _result(catalogue: Catalogue, target: Target, plan: Plan, rows: pd.DataFrame, region_name: str, area: str,
+def _result(catalogue: Catalogue, target: Target, plan: Plan, rows: pd.DataFrame, region_name: str, last: int,
             lang: str) -> Result | None:
+    """A target's line; `last` is the latest year with results at all (a target due later is in progress; one
+    whose data stop before its year has no data for it)."""
     measure = catalogue.measures[target.measure]
     by_year = {int(r["year"]): scorecard.clean(r) for r in rows.to_dict("records")}
     if not by_year:
         return None
-    last = max(by_year)
     judged_in = final_year(target, plan)
     year = min(judged_in, last)
+    if year < judged_in:  # still running: the latest figure so far
+        year = max((y for y in by_year if y <= year), default=year)
     row = by_year.get(year)
     figures = {y: scorecard.figure(r, target, measure, lang) for y, r in by_year.items()}
     fig = figures.get(year) or scorecard.Figure(None, None, "", "value", None)
@@ -270,7 +273,7 @@ def _result(catalogue: Catalogue, target: Target, plan: Plan, rows: pd.DataFrame
     region = rows["region_code"].iloc[0]
     return Result(
         target=target, title=target.name(lang), region_code=region, region_name=region_name, final_year=year,
-        outcome=_outcome(target, row, year, judged_in), status=row["status"] if row else None,
+        outcome=_outcome(target, row, min(judged_in, last), judged_in), status=row["status"] if row else None,
         base=base_fig.value if base_fig else None,
         base_text=scorecard.number(base_fig.value, base_fig.unit, lang) if base_fig else "—",
         values={y: scorecard.number(f.value, f.unit, lang) for y, f in figures.items() if y <= plan.end_year},
@@ -282,16 +285,16 @@ def _result(catalogue: Catalogue, target: Target, plan: Plan, rows: pd.DataFrame
         clause=_clause(catalogue, target, lang))
 
 
-def _sub_outcomes(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, plan: Plan, area: str, level: str,
-                  targets: list[Target]) -> pd.DataFrame:
-    """code, name, target_id, outcome of every sub-area of `level` for the plan's targets, in their final year."""
+def _sub_outcomes(con: duckdb.DuckDBPyConnection, plan: Plan, area: str, level: str, targets: list[Target],
+                  last: int) -> pd.DataFrame:
+    """code, name, target_id, outcome of every sub-area of `level` for the plan's targets, in their final year
+    (a sub-area with no row that year has no data for it)."""
     ids = {tg.id: tg for tg in targets}
     rows = dashboard.assessment_rows(con, level=level, area=area)
     rows = rows[rows["target_id"].isin(ids) & (rows["status"] != "contribution")]
     if rows.empty:
         return pd.DataFrame(columns=["code", "name", "target_id", "outcome"])
-    last = rows.groupby("target_id")["year"].max()
-    wanted = {tid: min(final_year(ids[tid], plan), int(last[tid])) for tid in last.index}
+    wanted = {tid: min(final_year(tg, plan), last) for tid, tg in ids.items()}
     rows = rows[rows["year"] == rows["target_id"].map(wanted)]
     return pd.DataFrame({
         "code": rows["region_code"], "name": rows["region_name"], "target_id": rows["target_id"],
@@ -340,15 +343,15 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, plan_
     rows = rows[rows["target_id"].isin(regions)]
     names = geography.names(con, tuple(sorted(set(regions.values()))))
     results = []
+    last = dashboard.last_year(con)
     for target in targets:
         mine = rows[(rows["target_id"] == target.id) & (rows["region_code"] == regions[target.id])]
-        found = _result(catalogue, target, plan, mine, names.get(regions[target.id], ""), area, lang)
+        found = _result(catalogue, target, plan, mine, names.get(regions[target.id], ""), last, lang)
         if found is not None:
             results.append(found)
-    last = int(rows["year"].max()) if not rows.empty else None
     sub_level = "county" if codes.level_of(area) != "county" else None  # a city's and a province's counties
     titles = {tg.id: tg.name(lang) for tg in targets}
-    sub = _sub_outcomes(con, catalogue, plan, area, sub_level, targets) if sub_level else pd.DataFrame()
+    sub = _sub_outcomes(con, plan, area, sub_level, targets, last) if sub_level and last else pd.DataFrame()
     ranking = _ranking(sub, titles, lang) if sub_level else pd.DataFrame()
     appendix = _appendix(sub, titles, [tg.id for tg in targets], sub_level, lang) if sub_level else pd.DataFrame()
     missed = _missed(con, results, sub, area, lang)
