@@ -194,13 +194,15 @@ def test_township_points_sum_villages_and_the_deck_stays_offline_and_small():
                        "v": "45.0%（目标 ≥ 90%）", "s": "倒退"}
     outline = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"code": "361123", "name": "玉山县"},
                "geometry": {"type": "Polygon", "coordinates": [[[118.1, 28.6], [118.3, 28.6], [118.3, 28.8], [118.1, 28.6]]]}}]}
-    view = lagging_view.lagging_map(outline, {"361123": 33.3}, {"361123": "33.3%（进展有限）"}, each, lagging_view.VILLAGES)
+    view = lagging_view.lagging_map(outline, {"361123": "limited"}, {"361123": "57.5%（进展有限）"}, each,
+                                    lagging_view.VILLAGES)
     spec = json.loads(view.deck.to_json())
     assert spec["mapStyle"] == BLANK_STYLE and "http" not in view.deck.to_json()
     layer = next(layer for layer in spec["layers"] if layer["id"] == "villages")
     assert len(layer["data"]) == 3 and set(layer["data"][0]) == {"lon", "lat", "c", "code", "n", "v", "s"}
     outline_props = next(layer for layer in spec["layers"] if layer["id"] == "outlines")["data"]["features"][0]["properties"]
-    assert outline_props["v"] == "33.3%（进展有限）" and outline_props["fill"][:3] == [189, 215, 231]  # 20-40%: 2nd fifth
+    # shaded in the county's status colour (its verdict by the target's reading): limited progress
+    assert outline_props["v"] == "57.5%（进展有限）" and outline_props["fill"] == [244, 165, 130, 90]
     assert view.bytes == len(view.deck.to_json().encode()) and view.points == 3
 
 

@@ -13,6 +13,8 @@ import math
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
+from tracker.core.assess import STATUSES
+
 BLANK_STYLE = "app/static/blank-style.json"
 
 # ColorBrewer "Blues", 5 classes: sequential, readable by colour-blind readers and on a projector.
@@ -109,20 +111,21 @@ def hex_rgb(colour: str) -> list[int]:
     return [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
 
 
-def shade_by_share(collection: dict, shares: dict[str, float], labels: dict[str, str]) -> dict:
-    """Give each outline a fill by its share (fixed fifths of Blues) and a tooltip label; unknown: grey."""
+def shade_by_status(collection: dict, statuses: dict[str, str], labels: dict[str, str]) -> dict:
+    """Give each outline the colour of its region's status (its verdict under the target's declared reading)
+    and a tooltip label; a region without a result: light grey."""
     for feature in collection["features"]:
         code = feature["properties"]["code"]
-        share = shares.get(code)
-        colour = SEQUENTIAL[class_of(share, SHARE_BREAKS)] if share is not None else NO_SHADE
-        feature["properties"]["fill"] = [*colour, 120]  # light enough for the status points to stand out
+        status = statuses.get(code)
+        colour = hex_rgb(STATUSES[status].colour) if status in STATUSES else list(NO_SHADE)
+        feature["properties"]["fill"] = [*colour, 90]  # light enough for the status points to stand out
         feature["properties"]["tip"] = labels.get(code, "")
     return collection
 
 
 def status_deck(collection: dict, bounds: tuple[float, float, float, float], points: list[dict],
                 layer_id: str, tooltip: str) -> pdk.Deck:
-    """County outlines shaded (shade_by_share) under points coloured by their `c` field.
+    """County outlines shaded (shade_by_status) under points coloured by their `c` field.
 
     Points carry few, short fields (lon, lat, c and what the tooltip names) to keep what the browser
     receives small. The points layer is pickable so a click can open the unit.

@@ -130,25 +130,25 @@ def map_of(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year
     villages = dashboard.village_statuses(con, area, target_id, year)
     counties = cell_frame(dashboard.assessment_rows(con, level="county", area=area, years=(year,), target=target_id),
                           catalogue, lang)
-    shares = {r.region_code: r.value for r in counties.itertuples() if r.unit == "%" and pd.notna(r.value)}
+    statuses = dict(zip(counties["region_code"], counties["status"]))  # the verdict by the target's reading
     labels = dict(zip(counties["region_code"], counties["text"] + "（" + counties["status_label"] + "）"))
     if codes.level_of(area) == "province":
         points = township_points(villages, geography.points(con, area, "township"), lang)
-        view = lagging_map(outlines, shares, labels, points, TOWNSHIPS, "lagging.legend.towns")
+        view = lagging_map(outlines, statuses, labels, points, TOWNSHIPS, "lagging.legend.towns")
     else:
         points = target_points(villages, catalogue, target_id, lang)
-        view = lagging_map(outlines, shares, labels, points, VILLAGES, "lagging.legend.target")
+        view = lagging_map(outlines, statuses, labels, points, VILLAGES, "lagging.legend.target")
     view.statuses = {status_label(s, lang): int(n) for s, n in villages["status"].value_counts().items()}
     return view
 
 
-def lagging_map(outlines: dict, shares: dict[str, float], share_labels: dict[str, str], points: list[dict],
+def lagging_map(outlines: dict, statuses: dict[str, str], labels: dict[str, str], points: list[dict],
                 layer: str, legend: str = "") -> LaggingMap:
-    """The deck: outlines shaded by share, the points on top; its size in bytes as sent to the browser."""
+    """The deck: outlines shaded by their status, the points on top; its size in bytes as sent to the browser."""
     for feature in outlines["features"]:  # the tooltip names the same fields for outlines and points
         props = feature["properties"]
-        props.update(n=props["name"], v=share_labels.get(props["code"], ""), s="")
-    maps.shade_by_share(outlines, shares, share_labels)
+        props.update(n=props["name"], v=labels.get(props["code"], ""), s="")
+    maps.shade_by_status(outlines, statuses, labels)
     bounds = geography.bounds(outlines)
     if bounds is None:
         return LaggingMap(None, legend, len(points), 0)
