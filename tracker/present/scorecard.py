@@ -270,8 +270,11 @@ def summary_sentences(all_cards: list[Card], previous: dict[str, str], area_name
     counts = {cls: sum(c.status_class == cls for c in all_cards) for cls in CLASS_ORDER}
     parts = [tr(f"summary.class.{cls}", lang, n=counts[cls]) for cls in ("good", "watch", "bad", "unknown")
              if counts[cls]]
-    sentences = [tr("summary.counts", lang, area=area_name, year=year, n=len(all_cards),
+    sentences = [tr("summary.counts", lang, area=area_name, year=year, n=len(all_cards) - counts["other"],
                     parts=tr("summary.joiner", lang).join(parts))]
+    monitored = sum(c.status == "monitored" for c in all_cards)
+    if monitored:  # shown as trends, never counted as assessed
+        sentences.append(tr("final.summary.monitored", lang, n=monitored))
     behind = [c for c in headline_cards(all_cards) if c.status_class in ("bad", "watch") and c.gap][:3]
     for c in behind:
         value = tr("summary.share_met", lang, value=c.value, note=c.note.split("；")[0].split(";")[0]) \

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from tracker.core import settings
+from tracker.core.assess import reading_sentence
 from tracker.core.catalogue import Catalogue, Target, clause_context, targets_by
 from tracker.core.i18n import md_escape, t
 
@@ -134,6 +135,9 @@ def target_markdown(catalogue: Catalogue, target: Target, names: dict[str, str],
         f"**{t('catalogue.measure', lang)}**：`{target.measure}` · "
         f"{e(catalogue.measures[target.measure].name(lang))}",
     ]
+    reading = catalogue.reading(target)
+    if reading is not None:
+        lines.append(f"**{t('catalogue.reading', lang)}**：{e(reading_sentence(reading, target.population.level, lang))}")
     if target.interpretation:
         lines.append(f"**{t('catalogue.interpretation', lang)}**：{e(target.interpretation)}")
     if target.source:
