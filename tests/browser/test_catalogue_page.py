@@ -13,7 +13,7 @@ def test_a_deep_link_is_the_first_request_of_a_fresh_server(fresh_server, visit)
     assert visit.heading() == "Target catalogue"
     assert visit.page.locator('[data-testid="stSidebarNav"]').inner_text().count("Area overview") == 1
     values = visit.page.locator('[data-testid="stMetricValue"]').all_inner_texts()
-    assert values == ["53", "5", "43", "9"]
+    assert values == ["54", "5", "43", "9"]
 
 
 def test_find_a_target_and_read_its_clause(server, visit):
@@ -30,5 +30,6 @@ def test_find_a_target_and_read_its_clause(server, visit):
     detail.get_by_text("到2025年，重点村自来水普及率达到90%").wait_for(timeout=10_000)
     text = detail.inner_text()
     assert "每个单位自来水普及率 ≥ 90%" in text
+    assert "地区判定口径：按全部村总体（合计或户数加权）。依据：" in text  # the region reading, with its reason
     assert "实施供水保障工程" in text  # the sentence's own paragraph, around the quote
     visit.screenshot("catalogue-tap-water")

@@ -244,9 +244,8 @@ def why(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, target_id: str, re
 
 def reading_sentence(reading: Reading, level: str, lang: str = "zh") -> str:
     """How a region meets a per-unit target, in words, with the catalogue's reason (or 'default')."""
-    units = tr(f"unit.{level}", lang, n=2)
-    how = tr(f"reading.{reading.kind}", lang, units=units, share=_num(reading.share or 0))
-    return tr("why.reading", lang, how=how, reason=reading.why(lang) or tr("reading.default", lang))
+    how = tr(f"reading.{reading.kind}", lang, units=tr(f"level.{level}", lang), share=_num(reading.share or 0))
+    return tr("reading.sentence", lang, how=how, reason=reading.why(lang) or tr("reading.default", lang))
 
 
 def explain(row: dict, target: Target, m: Measure, lang: str = "zh") -> list[str]:
@@ -287,7 +286,7 @@ def explain(row: dict, target: Target, m: Measure, lang: str = "zh") -> list[str
         else:
             lines.append(tr("why.share_met", lang, value=_num(row["value"]), target=_num(row["target_value"])))
         if reading is not None:
-            lines.append(reading_sentence(reading, target.population.level, lang))
+            lines.append(tr("why.reading", lang, text=reading_sentence(reading, target.population.level, lang)))
         if row["units_in_scope"] is not None:
             lines.append(tr("why.units", lang, n=row["units_in_scope"], reporting=row["units_reporting"],
                             met=row["units_met"], missing=row["units_in_scope"] - row["units_reporting"]))
