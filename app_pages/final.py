@@ -44,7 +44,7 @@ st.markdown("\n".join(f"- **{theme}**：{md_escape(sentence)}" for theme, senten
 
 st.subheader(t("final.section.problems", lang))
 problems = view.problems()
-st.markdown("\n".join(f"- {md_escape(s)}" for s in problems) if problems else t("final.no_problems", lang))
+st.markdown("\n".join(f"- {md_escape(s)}" for s in problems) if problems else view.no_problems)
 
 if not view.ranking.empty:
     st.subheader(t("final.ranking", lang, units=t(f"level.{view.sub_level}", lang)))

@@ -287,7 +287,7 @@ def _policy_overrides(name: str, codes: np.ndarray, values: np.ndarray, seed: in
         values = np.where(built, np.maximum(values, 1), values)
     if name in KEY_VILLAGE_DEADLINES:  # key villages finish what their plan dates, one county's last few late
         year, late = KEY_VILLAGE_DEADLINES[name]
-        counties = sorted({c[:6] for c in codes[focus]})
+        counties = sorted({c[:6] for c in codes[focus] if c.startswith("3611")})  # the plan is Shangrao's
         slow = counties[int(rng.integers(len(counties)))] if late and counties else None
         by = YEARS.index(year)
         for i in np.flatnonzero(focus):

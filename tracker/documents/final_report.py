@@ -87,7 +87,7 @@ def write_docx(f: Final, catalogue: Catalogue, out: BinaryIO | str) -> None:
 
     word.heading(doc, 3, t("final.section.problems", lang))
     problems = f.problems()
-    for sentence in problems or [t("final.no_problems", lang)]:
+    for sentence in problems or [f.no_problems]:
         word.paragraph(doc, sentence)
 
     word.heading(doc, 4, t("final.section.appendix", lang))
@@ -124,7 +124,7 @@ def write_html(f: Final, catalogue: Catalogue) -> str:
     parts += [f"<li><b>{escape(theme)}</b>：{escape(sentence)}</li>" for theme, sentence in f.by_theme(catalogue)]
     parts.append("</ul>")
     parts.append(f"<h2>{escape(t('final.section.problems', lang))}</h2><ul class=\"summary\">")
-    parts += [f"<li>{escape(s)}</li>" for s in (f.problems() or [t("final.no_problems", lang)])]
+    parts += [f"<li>{escape(s)}</li>" for s in (f.problems() or [f.no_problems])]
     parts.append("</ul>")
     parts.append(f"<h2>{escape(t('final.section.appendix', lang))}</h2>")
     parts.append(f"<h3>{escape(t('final.appendix.yearly', lang))}</h3>{html.table(_yearly(f))}")

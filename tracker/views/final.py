@@ -134,6 +134,11 @@ class Final:
             found.append((theme.name(lang), sentence))
         return found
 
+    @property
+    def no_problems(self) -> str:
+        """What 四、存在的问题 says when no target was missed (a running plan: none missed so far)."""
+        return t("final.no_problems" if self.ended else "final.no_problems_yet", self.lang)
+
     def problems(self) -> list[str]:
         """四、存在的问题: each target not achieved, where and how far, and the villages behind it."""
         lang, found = self.lang, []
@@ -353,6 +358,8 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, plan_
     titles = {tg.id: tg.name(lang) for tg in targets}
     sub = _sub_outcomes(con, plan, area, sub_level, targets, last) if sub_level and last else pd.DataFrame()
     ranking = _ranking(sub, titles, lang) if sub_level else pd.DataFrame()
+    if not ranking.empty and not (ranking["assessed"] > 0).any():
+        ranking = ranking.iloc[0:0]  # nothing due yet: no ranking to give
     appendix = _appendix(sub, titles, [tg.id for tg in targets], sub_level, lang) if sub_level else pd.DataFrame()
     missed = _missed(con, results, sub, area, lang)
     dates = dashboard.data_dates(con)
