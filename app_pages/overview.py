@@ -11,12 +11,8 @@ view = data.overview(f.area, year, lang)
 name = md_escape(view.area_name)
 st.title(t("overview.title", lang, area=name, year=year))
 st.caption(t("overview.dates", lang, loaded=view.loaded_at or "—", assessed=view.assessed_at or "—"))
-reported, counties = data.reporting_counties(f.area, year)
-if reported < counties:  # a year whose returns are still coming in: say who has not reported
-    waiting = data.unreported_counties(f.area, year)["name"].map(md_escape).tolist()
-    st.warning(t("overview.partial", lang, year=year, reported=reported, n=counties,
-                 names=t("list.joiner", lang).join(waiting[:12]) + (t("briefing.and_more", lang, n=len(waiting))
-                                                                   if len(waiting) > 12 else "")))
+if view.partial:  # a year whose returns are still coming in: who has not reported
+    st.warning(md_escape(view.partial))
 if not view.cards:
     st.info(t("overview.empty", lang, area=name, year=year))
     st.stop()

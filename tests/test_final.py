@@ -185,3 +185,8 @@ def test_a_year_with_partial_returns_says_who_has_not_reported(world, tmp_path):
                        "and year = 2024").fetchall() == [("no_data",)]
     years = dict(dashboard.years(con))
     assert years[2023] == 1.0 and years[2024] == 0.5
+    # the briefing of that year says so, on the page and in its documents
+    from tracker.views import overview
+
+    view = overview.build(con, load_catalogue(CATALOGUE), "3611", 2024)
+    assert view.summary()[-1].startswith("2024 年已报 1/2 个县（市、区），未报：铅山县。未报的县不计为未达标")

@@ -188,8 +188,6 @@ def final(area: str, plan_id: str, lang: str) -> final_view.Final:
 
 last_year = query(dashboard.last_year)
 years = query(dashboard.years)
-unreported_counties = query(dashboard.unreported_counties)
-reporting_counties = query(dashboard.reporting_counties)
 
 
 def plans_in_view():

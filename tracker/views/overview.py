@@ -38,11 +38,26 @@ class Overview:
     matrix: object | None  # the plotly matrix of those cells, None when there are none
     table: pd.DataFrame  # every card as a table row
     changes: pd.DataFrame  # what changed since the previous year
+    reporting: tuple[int, int] = (0, 0)  # (counties that reported in the year, counties of the area)
+    unreported: tuple[str, ...] = ()  # the names of those that have not
+
+    @property
+    def partial(self) -> str | None:
+        """'2026 年已报 12/36 个县（市、区），未报：…' while a year's returns are still coming in, else None."""
+        reported, counties = self.reporting
+        if reported >= counties:
+            return None
+        names = list(self.unreported)
+        shown = t("list.joiner", self.lang).join(names[:12]) + (
+            t("briefing.and_more", self.lang, n=len(names)) if len(names) > 12 else "")
+        return t("overview.partial", self.lang, year=self.year, reported=reported, n=counties, names=shown)
 
     def summary(self, area_name: str | None = None) -> list[str]:
-        """The sentences from the numbers; `area_name` to name the area otherwise (escaped for markdown)."""
-        return scorecard.summary_sentences(self.cards, self.previous, area_name or self.area_name, self.year,
-                                           len(self.lagging), LAGGING_K, self.lang)
+        """The sentences from the numbers (and, in a year still reporting, who has not); `area_name` to name the
+        area otherwise (escaped for markdown)."""
+        sentences = scorecard.summary_sentences(self.cards, self.previous, area_name or self.area_name, self.year,
+                                                len(self.lagging), LAGGING_K, self.lang)
+        return sentences + ([self.partial] if self.partial else [])
 
     @property
     def headline(self) -> list[scorecard.Card]:
@@ -82,7 +97,9 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year:
         matrix = charts.status_matrix(cells, "target", "region", [c.title for c in cards if c.title in titles],
                                       sub_areas, t("overview.matrix_title", lang, area=place["name"], year=year), lang)
     dates = dashboard.data_dates(con)
+    unreported = dashboard.unreported_counties(con, area, year)
     return Overview(area, place["name"], year, lang, beijing_text(dates["loaded_at"], lang),
                     beijing_text(dates["assessed_at"], lang), store.is_demo(con),
-                    cards, scorecard.previous_statuses(rows, cards, year), lagging, level, cells, matrix, scorecard.card_table(cards, lang),
-                    scorecard.changes(rows, catalogue, cards, year, lang))
+                    cards, scorecard.previous_statuses(rows, cards, year), lagging, level, cells, matrix,
+                    scorecard.card_table(cards, lang), scorecard.changes(rows, catalogue, cards, year, lang),
+                    dashboard.reporting_counties(con, area, year), tuple(unreported["name"]))
