@@ -4,6 +4,7 @@
 import streamlit as st
 
 from tracker.core.i18n import md_escape, t
+from tracker.core.xlsx import xlsx_bytes
 from tracker.views.final import OUTCOMES, plan_choice
 from ui import data, filters, widgets
 
@@ -55,15 +56,11 @@ if not view.paths.empty:
     st.subheader(t("final.appendix.paths", lang))
     st.dataframe(view.paths, hide_index=True)
 
-word, page, csv, sheets = st.columns(4)
-with word:
-    widgets.file_button(t("final.download_docx", lang), data.final_document("docx", f.area, plan_id, lang),
-                        f"{view.file_name}.docx", widgets.DOCX, "final.docx")
-with page:
-    widgets.file_button(t("final.download_html", lang), data.final_document("html", f.area, plan_id, lang),
-                        f"{view.file_name}.html", "text/html", "final.html")
-with csv:
-    widgets.file_button(t("final.download_csv", lang), data.final_document("csv", f.area, plan_id, lang),
-                        f"{view.file_name}.csv", "text/csv", "final.csv")
-with sheets:
-    widgets.xlsx_button(t("final.download_xlsx", lang), view.sheets, f"{view.file_name}.xlsx", "final.xlsx")
+widgets.download_row([
+    (t("final.download_docx", lang), data.final_document("docx", f.area, plan_id, lang), f"{view.file_name}.docx",
+     "final.docx"),
+    (t("final.download_html", lang), data.final_document("html", f.area, plan_id, lang), f"{view.file_name}.html",
+     "final.html"),
+    (t("final.download_csv", lang), data.final_document("csv", f.area, plan_id, lang), f"{view.file_name}.csv",
+     "final.csv"),
+    (t("final.download_xlsx", lang), lambda: xlsx_bytes(view.sheets), f"{view.file_name}.xlsx", "final.xlsx")])

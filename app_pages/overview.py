@@ -3,6 +3,7 @@
 import streamlit as st
 
 from tracker.core.i18n import md_escape, t
+from tracker.core.xlsx import xlsx_bytes
 from ui import data, filters, widgets
 
 f = filters.current()
@@ -44,12 +45,9 @@ if view.changes.empty:
 else:
     st.dataframe(view.changes, hide_index=True)
 
-word, page, tables = st.columns(3)
-with word:
-    widgets.file_button(t("briefing.download_docx", lang), data.document("docx", f.area, year, lang),
-                        f"{view.file_name}.docx", widgets.DOCX, "overview.docx")
-with page:
-    widgets.file_button(t("briefing.download_html", lang), data.document("html", f.area, year, lang),
-                        f"{view.file_name}.html", "text/html", "overview.html")
-with tables:
-    widgets.xlsx_button(t("overview.download", lang), view.sheets, f"{view.file_name}.xlsx", "overview.xlsx")
+widgets.download_row([
+    (t("briefing.download_docx", lang), data.document("docx", f.area, year, lang), f"{view.file_name}.docx",
+     "overview.docx"),
+    (t("briefing.download_html", lang), data.document("html", f.area, year, lang), f"{view.file_name}.html",
+     "overview.html"),
+    (t("overview.download", lang), lambda: xlsx_bytes(view.sheets), f"{view.file_name}.xlsx", "overview.xlsx")])

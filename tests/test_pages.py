@@ -215,3 +215,19 @@ def test_times_are_shown_in_beijing_time(page, world):
     history = at.dataframe[0].value
     assert "导入时间（北京时间）" in history.columns
     assert history["导入时间（北京时间）"].iloc[0] == pd.Timestamp(loaded) + pd.Timedelta(hours=8)
+
+
+def test_final_assessment_page_counts_ranks_and_offers_the_report(page):
+    at = page("final")
+    assert at.title[0].value == "上饶市十四五乡村振兴目标终期评估"
+    assert {m.label: m.value for m in at.metric} == {"纳入评估的目标": "9", "达到": "1", "未达到": "1", "无数据": "0",
+                                                     "进行中": "7", "仅监测": "0"}
+    assert "十四五尚未结束：数据到 2023 年，规划期到 2025 年" in at.info[0].value
+    table = at.dataframe[0].value.set_index("目标")
+    assert table.loc["累计建成公路100公里", "完成情况"] == "达到" and table.loc["2022年完成村庄规划", "完成情况"] == "未达到"
+    assert table.loc["重点村自来水90%", "基期（2020）"] == "73.3%" and table.loc["重点村自来水90%", "2023"] == "94.0%"
+    ranking = at.dataframe[1].value
+    assert ranking["县（市、区）"].tolist() == ["铅山县", "玉山县"] and ranking["达到/评估目标数"].tolist() == ["1/1", "0/1"]
+    assert [b.proto.label for b in at.get("download_button")] == [
+        "下载终期评估报告（Word）", "下载终期评估报告（HTML，可打印）", "下载目标完成情况（CSV）", "下载表格（Excel）"]
+    assert at.query_params.get("plan") in ("p14", ["p14"])

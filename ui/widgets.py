@@ -51,6 +51,17 @@ def file_button(label: str, write, file_name: str, mime: str, key: str) -> None:
                         on_click="ignore")
 
 
+MIME = {"docx": DOCX, "html": "text/html", "csv": "text/csv", "xlsx": XLSX}
+
+
+def download_row(files: list[tuple[str, object, str, str]]) -> None:
+    """Download buttons side by side: (label, a function writing the bytes, file name, key) each, the type
+    read from the file name's suffix; nothing is written until its button is clicked."""
+    for column, (label, write, file_name, key) in zip(st.columns(len(files)), files):
+        with column:
+            file_button(label, write, file_name, MIME[file_name.rsplit(".", 1)[-1]], key)
+
+
 def why_panel(cells: pd.DataFrame, lang: str, key: str) -> None:
     """Pick any coloured cell (target and region) and read the parts behind its colour."""
     if cells.empty:
