@@ -23,8 +23,7 @@ from tracker.documents import layout_docx as word
 from tracker.documents import layout_html as html
 from tracker.views.final import Final, outcome_statuses
 
-APPENDIX_COLUMNS = 10  # sub-areas per table of the counties × targets appendix in Word (landscape A4)
-YEARLY = ("final.col.target", "final.col.base")  # the first columns of the yearly table
+APPENDIX_COLUMNS = 12  # sub-areas per table of the counties × targets appendix (Word: landscape A4)
 
 
 def _main_table(f: Final) -> pd.DataFrame:
@@ -51,7 +50,8 @@ def _appendix_parts(f: Final) -> list[pd.DataFrame]:
     if f.appendix.empty:
         return []
     turned = f.appendix.set_index(f.appendix.columns[0]).T.reset_index()
-    turned = turned.rename(columns={"index": t("final.col.target", f.lang)})
+    turned = turned.rename(columns={turned.columns[0]: t("final.col.target", f.lang)})
+    turned.columns.name = None
     names = list(turned.columns[1:])
     return [turned[[turned.columns[0], *names[i:i + APPENDIX_COLUMNS]]] for i in range(0, len(names), APPENDIX_COLUMNS)]
 
@@ -101,7 +101,7 @@ def write_docx(f: Final, catalogue: Catalogue, out: BinaryIO | str) -> None:
     for part in _appendix_parts(f):
         word.paragraph(doc, t("final.appendix.units", lang, units=t(f"level.{f.sub_level}", lang)), word.HEADING_FONT,
                        14, indent=False)
-        word.table(doc, part, [67] + [18] * (len(part.columns) - 1))
+        word.table(doc, part, [67] + [15] * (len(part.columns) - 1))
     if not f.paths.empty:
         word.paragraph(doc, t("final.appendix.paths", lang), word.HEADING_FONT, 14, indent=False)
         word.table(doc, f.paths, [70] + [177 / (len(f.paths.columns) - 1)] * (len(f.paths.columns) - 1))
@@ -128,9 +128,11 @@ def write_html(f: Final, catalogue: Catalogue) -> str:
     parts.append("</ul>")
     parts.append(f"<h2>{escape(t('final.section.appendix', lang))}</h2>")
     parts.append(f"<h3>{escape(t('final.appendix.yearly', lang))}</h3>{html.table(_yearly(f))}")
-    if not f.appendix.empty:
+    slices = _appendix_parts(f)
+    if slices:
         units = t(f"level.{f.sub_level}", lang)
-        parts.append(f"<h3>{escape(t('final.appendix.units', lang, units=units))}</h3>{html.table(f.appendix)}")
+        parts.append(f"<h3>{escape(t('final.appendix.units', lang, units=units))}</h3>")
+        parts += [html.table(part) for part in slices]
     if not f.paths.empty:
         parts.append(f"<h3>{escape(t('final.appendix.paths', lang))}</h3>{html.table(f.paths)}")
     parts.append(f'<p class="note">{escape(t("final.method_note", lang))}</p>')
