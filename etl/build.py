@@ -10,6 +10,7 @@ import duckdb
 
 from tracker.core import settings, store
 from tracker.core.assess import assess
+from tracker.core.audit import audit_and_assess
 from tracker.core.catalogue import Catalogue, load_catalogue
 
 
@@ -86,8 +87,9 @@ def init_store(path: Path, reference_dir: Path = settings.REFERENCE_DIR,
 
 
 def reassess(path: Path, catalogue_file: Path | None = None) -> dict[str, int]:
-    """Recompute the assessment of a published store (after the catalogue changed); rows by level."""
+    """Run the audit and recompute the assessment of a published store (after the catalogue changed); rows by
+    level."""
     catalogue = load_catalogue(catalogue_file or settings.catalogue_path(), regions=known_regions())
     assert Path(path).exists(), f"{path}: no store there; create one with `python -m etl init --db {path}`"
     with store.writing(path) as con:
-        return assess(con, catalogue)
+        return audit_and_assess(con, catalogue)[1]

@@ -21,8 +21,7 @@ import duckdb
 import pandas as pd
 
 from etl.returns import Refused, ReturnFile, Sheet, header_key, read_return, scratch_dir
-from tracker.core import codes, i18n, settings, store
-from tracker.core.assess import assess
+from tracker.core import audit, codes, i18n, settings, store
 from tracker.core.catalogue import Catalogue, load_catalogue
 from tracker.core.i18n import t
 
@@ -477,6 +476,17 @@ def _say_unchanged(report: FileReport) -> None:
     report.message_key, report.message_args = "data.unchanged.same_values", {"n": report.values_loaded}
 
 
+def _refused_by_audit(reports: list[FileReport], refused: pd.DataFrame) -> None:
+    """Count the values an error rule of the audit refused in their files' reports, with the rule's words."""
+    for report in reports:
+        mine = refused[refused["batch_id"] == report.batch_id] if not refused.empty else refused
+        if mine.empty:
+            continue
+        report.values_loaded -= len(mine)
+        report.values_rejected += len(mine)
+        report.rejects = pd.concat([report.rejects, mine.drop(columns="batch_id")], ignore_index=True)
+
+
 class _NothingToPublish(Exception):
     """Every file was refused or already loaded: the published store stays as it is."""
 
@@ -505,8 +515,10 @@ def load_files(db: Path, paths: Sequence[Path], *, scope: str | None = None, she
                 reports.append(report)
             if not any(r.status == "loaded" for r in reports):
                 raise _NothingToPublish
-            progress(0.9, "assessing")
-            assess(con, catalogue)  # published with the data it comes from
+            progress(0.85, "auditing and assessing")
+            refused, _ = audit.audit_and_assess(con, catalogue, tuple(r.batch_id for r in reports
+                                                                      if r.status == "loaded"))
+            _refused_by_audit(reports, refused)  # the assessment is published with the data it comes from
             progress(0.97, "publishing")
     except _NothingToPublish:
         pass

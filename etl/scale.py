@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from tracker.core import store
-from tracker.core.assess import assess
+from tracker.core.audit import audit_and_assess
 from tracker.core.catalogue import Catalogue, load_catalogue
 
 FREE_SERIALS = range(400, 1000)
@@ -116,5 +116,5 @@ def scale_store(db: Path, n: int, catalogue: Catalogue | None = None) -> dict[st
         counts = dict(con.execute(
             "select level, count(*) from region where coord_source = 'synthetic_scale' group by level").fetchall())
         counts["observations"] = added
-        assess(con, catalogue)
+        audit_and_assess(con, catalogue)
     return counts

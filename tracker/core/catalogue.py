@@ -281,6 +281,68 @@ def reading_of(target: Target, measure: Measure) -> Reading | None:
                                    reason_en="")
 
 
+Severity = Literal["error", "verify", "note"]  # 错误: rejected / 核实: loaded, counts once accepted / 提示: shown
+
+
+class AuditRule(Strict):
+    """A plausibility rule (数据审核) run over the returns at publish and on demand (tracker/core/audit.py).
+
+    Kinds and their parameters:
+    - yoy_change: the change on last year beyond `points` (rates) or by a factor of `ratio` or more either way
+      (money, counts: ×10 and ÷10, 元 for 万元), when last year's value is at least `min_base`;
+    - fraction: a rate of at most 1 where the unit's earlier values were above `above` (0.93 for 93%);
+    - part_above_whole: a value of `measures` above the same unit's `whole` that year;
+    - implies: a yes on `measures` with a no on any of `then` (样板村已建成 ⇒ 已启动);
+    - reverted: a yes/no measure that went from yes to no;
+    - copied: the same non-zero value `years` years running on a measure that normally moves;
+    - outlier: a village's value `k` robust deviations (1.4826 × MAD) from the median of its township's
+      (`within`) villages, with at least `min_peers` of them reporting;
+    - missing: a unit that reported the measure last year and not this year;
+    - bunching: in a county, at least `share` % of the target's villages (and `min_units` of them) exactly
+      at its threshold.
+    `zh` / `en` are the messages the clerk reads; {value}, {before}, {compare} are filled in.
+    """
+
+    id: ID
+    kind: Literal["yoy_change", "fraction", "part_above_whole", "implies", "reverted", "copied", "outlier",
+                  "missing", "bunching"]
+    measures: list[ID] = Field(default_factory=list)
+    severity: Severity
+    zh: str = Field(min_length=4)
+    en: str = Field(min_length=4)
+    points: float | None = Field(default=None, gt=0)
+    ratio: float | None = Field(default=None, gt=1)
+    min_base: float = 0
+    above: float | None = None
+    whole: ID | None = None
+    then: list[ID] | None = None
+    years: int | None = Field(default=None, ge=2)
+    k: float | None = Field(default=None, gt=0)
+    min_peers: int = 5
+    within: Literal["township", "county"] = "township"
+    target: ID | None = None
+    share: float | None = Field(default=None, gt=0, le=100)
+    min_units: int = 5
+    note: str = ""  # why this rule has its severity (shown on the 数据审核 page)
+
+    @model_validator(mode="after")
+    def _parameters(self) -> AuditRule:
+        need = {"yoy_change": (), "fraction": ("above",), "part_above_whole": ("whole",), "implies": ("then",),
+                "reverted": (), "copied": ("years",), "outlier": ("k",), "missing": (),
+                "bunching": ("target", "share")}[self.kind]
+        missing = [name for name in need if getattr(self, name) is None]
+        if self.kind == "yoy_change" and (self.points is None) == (self.ratio is None):
+            missing.append("points or ratio (one of them)")
+        if missing:
+            raise ValueError(f"a {self.kind} rule needs {', '.join(missing)}")
+        if self.kind != "bunching" and not self.measures:
+            raise ValueError(f"a {self.kind} rule needs measures")
+        return self
+
+    def message(self, lang: str) -> str:
+        return pick(self.zh, self.en, lang)
+
+
 class CatalogueFile(Strict):
     version: Literal[1]
     plans: list[Plan]
@@ -289,6 +351,7 @@ class CatalogueFile(Strict):
     measures: list[Measure]
     groups: list[Group]
     targets: list[Target]
+    audit: list[AuditRule] = Field(default_factory=list)
 
 
 class CatalogueError(Exception):
@@ -311,6 +374,7 @@ class Catalogue:
         self.measures = {m.id: m for m in data.measures}
         self.groups = {g.id: g for g in data.groups}
         self.targets = {t.id: t for t in data.targets}
+        self.audit = {r.id: r for r in data.audit}
 
     def reading(self, target: Target) -> Reading | None:
         """How a region meets `target` (reading_of)."""
@@ -344,7 +408,7 @@ def _path(data: dict, loc: tuple) -> str:
 
 def _cross_check(cat: CatalogueFile, raw: dict, policy_dir: Path, regions: set[str] | None) -> list[str]:
     problems: list[str] = []
-    for section in ("plans", "themes", "documents", "measures", "groups", "targets"):
+    for section in ("plans", "themes", "documents", "measures", "groups", "targets", "audit"):
         counts = Counter(item.id for item in getattr(cat, section))
         problems += [f"{section}: duplicate id '{i}'" for i, n in counts.items() if n > 1]
 
@@ -399,6 +463,16 @@ def _cross_check(cat: CatalogueFile, raw: dict, policy_dir: Path, regions: set[s
                 check_region(f"{where}.members", code)
         if g.members is not None and g.expected_size is not None and len(g.members) != g.expected_size:
             problems.append(f"{where}.members: {len(g.members)} listed, expected_size says {g.expected_size}")
+
+    for i, r in enumerate(cat.audit):
+        where = _item("audit", i, r.id)
+        for name in [*r.measures, *([r.whole] if r.whole else []), *(r.then or [])]:
+            if name not in measures:
+                problems.append(f"{where}: unknown measure '{name}'")
+        if r.target is not None and r.target not in {t.id for t in cat.targets}:
+            problems.append(f"{where}.target: unknown target '{r.target}'")
+        if r.kind in ("implies", "reverted") and any(m in measures and measures[m].type != "bool" for m in r.measures):
+            problems.append(f"{where}.measures: a {r.kind} rule reads yes/no measures")
 
     for i, t in enumerate(cat.targets):
         where = _item("targets", i, t.id)

@@ -27,7 +27,7 @@ import duckdb
 
 from tracker.core import settings
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 BUILDING_PREFIX = ".building-"
 
 

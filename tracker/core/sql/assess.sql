@@ -4,7 +4,7 @@
 --
 -- Reads: target_spec and population_spec (one row per target variant and per population,
 -- registered by tracker.core.assess from the catalogue), and the store's region, group_member and
--- current_observation. Writes: the table `assessment`.
+-- counted_observation. Writes: the table `assessment`.
 
 -- ---------------------------------------------------------------- helpers
 create or replace temp macro cmp(a, op, b) as
@@ -79,8 +79,9 @@ select pop_id::varchar as pop_id, region::varchar as region, level::varchar as l
        group_id::varchar as group_id, group_level::varchar as group_level, kind::varchar as kind
 from population_spec_frame;
 
--- the current value of each measure, region and year (current_observation: the latest batch's), of the
--- measures the targets use; a list variable, not a subquery, so the filter reaches the scan below the view
+-- the value that counts of each measure, region and year (counted_observation: the latest batch's, less what
+-- an error or verify finding holds back until accepted), of the measures the targets use; a list variable,
+-- not a subquery, so the filter reaches the scan below the view
 set variable assessed_measures = (
     select list(distinct measure_id) from (
         select measure_id from target_spec
@@ -89,7 +90,7 @@ set variable assessed_measures = (
 
 create or replace temp table obs as
 select measure_id, region_code, year, value
-from current_observation
+from counted_observation
 where list_contains(getvariable('assessed_measures'), measure_id);
 
 create or replace temp table measure_year as

@@ -37,5 +37,12 @@ where getvariable('scope') = ''
    or (g.code is not null and starts_with(g.code, getvariable('scope')))
    or (g.code is null and b.loaded_by = getvariable('user'));
 
+create or replace view scoped.main.finding as
+select * from store.main.finding where starts_with(region_code, getvariable('scope'));
+
+create or replace view scoped.main.finding_action as
+select a.* from store.main.finding_action a
+where a.finding_id in (select finding_id from scoped.main.finding);
+
 create or replace view scoped.main.store_meta as
 select * from store.main.store_meta;

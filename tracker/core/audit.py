@@ -1,0 +1,309 @@
+"""数据审核: the catalogue's plausibility rules, compiled to SQL and run over the store's current values.
+
+`find(con, catalogue)` runs every value rule in one query over the current values of the measures they read
+(each value with last year's and its earlier ones, by window), and returns what they find; `publish(con,
+catalogue, batch_id)` keeps the findings in the table `finding` at a publish: it refuses the new batch's values
+an error rule finds (into rejected_row, with the rule's message), opens the new findings, keeps those found
+again with the same value (and their 说明), and closes those whose value a later return changed. Nothing is
+deleted. `bunching` rules read the assessment's village rows, so they run after it (`publish_bunching`).
+
+What each kind means is in tracker/core/catalogue.py (AuditRule). The assessment counts a value held by an
+open error or verify finding only once a reviewer accepts it (the view counted_observation).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import duckdb
+import pandas as pd
+
+from tracker.core.assess import assess
+from tracker.core.catalogue import AuditRule, Catalogue
+from tracker.core.i18n import t
+
+OPEN = ("open", "explained", "to_correct", "returned")  # states that hold a value back (error, verify)
+STATES = (*OPEN, "accepted", "closed", "rejected")
+ACTIONS = {  # action → the state it leaves; who may take it is the page's and access's business
+    "explain": "explained", "to_correct": "to_correct", "accept": "accepted", "return": "returned"}
+
+FOUND_COLUMNS = ["rule_id", "severity", "measure_id", "region_code", "year", "value", "before", "compare",
+                 "batch_id", "sheet", "row_number", "column_name"]
+
+
+def _num(x: float) -> str:
+    """A rule parameter as a SQL literal (validated numbers only: never text)."""
+    return repr(float(x))
+
+
+def _ids(names: list[str]) -> str:
+    """Measure ids as a SQL list (ids match ^[a-z][a-z0-9_]*$, checked by the catalogue)."""
+    return "[" + ", ".join(f"'{n}'" for n in names) + "]"
+
+
+def _select(rule: AuditRule, where: str, value: str = "o.value", before: str = "o.before",
+            compare: str = "null::double", source: str = "audit_obs o") -> str:
+    return (f"select '{rule.id}' as rule_id, '{rule.severity}' as severity, o.measure_id, o.region_code, o.year, "
+            f"{value} as value, {before} as before, {compare} as compare, o.batch_id, o.sheet, o.row_number, "
+            f"o.column_name from {source} where {where}")
+
+
+def compile_rule(rule: AuditRule) -> str | None:
+    """The SELECT that finds what one rule finds (None for bunching, which runs after the assessment)."""
+    measures = f"list_contains({_ids(rule.measures)}, o.measure_id)"
+    last_year = "o.before_year = o.year - 1"
+    if rule.kind == "yoy_change":
+        if rule.points is not None:
+            return _select(rule, f"{measures} and {last_year} and o.before >= {_num(rule.min_base)} "
+                                 f"and abs(o.value - o.before) > {_num(rule.points)}")
+        ratio = _num(rule.ratio)
+        return _select(rule, f"{measures} and {last_year} and o.before >= {_num(rule.min_base)} "
+                             f"and (o.value >= o.before * {ratio} or o.value * {ratio} <= o.before)")
+    if rule.kind == "fraction":
+        return _select(rule, f"{measures} and o.value > 0 and o.value <= 1 and o.earlier_max > {_num(rule.above)}",
+                       before="o.earlier_max")
+    if rule.kind == "part_above_whole":
+        return _select(rule, f"{measures} and o.value > w.value", compare="w.value",
+                       source=f"audit_obs o join audit_obs w on w.measure_id = '{rule.whole}' "
+                              "and w.region_code = o.region_code and w.year = o.year")
+    if rule.kind == "implies":
+        return _select(rule, f"{measures} and o.value >= 0.5 and w.value < 0.5", compare="w.value",
+                       source=f"audit_obs o join audit_obs w on list_contains({_ids(rule.then)}, w.measure_id) "
+                              "and w.region_code = o.region_code and w.year = o.year") + " qualify row_number() over (" \
+            "partition by o.measure_id, o.region_code, o.year order by w.measure_id) = 1"
+    if rule.kind == "reverted":
+        return _select(rule, f"{measures} and {last_year} and o.before >= 0.5 and o.value < 0.5")
+    if rule.kind == "copied":
+        n = rule.years
+        frame = f"partition by o.measure_id, o.region_code order by o.year rows between {n - 1} preceding and current row"
+        inner = (f"select o.*, min(o.value) over w as lo, max(o.value) over w as hi, min(o.year) over w as first, "
+                 f"count(*) over w as n from audit_obs o where {measures} window w as ({frame})")
+        return _select(rule, f"o.value <> 0 and o.lo = o.hi and o.n = {n} and o.year - o.first = {n - 1}",
+                       source=f"({inner}) o")
+    if rule.kind == "outlier":
+        group = "g.township_code" if rule.within == "township" else "g.county_code"
+        peers = (f"select o.*, {group} as peer_group from audit_obs o join region g on g.code = o.region_code "
+                 f"where {measures} and g.level = 'village'")
+        medians = (f"select measure_id, year, peer_group, median(value) as med, count(*) as n from ({peers}) "
+                   "group by all")
+        spread = (f"select p.measure_id, p.year, p.peer_group, any_value(m.med) as med, any_value(m.n) as n, "
+                  f"median(abs(p.value - m.med)) as mad from ({peers}) p join ({medians}) m using (measure_id, year, "
+                  "peer_group) group by all")
+        return _select(rule, f"s.n >= {int(rule.min_peers)} and s.mad > 0 and "
+                             f"abs(o.value - s.med) > {_num(rule.k)} * 1.4826 * s.mad", compare="s.med",
+                       source=f"({peers}) o join ({spread}) s using (measure_id, year, peer_group)")
+    if rule.kind == "missing":
+        # a unit with last year's value and none this year, in a year the measure has values at all
+        return (f"select '{rule.id}' as rule_id, '{rule.severity}' as severity, o.measure_id, o.region_code, "
+                f"o.year + 1 as year, null::double as value, o.value as before, null::double as compare, "
+                f"null::integer as batch_id, null as sheet, null::integer as row_number, null as column_name "
+                f"from audit_obs o join (select measure_id, max(year) as last from audit_obs group by all) y "
+                f"using (measure_id) where {measures} and o.year < y.last and (o.next_year is null or "
+                f"o.next_year > o.year + 1)")
+    return None
+
+
+def _measures(catalogue: Catalogue) -> list[str]:
+    found = set()
+    for rule in catalogue.audit.values():
+        found.update(rule.measures)
+        found.update([rule.whole] if rule.whole else [])
+        found.update(rule.then or [])
+    return sorted(found)
+
+
+def find(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, region: str | None = None) -> pd.DataFrame:
+    """Every finding of the value rules over the current values (inside `region` when given)."""
+    queries = [q for q in map(compile_rule, catalogue.audit.values()) if q]
+    if not queries:
+        return pd.DataFrame(columns=FOUND_COLUMNS)
+    con.execute(
+        f"""
+        create or replace temp table audit_obs as
+        select measure_id, region_code, year, value, batch_id, sheet, row_number, column_name,
+               lag(value) over w as before, lag(year) over w as before_year, lead(year) over w as next_year,
+               max(value) over (w rows between unbounded preceding and 1 preceding) as earlier_max
+        from current_observation
+        where list_contains({_ids(_measures(catalogue))}, measure_id) and starts_with(region_code, $region)
+        window w as (partition by measure_id, region_code order by year)
+        """, {"region": region or ""})
+    return con.execute(" union all ".join(f"({q})" for q in queries)).df()
+
+
+def bunching(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> pd.DataFrame:
+    """Counties whose villages bunch exactly at a target's threshold (from the assessment's unit rows)."""
+    frames = []
+    for rule in (r for r in catalogue.audit.values() if r.kind == "bunching"):
+        target = catalogue.targets[rule.target]
+        threshold = getattr(target.rule, "value", None)
+        if threshold is None:
+            continue
+        frames.append(con.execute(
+            f"""
+            with units as (
+                select left(region_code, 6) as county, year, value from assessment
+                where target_id = ? and is_unit and level = 'village' and is_primary and value is not null
+            ),
+            counted as (
+                select county, year, count(*) as n, count(*) filter (where value = ?) as at_line
+                from units group by all
+            )
+            select '{rule.id}' as rule_id, '{rule.severity}' as severity, ? as measure_id, county as region_code,
+                   year, at_line::double as value, null::double as before, ?::double as compare,
+                   null::integer as batch_id, null as sheet, null::integer as row_number, null as column_name
+            from counted where at_line >= ? and 100.0 * at_line / n >= ?
+            """, [target.id, threshold, target.measure, threshold, rule.min_units, rule.share]).df())
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=FOUND_COLUMNS)
+
+
+def _keep(con: duckdb.DuckDBPyConnection, found: pd.DataFrame, batch_id: int | None, kinds: str) -> None:
+    """Open what is new, keep what is found again with the same value, close what a later value changed,
+    for the rules of `kinds` ('values' or 'bunching')."""
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    bunched = "rule_id in (select id from audit_rule where kind = 'bunching')"
+    con.register("found_frame", found[FOUND_COLUMNS] if not found.empty else pd.DataFrame(columns=FOUND_COLUMNS))
+    con.execute("create or replace temp table found as select * from found_frame")
+    con.unregister("found_frame")
+    con.execute(f"""
+        create or replace temp table ended as
+        select f.finding_id from finding f
+        where f.state not in ('closed', 'rejected') and {'' if kinds == 'bunching' else 'not '}{bunched}
+          and not exists (select 1 from found n where n.rule_id = f.rule_id and n.region_code = f.region_code
+                          and n.year = f.year and n.measure_id = f.measure_id
+                          and n.value is not distinct from f.value)""")
+    con.execute("update finding set state = 'closed', closed_at = ?, closed_by_batch = ? "
+                "where finding_id in (select finding_id from ended)", [now, batch_id])
+    con.execute("insert into finding_action select finding_id, ?, null, 'closed', 'closed', ? from ended",
+                [now, t("audit.closed_note", "zh")])
+    con.execute("""
+        insert into finding
+        select (select coalesce(max(finding_id), 0) from finding) + row_number() over (order by n.region_code, n.year,
+               n.rule_id, n.measure_id), n.rule_id, n.severity, n.measure_id, n.region_code, n.year, n.value, n.before,
+               n.compare, n.batch_id, n.sheet, n.row_number, n.column_name, ?, 'open', null, null
+        from found n
+        where not exists (select 1 from finding f where f.state not in ('closed', 'rejected') and f.rule_id = n.rule_id
+                          and f.region_code = n.region_code and f.year = n.year and f.measure_id = n.measure_id)""",
+                [now])
+
+
+def _rules_table(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:
+    rules = pd.DataFrame([{"id": r.id, "kind": r.kind, "severity": r.severity, "zh": r.zh, "en": r.en}
+                          for r in catalogue.audit.values()], columns=["id", "kind", "severity", "zh", "en"])
+    con.register("audit_rule_frame", rules)
+    con.execute("create or replace temp table audit_rule as select * from audit_rule_frame")
+    con.unregister("audit_rule_frame")
+
+
+def publish(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, batch_ids: tuple[int, ...] = ()) -> pd.DataFrame:
+    """Run the value rules inside a store write, before the assessment: refuse what an error rule finds among
+    the new batches' values (into rejected_row, with the rule's words), keep the findings. Returns the refused
+    values as rejected rows (sheet, row_number, region_code, region_name, column, raw_value, reason_code,
+    reason, reason_key, reason_args, batch_id) for the load reports."""
+    _rules_table(con, catalogue)
+    found = find(con, catalogue)
+    errors = found[(found["severity"] == "error") & found["batch_id"].isin(batch_ids)] if batch_ids else found.iloc[0:0]
+    refused = _refuse(con, catalogue, errors)
+    if not errors.empty:  # the refused values are gone: so are their findings (the next audit re-reads the rest)
+        gone = set(zip(errors["measure_id"], errors["region_code"], errors["year"]))
+        found = found[[key not in gone for key in zip(found["measure_id"], found["region_code"], found["year"])]]
+    _keep(con, found, max(batch_ids, default=None), "values")
+    if not errors.empty:
+        _record_rejected(con, errors)
+    return refused
+
+
+def publish_bunching(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, batch_id: int | None = None) -> None:
+    """Run the bunching rules after the assessment and keep their findings."""
+    _rules_table(con, catalogue)
+    _keep(con, bunching(con, catalogue), batch_id, "bunching")
+
+
+def _refuse(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, errors: pd.DataFrame) -> pd.DataFrame:
+    """Take the error rules' values of the new batches out of the store, into rejected_row with the rule's words;
+    the refused values as rejected rows."""
+    if errors.empty:
+        return pd.DataFrame()
+    rows = errors.assign(reason=[_message(catalogue.audit[r["rule_id"]], r, "zh") for r in errors.to_dict("records")])
+    con.register("refused_frame", rows)
+    refused = con.execute("""
+        select r.batch_id, r.sheet, r.row_number, r.column_name as "column", o.value::varchar as raw_value,
+               'audit_' || r.rule_id as reason_code, r.reason, 'audit.' || r.rule_id as reason_key,
+               to_json(struct_pack("value" := r.value, before := r.before, compare := r.compare))::varchar
+                   as reason_args,
+               r.region_code, g.name as region_name
+        from refused_frame r
+        join observation o on o.batch_id = r.batch_id and o.measure_id = r.measure_id
+                          and o.region_code = r.region_code and o.year = r.year
+        left join region g on g.code = r.region_code""").df()
+    con.register("refused_rows", refused)
+    con.execute("insert into rejected_row by name select * exclude (reason_args), reason_args::json as reason_args "
+                "from refused_rows")
+    con.unregister("refused_rows")
+    con.execute("""delete from observation o using refused_frame r
+                   where o.batch_id = r.batch_id and o.measure_id = r.measure_id and o.region_code = r.region_code
+                     and o.year = r.year""")
+    con.execute("""update batch set values_loaded = values_loaded - n.n, values_rejected = values_rejected + n.n
+                   from (select batch_id, count(*) as n from refused_frame group by all) n
+                   where batch.batch_id = n.batch_id""")
+    con.unregister("refused_frame")
+    return refused
+
+
+def _record_rejected(con: duckdb.DuckDBPyConnection, rejected: pd.DataFrame) -> None:
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    con.register("rejected_frame", rejected[FOUND_COLUMNS])
+    con.execute("""
+        insert into finding
+        select (select coalesce(max(finding_id), 0) from finding) + row_number() over (order by region_code, year),
+               rule_id, severity, measure_id, region_code, year, value, before, compare, batch_id, sheet, row_number,
+               column_name, ?, 'rejected', ?, batch_id
+        from rejected_frame""", [now, now])
+    con.unregister("rejected_frame")
+
+
+def _message(rule: AuditRule, row: dict, lang: str) -> str:
+    """The rule's message with this finding's numbers."""
+    def text(x) -> str:
+        if x is None or (isinstance(x, float) and pd.isna(x)):
+            return "—"
+        return f"{x:,.2f}".rstrip("0").rstrip(".")
+
+    return rule.message(lang).format(value=text(row.get("value")), before=text(row.get("before")),
+                                     compare=text(row.get("compare")))
+
+
+def message(catalogue: Catalogue, row: dict, lang: str = "zh") -> str:
+    """A finding's message in the clerk's words, its numbers filled in ('' for a rule no longer catalogued)."""
+    rule = catalogue.audit.get(row["rule_id"])
+    return _message(rule, row, lang) if rule else ""
+
+
+def open_count(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute(f"select count(*) from finding where list_contains({list(OPEN)}, state)").fetchall()[0][0]
+
+
+def act(con: duckdb.DuckDBPyConnection, finding_ids: list[int], action: str, user: str, note: str = "") -> int:
+    """Record an action on findings (inside a store write): the new state, with who, when and the 说明.
+    Returns how many findings it applied to (closed or rejected ones take no action)."""
+    if action not in ACTIONS:
+        raise ValueError(f"{action}: not an action ({', '.join(ACTIONS)})")
+    if action in ("explain", "return") and not note.strip():
+        raise ValueError(f"{action} needs a 说明")
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    state = ACTIONS[action]
+    con.execute("create or replace temp table acted as select finding_id from finding "
+                "where list_contains(?, finding_id) and state not in ('closed', 'rejected')", [list(finding_ids)])
+    con.execute("update finding set state = ? where finding_id in (select finding_id from acted)", [state])
+    con.execute("insert into finding_action select finding_id, ?, ?, ?, ?, ? from acted", [now, user, action, state, note])
+    return con.execute("select count(*) from acted").fetchall()[0][0]
+
+
+def audit_and_assess(con: duckdb.DuckDBPyConnection, catalogue: Catalogue,
+                     batch_ids: tuple[int, ...] = ()) -> tuple[pd.DataFrame, dict[str, int]]:
+    """What every publish runs (inside its store write): the value rules (refusing the new batches' values an
+    error rule finds), the assessment on the values that count, then the rules that read the assessment.
+    Returns the refused values and the assessment's rows by level."""
+    refused = publish(con, catalogue, batch_ids)
+    counts = assess(con, catalogue)
+    publish_bunching(con, catalogue, max(batch_ids, default=None))
+    return refused, counts
