@@ -67,6 +67,9 @@ if view.measures.empty:
     st.info(t("village.no_values", lang, name=name))
 else:
     st.dataframe(view.measures, hide_index=True)
+    if not view.flags.empty:  # 数据审核: what the checks found, and what was answered
+        st.markdown(f"**{t('village.flags', lang)}**")
+        st.dataframe(view.flags, hide_index=True)
     with st.expander(t("village.sources", lang), icon=":material/source:"):
         st.dataframe(view.sources, hide_index=True)
     widgets.xlsx_button(t("village.download", lang), view.sheets, f"village-{code}.xlsx", "village.xlsx")

@@ -99,6 +99,32 @@ def _template(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit(args: argparse.Namespace) -> int:
+    from etl.build import known_regions
+    from tracker.core import store
+    from tracker.core.audit import OPEN, audit_and_assess, findings, message
+    from tracker.core.catalogue import load_catalogue
+
+    if not args.db.exists():
+        print(f"{args.db}: no store there", file=sys.stderr)
+        return 2
+    catalogue = load_catalogue(args.catalogue, regions=known_regions())
+    if args.rerun:  # on demand: every rule over the whole store now, and the assessment on what then counts
+        with store.writing(args.db) as con:
+            audit_and_assess(con, catalogue)
+    con = store.StoreReader(args.db).cursor()
+    frame = findings(con, args.region or "", args.year, OPEN)
+    frame["message"] = [message(catalogue, row, args.lang) for row in frame.to_dict("records")]
+    frame = frame.rename(columns={"measure_id": "measure", "rule_id": "rule"})
+    columns = ["finding_id", "region_code", "region_name", "county", "year", "measure", "rule", "severity", "state",
+               "value", "before", "compare", "message", "note", "source_name", "sheet", "row_number", "column_name"]
+    frame[columns].to_csv(sys.stdout, index=False)
+    print(f"{len(frame):,} open findings" + (f" in {args.region}" if args.region else "") +
+          (f" for {args.year}" if args.year else "") + ": " +
+          ", ".join(f"{s} {n:,}" for s, n in frame["severity"].value_counts().items()), file=sys.stderr)
+    return 0
+
+
 def _reference(args: argparse.Namespace) -> int:
     from etl.reference import build_reference
 
@@ -140,6 +166,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", type=Path, default=settings.db_path())
     p.add_argument("--catalogue", type=Path, default=settings.catalogue_path())
     p.set_defaults(run=_reassess)
+
+    p = verbs.add_parser("audit", help="the open findings of the plausibility rules (数据审核), one CSV line each")
+    p.add_argument("--db", type=Path, default=settings.db_path())
+    p.add_argument("--catalogue", type=Path, default=settings.catalogue_path())
+    p.add_argument("--region", help="only findings inside this region code")
+    p.add_argument("--year", type=int, help="only findings of this year")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="the language of the messages")
+    p.add_argument("--run", dest="rerun", action="store_true",
+                   help="run every rule over the whole store first (and reassess)")
+    p.add_argument("--csv", action="store_true", help="CSV on standard output (the only format)")
+    p.set_defaults(run=_audit)
 
     p = verbs.add_parser("template", help="write the blank return form (xlsx) counties fill in")
     p.add_argument("--out", type=Path, required=True)

@@ -17,9 +17,11 @@ import streamlit as st
 from etl.build import known_regions
 from etl.template import write_template
 from tracker.core import assess, settings, store
+from tracker.core import audit as audit_rules
 from tracker.core.catalogue import Catalogue, load_catalogue
 from tracker.core.i18n import md_escape
-from tracker.queries import dashboard, geography, provenance
+from tracker.queries import dashboard, findings, geography, provenance
+from tracker.views import audit as audit_view
 from tracker.views import catalogue as catalogue_view
 from tracker.views import comparison as comparison_view
 from tracker.views import final as final_view
@@ -148,7 +150,7 @@ def _view_key() -> tuple[str, str, str]:
 
 VIEWS: dict[str, Callable] = {"overview": overview_view.build, "comparison": comparison_view.build,
                               "trends": trends_view.build, "lagging": lagging_view.build, "village": village_view.build,
-                              "final": final_view.build}
+                              "final": final_view.build, "audit": audit_view.build}
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -187,6 +189,25 @@ def final(area: str, plan_id: str, lang: str) -> final_view.Final:
 
 
 last_year = query(dashboard.last_year)
+finding_history = query(findings.history)
+held_values = query(findings.held_values)
+finding_summary = query(findings.summary)
+
+
+def audit(area: str, year: int, lang: str, shown: str, rule: str | None) -> audit_view.Audit:
+    """The 数据审核 view model (tracker.views.audit)."""
+    return _view(*_view_key(), "audit", area, year, lang, shown, rule)
+
+
+def act_on_findings(answers: list[tuple[int, str]], action: str, user: str) -> int:
+    """Record an action on findings, each with its 说明, and publish it in one write; an acceptance or a return
+    changes what the assessment counts, so the assessment is recomputed with it. Returns how many it applied to."""
+    with store.writing(settings.db_path()) as con:
+        applied = sum(audit_rules.act(con, [finding_id], action, user, note) for finding_id, note in answers)
+        if applied and action in ("accept", "return"):
+            assess.assess(con, catalogue())
+    return applied
+
 years = query(dashboard.years)
 
 

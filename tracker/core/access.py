@@ -63,6 +63,15 @@ class User:
     def may_load(self) -> bool:
         return self.role in ("loader", "admin")
 
+    def may_explain(self, region_code: str) -> bool:
+        """Whether the user answers a 数据审核 finding of this unit (说明 / 待更正): a loader of its area."""
+        return self.may_load and region_code.startswith(self.scope)
+
+    def may_review(self, region_code: str) -> bool:
+        """Whether the user accepts or returns a finding of this unit: a reviewer one level up from the county
+        that reported it (a city's or province's loader) or an administrator."""
+        return self.role == "admin" or (self.may_explain(region_code) and len(self.scope) < 6)
+
 
 @dataclass(frozen=True)
 class Access:

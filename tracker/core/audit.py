@@ -278,6 +278,47 @@ def message(catalogue: Catalogue, row: dict, lang: str = "zh") -> str:
     return _message(rule, row, lang) if rule else ""
 
 
+def findings(con: duckdb.DuckDBPyConnection, area: str, year: int | None = None, states: tuple[str, ...] = OPEN,
+             rule: str | None = None) -> pd.DataFrame:
+    """The findings inside `area` (in `year`, in `states`, of `rule` when given), worst first: each with its
+    unit's village / township / county names, the file it came in and the latest 说明."""
+    return con.execute(
+        """
+        with latest as (
+            select finding_id, arg_max(note, acted_at) filter (where note is not null and note <> '') as note,
+                   max(acted_at) as acted_at
+            from finding_action group by finding_id
+        ),
+        final as (
+            select f.finding_id, f.region_code, r.name as region_name, t.name as township, c.name as county,
+                   c.code as county_code, f.year, f.measure_id, f.rule_id, f.severity, f.state, f.value, f.before,
+                   f.compare, l.note, b.source_name, f.sheet, f.row_number, f.column_name, f.found_at, l.acted_at
+            from finding f
+            join region r on r.code = f.region_code
+            left join region t on t.code = r.township_code
+            left join region c on c.code = r.county_code
+            left join latest l on l.finding_id = f.finding_id
+            left join batch b on b.batch_id = f.batch_id
+            where starts_with(f.region_code, $area) and ($year is null or f.year = $year)
+              and list_contains($states, f.state) and ($rule is null or f.rule_id = $rule)
+        )
+        select * from final
+        order by case severity when 'error' then 0 when 'verify' then 1 else 2 end, county_code, region_code, year,
+                 rule_id
+        """,
+        {"area": area, "year": year, "states": list(states), "rule": rule},
+    ).df()
+
+
+def has_findings(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the store has the findings table (a store from before the audit has none until its next write)."""
+    try:
+        con.execute("select 1 from finding limit 0")
+    except duckdb.CatalogException:
+        return False
+    return True
+
+
 def open_count(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute(f"select count(*) from finding where list_contains({list(OPEN)}, state)").fetchall()[0][0]
 

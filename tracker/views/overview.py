@@ -11,12 +11,12 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from tracker.core import assess, codes, store
+from tracker.core import assess, audit, codes, store
 from tracker.core.catalogue import Catalogue
 from tracker.core.clock import beijing_text
 from tracker.core.i18n import t
 from tracker.present import charts, scorecard
-from tracker.queries import dashboard, geography
+from tracker.queries import dashboard, findings, geography
 
 LAGGING_K = 3  # "villages missing three or more targets": the count the briefing quotes, on the page and in documents
 
@@ -40,6 +40,7 @@ class Overview:
     changes: pd.DataFrame  # what changed since the previous year
     reporting: tuple[int, int] = (0, 0)  # (counties that reported in the year, counties of the area)
     unreported: tuple[str, ...] = ()  # the names of those that have not
+    review: dict[str, int] | None = None  # the year's 数据审核 findings in the area (queries.findings.summary)
 
     @property
     def partial(self) -> str | None:
@@ -57,6 +58,8 @@ class Overview:
         area otherwise (escaped for markdown)."""
         sentences = scorecard.summary_sentences(self.cards, self.previous, area_name or self.area_name, self.year,
                                                 len(self.lagging), LAGGING_K, self.lang)
+        if self.review and (self.review["findings"] or self.review["refused"]):
+            sentences.append(t("overview.review", self.lang, year=self.year, **self.review))
         return sentences + ([self.partial] if self.partial else [])
 
     @property
@@ -86,6 +89,15 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year:
     regions = tuple(sorted(set(scorecard.card_regions(catalogue, area).values())))
     rows = dashboard.assessment_rows(con, regions=regions, years=(year - 1, year))
     cards = scorecard.cards(rows, catalogue, area, year, lang)
+    review = None
+    if audit.has_findings(con):
+        review = findings.summary(con, area, year)
+        held = findings.held(con, area, year)
+        for card in cards:  # a status resting on values still held back (not yet explained and accepted) says so
+            measure = catalogue.targets[card.target_id].measure
+            n = int(((held["measure_id"] == measure) & held["region_code"].str.startswith(card.region_code)).sum())
+            if n:
+                card.note = (card.note + t("list.separator", lang) if card.note else "") + t("card.held", lang, n=n)
     lagging = assess.lagging_villages(con, area, year, LAGGING_K)
     level = scorecard.sub_level(area)
     cells = scorecard.cell_frame(dashboard.assessment_rows(con, level=level, area=area, years=(year,)), catalogue, lang)
@@ -102,4 +114,4 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year:
                     beijing_text(dates["assessed_at"], lang), store.is_demo(con),
                     cards, scorecard.previous_statuses(rows, cards, year), lagging, level, cells, matrix,
                     scorecard.card_table(cards, lang), scorecard.changes(rows, catalogue, cards, year, lang),
-                    dashboard.reporting_counties(con, area, year), tuple(unreported["name"]))
+                    dashboard.reporting_counties(con, area, year), tuple(unreported["name"]), review)

@@ -3,16 +3,16 @@ the measures over time, and where each value came from."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-from tracker.core import codes
+from tracker.core import audit, codes
 from tracker.core.catalogue import Catalogue
 from tracker.core.i18n import t
 from tracker.present import charts, scorecard
 from tracker.present.scorecard import STATUS_CLASS, cell_frame, plain
-from tracker.queries import dashboard, geography
+from tracker.queries import dashboard, findings, geography
 
 
 @dataclass
@@ -74,8 +74,10 @@ def comparable(rows: pd.DataFrame, catalogue: Catalogue, target_id: str, code: s
     return mine[mine["region_code"].isin(same)]
 
 
-def measure_table(values: pd.DataFrame, catalogue: Catalogue, lang: str = "zh") -> pd.DataFrame:
-    """Every measure recorded for the village, a column per year."""
+def measure_table(values: pd.DataFrame, catalogue: Catalogue, lang: str = "zh",
+                  held: frozenset[tuple[str, int]] = frozenset()) -> pd.DataFrame:
+    """Every measure recorded for the village, a column per year; a value a 数据审核 finding holds back (not
+    counted until explained and accepted) is marked ⚠."""
     def name(mid: str) -> str:
         m = catalogue.measures.get(mid)
         if m is None:
@@ -89,7 +91,8 @@ def measure_table(values: pd.DataFrame, catalogue: Catalogue, lang: str = "zh") 
         return plain(value)
 
     shown = values.assign(measure=values["measure_id"].map(name),
-                          text=[text(mid, v) for mid, v in zip(values["measure_id"], values["value"])])
+                          text=[text(mid, v) + (" ⚠" if (mid, int(y)) in held else "")
+                                for mid, v, y in zip(values["measure_id"], values["value"], values["year"])])
     table = shown.pivot_table(index="measure", columns="year", values="text", aggfunc="first", sort=False).fillna("—")
     table.columns = [str(c) for c in table.columns]
     return table.reset_index().rename(columns={"measure": t("village.col.measure", lang)})
@@ -123,6 +126,7 @@ class Village:
     course: object | None  # that target's chart: the village, its township and county where comparable
     measures: pd.DataFrame
     sources: pd.DataFrame
+    flags: pd.DataFrame = field(default_factory=pd.DataFrame)  # the village's 数据审核 findings, with their 说明
 
     @property
     def sheets(self) -> dict[str, pd.DataFrame]:
@@ -153,7 +157,24 @@ def build(con, catalogue: Catalogue, code: str, year: int, lang: str = "zh", tar
     else:
         target_id = None
     values = dashboard.village_values(con, code)
+    flagged = findings.held_values(con, code) if audit.has_findings(con) else pd.DataFrame()
+    held = frozenset((m, int(y)) for m, y, s in zip(flagged.get("measure_id", []), flagged.get("year", []),
+                                                    flagged.get("state", [])) if s in audit.OPEN)
     return Village(code, place["name"], parents.get(place["township_code"], "—"), parents.get(place["county_code"], "—"),
                    place["kind"], year, lang, found, matrix, titles, target_id, course,
-                   measure_table(values, catalogue, lang) if not values.empty else pd.DataFrame(),
-                   source_table(values, catalogue, lang) if not values.empty else pd.DataFrame())
+                   measure_table(values, catalogue, lang, held) if not values.empty else pd.DataFrame(),
+                   source_table(values, catalogue, lang) if not values.empty else pd.DataFrame(),
+                   flag_table(flagged, catalogue, lang))
+
+
+def flag_table(flagged: pd.DataFrame, catalogue: Catalogue, lang: str) -> pd.DataFrame:
+    """The village's findings: measure, year, the message, its state and the 说明 given."""
+    if flagged.empty:
+        return pd.DataFrame()
+    return pd.DataFrame({
+        t("village.col.measure", lang): [catalogue.measures[m].name(lang) if m in catalogue.measures else m
+                                         for m in flagged["measure_id"]],
+        t("audit.col.year", lang): flagged["year"],
+        t("audit.col.message", lang): [audit.message(catalogue, r, lang) for r in flagged.to_dict("records")],
+        t("audit.col.state", lang): [t(f"audit.state.{s}", lang) for s in flagged["state"]],
+        t("audit.col.note", lang): flagged["note"].fillna("")})

@@ -1,0 +1,107 @@
+"""数据审核: what the plausibility rules found in the area's returns for the year — by county and rule, then
+each finding with its value, last year's and the comparison; a loader explains it or marks it 待更正, a
+reviewer one level up accepts or returns it, every action kept with who and when. Viewers see counts only."""
+
+import io
+
+import pandas as pd
+import streamlit as st
+
+from tracker.core.i18n import md_escape, t
+from tracker.core.xlsx import xlsx_bytes
+from tracker.views.audit import SHOWN, detail
+from ui import auth, data, filters, widgets
+
+MAX_ANSWER_BYTES = 5 * 1024 * 1024  # an answered findings workbook: read only when no larger than this
+MAX_ANSWER_ROWS = 20_000
+
+f = filters.current()
+lang, year = f.lang, f.year
+user = auth.current_user(lang)
+catalogue = data.catalogue()
+shown = st.session_state.get("page.audit_shown", "waiting")
+rules = [None, *catalogue.audit]
+rule = st.session_state.get("page.audit_rule")
+view = data.audit(f.area, year, lang, shown if shown in SHOWN else "waiting", rule if rule in rules else None)
+st.title(t("audit.title", lang, area=md_escape(view.area_name), year=year))
+st.caption(t("page.audit.description", lang))
+summary = view.summary
+for column, key in zip(st.columns(5), ("findings", "waiting", "explained", "to_correct", "refused")):
+    column.metric(t(f"audit.metric.{key}", lang), summary[key])
+
+st.subheader(t("audit.by_county", lang))
+if view.by_county.empty:
+    st.info(t("audit.none_open", lang, year=year))
+else:
+    st.dataframe(view.by_county)
+if not user.may_load:  # viewers see how many, not the villages' figures
+    st.caption(t("audit.viewer_note", lang))
+    st.stop()
+
+left, right = st.columns(2)
+left.selectbox(t("audit.shown", lang), list(SHOWN), format_func=lambda s: t(f"audit.shown.{s}", lang),
+               key="page.audit_shown")
+right.selectbox(t("audit.rule", lang), rules, key="page.audit_rule",
+                format_func=lambda r: t("audit.all_rules", lang) if r is None else view.rule_names.get(r, r))
+st.subheader(t("audit.list", lang, n=len(view.rows)))
+st.dataframe(view.table, hide_index=True)
+widgets.file_button(t("audit.download", lang), lambda: xlsx_bytes({t("audit.sheet", lang): view.table}),
+                    f"{view.file_name}.xlsx", widgets.XLSX, "audit.xlsx")
+
+if not view.rows.empty:
+    rows = {int(r["finding_id"]): r for r in view.rows.to_dict("records")}
+    picked = st.selectbox(t("audit.pick", lang), list(rows), key="page.audit_finding",
+                          format_func=lambda i: f"{rows[i]['region_name']} · {rows[i]['year']} · "
+                                                f"{view.rule_names.get(rows[i]['rule_id'], rows[i]['rule_id'])}")
+    row = rows[picked]
+    with st.container(border=True):
+        st.markdown(f"**{md_escape(row['region_name'])}**（{row['region_code']}）：{md_escape(row['message'])}")
+        st.markdown("\n".join(f"- {k}：{md_escape(v)}" for k, v in detail(None, catalogue, row, lang).items()))
+        history = data.finding_history(picked)
+        if not history.empty:
+            st.caption(t("audit.history", lang))
+            st.dataframe(history.rename(columns={c: t(f"audit.history.{c}", lang) for c in history.columns}),
+                         hide_index=True)
+        note = st.text_area(t("audit.note", lang), key=f"audit.note.{picked}",
+                            placeholder=t("audit.note_example", lang))
+        buttons = st.columns(4)
+        actions = []
+        if user.may_explain(row["region_code"]):
+            actions += [("explain", buttons[0]), ("to_correct", buttons[1])]
+        if user.may_review(row["region_code"]) and row["state"] in ("explained", "to_correct", "open", "returned"):
+            actions += [("accept", buttons[2]), ("return", buttons[3])]
+        for action, column in actions:
+            if column.button(t(f"audit.action.{action}", lang), key=f"audit.{action}.{picked}"):
+                if action in ("explain", "return") and not note.strip():
+                    st.error(t("audit.note_needed", lang))
+                else:
+                    data.act_on_findings([(picked, note)], action, user.name)
+                    st.success(t(f"audit.done.{action}", lang))
+                    st.rerun()
+
+    st.subheader(t("audit.answer", lang))
+    st.caption(t("audit.answer_note", lang))
+    answered = st.file_uploader(t("audit.answer_file", lang), type=["xlsx"], key="audit.answer")
+    if answered is not None:
+        if answered.size > MAX_ANSWER_BYTES:
+            st.error(t("audit.answer_too_big", lang, name=answered.name, mb=MAX_ANSWER_BYTES // 1024 // 1024))
+        else:
+            try:
+                frame = pd.read_excel(io.BytesIO(answered.getvalue()), dtype=str, nrows=MAX_ANSWER_ROWS + 1)
+            except Exception as e:  # a broken workbook says so; the page goes on
+                st.error(t("audit.answer_unreadable", lang, name=answered.name, error=str(e)[:200]))
+                frame = None
+            if frame is not None:
+                id_col, note_col = t("audit.col.id", lang), t("audit.col.note", lang)
+                if id_col not in frame or note_col not in frame or len(frame) > MAX_ANSWER_ROWS:
+                    st.error(t("audit.answer_columns", lang, name=answered.name, id=id_col, note=note_col,
+                               rows=MAX_ANSWER_ROWS))
+                else:
+                    answers = frame[[id_col, note_col]].dropna()
+                    answers = answers[answers[id_col].str.strip().str.isdigit() & (answers[note_col].str.strip() != "")]
+                    mine = [(int(i), n.strip()) for i, n in zip(answers[id_col], answers[note_col])
+                            if int(i) in rows and user.may_explain(rows[int(i)]["region_code"])]
+                    st.write(t("audit.answer_found", lang, n=len(mine), total=len(frame)))
+                    if mine and st.button(t("audit.answer_apply", lang), key="audit.answer_apply"):
+                        applied = data.act_on_findings(mine, "explain", user.name)
+                        st.success(t("audit.answer_done", lang, n=applied))

@@ -1,0 +1,81 @@
+"""数据审核 as one view model: the findings of an area and year, by county and rule, and each one's detail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from tracker.core import audit
+from tracker.core.catalogue import Catalogue
+from tracker.core.i18n import t
+from tracker.present.scorecard import clean, number
+from tracker.queries import findings, geography
+
+# what the page filters by: the states a finding can be in, grouped as a reviewer reads them
+SHOWN = {"waiting": ("open", "returned"), "explained": ("explained",), "to_correct": ("to_correct",),
+         "accepted": ("accepted",), "closed": ("closed", "rejected"), "all": audit.STATES}
+
+
+@dataclass
+class Audit:
+    area_name: str
+    year: int
+    lang: str
+    summary: dict[str, int]  # findings.summary: all, explained or accepted, to correct, waiting, refused
+    by_county: pd.DataFrame  # counties × rules: the findings still open
+    rows: pd.DataFrame  # the findings shown (findings.findings, with the message in `lang`)
+    rule_names: dict[str, str]  # rule id → its message's first words
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The findings as the page's table and the Excel a county answers (编号 first, 说明 last)."""
+        lang = self.lang
+        frame = pd.DataFrame({
+            t("audit.col.id", lang): self.rows["finding_id"],
+            t("audit.col.county", lang): self.rows["county"], t("audit.col.unit", lang): self.rows["region_name"],
+            t("audit.col.code", lang): self.rows["region_code"], t("audit.col.year", lang): self.rows["year"],
+            t("audit.col.rule", lang): self.rows["rule_id"].map(self.rule_names),
+            t("audit.col.severity", lang): [t(f"audit.severity.{s}", lang) for s in self.rows["severity"]],
+            t("audit.col.state", lang): [t(f"audit.state.{s}", lang) for s in self.rows["state"]],
+            t("audit.col.message", lang): self.rows["message"],
+            t("audit.col.note", lang): self.rows["note"].fillna("")})
+        return frame
+
+    @property
+    def file_name(self) -> str:
+        return t("file.audit", self.lang, name=self.area_name, year=self.year)
+
+
+def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year: int, lang: str, shown: str = "waiting",
+          rule: str | None = None) -> Audit:
+    """The findings of an area's returns for a year: counts by county and rule, and those in `shown` states."""
+    rows = findings.findings(con, area, year, SHOWN.get(shown, SHOWN["waiting"]), rule)
+    rows["message"] = [audit.message(catalogue, r, lang) for r in rows.to_dict("records")]
+    counts = findings.counts(con, area, year)
+    waiting = counts[counts["state"].isin(audit.OPEN)]
+    names = {r.id: r.message(lang).split("（")[0].split(" (")[0].split("：")[0][:24] for r in catalogue.audit.values()}
+    by_county = waiting.pivot_table(index="county", columns="rule_id", values="n", aggfunc="sum", fill_value=0) \
+        if not waiting.empty else pd.DataFrame()
+    by_county = by_county.rename(columns=names)
+    by_county.columns.name = None
+    if not by_county.empty:
+        by_county.index.name = t("audit.col.county", lang)
+    return Audit(geography.region(con, area)["name"], year, lang, findings.summary(con, area, year), by_county, rows,
+                 names)
+
+
+def detail(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, row: dict, lang: str) -> dict[str, str]:
+    """A finding's parts in words: the value, last year's, what it was compared with, the file cell."""
+    row = clean(row)
+    measure = catalogue.measures.get(row["measure_id"])
+    unit = measure.value_unit(lang) if measure else ""
+    where = " · ".join(str(x) for x in (row.get("source_name"), row.get("sheet"),
+                                         t("reject.row_ref", lang, row=int(row["row_number"]))
+                                         if row.get("row_number") is not None else None, row.get("column_name")) if x)
+    return {t("audit.detail.measure", lang): measure.name(lang) if measure else row["measure_id"],
+            t("audit.detail.value", lang): number(row.get("value"), unit, lang),
+            t("audit.detail.before", lang): number(row.get("before"), unit, lang),
+            t("audit.detail.compare", lang): number(row.get("compare"), unit, lang),
+            t("audit.detail.where", lang): where or "—"}
