@@ -163,9 +163,10 @@ def prepare(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:
     groups = pd.DataFrame([{
         "group_id": g.id, "zh": g.zh, "level": g.level, "region": g.region,
         "fixed": g.members is not None, "parent": g.parent,
-    } for g in catalogue.groups.values()])
+    } for g in catalogue.groups.values()], columns=["group_id", "zh", "level", "region", "fixed", "parent"])
     group_aliases = pd.DataFrame([{"key": header_key(name), "group_id": g.id}
-                                  for g in catalogue.groups.values() for name in {g.id, g.zh, g.en}])
+                                  for g in catalogue.groups.values() for name in {g.id, g.zh, g.en}],
+                                 columns=["key", "group_id"])
     for name, frame in (("measure_def", measures), ("measure_alias", aliases), ("group_def", groups),
                         ("group_alias", group_aliases), ("reason_template", templates), ("level_word", words)):
         con.register(f"{name}_frame", frame)

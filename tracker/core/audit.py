@@ -203,9 +203,8 @@ def publish(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, batch_ids: tup
     found = find(con, catalogue)
     errors = found[(found["severity"] == "error") & found["batch_id"].isin(batch_ids)] if batch_ids else found.iloc[0:0]
     refused = _refuse(con, catalogue, errors)
-    if not errors.empty:  # the refused values are gone: so are their findings (the next audit re-reads the rest)
-        gone = set(zip(errors["measure_id"], errors["region_code"], errors["year"]))
-        found = found[[key not in gone for key in zip(found["measure_id"], found["region_code"], found["year"])]]
+    if not errors.empty:
+        found = find(con, catalogue)  # the refused values are gone: what the rules find now
     _keep(con, found, max(batch_ids, default=None), "values")
     if not errors.empty:
         _record_rejected(con, errors)

@@ -1,0 +1,204 @@
+"""数据审核 on a small world worked out by hand: each rule kind on both sides of its limit, a clean history
+that raises nothing, the refusal of an error rule's value at load, a verify finding held out of the
+assessment until accepted, the workflow (explain, accept, correct by a later return, the same value re-sent),
+the command line, and the page.
+
+The world is tests/assess/regions.csv (玉山县: A1-A3 in 甲镇, B1-B3 in 乙镇, a residents' committee RC; 铅山县:
+C1, C2) with tests/audit/catalogue.yaml: one rule of each kind. history.csv holds 2023-2024, return_2025.csv
+the new year. What each rule finds in 2025, by hand:
+- water_jump (> 30 points): A2 50 → 81 (31). Not A1 70 → 90 (20), B3 80 → 90 (10).
+- unit_slip (×50, error): B1 income 8 → 80000 — refused at load. income_jump (×3, base ≥ 5): B2 10 → 30
+  (exactly 3). Not C1 10 → 29 (2.9), not B3 4 → 40 (base under 5).
+- fraction (error): A3 water 0.9 after 80 and 85 — refused. Not B1 0.8 after 4 (never above 5).
+- part: A1 operating income 25 above its total 22. Not A2 (10 of 30).
+- gig_fibre: A1 gigabit yes, fibre no. Not A2 (both yes). plan_back: A1 plan yes (2024) → no. Not A2 (no → yes).
+- copied: A1 income 22 in 2023, 2024 and 2025. Not A2 (30 two years).
+- outlier (county, k = 8, ≥ 3 peers): 玉山 2025 water A1 90, A2 81, B1 0.8, B2 90, B3 90, RC 92: median 90,
+  absolute deviations 0, 9, 89.2, 0, 0, 2, MAD 1; 89.2 > 8 × 1.4826 × 1 = 11.86: B1. Not A2 (9).
+- stopped: C2 reported 88 in 2024, nothing in 2025; A3 too, once its 0.9 is refused.
+- bunched (≥ 50% and ≥ 3 of a county's villages exactly at 90): 玉山's counted 2025 values A1 90, B1 0.8,
+  B2 90, B3 90 (A2 held back): 3 of 4. Not 铅山 (C1 alone).
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import shutil
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from etl.__main__ import main as etl_cli
+from etl.build import init_store
+from etl.load import load_files
+from tests.conftest import WORLD
+from tracker.core import audit, store
+from tracker.core.access import User
+from tracker.core.catalogue import load_catalogue
+from tracker.queries import findings
+
+HERE = Path(__file__).parent / "audit"
+CATALOGUE = HERE / "catalogue.yaml"
+
+
+def read(db: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("attach ? as w (read_only)", [str(db)])
+    con.execute("use w")
+    return con
+
+
+def open_findings(db: Path) -> set[tuple[str, str, int, str]]:
+    rows = read(db).execute("select rule_id, region_code, year, state from finding where state <> 'closed'").fetchall()
+    return set(rows)
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("audit")
+    reference = folder / "reference"
+    reference.mkdir()
+    with open(WORLD / "regions.csv", "rb") as src, gzip.open(reference / "regions.csv.gz", "wb") as out:
+        shutil.copyfileobj(src, out)
+    for level in ("province", "city", "county"):
+        (reference / f"boundaries-{level}.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": []}))
+    db = folder / "audit.duckdb"
+    init_store(db, reference_dir=reference, catalogue_file=CATALOGUE)
+    [report] = load_files(db, [HERE / "history.csv"], catalogue=load_catalogue(CATALOGUE))
+    assert report.status == "loaded" and report.values_rejected == 0
+    return db
+
+
+@pytest.fixture
+def loaded(history, tmp_path) -> tuple[Path, object]:
+    """The history with the 2025 return loaded on top (a copy per test)."""
+    db = tmp_path / "audit.duckdb"
+    shutil.copyfile(history, db)
+    [report] = load_files(db, [HERE / "return_2025.csv"], catalogue=load_catalogue(CATALOGUE))
+    return db, report
+
+
+def test_a_clean_history_raises_nothing(history):
+    assert read(history).execute("select count(*) from finding").fetchall() == [(0,)]
+
+
+def test_each_rule_finds_what_it_should_and_nothing_else(loaded):
+    db, report = loaded
+    A1, A2, A3, B1, B2, C2 = "361123100201", "361123100202", "361123100203", "361123101201", "361123101202", \
+        "361124100202"
+    assert open_findings(db) == {
+        ("water_jump", A2, 2025, "open"), ("income_jump", B2, 2025, "open"), ("part", A1, 2025, "open"),
+        ("gig_fibre", A1, 2025, "open"), ("plan_back", A1, 2025, "open"), ("copied", A1, 2025, "open"),
+        ("outlier", B1, 2025, "open"), ("stopped", C2, 2025, "open"), ("stopped", A3, 2025, "open"),
+        ("bunched", "361123", 2025, "open"),
+        ("unit_slip", B1, 2025, "rejected"), ("fraction", A3, 2025, "rejected")}
+    con = read(db)
+    values = dict(((r, reg), (v, b, c)) for r, reg, v, b, c in con.execute(
+        "select rule_id, region_code, value, before, compare from finding").fetchall())
+    assert values[("water_jump", A2)] == (81.0, 50.0, None)
+    assert values[("part", A1)] == (25.0, 10.0, 22.0)  # operating income 2025 against the total; 10 a year before
+    assert values[("outlier", B1)] == (0.8, 4.0, 90.0)
+    assert values[("bunched", "361123")] == (3.0, None, 90.0)
+    assert values[("fraction", A3)][:2] == (0.9, 85.0)
+
+
+def test_an_error_rule_refuses_the_value_with_its_message(loaded):
+    db, report = loaded
+    assert report.values_rejected == 2 and report.by_reason() == {"audit_unit_slip": 1, "audit_fraction": 1}
+    con = read(db)
+    assert con.execute("select count(*) from observation where region_code = '361123101201' and measure_id = 'income' "
+                       "and year = 2025").fetchall() == [(0,)]
+    reasons = dict(con.execute("select reason_code, reason from rejected_row").fetchall())
+    assert reasons["audit_unit_slip"] == "变化50倍以上（8 → 80,000），多半按元填了万元"
+    assert reasons["audit_fraction"] == "比率填成小数（0.9，此前 85）"
+    assert con.execute("select values_rejected from batch where batch_id = 2").fetchall() == [(2,)]
+
+
+def test_a_value_to_verify_counts_once_explained_and_accepted(loaded):
+    db, _ = loaded
+    catalogue = load_catalogue(CATALOGUE)
+
+    def county_water(path: Path) -> tuple:
+        return read(path).execute("select round(value, 2), units_reporting from assessment where target_id = 't_water' "
+                                  "and region_code = '361123' and year = 2025").fetchall()[0]
+
+    # A2's 81 is held back: 玉山 is (90 + 0.8 + 90 + 90) / 4 = 67.7 over the four counted
+    assert county_water(db) == (67.7, 4)
+    jump = read(db).execute("select finding_id from finding where rule_id = 'water_jump'").fetchall()[0][0]
+    county, city = User("yushan", "", "loader", "361123"), User("shangrao", "", "loader", "3611")
+    assert county.may_explain("361123100202") and not county.may_review("361123100202")
+    assert city.may_review("361123100202") and not User("v", "", "viewer", "").may_explain("361123100202")
+    with store.writing(db) as con:
+        assert audit.act(con, [jump], "explain", county.name, "新建水厂2025年6月通水") == 1
+        audit.audit_and_assess(con, catalogue)
+    assert county_water(db) == (67.7, 4)  # explained, not yet accepted: still held
+    with store.writing(db) as con:
+        audit.act(con, [jump], "accept", city.name)
+        audit.audit_and_assess(con, catalogue)
+    assert county_water(db) == (70.36, 5)  # (90 + 81 + 0.8 + 90 + 90) / 5
+    history = findings.history(read(db), jump)
+    assert history[["user_name", "action", "state", "note"]].values.tolist() == [
+        ["yushan", "explain", "explained", "新建水厂2025年6月通水"], ["shangrao", "accept", "accepted", ""]]
+    with pytest.raises(ValueError, match="needs a 说明"):
+        with store.writing(db) as con:
+            audit.act(con, [jump], "return", city.name, "  ")
+
+
+def test_a_later_return_closes_a_finding_and_the_same_value_keeps_its_explanation(loaded, tmp_path):
+    db, _ = loaded
+    catalogue = load_catalogue(CATALOGUE)
+    part = read(db).execute("select finding_id from finding where rule_id = 'part'").fetchall()[0][0]
+    with store.writing(db) as con:
+        audit.act(con, [part], "explain", "yushan", "含上级划拨经营性资产收益")
+    fix = tmp_path / "更正.csv"
+    fix.write_text("区划代码,年份,income,op_income\n361123101202,2025,12,\n361123100201,2025,,25\n", encoding="utf-8")
+    [report] = load_files(db, [fix], catalogue=catalogue)
+    assert report.status == "loaded"
+    con = read(db)
+    state = dict(con.execute("select rule_id || ':' || region_code, state from finding where rule_id in "
+                             "('income_jump', 'part')").fetchall())
+    assert state == {"income_jump:361123101202": "closed", "part:361123100201": "explained"}
+    assert con.execute("select closed_by_batch from finding where rule_id = 'income_jump'").fetchall() == [(3,)]
+    assert con.execute("select user_name, action from finding_action where finding_id = (select finding_id from "
+                       "finding where rule_id = 'income_jump')").fetchall() == [(None, "closed")]
+    assert findings.held_values(con, "361123100201").set_index("rule_id").loc["part", "note"] == "含上级划拨经营性资产收益"
+
+
+def test_the_command_line_lists_every_open_finding(loaded):
+    db, _ = loaded
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = etl_cli(["audit", "--db", str(db), "--catalogue", str(CATALOGUE), "--region", "361123", "--csv"])
+    assert code == 0
+    frame = pd.read_csv(io.StringIO(out.getvalue()), dtype={"region_code": str})
+    assert len(frame) == 9 and "9 open findings in 361123" in err.getvalue()
+    jump = frame[frame["rule"] == "water_jump"].iloc[0]
+    assert (jump["region_code"], jump["year"], jump["measure"], jump["severity"], jump["value"]) == (
+        "361123100202", 2025, "water", "verify", 81.0)
+    assert jump["message"] == "变化超过30个百分点（50 → 81）"
+    assert {"region_code", "year", "measure", "rule", "severity", "value", "message"} <= set(frame.columns)
+
+
+def test_the_audit_page_counts_for_viewers_and_acts_for_loaders(loaded, open_app, users_file):
+    db, _ = loaded
+    params = {"province": "36", "city": "3611", "year": "2025"}
+    at = open_app(db, catalogue=CATALOGUE, users=users_file, params=params, user="yushan", page="audit")
+    assert not at.exception and at.title[0].value == "玉山县 · 2025年 数据审核"  # a viewer of 玉山县
+    # 9 findings in 玉山 (C2's is 铅山's), 5 of them to verify and unanswered; 2 values refused at load
+    assert {m.label: m.value for m in at.metric} == {"本年审核发现": "9", "待说明": "5", "已核实": "0", "待更正": "0",
+                                                     "导入时退回": "2"}
+    assert len(at.dataframe) == 1 and any("查看权限只显示数量" in c.value for c in at.main.caption)  # counts only
+    at = open_app(db, catalogue=CATALOGUE, users=users_file, params=params, user="yushan_loader", page="audit")
+    table = at.dataframe[1].value
+    assert len(table) == 9 and table["级别"].tolist() == ["核实"] * 5 + ["提示"] * 4
+    labels = [b.label for b in at.button]
+    assert "已核实（附说明）" in labels and "待更正" in labels and "接受" not in labels  # one level up accepts
+    at.text_area(key=f"audit.note.{int(table['编号'].iloc[0])}").input("已派人核实").run()
+    at.button(key=f"audit.explain.{int(table['编号'].iloc[0])}").click().run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["已核实"] == "1"
