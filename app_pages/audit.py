@@ -9,7 +9,7 @@ import streamlit as st
 
 from tracker.core.i18n import md_escape, t
 from tracker.core.xlsx import xlsx_bytes
-from tracker.views.audit import SHOWN, detail
+from tracker.views.audit import SHOWN, answers, detail, rules_table
 from ui import auth, data, filters, widgets
 
 MAX_ANSWER_BYTES = 5 * 1024 * 1024  # an answered findings workbook: read only when no larger than this
@@ -34,6 +34,8 @@ if view.by_county.empty:
     st.info(t("audit.none_open", lang, year=year))
 else:
     st.dataframe(view.by_county)
+with st.expander(t("audit.rules", lang), icon=":material/rule:"):
+    st.dataframe(rules_table(catalogue, lang), hide_index=True)
 if not user.may_load:  # viewers see how many, not the villages' figures
     st.caption(t("audit.viewer_note", lang))
     st.stop()
@@ -91,17 +93,15 @@ if not view.rows.empty:
             except Exception as e:  # a broken workbook says so; the page goes on
                 st.error(t("audit.answer_unreadable", lang, name=answered.name, error=str(e)[:200]))
                 frame = None
-            if frame is not None:
-                id_col, note_col = t("audit.col.id", lang), t("audit.col.note", lang)
-                if id_col not in frame or note_col not in frame or len(frame) > MAX_ANSWER_ROWS:
-                    st.error(t("audit.answer_columns", lang, name=answered.name, id=id_col, note=note_col,
-                               rows=MAX_ANSWER_ROWS))
-                else:
-                    answers = frame[[id_col, note_col]].dropna()
-                    answers = answers[answers[id_col].str.strip().str.isdigit() & (answers[note_col].str.strip() != "")]
-                    mine = [(int(i), n.strip()) for i, n in zip(answers[id_col], answers[note_col])
-                            if int(i) in rows and user.may_explain(rows[int(i)]["region_code"])]
-                    st.write(t("audit.answer_found", lang, n=len(mine), total=len(frame)))
-                    if mine and st.button(t("audit.answer_apply", lang), key="audit.answer_apply"):
-                        applied = data.act_on_findings(mine, "explain", user.name)
-                        st.success(t("audit.answer_done", lang, n=applied))
+            if frame is not None and len(frame) > MAX_ANSWER_ROWS:
+                st.error(t("audit.answer_rows", lang, name=answered.name, rows=MAX_ANSWER_ROWS))
+            elif frame is not None:
+                try:
+                    mine = answers(frame, set(rows), lambda i: user.may_explain(rows[i]["region_code"]), lang)
+                except ValueError as e:
+                    st.error(f"{answered.name}：{e}")
+                    mine = []
+                st.write(t("audit.answer_found", lang, n=len(mine), total=len(frame)))
+                if mine and st.button(t("audit.answer_apply", lang), key="audit.answer_apply"):
+                    applied = data.act_on_findings(mine, "explain", user.name)
+                    st.success(t("audit.answer_done", lang, n=applied))

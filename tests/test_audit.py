@@ -192,9 +192,11 @@ def test_the_audit_page_counts_for_viewers_and_acts_for_loaders(loaded, open_app
     # 9 findings in 玉山 (C2's is 铅山's), 5 of them to verify and unanswered; 2 values refused at load
     assert {m.label: m.value for m in at.metric} == {"本年审核发现": "9", "待说明": "5", "已核实": "0", "待更正": "0",
                                                      "导入时退回": "2"}
-    assert len(at.dataframe) == 1 and any("查看权限只显示数量" in c.value for c in at.main.caption)  # counts only
+    # counts by county and the rules themselves, no village's figures
+    assert len(at.dataframe) == 2 and any("查看权限只显示数量" in c.value for c in at.main.caption)
+    assert at.dataframe[1].value["级别"].tolist()[:2] == ["核实", "错误"]  # water_jump, unit_slip
     at = open_app(db, catalogue=CATALOGUE, users=users_file, params=params, user="yushan_loader", page="audit")
-    table = at.dataframe[1].value
+    table = at.dataframe[2].value
     assert len(table) == 9 and table["级别"].tolist() == ["核实"] * 5 + ["提示"] * 4
     labels = [b.label for b in at.button]
     assert "已核实（附说明）" in labels and "待更正" in labels and "接受" not in labels  # one level up accepts
@@ -202,3 +204,13 @@ def test_the_audit_page_counts_for_viewers_and_acts_for_loaders(loaded, open_app
     at.button(key=f"audit.explain.{int(table['编号'].iloc[0])}").click().run()
     assert not at.exception
     assert {m.label: m.value for m in at.metric}["已核实"] == "1"
+
+
+def test_an_answered_workbook_gives_the_explanations_a_loader_may_record():
+    from tracker.views.audit import answers
+
+    frame = pd.DataFrame({"编号": ["7", "8.0", "9", "x", "10"], "说明": ["新建水厂通水", "  ", "已核实", "无", "跨县"]})
+    mine = answers(frame, {7, 8, 9, 10}, lambda i: i != 10, "zh")
+    assert mine == [(7, "新建水厂通水"), (9, "已核实")]  # blank, non-numeric and someone else's lines left out
+    with pytest.raises(ValueError, match="需要“编号”和“说明”两列"):
+        answers(pd.DataFrame({"编号": ["7"]}), {7}, lambda i: True, "zh")

@@ -1,4 +1,4 @@
-"""The one caching boundary between Streamlit and the core (ARCHITECTURE.md, step 6).
+"""The one caching boundary between Streamlit and the core (ARCHITECTURE.md, step 7).
 
 The store reader is a cache_resource; every query result is a cache_data entry keyed by the
 query's name, the store version (so a new publish is seen at once) and every argument.

@@ -103,6 +103,16 @@ def compile_rule(rule: AuditRule) -> str | None:
     return None
 
 
+def _within(counties: list[str] | None, column: str = "region_code") -> str:
+    """A filter to the given county (or city, province) codes, as starts_with so DuckDB takes it to the scan
+    under the current-value window; 'true' for all. Codes are digits only (checked), never text."""
+    if counties is None:
+        return "true"
+    if not all(c.isdigit() for c in counties):
+        raise ValueError(f"not region codes: {counties}")
+    return "(" + " or ".join(f"starts_with({column}, '{c}')" for c in counties) + ")" if counties else "false"
+
+
 def _measures(catalogue: Catalogue) -> list[str]:
     found = set()
     for rule in catalogue.audit.values():
@@ -112,8 +122,10 @@ def _measures(catalogue: Catalogue) -> list[str]:
     return sorted(found)
 
 
-def find(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, region: str | None = None) -> pd.DataFrame:
-    """Every finding of the value rules over the current values (inside `region` when given)."""
+def find(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, region: str | None = None,
+         counties: list[str] | None = None) -> pd.DataFrame:
+    """Every finding of the value rules over the current values (inside `region`, and in `counties` — county
+    codes, or the codes of cities and provinces for their own rows — when given)."""
     queries = [q for q in map(compile_rule, catalogue.audit.values()) if q]
     if not queries:
         return pd.DataFrame(columns=FOUND_COLUMNS)
@@ -125,13 +137,15 @@ def find(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, region: str | Non
                max(value) over (w rows between unbounded preceding and 1 preceding) as earlier_max
         from current_observation
         where list_contains({_ids(_measures(catalogue))}, measure_id) and starts_with(region_code, $region)
+          and {_within(counties)}
         window w as (partition by measure_id, region_code order by year)
         """, {"region": region or ""})
     return con.execute(" union all ".join(f"({q})" for q in queries)).df()
 
 
-def bunching(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> pd.DataFrame:
-    """Counties whose villages bunch exactly at a target's threshold (from the assessment's unit rows)."""
+def bunching(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, counties: list[str] | None = None) -> pd.DataFrame:
+    """Counties (of `counties` when given) whose villages bunch exactly at a target's threshold (from the
+    assessment's unit rows)."""
     frames = []
     for rule in (r for r in catalogue.audit.values() if r.kind == "bunching"):
         target = catalogue.targets[rule.target]
@@ -143,6 +157,7 @@ def bunching(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> pd.DataFra
             with units as (
                 select left(region_code, 6) as county, year, value from assessment
                 where target_id = ? and is_unit and level = 'village' and is_primary and value is not null
+                  and (?::varchar[] is null or list_contains(?::varchar[], left(region_code, 6)))
             ),
             counted as (
                 select county, year, count(*) as n, count(*) filter (where value = ?) as at_line
@@ -152,13 +167,15 @@ def bunching(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> pd.DataFra
                    year, at_line::double as value, null::double as before, ?::double as compare,
                    null::integer as batch_id, null as sheet, null::integer as row_number, null as column_name
             from counted where at_line >= ? and 100.0 * at_line / n >= ?
-            """, [target.id, threshold, target.measure, threshold, rule.min_units, rule.share]).df())
+            """, [target.id, counties, counties, threshold, target.measure, threshold, rule.min_units,
+                  rule.share]).df())
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=FOUND_COLUMNS)
 
 
-def _keep(con: duckdb.DuckDBPyConnection, found: pd.DataFrame, batch_id: int | None, kinds: str) -> None:
+def _keep(con: duckdb.DuckDBPyConnection, found: pd.DataFrame, batch_id: int | None, kinds: str,
+          counties: list[str] | None) -> None:
     """Open what is new, keep what is found again with the same value, close what a later value changed,
-    for the rules of `kinds` ('values' or 'bunching')."""
+    for the rules of `kinds` ('values' or 'bunching'), inside `counties` when the audit ran there only."""
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     bunched = "rule_id in (select id from audit_rule where kind = 'bunching')"
     con.register("found_frame", found[FOUND_COLUMNS] if not found.empty else pd.DataFrame(columns=FOUND_COLUMNS))
@@ -168,9 +185,10 @@ def _keep(con: duckdb.DuckDBPyConnection, found: pd.DataFrame, batch_id: int | N
         create or replace temp table ended as
         select f.finding_id from finding f
         where f.state not in ('closed', 'rejected') and {'' if kinds == 'bunching' else 'not '}{bunched}
+          and ($counties::varchar[] is null or list_contains($counties::varchar[], left(f.region_code, 6)))
           and not exists (select 1 from found n where n.rule_id = f.rule_id and n.region_code = f.region_code
                           and n.year = f.year and n.measure_id = f.measure_id
-                          and n.value is not distinct from f.value)""")
+                          and n.value is not distinct from f.value)""", {"counties": counties})
     con.execute("update finding set state = 'closed', closed_at = ?, closed_by_batch = ? "
                 "where finding_id in (select finding_id from ended)", [now, batch_id])
     con.execute("insert into finding_action select finding_id, ?, null, 'closed', 'closed', ? from ended",
@@ -194,27 +212,43 @@ def _rules_table(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:
     con.unregister("audit_rule_frame")
 
 
+def touched(con: duckdb.DuckDBPyConnection, batch_ids: tuple[int, ...]) -> list[str] | None:
+    """The counties (or the cities' and provinces' own codes) the new batches bring values for; None for all
+    (no batch: an audit of the whole store) or when they reach more than MANY counties."""
+    if not batch_ids:
+        return None
+    found = [c for (c,) in con.execute("select distinct left(region_code, 6) from observation "
+                                       "where list_contains(?, batch_id)", [list(batch_ids)]).fetchall()]
+    return found if len(found) <= MANY else None
+
+
+MANY = 50  # a publish bringing values for more counties than this audits the whole store
+
+
 def publish(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, batch_ids: tuple[int, ...] = ()) -> pd.DataFrame:
-    """Run the value rules inside a store write, before the assessment: refuse what an error rule finds among
-    the new batches' values (into rejected_row, with the rule's words), keep the findings. Returns the refused
-    values as rejected rows (sheet, row_number, region_code, region_name, column, raw_value, reason_code,
-    reason, reason_key, reason_args, batch_id) for the load reports."""
+    """Run the value rules inside a store write, before the assessment, over the counties the new batches
+    touch (the whole store when there are none or many): refuse what an error rule finds among the new batches'
+    values (into rejected_row, with the rule's words), keep the findings. Returns the refused values as rejected
+    rows (sheet, row_number, region_code, region_name, column, raw_value, reason_code, reason, reason_key,
+    reason_args, batch_id) for the load reports."""
     _rules_table(con, catalogue)
-    found = find(con, catalogue)
+    counties = touched(con, batch_ids)
+    found = find(con, catalogue, counties=counties)
     errors = found[(found["severity"] == "error") & found["batch_id"].isin(batch_ids)] if batch_ids else found.iloc[0:0]
     refused = _refuse(con, catalogue, errors)
     if not errors.empty:
-        found = find(con, catalogue)  # the refused values are gone: what the rules find now
-    _keep(con, found, max(batch_ids, default=None), "values")
+        found = find(con, catalogue, counties=counties)  # the refused values are gone: what the rules find now
+    _keep(con, found, max(batch_ids, default=None), "values", counties)
     if not errors.empty:
         _record_rejected(con, errors)
     return refused
 
 
-def publish_bunching(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, batch_id: int | None = None) -> None:
-    """Run the bunching rules after the assessment and keep their findings."""
+def publish_bunching(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, batch_ids: tuple[int, ...] = ()) -> None:
+    """Run the bunching rules after the assessment (in the counties the batches touch) and keep their findings."""
     _rules_table(con, catalogue)
-    _keep(con, bunching(con, catalogue), batch_id, "bunching")
+    counties = touched(con, batch_ids)
+    _keep(con, bunching(con, catalogue, counties), max(batch_ids, default=None), "bunching", counties)
 
 
 def _refuse(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, errors: pd.DataFrame) -> pd.DataFrame:
@@ -345,5 +379,5 @@ def audit_and_assess(con: duckdb.DuckDBPyConnection, catalogue: Catalogue,
     Returns the refused values and the assessment's rows by level."""
     refused = publish(con, catalogue, batch_ids)
     counts = assess(con, catalogue)
-    publish_bunching(con, catalogue, max(batch_ids, default=None))
+    publish_bunching(con, catalogue, batch_ids)
     return refused, counts

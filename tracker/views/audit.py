@@ -79,3 +79,26 @@ def detail(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, row: dict, lang
             t("audit.detail.before", lang): number(row.get("before"), unit, lang),
             t("audit.detail.compare", lang): number(row.get("compare"), unit, lang),
             t("audit.detail.where", lang): where or "—"}
+
+
+def rules_table(catalogue: Catalogue, lang: str) -> pd.DataFrame:
+    """The catalogue's rules as the page lists them: what each checks, its severity and why it has it."""
+    return pd.DataFrame({
+        t("audit.col.rule", lang): [r.id for r in catalogue.audit.values()],
+        t("audit.col.severity", lang): [t(f"audit.severity.{r.severity}", lang) for r in catalogue.audit.values()],
+        t("audit.col.message", lang): [r.message(lang) for r in catalogue.audit.values()],
+        t("audit.rules.why", lang): [r.note for r in catalogue.audit.values()]})
+
+
+def answers(frame: pd.DataFrame, open_ids: set[int], may_answer, lang: str) -> list[tuple[int, str]]:
+    """(finding id, 说明) of an answered findings workbook: the lines with an explanation whose finding is among
+    `open_ids` and that `may_answer(finding id)` allows; ValueError naming the columns it needs."""
+    id_col, note_col = t("audit.col.id", lang), t("audit.col.note", lang)
+    if id_col not in frame or note_col not in frame:
+        raise ValueError(t("audit.answer_columns", lang, id=id_col, note=note_col))
+    found = []
+    for raw_id, raw_note in zip(frame[id_col], frame[note_col]):
+        text_id, note = str(raw_id).strip().removesuffix(".0"), "" if pd.isna(raw_note) else str(raw_note).strip()
+        if text_id.isdigit() and note and int(text_id) in open_ids and may_answer(int(text_id)):
+            found.append((int(text_id), note))
+    return found
