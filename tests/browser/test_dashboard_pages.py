@@ -130,3 +130,32 @@ def test_village_profile_by_url(demo_server, visit, core):
     assert visit.page.get_by_text(f"{worst['village']} · {worst['village_code']}").first.is_visible()
     assert metric_values(visit)[:2] == [str(worst["targets_in_scope"]), str(worst["targets_missed"])]
     visit.screenshot("village-profile")
+
+
+def test_audit_page_shows_the_years_findings_as_the_store_holds_them(demo_server, visit, core):
+    from tracker.queries import findings
+
+    con, _ = core
+    summary = findings.summary(con, "3611", 2025)
+    visit.page.goto(f"{demo_server}/audit?province=36&city=3611")
+    visit.settle()
+    assert visit.heading() == "上饶市 · 2025年 数据审核"
+    assert metric_values(visit) == [str(summary[k]) for k in ("findings", "waiting", "explained", "to_correct",
+                                                               "refused")]
+    assert summary["refused"] > 0 and summary["waiting"] > 0  # the demo's slips: refused, and jumps to explain
+    assert visit.page.get_by_role("button", name="已核实（附说明）").is_visible()  # the open demo acts as admin
+    visit.screenshot("audit-shangrao")
+
+
+def test_final_assessment_page_in_the_browser(demo_server, visit, core):
+    from tracker.views import final
+
+    con, cat = core
+    view = final.build(con, cat, "3611", "fyp14")
+    visit.page.goto(f"{demo_server}/final?province=36&city=3611")
+    visit.settle()
+    assert visit.heading() == "上饶市“十四五”时期（2021—2025年）乡村振兴目标终期评估"
+    assert metric_values(visit)[:3] == [str(len(view.results)), str(view.counts["achieved"]),
+                                        str(view.counts["missed"])]
+    assert visit.page.get_by_role("button", name="下载终期评估报告（Word）").is_visible()
+    visit.screenshot("final-shangrao")
