@@ -58,7 +58,8 @@ if not view.rows.empty:
     row = rows[picked]
     with st.container(border=True):
         st.markdown(f"**{md_escape(row['region_name'])}**（{row['region_code']}）：{md_escape(row['message'])}")
-        st.markdown("\n".join(f"- {k}：{md_escape(v)}" for k, v in detail(None, catalogue, row, lang).items()))
+        median = data.township_median(row["region_code"], row["measure_id"], int(row["year"]))
+        st.markdown("\n".join(f"- {k}：{md_escape(v)}" for k, v in detail(catalogue, row, lang, median).items()))
         history = data.finding_history(picked)
         if not history.empty:
             st.caption(t("audit.history", lang))

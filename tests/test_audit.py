@@ -214,3 +214,17 @@ def test_an_answered_workbook_gives_the_explanations_a_loader_may_record():
     assert mine == [(7, "新建水厂通水"), (9, "已核实")]  # blank, non-numeric and someone else's lines left out
     with pytest.raises(ValueError, match="需要“编号”和“说明”两列"):
         answers(pd.DataFrame({"编号": ["7"]}), {7}, lambda i: True, "zh")
+
+
+def test_a_finding_detail_reads_with_the_township_median(loaded):
+    from tracker.views.audit import detail
+
+    db, _ = loaded
+    con = read(db)
+    row = audit.findings(con, "361123100202", 2025).iloc[0].to_dict()
+    median = findings.township_median(con, "361123100202", "water", 2025)
+    assert median == 90.0  # 甲镇 2025: A1 90, A2 81, RC 92 (A3's 0.9 refused)
+    assert detail(load_catalogue(CATALOGUE), row, "zh", median) == {
+        "指标": "自来水普及率", "本年数值": "81.0%", "上年（或此前）数值": "50.0%",
+        "比较值（整体、乡镇中位数或目标线）": "—", "本乡镇各村中位数": "90.0%",
+        "来源（文件 · 工作表 · 行 · 列）": "return_2025.csv · 第3行 · water"}

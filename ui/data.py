@@ -192,6 +192,7 @@ last_year = query(dashboard.last_year)
 finding_history = query(findings.history)
 held_values = query(findings.held_values)
 finding_summary = query(findings.summary)
+township_median = query(findings.township_median)
 
 
 def audit(area: str, year: int, lang: str, shown: str, rule: str | None) -> audit_view.Audit:

@@ -60,3 +60,15 @@ def held(con: duckdb.DuckDBPyConnection, area: str, year: int) -> pd.DataFrame:
         "select region_code, measure_id, state from finding where starts_with(region_code, $area) and year = $year "
         "and severity in ('error', 'verify') and list_contains($states, state)",
         {"area": area, "year": year, "states": list(OPEN)}).df()
+
+
+def township_median(con: duckdb.DuckDBPyConnection, region_code: str, measure_id: str, year: int) -> float | None:
+    """The median of a measure that year over the villages of a village's township (what a reviewer compares
+    a finding's value with)."""
+    return con.execute(
+        """
+        select median(o.value) from current_observation o
+        join region v on v.code = o.region_code
+        where v.township_code = (select township_code from region where code = $code)
+          and o.measure_id = $measure and o.year = $year and v.level = 'village'
+        """, {"code": region_code, "measure": measure_id, "year": year}).fetchall()[0][0]

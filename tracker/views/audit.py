@@ -66,8 +66,9 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year:
                  names)
 
 
-def detail(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, row: dict, lang: str) -> dict[str, str]:
-    """A finding's parts in words: the value, last year's, what it was compared with, the file cell."""
+def detail(catalogue: Catalogue, row: dict, lang: str, median: float | None = None) -> dict[str, str]:
+    """A finding's parts in words: the value, last year's, what it was compared with, the township's median
+    (queries.findings.township_median), the file cell."""
     row = clean(row)
     measure = catalogue.measures.get(row["measure_id"])
     unit = measure.value_unit(lang) if measure else ""
@@ -78,6 +79,7 @@ def detail(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, row: dict, lang
             t("audit.detail.value", lang): number(row.get("value"), unit, lang),
             t("audit.detail.before", lang): number(row.get("before"), unit, lang),
             t("audit.detail.compare", lang): number(row.get("compare"), unit, lang),
+            t("audit.detail.median", lang): number(median, unit, lang),
             t("audit.detail.where", lang): where or "—"}
 
 
