@@ -26,10 +26,9 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A published store of the small world, assessed at load."""
-    folder = tmp_path_factory.mktemp("world")
+def small_world(folder: Path, catalogue: Path, values: Path) -> Path:
+    """A published store of the small world's regions (tests/assess/regions.csv) with `catalogue`, `values`
+    loaded (and assessed) through the real load path, every value loaded."""
     reference = folder / "reference"
     reference.mkdir()
     with open(WORLD / "regions.csv", "rb") as src, gzip.open(reference / "regions.csv.gz", "wb") as out:
@@ -37,9 +36,26 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for level in ("province", "city", "county"):
         (reference / f"boundaries-{level}.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": []}))
     db = folder / "world.duckdb"
-    init_store(db, reference_dir=reference, catalogue_file=WORLD / "catalogue.yaml")
-    reports = load_files(db, [WORLD / "values.csv"], catalogue=load_catalogue(WORLD / "catalogue.yaml"))
+    init_store(db, reference_dir=reference, catalogue_file=catalogue)
+    reports = load_files(db, [values], catalogue=load_catalogue(catalogue))
     assert [r.status for r in reports] == ["loaded"] and reports[0].values_rejected == 0
+    return db
+
+
+def read_store(db: Path):
+    """A read-only connection to a store file, its catalog in use (tests that query it directly)."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("attach ? as w (read_only)", [str(db)])
+    con.execute("use w")
+    return con
+
+
+@pytest.fixture(scope="session")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A published store of the small world, assessed at load."""
+    db = small_world(tmp_path_factory.mktemp("world"), WORLD / "catalogue.yaml", WORLD / "values.csv")
     return db
 
 

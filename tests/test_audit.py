@@ -22,21 +22,17 @@ the new year. What each rule finds in 2025, by hand:
 
 from __future__ import annotations
 
-import gzip
 import io
-import json
 import shutil
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 
 from etl.__main__ import main as etl_cli
-from etl.build import init_store
 from etl.load import load_files
-from tests.conftest import WORLD
+from tests.conftest import read_store, small_world
 from tracker.core import audit, store
 from tracker.core.access import User
 from tracker.core.catalogue import load_catalogue
@@ -46,32 +42,14 @@ HERE = Path(__file__).parent / "audit"
 CATALOGUE = HERE / "catalogue.yaml"
 
 
-def read(db: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    con.execute("attach ? as w (read_only)", [str(db)])
-    con.execute("use w")
-    return con
-
-
 def open_findings(db: Path) -> set[tuple[str, str, int, str]]:
-    rows = read(db).execute("select rule_id, region_code, year, state from finding where state <> 'closed'").fetchall()
+    rows = read_store(db).execute("select rule_id, region_code, year, state from finding where state <> 'closed'").fetchall()
     return set(rows)
 
 
 @pytest.fixture(scope="module")
 def history(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("audit")
-    reference = folder / "reference"
-    reference.mkdir()
-    with open(WORLD / "regions.csv", "rb") as src, gzip.open(reference / "regions.csv.gz", "wb") as out:
-        shutil.copyfileobj(src, out)
-    for level in ("province", "city", "county"):
-        (reference / f"boundaries-{level}.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": []}))
-    db = folder / "audit.duckdb"
-    init_store(db, reference_dir=reference, catalogue_file=CATALOGUE)
-    [report] = load_files(db, [HERE / "history.csv"], catalogue=load_catalogue(CATALOGUE))
-    assert report.status == "loaded" and report.values_rejected == 0
-    return db
+    return small_world(tmp_path_factory.mktemp("audit"), CATALOGUE, HERE / "history.csv")
 
 
 @pytest.fixture
@@ -84,7 +62,7 @@ def loaded(history, tmp_path) -> tuple[Path, object]:
 
 
 def test_a_clean_history_raises_nothing(history):
-    assert read(history).execute("select count(*) from finding").fetchall() == [(0,)]
+    assert read_store(history).execute("select count(*) from finding").fetchall() == [(0,)]
 
 
 def test_each_rule_finds_what_it_should_and_nothing_else(loaded):
@@ -97,7 +75,7 @@ def test_each_rule_finds_what_it_should_and_nothing_else(loaded):
         ("outlier", B1, 2025, "open"), ("stopped", C2, 2025, "open"), ("stopped", A3, 2025, "open"),
         ("bunched", "361123", 2025, "open"),
         ("unit_slip", B1, 2025, "rejected"), ("fraction", A3, 2025, "rejected")}
-    con = read(db)
+    con = read_store(db)
     values = dict(((r, reg), (v, b, c)) for r, reg, v, b, c in con.execute(
         "select rule_id, region_code, value, before, compare from finding").fetchall())
     assert values[("water_jump", A2)] == (81.0, 50.0, None)
@@ -110,7 +88,7 @@ def test_each_rule_finds_what_it_should_and_nothing_else(loaded):
 def test_an_error_rule_refuses_the_value_with_its_message(loaded):
     db, report = loaded
     assert report.values_rejected == 2 and report.by_reason() == {"audit_unit_slip": 1, "audit_fraction": 1}
-    con = read(db)
+    con = read_store(db)
     assert con.execute("select count(*) from observation where region_code = '361123101201' and measure_id = 'income' "
                        "and year = 2025").fetchall() == [(0,)]
     reasons = dict(con.execute("select reason_code, reason from rejected_row").fetchall())
@@ -124,12 +102,12 @@ def test_a_value_to_verify_counts_once_explained_and_accepted(loaded):
     catalogue = load_catalogue(CATALOGUE)
 
     def county_water(path: Path) -> tuple:
-        return read(path).execute("select round(value, 2), units_reporting from assessment where target_id = 't_water' "
+        return read_store(path).execute("select round(value, 2), units_reporting from assessment where target_id = 't_water' "
                                   "and region_code = '361123' and year = 2025").fetchall()[0]
 
     # A2's 81 is held back: 玉山 is (90 + 0.8 + 90 + 90) / 4 = 67.7 over the four counted
     assert county_water(db) == (67.7, 4)
-    jump = read(db).execute("select finding_id from finding where rule_id = 'water_jump'").fetchall()[0][0]
+    jump = read_store(db).execute("select finding_id from finding where rule_id = 'water_jump'").fetchall()[0][0]
     county, city = User("yushan", "", "loader", "361123"), User("shangrao", "", "loader", "3611")
     assert county.may_explain("361123100202") and not county.may_review("361123100202")
     assert city.may_review("361123100202") and not User("v", "", "viewer", "").may_explain("361123100202")
@@ -141,7 +119,7 @@ def test_a_value_to_verify_counts_once_explained_and_accepted(loaded):
         audit.act(con, [jump], "accept", city.name)
         audit.audit_and_assess(con, catalogue)
     assert county_water(db) == (70.36, 5)  # (90 + 81 + 0.8 + 90 + 90) / 5
-    history = findings.history(read(db), jump)
+    history = findings.history(read_store(db), jump)
     assert history[["user_name", "action", "state", "note"]].values.tolist() == [
         ["yushan", "explain", "explained", "新建水厂2025年6月通水"], ["shangrao", "accept", "accepted", ""]]
     with pytest.raises(ValueError, match="needs a 说明"):
@@ -152,14 +130,14 @@ def test_a_value_to_verify_counts_once_explained_and_accepted(loaded):
 def test_a_later_return_closes_a_finding_and_the_same_value_keeps_its_explanation(loaded, tmp_path):
     db, _ = loaded
     catalogue = load_catalogue(CATALOGUE)
-    part = read(db).execute("select finding_id from finding where rule_id = 'part'").fetchall()[0][0]
+    part = read_store(db).execute("select finding_id from finding where rule_id = 'part'").fetchall()[0][0]
     with store.writing(db) as con:
         audit.act(con, [part], "explain", "yushan", "含上级划拨经营性资产收益")
     fix = tmp_path / "更正.csv"
     fix.write_text("区划代码,年份,income,op_income\n361123101202,2025,12,\n361123100201,2025,,25\n", encoding="utf-8")
     [report] = load_files(db, [fix], catalogue=catalogue)
     assert report.status == "loaded"
-    con = read(db)
+    con = read_store(db)
     state = dict(con.execute("select rule_id || ':' || region_code, state from finding where rule_id in "
                              "('income_jump', 'part')").fetchall())
     assert state == {"income_jump:361123101202": "closed", "part:361123100201": "explained"}
@@ -220,7 +198,7 @@ def test_a_finding_detail_reads_with_the_township_median(loaded):
     from tracker.views.audit import detail
 
     db, _ = loaded
-    con = read(db)
+    con = read_store(db)
     row = audit.findings(con, "361123100202", 2025).iloc[0].to_dict()
     median = findings.township_median(con, "361123100202", "water", 2025)
     assert median == 90.0  # 甲镇 2025: A1 90, A2 81, RC 92 (A3's 0.9 refused)

@@ -13,12 +13,11 @@ import shutil
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 from docx import Document
 
-from tests.conftest import WORLD
+from tests.conftest import WORLD, read_store
 from tracker.__main__ import main as tracker_cli
 from tracker.core import assess, store
 from tracker.core.catalogue import load_catalogue
@@ -28,16 +27,9 @@ from tracker.views import final
 CATALOGUE = WORLD / "catalogue.yaml"
 
 
-def read(db: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    con.execute("attach ? as w (read_only)", [str(db)])
-    con.execute("use w")
-    return con
-
-
 @pytest.fixture(scope="module")
 def running(world):
-    return final.build(read(world), load_catalogue(CATALOGUE), "3611", "p14")
+    return final.build(read_store(world), load_catalogue(CATALOGUE), "3611", "p14")
 
 
 def by_id(view: final.Final) -> dict[str, final.Result]:
@@ -111,7 +103,7 @@ def ended(world, tmp_path_factory) -> Path:
 
 def test_an_ended_plan_has_a_verdict_for_every_target(ended):
     db, catalogue = ended
-    view = final.build(read(db), load_catalogue(catalogue), "3611", "p14")
+    view = final.build(read_store(db), load_catalogue(catalogue), "3611", "p14")
     got = by_id(view)
     assert view.ended and view.paths.empty
     outcomes = {tid: r.outcome for tid, r in got.items()}
@@ -174,7 +166,7 @@ def test_a_year_with_partial_returns_says_who_has_not_reported(world, tmp_path):
     return_2024.write_text("区划代码,年份,water\n361123100201,2024,97\n", encoding="utf-8")
     [report] = load_files(db, [return_2024], catalogue=load_catalogue(CATALOGUE))
     assert report.status == "loaded"
-    con = read(db)
+    con = read_store(db)
     assert dashboard.reporting_counties(con, "3611", 2024) == (1, 2)
     assert dashboard.unreported_counties(con, "3611", 2024)["name"].tolist() == ["铅山县"]
     # the city is judged on the villages that reported: A1's 97 as a whole; 铅山's key village is not missing it

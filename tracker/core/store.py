@@ -40,6 +40,7 @@ def file_sha256(path: Path | str) -> str:
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table of the store in an empty database."""
     con.execute(settings.sql_text("tracker.core", "schema.sql"))
+    con.execute(settings.sql_text("tracker.core", "audit_schema.sql"))
     con.execute("insert into store_meta values ('schema_version', ?)", [SCHEMA_VERSION])
 
 
@@ -77,6 +78,7 @@ def writing(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConne
                 create_schema(con)
             else:
                 con.execute(settings.sql_text("tracker.core", "migrate.sql"))  # an older store: brought up to date
+                con.execute(settings.sql_text("tracker.core", "audit_schema.sql"))
             yield con
             con.execute("checkpoint")
             con.close()

@@ -1,0 +1,44 @@
+-- The 数据审核 tables (schema 4): created with a new store and added to an older one at its next write.
+
+-- 数据审核: what a plausibility rule (indicators.yaml, audit) found in the returns, one row per finding, never
+-- deleted. state: open → explained (a loader's 说明) or to_correct (待更正) → accepted or returned (a reviewer
+-- one level up); closed when a later return changes the value; rejected when an error rule refused the value
+-- at load. value / before / compare: the value found, last year's (or the earlier one), what it was compared
+-- with (the whole, the township median, the target line). The cell points back into the batch's file.
+create table if not exists finding (
+    finding_id      integer primary key,
+    rule_id         varchar not null,
+    severity        varchar not null,   -- error / verify / note
+    measure_id      varchar not null,
+    region_code     varchar not null,
+    year            smallint not null,
+    value           double,
+    before          double,
+    compare         double,
+    batch_id        integer,
+    sheet           varchar,
+    row_number      integer,
+    column_name     varchar,
+    found_at        timestamp not null,
+    state           varchar not null,
+    closed_at       timestamp,
+    closed_by_batch integer
+);
+
+-- Every action on a finding, with who and when (留痕): explained, to_correct, accepted, returned, closed.
+create table if not exists finding_action (
+    finding_id integer not null,
+    acted_at   timestamp not null,
+    user_name  varchar,                 -- null: the system (a later return closed it)
+    action     varchar not null,
+    state      varchar not null,        -- the finding's state after the action
+    note       varchar
+);
+
+-- The values the assessment counts: the current ones, less those an error or verify finding holds back
+-- until a reviewer accepts them (a value that counts once explained and accepted).
+create or replace view counted_observation as
+select o.* from current_observation o
+where not exists (select 1 from finding f
+                  where f.measure_id = o.measure_id and f.region_code = o.region_code and f.year = o.year
+                    and f.severity in ('error', 'verify') and f.state in ('open', 'explained', 'to_correct', 'returned'));
