@@ -324,6 +324,7 @@ class AuditRule(Strict):
     share: float | None = Field(default=None, gt=0, le=100)
     min_units: int = 5
     note: str = ""  # why this rule has its severity (shown on the 数据审核 page)
+    note_en: str = ""
 
     @model_validator(mode="after")
     def _parameters(self) -> AuditRule:
@@ -341,6 +342,10 @@ class AuditRule(Strict):
 
     def message(self, lang: str) -> str:
         return pick(self.zh, self.en, lang)
+
+    def why(self, lang: str) -> str:
+        """Why the rule has its severity, in `lang`."""
+        return pick(self.note, self.note_en, lang)
 
 
 class CatalogueFile(Strict):

@@ -89,7 +89,7 @@ def rules_table(catalogue: Catalogue, lang: str) -> pd.DataFrame:
         t("audit.col.rule", lang): [r.id for r in catalogue.audit.values()],
         t("audit.col.severity", lang): [t(f"audit.severity.{r.severity}", lang) for r in catalogue.audit.values()],
         t("audit.col.message", lang): [r.message(lang) for r in catalogue.audit.values()],
-        t("audit.rules.why", lang): [r.note for r in catalogue.audit.values()]})
+        t("audit.rules.why", lang): [r.why(lang) for r in catalogue.audit.values()]})
 
 
 def answers(frame: pd.DataFrame, open_ids: set[int], may_answer, lang: str) -> list[tuple[int, str]]:
