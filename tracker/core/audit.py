@@ -236,8 +236,10 @@ def publish(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, batch_ids: tup
     found = find(con, catalogue, counties=counties)
     errors = found[(found["severity"] == "error") & found["batch_id"].isin(batch_ids)] if batch_ids else found.iloc[0:0]
     refused = _refuse(con, catalogue, errors)
-    if not errors.empty:
-        found = find(con, catalogue, counties=counties)  # the refused values are gone: what the rules find now
+    if not errors.empty:  # the refused values are gone: what the rules find now in their counties
+        again = sorted({code[:6] for code in errors["region_code"]})
+        found = pd.concat([found[~found["region_code"].str[:6].isin(again)],
+                           find(con, catalogue, counties=again)], ignore_index=True)
     _keep(con, found, max(batch_ids, default=None), "values", counties)
     if not errors.empty:
         _record_rejected(con, errors)
