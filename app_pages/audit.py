@@ -9,7 +9,7 @@ import streamlit as st
 
 from tracker.core.i18n import md_escape, t
 from tracker.core.xlsx import xlsx_bytes
-from tracker.views.audit import SHOWN, answers, detail, rules_table
+from tracker.views.audit import SHOWN, answers, detail, history_table, rules_table
 from ui import auth, data, filters, widgets
 
 MAX_ANSWER_BYTES = 5 * 1024 * 1024  # an answered findings workbook: read only when no larger than this
@@ -63,8 +63,7 @@ if not view.rows.empty:
         history = data.finding_history(picked)
         if not history.empty:
             st.caption(t("audit.history", lang))
-            st.dataframe(history.rename(columns={c: t(f"audit.history.{c}", lang) for c in history.columns}),
-                         hide_index=True)
+            st.dataframe(history_table(history, lang), hide_index=True)
         note = st.text_area(t("audit.note", lang), key=f"audit.note.{picked}",
                             placeholder=t("audit.note_example", lang))
         buttons = st.columns(4)

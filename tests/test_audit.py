@@ -122,6 +122,11 @@ def test_a_value_to_verify_counts_once_explained_and_accepted(loaded):
     history = findings.history(read_store(db), jump)
     assert history[["user_name", "action", "state", "note"]].values.tolist() == [
         ["yushan", "explain", "explained", "新建水厂2025年6月通水"], ["shangrao", "accept", "accepted", ""]]
+    from tracker.views.audit import history_table
+
+    shown = history_table(history, "en")
+    assert shown["Action"].tolist() == ["Verified (with explanation)", "Accept"]
+    assert shown["State after"].tolist() == ["explained (awaiting acceptance)", "accepted"]
     with pytest.raises(ValueError, match="needs a 说明"):
         with store.writing(db) as con:
             audit.act(con, [jump], "return", city.name, "  ")

@@ -20,7 +20,6 @@ import pandas as pd
 
 from tracker.core.assess import assess
 from tracker.core.catalogue import AuditRule, Catalogue
-from tracker.core.i18n import t
 
 OPEN = ("open", "explained", "to_correct", "returned")  # states that hold a value back (error, verify)
 STATES = (*OPEN, "accepted", "closed", "rejected")
@@ -191,8 +190,7 @@ def _keep(con: duckdb.DuckDBPyConnection, found: pd.DataFrame, batch_id: int | N
                           and n.value is not distinct from f.value)""", {"counties": counties})
     con.execute("update finding set state = 'closed', closed_at = ?, closed_by_batch = ? "
                 "where finding_id in (select finding_id from ended)", [now, batch_id])
-    con.execute("insert into finding_action select finding_id, ?, null, 'closed', 'closed', ? from ended",
-                [now, t("audit.closed_note", "zh")])
+    con.execute("insert into finding_action select finding_id, ?, null, 'closed', 'closed', null from ended", [now])
     con.execute("""
         insert into finding
         select (select coalesce(max(finding_id), 0) from finding) + row_number() over (order by n.region_code, n.year,

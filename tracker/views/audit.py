@@ -50,7 +50,13 @@ class Audit:
 
 def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year: int, lang: str, shown: str = "waiting",
           rule: str | None = None) -> Audit:
-    """The findings of an area's returns for a year: counts by county and rule, and those in `shown` states."""
+    """The findings of an area's returns for a year: counts by county and rule, and those in `shown` states
+    (none for a store from before the audit, until its next write adds the tables)."""
+    if not audit.has_findings(con):
+        empty = dict.fromkeys(("findings", "explained", "to_correct", "waiting", "refused"), 0)
+        return Audit(geography.region(con, area)["name"], year, lang, empty, pd.DataFrame(),
+                     pd.DataFrame(columns=["finding_id", "county", "region_name", "region_code", "year", "rule_id",
+                                           "severity", "state", "message", "note"]), {})
     rows = findings.findings(con, area, year, SHOWN.get(shown, SHOWN["waiting"]), rule)
     rows["message"] = [audit.message(catalogue, r, lang) for r in rows.to_dict("records")]
     counts = findings.counts(con, area, year)
@@ -104,3 +110,15 @@ def answers(frame: pd.DataFrame, open_ids: set[int], may_answer, lang: str) -> l
         if text_id.isdigit() and note and int(text_id) in open_ids and may_answer(int(text_id)):
             found.append((int(text_id), note))
     return found
+
+
+def history_table(history: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A finding's actions as the page shows them: when, who (the system for a later return), what, state after."""
+    if history.empty:
+        return history
+    return pd.DataFrame({
+        t("audit.history.acted_at", lang): history["acted_at"],
+        t("audit.history.user_name", lang): history["user_name"].fillna(t("audit.system", lang)),
+        t("audit.history.action", lang): [t(f"audit.action.{a}", lang) for a in history["action"]],
+        t("audit.history.state", lang): [t(f"audit.state.{s}", lang) for s in history["state"]],
+        t("audit.history.note", lang): history["note"].fillna("")})
