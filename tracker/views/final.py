@@ -165,7 +165,7 @@ class Final:
             row.update({t("final.col.final", lang): r.final_text, t("final.col.target_value", lang): r.target_text,
                         t("final.col.outcome", lang): r.outcome_text(lang),
                         t("final.col.progress", lang): "" if r.progress is None else f"{r.progress:.0f}%",
-                        t("final.col.first_met", lang): r.first_met or "",
+                        t("final.col.first_met", lang): str(r.first_met or ""),
                         t("final.col.note", lang): t("list.separator", lang).join(
                             part for part in (r.note, t("final.years_met", lang, met=r.years_met[0], n=r.years_met[1])
                                               if r.years_met else "") if part),
