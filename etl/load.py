@@ -480,12 +480,17 @@ def _say_unchanged(report: FileReport) -> None:
 def _refused_by_audit(reports: list[FileReport], refused: pd.DataFrame) -> None:
     """Count the values an error rule of the audit refused in their files' reports, with the rule's words."""
     for report in reports:
-        mine = refused[refused["batch_id"] == report.batch_id] if not refused.empty else refused
-        if mine.empty:
-            continue
-        report.values_loaded -= len(mine)
-        report.values_rejected += len(mine)
-        report.rejects = pd.concat([report.rejects, mine.drop(columns="batch_id")], ignore_index=True)
+        if not refused.empty:
+            _count_refused(report, refused[refused["batch_id"] == report.batch_id].drop(columns="batch_id"))
+
+
+def _count_refused(report: FileReport, rows: pd.DataFrame) -> None:
+    """A file's values refused by the audit: counted as rejected, listed with its other rejections."""
+    if rows.empty:
+        return
+    report.values_loaded -= len(rows)
+    report.values_rejected += len(rows)
+    report.rejects = pd.concat([report.rejects, rows], ignore_index=True)
 
 
 class _NothingToPublish(Exception):
@@ -538,6 +543,9 @@ def check_files(db: Path, paths: Sequence[Path], *, scope: str | None = None, sh
     with scratch_dir() as workdir:
         prepare(con, catalogue)
         for path in map(Path, paths):
-            reports.append(_report(con, path, catalogue, scope, Path(workdir), sheet_name))
+            report = _report(con, path, catalogue, scope, Path(workdir), sheet_name)
+            if report.status == "checked" and audit.has_findings(con):  # what the audit's error rules would refuse
+                _count_refused(report, audit.preview(con, catalogue))
+            reports.append(report)
     con.close()
     return reports

@@ -211,3 +211,14 @@ def test_a_finding_detail_reads_with_the_township_median(loaded):
         "指标": "自来水普及率", "本年数值": "81.0%", "上年（或此前）数值": "50.0%",
         "比较值（整体、乡镇中位数或目标线）": "—", "本乡镇各村中位数": "90.0%",
         "来源（文件 · 工作表 · 行 · 列）": "return_2025.csv · 第3行 · water"}
+
+
+def test_checking_a_return_says_what_the_audit_would_refuse(history):
+    from etl.load import check_files
+
+    [report] = check_files(history, [HERE / "return_2025.csv"], catalogue=load_catalogue(CATALOGUE))
+    assert report.status == "checked" and report.values_rejected == 2
+    assert report.by_reason() == {"audit_unit_slip": 1, "audit_fraction": 1}
+    refused = report.rejects.set_index("reason_code")
+    assert refused.loc["audit_fraction", "raw_value"] == "0.9" and refused.loc["audit_fraction", "row_number"] == 4
+    assert read_store(history).execute("select count(*) from finding").fetchall() == [(0,)]  # nothing written

@@ -121,11 +121,19 @@ def _measures(catalogue: Catalogue) -> list[str]:
     return sorted(found)
 
 
+SOURCES = ("current_observation", "audit_preview_source")  # what the rules read: the store, or it with a return
+
+
 def find(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, region: str | None = None,
-         counties: list[str] | None = None) -> pd.DataFrame:
-    """Every finding of the value rules over the current values (inside `region`, and in `counties` — county
-    codes, or the codes of cities and provinces for their own rows — when given)."""
-    queries = [q for q in map(compile_rule, catalogue.audit.values()) if q]
+         counties: list[str] | None = None, source: str = "current_observation",
+         severity: str | None = None) -> pd.DataFrame:
+    """Every finding of the value rules (of `severity` when given) over the current values (inside `region`,
+    and in `counties` — county codes, or the codes of cities and provinces for their own rows — when given).
+    `source` is the store's current values, or those with a checked return laid over them (preview)."""
+    if source not in SOURCES:
+        raise ValueError(f"{source}: not a source of values ({', '.join(SOURCES)})")
+    rules = [r for r in catalogue.audit.values() if severity is None or r.severity == severity]
+    queries = [q for q in map(compile_rule, rules) if q]
     if not queries:
         return pd.DataFrame(columns=FOUND_COLUMNS)
     con.execute(
@@ -134,7 +142,7 @@ def find(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, region: str | Non
         select measure_id, region_code, year, value, batch_id, sheet, row_number, column_name,
                lag(value) over w as before, lag(year) over w as before_year, lead(year) over w as next_year,
                max(value) over (w rows between unbounded preceding and 1 preceding) as earlier_max
-        from current_observation
+        from {source}
         where list_contains({_ids(_measures(catalogue))}, measure_id) and starts_with(region_code, $region)
           and {_within(counties)}
         window w as (partition by measure_id, region_code order by year)
@@ -208,6 +216,46 @@ def _rules_table(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:
     con.register("audit_rule_frame", rules)
     con.execute("create or replace temp table audit_rule as select * from audit_rule_frame")
     con.unregister("audit_rule_frame")
+
+
+def preview(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> pd.DataFrame:
+    """What the error rules would refuse of a checked return (the temp table `judged` of etl.load, nothing
+    saved): its kept values laid over the store's current ones, in the counties it brings values for. The
+    refused values as rejected rows (sheet, row_number, region_code, region_name, column, raw_value,
+    reason_code, reason, reason_key, reason_args)."""
+    if not any(r.severity == "error" for r in catalogue.audit.values()):
+        return pd.DataFrame()
+    con.execute("""
+        create or replace temp table audit_candidate as
+        select measure_id, code as region_code, year, value, -1 as batch_id, sheet, row_number, column_name,
+               raw_value, region_name
+        from judged where keep""")
+    counties = [c for (c,) in con.execute("select distinct left(region_code, 6) from audit_candidate").fetchall()]
+    con.execute("""
+        create or replace temp view audit_preview_source as
+        select o.measure_id, o.region_code, o.year, o.value, o.batch_id, o.sheet, o.row_number, o.column_name
+        from current_observation o
+        where not exists (select 1 from audit_candidate c where c.measure_id = o.measure_id
+                          and c.region_code = o.region_code and c.year = o.year)
+        union all
+        select measure_id, region_code, year, value, batch_id, sheet, row_number, column_name from audit_candidate""")
+    found = find(con, catalogue, counties=counties if len(counties) <= MANY else None,
+                 source="audit_preview_source", severity="error")
+    found = found[found["batch_id"] == -1]
+    if found.empty:
+        return pd.DataFrame()
+    found = found.assign(reason=[_message(catalogue.audit[r["rule_id"]], r, "zh") for r in found.to_dict("records")])
+    con.register("preview_frame", found)
+    refused = con.execute("""
+        select f.sheet, f.row_number, f.region_code, c.region_name, f.column_name as "column", c.raw_value,
+               'audit_' || f.rule_id as reason_code, f.reason, 'audit.' || f.rule_id as reason_key,
+               to_json(struct_pack("value" := f.value, before := f.before, compare := f.compare))::varchar
+                   as reason_args
+        from preview_frame f
+        join audit_candidate c on c.measure_id = f.measure_id and c.region_code = f.region_code and c.year = f.year
+        """).df()
+    con.unregister("preview_frame")
+    return refused
 
 
 def touched(con: duckdb.DuckDBPyConnection, batch_ids: tuple[int, ...]) -> list[str] | None:
