@@ -57,9 +57,11 @@ if not view.rows.empty:
                                                 f"{view.rule_names.get(rows[i]['rule_id'], rows[i]['rule_id'])}")
     row = rows[picked]
     with st.container(border=True):
-        st.markdown(f"**{md_escape(row['region_name'])}**（{row['region_code']}）：{md_escape(row['message'])}")
+        st.markdown(t("label.value", lang, label=f"**{md_escape(row['region_name'])}** ({row['region_code']})",
+                      value=md_escape(row["message"])))
         median = data.township_median(row["region_code"], row["measure_id"], int(row["year"]))
-        st.markdown("\n".join(f"- {k}：{md_escape(v)}" for k, v in detail(catalogue, row, lang, median).items()))
+        st.markdown("\n".join("- " + t("label.value", lang, label=k, value=md_escape(v))
+                               for k, v in detail(catalogue, row, lang, median).items()))
         history = data.finding_history(picked)
         if not history.empty:
             st.caption(t("audit.history", lang))
@@ -99,7 +101,7 @@ if not view.rows.empty:
                 try:
                     mine = answers(frame, set(rows), lambda i: user.may_explain(rows[i]["region_code"]), lang)
                 except ValueError as e:
-                    st.error(f"{answered.name}：{e}")
+                    st.error(t("label.value", lang, label=answered.name, value=str(e)))
                     mine = []
                 st.write(t("audit.answer_found", lang, n=len(mine), total=len(frame)))
                 if mine and st.button(t("audit.answer_apply", lang), key="audit.answer_apply"):

@@ -41,7 +41,8 @@ st.subheader(t("final.section.targets", lang))
 st.dataframe(view.table(), hide_index=True)
 
 st.subheader(t("final.section.themes", lang))
-st.markdown("\n".join(f"- **{theme}**：{md_escape(sentence)}" for theme, sentence in view.by_theme(catalogue)))
+st.markdown("\n".join("- " + t("label.value", lang, label=f"**{theme}**", value=md_escape(sentence))
+                       for theme, sentence in view.by_theme(catalogue)))
 
 st.subheader(t("final.section.problems", lang))
 problems = view.problems()

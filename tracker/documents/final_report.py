@@ -121,7 +121,8 @@ def write_html(f: Final, catalogue: Catalogue) -> str:
     if f.results:
         parts.append(html.table(_main_table(f), t("final.col.outcome", lang), outcome_statuses(f.results)))
     parts.append(f"<h2>{escape(t('final.section.themes', lang))}</h2><ul class=\"summary\">")
-    parts += [f"<li><b>{escape(theme)}</b>：{escape(sentence)}</li>" for theme, sentence in f.by_theme(catalogue)]
+    parts += ["<li>" + t("label.value", lang, label=f"<b>{escape(theme)}</b>", value=escape(sentence)) + "</li>"
+              for theme, sentence in f.by_theme(catalogue)]
     parts.append("</ul>")
     parts.append(f"<h2>{escape(t('final.section.problems', lang))}</h2><ul class=\"summary\">")
     parts += [f"<li>{escape(s)}</li>" for s in (f.problems() or [f.no_problems])]
