@@ -168,3 +168,16 @@ def test_init_refuses_a_broken_catalogue_and_writes_nothing(tmp_path):
     with pytest.raises(CatalogueError, match="unknown measure"):
         init_store(db, catalogue_file=BROKEN / "unknown_measure.yaml")
     assert not db.exists()
+
+
+def test_what_the_catalogue_says_in_english_is_english(catalogue):
+    """Interpretations, region readings and audit rules read in English on the English pages (no Chinese but
+    the names of documents and the quotes, shown elsewhere)."""
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    for target in catalogue.targets.values():
+        assert not cjk.search(target.interpretation_in("en")), target.id
+        reading = catalogue.reading(target)
+        assert reading is None or not cjk.search(reading.why("en")), target.id
+        assert bool(target.interpretation) == bool(target.interpretation_en), target.id
+    for rule in catalogue.audit.values():
+        assert not cjk.search(rule.message("en") + rule.why("en")), rule.id

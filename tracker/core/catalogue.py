@@ -247,6 +247,7 @@ class Target(Named):
     every_year: bool = False  # the rule applies each year from base_year + 1, not only by the deadline
     assess_at: list[Level] = Field(default_factory=list)  # roll-up levels shown (besides the units)
     interpretation: str = ""  # the number chosen for 基本普及 / 全覆盖 and the like, and why
+    interpretation_en: str = ""
     example: bool = False  # an example of a later plan's target, not from a document
     headline: bool = False  # one of the few a leadership briefing shows as a card
     source: Source | None = None
@@ -257,10 +258,16 @@ class Target(Named):
             raise ValueError(f"deadline {self.deadline} is not after base year {self.base_year}")
         if self.source is None and not self.example:
             raise ValueError("a target needs a source (document, clause, quote) unless it is an example")
+        if bool(self.interpretation) != bool(self.interpretation_en):
+            raise ValueError("an interpretation is given in both languages (interpretation, interpretation_en)")
         if self.region_reading is not None and self.rule.kind not in PER_UNIT_RULES:
             raise ValueError(f"region_reading applies to rules judged per unit ({', '.join(PER_UNIT_RULES)}); "
                              f"a {self.rule.kind} rule is read for the region already")
         return self
+
+    def interpretation_in(self, lang: str) -> str:
+        """The interpretation in `lang`."""
+        return pick(self.interpretation, self.interpretation_en, lang)
 
     @property
     def monitored(self) -> bool:

@@ -127,22 +127,24 @@ def target_markdown(catalogue: Catalogue, target: Target, names: dict[str, str],
     """A target's full record as markdown: rule, population, years, interpretation, and the
     quoted sentence highlighted inside its paragraph of the policy text."""
     e = md_escape
+
+    def line(key: str, value: str) -> str:
+        return t("label.value", lang, label=f"**{t(key, lang)}**", value=value)
+
     lines = [
-        f"**{t('catalogue.col.rule', lang)}**：{e(rule_words(target, catalogue, lang, names))}",
-        f"**{t('catalogue.col.population', lang)}**：{e(population_words(target, catalogue, names, lang))}",
-        f"**{t('catalogue.col.years', lang)}**：{e(years_words(target, lang))} · "
-        f"{e(catalogue.plans[target.plan].name(lang))}",
-        f"**{t('catalogue.measure', lang)}**：`{target.measure}` · "
-        f"{e(catalogue.measures[target.measure].name(lang))}",
+        line("catalogue.col.rule", e(rule_words(target, catalogue, lang, names))),
+        line("catalogue.col.population", e(population_words(target, catalogue, names, lang))),
+        line("catalogue.col.years", f"{e(years_words(target, lang))} · {e(catalogue.plans[target.plan].name(lang))}"),
+        line("catalogue.measure", f"`{target.measure}` · {e(catalogue.measures[target.measure].name(lang))}"),
     ]
     reading = catalogue.reading(target)
     if reading is not None:
-        lines.append(f"**{t('catalogue.reading', lang)}**：{e(reading_sentence(reading, target.population.level, lang))}")
+        lines.append(line("catalogue.reading", e(reading_sentence(reading, target.population.level, lang))))
     if target.interpretation:
-        lines.append(f"**{t('catalogue.interpretation', lang)}**：{e(target.interpretation)}")
+        lines.append(line("catalogue.interpretation", e(target.interpretation_in(lang))))
     if target.source:
         doc = catalogue.documents[target.source.document]
-        lines.append(f"**{t('catalogue.source', lang)}**：{e(doc.zh)}（{e(doc.number)}）· {e(target.source.clause)}")
+        lines.append(line("catalogue.source", f"{e(doc.zh)}（{e(doc.number)}）· {e(target.source.clause)}"))
         before, quote, after = clause_context(texts[doc.id], target.source.quote)
         lines.append(f"> …{e(before)}**:orange-background[{e(quote)}]**{e(after)}…")
     return "\n\n".join(lines)
