@@ -143,6 +143,9 @@ def test_the_demo_tells_a_credible_final_assessment(demo_store):
     assert counts["achieved"] >= 12 and 2 <= counts["missed"] <= 6, counts
     outcome = {r.target.id: r.outcome for r in view.results}
     assert outcome["sr_tap_water_90"] == "achieved" and outcome["sr_toilet_waste"] == "missed"
+    # 四、存在的问题 leads with the targets most counties missed (toilet waste: 11 of 12)
+    assert view.missed["units_missed"].tolist() == sorted(view.missed["units_missed"], reverse=True)
+    assert view.missed["title"].iloc[0] == "重点村厕所粪污基本得到处理"
     # read as a whole: a county meets the tap-water target with villages short of 90% inside it
     counties = con.execute("select count(*) filter (where met), count(*) filter (where met and units_met < units_in_scope) "
                            "from assessment where target_id = 'sr_tap_water_90' and level = 'county' and year = 2025 "

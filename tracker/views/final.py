@@ -371,7 +371,8 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, plan_
 
 def _missed(con: duckdb.DuckDBPyConnection, results: list[Result], sub: pd.DataFrame, area: str,
             lang: str) -> pd.DataFrame:
-    """The targets not achieved: the figure against the target, the sub-areas missing it, the villages behind."""
+    """The targets not achieved, most often missed first: the figure against the target, the sub-areas missing
+    it, the villages behind."""
     missed = [r for r in results if r.outcome == "missed"]
     villages = dashboard.villages_missing(con, area, tuple((r.target.id, r.final_year) for r in missed),
                                           MOST_VILLAGES) if missed else pd.DataFrame()
@@ -385,8 +386,10 @@ def _missed(con: duckdb.DuckDBPyConnection, results: list[Result], sub: pd.DataF
                       "where": t("list.joiner", lang).join(short["name"]) if len(short) else "",
                       "villages": int(behind["villages"].iloc[0]) if len(behind) else 0,
                       "village_names": t("list.joiner", lang).join(behind["names"].iloc[0]) if len(behind) else ""})
-    return pd.DataFrame(found, columns=["target_id", "title", "year", "final", "target", "gap", "units",
-                                        "units_missed", "where", "villages", "village_names"])
+    frame = pd.DataFrame(found, columns=["target_id", "title", "year", "final", "target", "gap", "units",
+                                         "units_missed", "where", "villages", "village_names"])
+    # the targets most often missed first: by the sub-areas missing them, then the villages behind them
+    return frame.sort_values(["units_missed", "villages"], ascending=False, kind="stable").reset_index(drop=True)
 
 
 def _paths(results: list[Result], plan: Plan, last: int | None, lang: str) -> pd.DataFrame:
