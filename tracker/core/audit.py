@@ -160,7 +160,7 @@ def bunching(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, counties: lis
         if threshold is None:
             continue
         frames.append(con.execute(
-            f"""
+            """
             with units as (
                 select left(region_code, 6) as county, year, value from assessment
                 where target_id = ? and is_unit and level = 'village' and is_primary and value is not null
@@ -170,12 +170,12 @@ def bunching(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, counties: lis
                 select county, year, count(*) as n, count(*) filter (where value = ?) as at_line
                 from units group by all
             )
-            select '{rule.id}' as rule_id, '{rule.severity}' as severity, ? as measure_id, county as region_code,
+            select ? as rule_id, ? as severity, ? as measure_id, county as region_code,
                    year, at_line::double as value, null::double as before, ?::double as compare,
                    null::integer as batch_id, null as sheet, null::integer as row_number, null as column_name
             from counted where at_line >= ? and 100.0 * at_line / n >= ?
-            """, [target.id, counties, counties, threshold, target.measure, threshold, rule.min_units,
-                  rule.share]).df())
+            """, [target.id, counties, counties, threshold, rule.id, rule.severity, target.measure, threshold,
+                  rule.min_units, rule.share]).df())
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=FOUND_COLUMNS)
 
 
@@ -184,18 +184,19 @@ def _keep(con: duckdb.DuckDBPyConnection, found: pd.DataFrame, batch_id: int | N
     """Open what is new, keep what is found again with the same value, close what a later value changed,
     for the rules of `kinds` ('values' or 'bunching'), inside `counties` when the audit ran there only."""
     now = datetime.now(timezone.utc).replace(tzinfo=None)
-    bunched = "rule_id in (select id from audit_rule where kind = 'bunching')"
     con.register("found_frame", found[FOUND_COLUMNS] if not found.empty else pd.DataFrame(columns=FOUND_COLUMNS))
     con.execute("create or replace temp table found as select * from found_frame")
     con.unregister("found_frame")
-    con.execute(f"""
+    con.execute("""
         create or replace temp table ended as
         select f.finding_id from finding f
-        where f.state not in ('closed', 'rejected') and {'' if kinds == 'bunching' else 'not '}{bunched}
+        where f.state not in ('closed', 'rejected')
+          and (f.rule_id in (select id from audit_rule where kind = 'bunching')) = $bunching
           and ($counties::varchar[] is null or list_contains($counties::varchar[], left(f.region_code, 6)))
           and not exists (select 1 from found n where n.rule_id = f.rule_id and n.region_code = f.region_code
                           and n.year = f.year and n.measure_id = f.measure_id
-                          and n.value is not distinct from f.value)""", {"counties": counties})
+                          and n.value is not distinct from f.value)""",
+                {"counties": counties, "bunching": kinds == "bunching"})
     con.execute("update finding set state = 'closed', closed_at = ?, closed_by_batch = ? "
                 "where finding_id in (select finding_id from ended)", [now, batch_id])
     con.execute("insert into finding_action select finding_id, ?, null, 'closed', 'closed', null from ended", [now])
@@ -399,9 +400,6 @@ def has_findings(con: duckdb.DuckDBPyConnection) -> bool:
         return False
     return True
 
-
-def open_count(con: duckdb.DuckDBPyConnection) -> int:
-    return con.execute(f"select count(*) from finding where list_contains({list(OPEN)}, state)").fetchall()[0][0]
 
 
 def act(con: duckdb.DuckDBPyConnection, finding_ids: list[int], action: str, user: str, note: str = "") -> int:
