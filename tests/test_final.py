@@ -167,7 +167,7 @@ def test_a_year_with_partial_returns_says_who_has_not_reported(world, tmp_path):
     [report] = load_files(db, [return_2024], catalogue=load_catalogue(CATALOGUE))
     assert report.status == "loaded"
     con = read_store(db)
-    assert dashboard.reporting_counties(con, "3611", 2024) == (1, 2)
+    assert dashboard.reporting_counties(con, "3611", 2024) == (1, 2, ["铅山县"])
     assert dashboard.unreported_counties(con, "3611", 2024)["name"].tolist() == ["铅山县"]
     # the city is judged on the villages that reported: A1's 97 as a whole; 铅山's key village is not missing it
     row = con.execute("select value, met, units_reporting, units_in_scope from assessment where target_id = 't_water' "

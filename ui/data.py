@@ -190,8 +190,6 @@ def final(area: str, plan_id: str, lang: str) -> final_view.Final:
 
 last_year = query(dashboard.last_year)
 finding_history = query(findings.history)
-held_values = query(findings.held_values)
-finding_summary = query(findings.summary)
 township_median = query(findings.township_median)
 
 
@@ -206,7 +204,7 @@ def act_on_findings(answers: list[tuple[int, str]], action: str, user: str) -> i
     with store.writing(settings.db_path()) as con:
         applied = sum(audit_rules.act(con, [finding_id], action, user, note) for finding_id, note in answers)
         if applied and action in ("accept", "return"):
-            assess.assess(con, catalogue())
+            audit_rules.assess_counted(con, catalogue())
     return applied
 
 years = query(dashboard.years)

@@ -424,6 +424,13 @@ def audit_and_assess(con: duckdb.DuckDBPyConnection, catalogue: Catalogue,
     error rule finds), the assessment on the values that count, then the rules that read the assessment.
     Returns the refused values and the assessment's rows by level."""
     refused = publish(con, catalogue, batch_ids)
+    return refused, assess_counted(con, catalogue, batch_ids)
+
+
+def assess_counted(con: duckdb.DuckDBPyConnection, catalogue: Catalogue,
+                   batch_ids: tuple[int, ...] = ()) -> dict[str, int]:
+    """The assessment on the values that count, then the rules that read it (after a publish, or after an
+    acceptance or a return changed what counts). Returns the assessment's rows by level."""
     counts = assess(con, catalogue)
     publish_bunching(con, catalogue, batch_ids)
-    return refused, counts
+    return counts

@@ -54,12 +54,6 @@ def target_table(b: "Briefing", note_first_part: bool = False) -> pd.DataFrame:
         for c in b.view.cards])
 
 
-def abbreviate(names: list[str], lang: str, most: int = 3) -> str:
-    """'甲；乙；丙 等 7 项' — the first few of a long list, and how many there are."""
-    shown = "；".join(names[:most])
-    return shown + (t("briefing.and_more", lang, n=len(names)) if len(names) > most else "")
-
-
 def most_behind(cells: pd.DataFrame, lang: str, most: int = MOST_BEHIND) -> pd.DataFrame:
     """Sub-areas ranked by targets missed, then by the share of their targets met or on track (fewest first)."""
     if cells.empty:
@@ -131,7 +125,7 @@ def _villages(lagging: pd.DataFrame, catalogue: Catalogue, lang: str) -> pd.Data
 def shortened(frame: pd.DataFrame, lang: str, most: int) -> pd.DataFrame:
     """The last column (targets joined by '；') cut to its first `most`, saying how many there are."""
     last = frame.columns[-1]
-    return frame.assign(**{last: [abbreviate(text.split("；") if text else [], lang, most) for text in frame[last]]})
+    return frame.assign(**{last: [scorecard.abbreviate(text.split("；") if text else [], lang, most) for text in frame[last]]})
 
 
 def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year: int, lang: str = "zh",

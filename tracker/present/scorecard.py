@@ -437,3 +437,9 @@ def trend(rows: pd.DataFrame, catalogue: Catalogue, target_id: str, home: str, l
         first = home_cells.iloc[0]
         required = required_path(first["year"], first["value"], fig_target, target.deadline, first["op"])
     return Trend(cells[["region", "year", "value", "status", "hover"]], unit, fig_target, empty, required)
+
+
+def abbreviate(names: list[str], lang: str, most: int = 3, joiner: str = "；") -> str:
+    """'甲；乙；丙 等 7 项' — the first few of a long list, and how many there are."""
+    shown = joiner.join(names[:most])
+    return shown + (tr("briefing.and_more", lang, n=len(names)) if len(names) > most else "")

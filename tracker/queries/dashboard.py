@@ -158,12 +158,13 @@ def villages_missing(con: duckdb.DuckDBPyConnection, area: str, target_years: tu
     ).df()
 
 
-def reporting_counties(con: duckdb.DuckDBPyConnection, area: str, year: int) -> tuple[int, int]:
-    """(counties of `area` with any value in `year`, counties of `area`): how complete a year's returns are."""
-    frame = unreported_counties(con, area, year)
+def reporting_counties(con: duckdb.DuckDBPyConnection, area: str, year: int) -> tuple[int, int, list[str]]:
+    """(counties of `area` with any value in `year`, counties of `area`, the names of those without): how
+    complete a year's returns are, in one look at the year's values."""
+    waiting = unreported_counties(con, area, year)["name"].tolist()
     total = con.execute("select count(*) from region where level = 'county' and starts_with(code, ?)",
                         [area]).fetchall()[0][0]
-    return int(total) - len(frame), int(total)
+    return int(total) - len(waiting), int(total), waiting
 
 
 def unreported_counties(con: duckdb.DuckDBPyConnection, area: str, year: int) -> pd.DataFrame:

@@ -363,7 +363,7 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, plan_
     appendix = _appendix(sub, titles, [tg.id for tg in targets], sub_level, lang) if sub_level else pd.DataFrame()
     missed = _missed(con, results, sub, area, lang)
     dates = dashboard.data_dates(con)
-    reporting = dashboard.reporting_counties(con, area, last) if last else None
+    reporting = dashboard.reporting_counties(con, area, last)[:2] if last else None
     return Final(area, place["name"], plan, lang, store.is_demo(con), beijing_text(dates["loaded_at"], lang),
                  beijing_text(dates["assessed_at"], lang), last, reporting, results, sub_level, ranking, appendix,
                  missed, _paths(results, plan, last, lang))

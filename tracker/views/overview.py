@@ -48,10 +48,8 @@ class Overview:
         reported, counties = self.reporting
         if reported >= counties:
             return None
-        names = list(self.unreported)
-        shown = t("list.joiner", self.lang).join(names[:12]) + (
-            t("briefing.and_more", self.lang, n=len(names)) if len(names) > 12 else "")
-        return t("overview.partial", self.lang, year=self.year, reported=reported, n=counties, names=shown)
+        return t("overview.partial", self.lang, year=self.year, reported=reported, n=counties,
+                 names=scorecard.abbreviate(list(self.unreported), self.lang, 12, t("list.joiner", self.lang)))
 
     def summary(self, area_name: str | None = None) -> list[str]:
         """The sentences from the numbers (and, in a year still reporting, who has not); `area_name` to name the
@@ -109,9 +107,9 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year:
         matrix = charts.status_matrix(cells, "target", "region", [c.title for c in cards if c.title in titles],
                                       sub_areas, t("overview.matrix_title", lang, area=place["name"], year=year), lang)
     dates = dashboard.data_dates(con)
-    unreported = dashboard.unreported_counties(con, area, year)
+    reported, counties, unreported = dashboard.reporting_counties(con, area, year)
     return Overview(area, place["name"], year, lang, beijing_text(dates["loaded_at"], lang),
                     beijing_text(dates["assessed_at"], lang), store.is_demo(con),
                     cards, scorecard.previous_statuses(rows, cards, year), lagging, level, cells, matrix,
                     scorecard.card_table(cards, lang), scorecard.changes(rows, catalogue, cards, year, lang),
-                    dashboard.reporting_counties(con, area, year), tuple(unreported["name"]), review)
+                    (reported, counties), tuple(unreported), review)
