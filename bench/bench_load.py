@@ -21,6 +21,8 @@ from pathlib import Path
 import duckdb
 import xlsxwriter
 
+from etl.build import REGIONS_FILE
+from etl.demo import PROVINCES
 from tracker.core import settings
 from tracker.core.catalogue import load_catalogue
 
@@ -39,8 +41,8 @@ print(time.perf_counter() - t, r.values_loaded, r.values_rejected, r.status)
 def villages(n: int) -> list[str]:
     con = duckdb.connect()
     return [c for (c,) in con.execute(
-        "select code from read_csv(?, header = true, all_varchar = true) where kind = 'village_committee' "
-        "order by code limit ?", [str(settings.REFERENCE_DIR / "regions.csv.gz"), n]).fetchall()]
+        "select code from read_parquet(?) where kind = 'village_committee' and list_contains(?, left(code, 2)) "
+        "order by code limit ?", [str(settings.REFERENCE_DIR / REGIONS_FILE), list(PROVINCES), n]).fetchall()]
 
 
 def child_load(db: Path, path: Path) -> tuple[float, int, int, float]:

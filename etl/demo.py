@@ -15,6 +15,10 @@ Calibration against published figures, and what is assumed where no figure was p
 - Gigabit fibre (双千兆): no published share; assumed 35% of Jiangsu villages in 2021 rising to 97% in 2025,
   Jiangxi 20% to 82% (so Shangrao's 80% target ends up on the edge).
 - Everything else is assumed, with levels chosen so that targets end up mixed: met, missed, on the edge.
+National (`etl demo --national`, for benchmarks and a national office's first look): every province's units on
+their real codes, province by province, with the same models; a province's levels and yearly changes lie
+between the two seed provinces' by where its rural income stands between theirs (PROVINCE_POSITION, from
+approximate 2023 rural per-capita disposable incomes; assumed, clipped to −0.8 … 1.3: 0 is Jiangxi, 1 Jiangsu).
 Groups: Jiangsu's 12 key counties come from the catalogue; the demo picks 经济薄弱村 among the low-income
 villages of the key counties, Shangrao's 408 key villages (308 provincial + 100 city) favouring its poorer
 counties, 821 weak villages of the 13th plan in northern Jiangsu and Lianyungang's 20 样板村; it says so.
@@ -31,12 +35,31 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
+from etl.build import REGIONS_FILE
 from tracker.core import settings
 from tracker.core.catalogue import Catalogue, load_catalogue
 from tracker.core.codes import level_of
 
 YEARS = list(range(2020, 2026))
 PROVINCES = ("32", "36")
+
+# Approximate 2023 rural per-capita disposable income (元) by province, placing each between Jiangxi (0) and
+# Jiangsu (1) for the national demo's levels (assumed round figures; the seed provinces' own models are exact).
+RURAL_INCOME_2023 = {
+    "11": 37_400, "12": 30_900, "13": 20_700, "14": 17_700, "15": 21_200, "21": 21_500, "22": 19_500, "23": 19_800,
+    "31": 43_000, "32": 30_488, "33": 40_300, "34": 21_100, "35": 26_700, "36": 21_358, "37": 23_800, "41": 20_100,
+    "42": 21_300, "43": 20_900, "44": 25_100, "45": 18_700, "46": 20_700, "50": 20_800, "51": 20_000, "52": 14_800,
+    "53": 16_400, "54": 19_900, "61": 17_000, "62": 13_100, "63": 15_600, "64": 17_800, "65": 17_900,
+}
+
+
+def position(province: str) -> float:
+    """Where a province's levels lie: 0 Jiangxi's, 1 Jiangsu's, others by rural income (clipped)."""
+    if province in PROVINCES:
+        return 1.0 if province == "32" else 0.0
+    income = RURAL_INCOME_2023.get(province, RURAL_INCOME_2023["36"])
+    w = (income - RURAL_INCOME_2023["36"]) / (RURAL_INCOME_2023["32"] - RURAL_INCOME_2023["36"])
+    return float(np.clip(w, -0.8, 1.3))
 
 
 @dataclass(frozen=True)
@@ -111,13 +134,13 @@ def _seeded(seed: int, *parts: object) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(int.from_bytes(digest[:8], "big")))
 
 
-def _units(levels: tuple[str, ...]) -> "duckdb.DuckDBPyRelation":
+def _units(levels: tuple[str, ...], provinces: tuple[str, ...] = PROVINCES) -> "duckdb.DuckDBPyRelation":
     con = settings.connect()
     return con.execute(
-        "select code, level, kind, name from read_csv(?, header = true, all_varchar = true) "
+        "select code, level, kind, name from read_parquet(?) "
         "where list_contains(?, level) and (level <> 'village' or kind = 'village_committee') "
         "and list_contains(?, left(code, 2)) order by code",
-        [str(settings.REFERENCE_DIR / "regions.csv.gz"), list(levels), list(PROVINCES)],
+        [str(settings.REFERENCE_DIR / REGIONS_FILE), list(levels), list(provinces)],
     ).df()
 
 
@@ -158,9 +181,15 @@ def _series(name: str, m_type: str, model: Model, codes: np.ndarray, d: np.ndarr
     plan singles out (重点帮扶村, 经济薄弱村), where works arrive faster: rates close their gap to
     100 about 2.5 times as fast and milestones spread sooner, as the plans intend.
     """
-    province = np.array([0 if c.startswith("32") else 1 for c in codes])
-    base = np.array(model.base)[province]
-    change = np.array(model.change)[province]
+    prefixes = np.array([c[:2] for c in codes])
+    w = np.zeros(len(codes))  # 1 Jiangsu's levels, 0 Jiangxi's
+    for province in np.unique(prefixes):
+        w[prefixes == province] = position(province)
+    base = model.base[0] * w + model.base[1] * (1 - w)
+    if model.kind == "growth" and min(model.base) > 0:  # amounts scale: between (and beyond) the two geometrically
+        between = np.exp(np.log(model.base[0]) * w + np.log(model.base[1]) * (1 - w))
+        base = np.where((w == 0) | (w == 1), base, between)  # the seed provinces keep their exact levels
+    change = model.change[0] * w + model.change[1] * (1 - w)
     rng = _seeded(seed, "measure", name)
     t = np.arange(len(YEARS))[None, :]
     if model.kind == "flag":
@@ -213,10 +242,10 @@ class DemoData:
     groups: list[tuple[str, str]]
 
 
-def generate(catalogue: Catalogue, seed: int) -> DemoData:
-    """Every measure at its levels, every year, for every unit; and the demo's group lists."""
+def generate(catalogue: Catalogue, seed: int, provinces: tuple[str, ...] = PROVINCES) -> DemoData:
+    """Every measure at its levels, every year, for every unit of `provinces`; and the demo's group lists."""
     key_counties = set(catalogue.groups["js_key_county"].members or [])
-    units = _units(("province", "city", "county", "township", "village"))
+    units = _units(("province", "city", "county", "township", "village"), provinces)
     villages = units[units["level"] == "village"]["code"].to_numpy()
     d_village = _effects(villages, seed, key_counties)
     rng = _seeded(seed, "groups")
@@ -246,7 +275,8 @@ def generate(catalogue: Catalogue, seed: int) -> DemoData:
         missing = _missing(codes, seed, file) & ~focus[:, None]  # counties chase their key villages' returns
         columns: dict[str, list[str]] = {}
         series: dict[str, np.ndarray] = {}
-        measures = [m for m in catalogue.measures.values() if set(m.levels) & set(levels)]
+        # the measures the demo models (a province file's own measures get no demo values)
+        measures = [m for m in catalogue.measures.values() if set(m.levels) & set(levels) and m.id in MODELS]
         for m in measures:
             values = _series(m.id, m.type, MODELS[m.id], codes, d, seed, *m.valid_range, boost, focus)
             series[m.id] = _policy_overrides(m.id, codes, values, seed, set(sr_key[:308]), set(lyg_model),
@@ -364,7 +394,7 @@ def _policy_overrides(name: str, codes: np.ndarray, values: np.ndarray, seed: in
     return values
 
 
-def write_returns(demo: DemoData, folder: Path) -> list[Path]:
+def write_returns(demo: DemoData, folder: Path, prefix: str = "demo") -> list[Path]:
     """Return files as counties send them (wide CSV): villages by province, townships, counties, group lists."""
     paths = []
     for file, (codes, years, columns) in demo.tables.items():
@@ -372,14 +402,16 @@ def write_returns(demo: DemoData, folder: Path) -> list[Path]:
         for i, c in enumerate(codes):
             by_city.setdefault(c[:2] if file == "villages" else file, []).append(i)  # one per province
         for part, rows in sorted(by_city.items()):
-            path = folder / f"demo-{file}-{part}.csv"
+            path = folder / f"{prefix}-{file}-{part}.csv"
             with open(path, "w", encoding="utf-8", newline="") as f:
                 w = csv.writer(f)
                 w.writerow(["区划代码", "年份", *columns])
                 for i in rows:
                     w.writerow([codes[i], years[i], *(col[i] for col in columns.values())])
             paths.append(path)
-    path = folder / "demo-groups.csv"
+    if not demo.groups:
+        return paths
+    path = folder / f"{prefix}-groups.csv"
     with open(path, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(["区划代码", "分组"])
@@ -387,22 +419,34 @@ def write_returns(demo: DemoData, folder: Path) -> list[Path]:
     return [path, *paths]  # groups first: the sub-groups' parent must be in place
 
 
-def build_demo(db: Path, seed: int = 2025, progress: Callable[[float, str], None] | None = None) -> dict[str, int]:
-    """Build a store holding the demo data at `db`: init, write the returns, load them, mark it demo."""
+def build_demo(db: Path, seed: int = 2025, progress: Callable[[float, str], None] | None = None,
+               national: bool = False) -> dict[str, int]:
+    """Build a store holding the demo data at `db`: init, write the returns, load them, mark it demo.
+
+    national: every province of the reference geography, generated and written province by province (so
+    memory follows the largest province), loaded in one publish.
+    """
     import tempfile
 
-    from etl.build import init_store
+    from etl.build import init_store, reference_provinces
     from etl.load import load_files
     from tracker.core import store
 
     say = progress or (lambda f, s: None)
     catalogue = load_catalogue()
+    provinces = tuple(reference_provinces()) if national else PROVINCES
     say(0.02, "reference geography")
-    init_store(db, catalogue_file=catalogue.path)
-    say(0.1, "generating")
-    demo = generate(catalogue, seed)
+    init_store(db, catalogue_file=catalogue.path, provinces=list(provinces))
     with tempfile.TemporaryDirectory(prefix="tracker-demo-") as folder:
-        files = write_returns(demo, Path(folder))
+        if national:
+            files = []
+            for i, province in enumerate(provinces):
+                say(0.1 + 0.2 * i / len(provinces), "generating")
+                files += write_returns(generate(catalogue, seed, (province,)), Path(folder), f"demo-{province}")
+            files.sort(key=lambda f: not f.name.endswith("-groups.csv"))  # every group list before the values
+        else:
+            say(0.1, "generating")
+            files = write_returns(generate(catalogue, seed), Path(folder))
         say(0.3, "loading")
         reports = load_files(db, files, catalogue=catalogue,
                              progress=lambda f, step: say(0.3 + 0.65 * f, "loading"))
@@ -412,6 +456,8 @@ def build_demo(db: Path, seed: int = 2025, progress: Callable[[float, str], None
         f"{r.source_name}: {r.message or r.by_reason()}" for r in bad)
     with store.writing(db) as con:
         con.execute("insert into store_meta values ('demo', 'true'), ('demo_seed', ?)", [str(seed)])
+        if national:
+            con.execute("insert into store_meta values ('demo_national', 'true')")
     say(1.0, "done")
     return {"files": len(reports), "values": sum(r.values_loaded for r in reports),
             "refused": sum(r.values_rejected for r in reports)}

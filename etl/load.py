@@ -147,6 +147,7 @@ def level_words(levels, lang: str) -> str:
 def prepare(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:
     """The cleaning macros and the catalogue's measures and groups as temp tables."""
     con.execute(settings.sql_text("etl", "cleaning.sql"))
+    con.execute(settings.sql_text("etl", "unit_code.sql"))
     # the clerk's sentences and the words they use, in Chinese, from the message catalogue (stored with each
     # rejection; the English is made from the same templates and the rejection's parts when shown)
     reasons = reason_templates("zh")

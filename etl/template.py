@@ -13,6 +13,7 @@ from typing import BinaryIO
 
 import xlsxwriter
 
+from etl.build import REGIONS_FILE
 from etl.load import level_words
 from tracker.core import settings
 from tracker.core.catalogue import Catalogue, Measure, load_catalogue
@@ -41,12 +42,12 @@ def _units(region: str | None, levels: tuple[str, ...]) -> list[tuple[str, str]]
     con = settings.connect()
     rows = con.execute(
         """
-        select code, name from read_csv(?, header = true, all_varchar = true)
+        select code, name from read_parquet(?)
         where starts_with(code, ?) and list_contains(?, level)
           and (level <> 'village' or kind = 'village_committee')
         order by code
         """,
-        [str(settings.REFERENCE_DIR / "regions.csv.gz"), region, list(levels)],
+        [str(settings.REFERENCE_DIR / REGIONS_FILE), region, list(levels)],
     ).fetchall()
     return [(code, name) for code, name in rows]
 

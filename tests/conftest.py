@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import gzip
-import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from etl.build import init_store
+from etl.build import REGIONS_FILE, init_store
 from etl.demo import build_demo
 from etl.load import load_files
+from tracker.core import settings
 from tracker.core.catalogue import load_catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,15 +24,22 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def write_reference(regions_csv: Path, folder: Path) -> None:
+    """A reference geography (regions.parquet, no outlines) from a CSV of the regions.parquet columns."""
+    con = settings.connect()
+    con.execute("select * replace (nullif(parent_code, '') as parent_code, nullif(kind, '') as kind) "
+                "from read_csv(?, all_varchar = true, columns = {'code': 'varchar', 'name': 'varchar', "
+                "'level': 'varchar', 'parent_code': 'varchar', 'kind': 'varchar', 'lon': 'double', "
+                "'lat': 'double', 'coord_source': 'varchar'})", [str(regions_csv)])
+    con.from_df(con.fetch_df()).write_parquet(str(folder / REGIONS_FILE))
+
+
 def small_world(folder: Path, catalogue: Path, values: Path) -> Path:
     """A published store of the small world's regions (tests/assess/regions.csv) with `catalogue`, `values`
     loaded (and assessed) through the real load path, every value loaded."""
     reference = folder / "reference"
     reference.mkdir()
-    with open(WORLD / "regions.csv", "rb") as src, gzip.open(reference / "regions.csv.gz", "wb") as out:
-        shutil.copyfileobj(src, out)
-    for level in ("province", "city", "county"):
-        (reference / f"boundaries-{level}.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": []}))
+    write_reference(WORLD / "regions.csv", reference)
     db = folder / "world.duckdb"
     init_store(db, reference_dir=reference, catalogue_file=catalogue)
     reports = load_files(db, [values], catalogue=load_catalogue(catalogue))

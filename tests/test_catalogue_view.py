@@ -69,7 +69,8 @@ def test_grouping_filters_and_tables(cat):
     assert [t.id for v in found.values() for t in v] == ["sr_gigabit_80"]
     table = view.target_table(cat, by_doc["sr-2021-draft"], NAMES, "zh")
     assert len(table) == 18
-    assert list(table.columns) == ["id", "目标", "规则", "评估对象", "基期 → 期限", "条款"]
+    assert list(table.columns) == ["id", "目标", "规则", "评估对象", "基期 → 期限", "条款", "文件"]
+    assert set(table["文件"]) == {"indicators.yaml"}
     assert table.loc[table["id"] == "sr_linkage_funds", "基期 → 期限"].item() == "2020 → 2025（逐年评估）"
 
 

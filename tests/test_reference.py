@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import gzip
 import json
 from pathlib import Path
 
@@ -13,34 +12,49 @@ import shapely
 from shapely.geometry import shape
 
 from etl import placement
+from etl.build import BOUNDARIES_FILE, REGIONS_FILE
 from etl.reference import build_reference
 from tracker.core import codes, settings
 
-DEV_ZONES = {"320371", "320576", "320671", "320771", "320871", "320971", "321071", "321171", "321371"}
+VILLAGE_COMMITTEES = 487_144
+# county-level units with neither an outline of their own nor one under their name: 大兴安岭's 松岭/新林/呼中区,
+# 三沙's island groups, 大柴旦行政委员会 and the two newest 兵团 cities
+COUNTIES_WITHOUT_OUTLINE = {"232762", "232763", "232764", "460321", "460322", "460323", "632857", "659011", "659012"}
+JIANGSU_DEV_ZONES = {"320371", "320576", "320671", "320771", "320871", "320971", "321071", "321171", "321371"}
+
+
+def _read(path: Path) -> pd.DataFrame:
+    con = settings.connect()
+    frame = con.execute("select * replace (lon::varchar as lon, lat::varchar as lat) from read_parquet(?)",
+                        [str(path)]).df()
+    return frame.fillna("")
 
 
 @pytest.fixture(scope="module")
 def regions() -> pd.DataFrame:
-    return pd.read_csv(settings.REFERENCE_DIR / "regions.csv.gz", dtype=str, keep_default_na=False)
+    return _read(settings.REFERENCE_DIR / REGIONS_FILE)
 
 
 @pytest.fixture(scope="module")
 def outlines() -> dict[str, dict[str, shapely.Geometry]]:
-    out = {}
-    for level in ("province", "city", "county"):
-        data = json.loads((settings.REFERENCE_DIR / f"boundaries-{level}.geojson").read_text(encoding="utf-8"))
-        out[level] = {f["properties"]["code"]: shape(f["geometry"]) for f in data["features"]}
+    con = settings.connect()
+    rows = con.execute("select level, code, geometry from read_parquet(?)",
+                       [str(settings.REFERENCE_DIR / BOUNDARIES_FILE)]).fetchall()
+    out: dict[str, dict[str, shapely.Geometry]] = {"province": {}, "city": {}, "county": {}}
+    for level, code, geometry in rows:
+        out[level][code] = shape(json.loads(geometry))
     return out
 
 
 def test_counts_per_level_and_kind(regions):
     by_level = regions["level"].value_counts().to_dict()
-    assert by_level["province"] == 2
-    assert by_level["city"] == 13 + 11
-    assert by_level["county"] == 204
+    assert by_level == {"province": 31, "city": 342, "county": 2_978, "township": 41_352, "village": 620_573}
     committees = regions[(regions["level"] == "village") & (regions["kind"] == "village_committee")]
+    assert len(committees) == VILLAGE_COMMITTEES  # about 490,000 村委会 in the country
     assert (committees["code"].str[:2] == "32").sum() == 13_263
     assert (committees["code"].str[:2] == "36").sum() == 16_884
+    jiangsu_jiangxi = regions[regions["code"].str[:2].isin(["32", "36"])]["level"].value_counts().to_dict()
+    assert jiangsu_jiangxi == {"province": 2, "city": 24, "county": 204, "township": 3_254, "village": 44_038}
 
 
 def test_codes_parents_and_kinds_follow_the_nbs_rules(regions):
@@ -52,14 +66,29 @@ def test_codes_parents_and_kinds_follow_the_nbs_rules(regions):
         assert (row.kind or None) == codes.kind_of(row.code, row.name), row.code
 
 
-def test_development_zones_have_no_outline_and_say_so(regions, outlines):
+def test_counties_without_an_outline_are_placed_in_their_city_and_say_so(regions, outlines):
     counties = regions[regions["level"] == "county"]
     without = set(counties["code"]) - set(outlines["county"])
-    assert without == DEV_ZONES
-    zone_units = regions[regions["code"].str[:6].isin(DEV_ZONES)]
+    assert JIANGSU_DEV_ZONES <= without
+    zones = set(counties[counties["kind"] == "development_zone"]["code"])
+    assert without - zones == COUNTIES_WITHOUT_OUTLINE  # new units the outlines do not know yet
+    assert without <= zones | COUNTIES_WITHOUT_OUTLINE
+    zone_units = regions[regions["code"].str[:6].isin(without)]
     assert set(zone_units["coord_source"]) == {"synthetic_city_polygon"}
-    others = regions[regions["level"].isin(["township", "village"]) & ~regions["code"].str[:6].isin(DEV_ZONES)]
+    others = regions[regions["level"].isin(["township", "village"]) & ~regions["code"].str[:6].isin(without)]
     assert set(others["coord_source"]) == {"synthetic"}
+
+
+def test_renamed_counties_take_their_outline_by_name(outlines):
+    """会理县 513425 became 会理市 513402, 沙湾县 654223 沙湾市 654203: the outlines still carry the old codes."""
+    for new in ("513402", "654203", "532302", "610305", "232761"):
+        assert new in outlines["county"], new
+
+
+def test_cities_without_an_outline_are_the_union_of_their_counties(outlines):
+    for city in ("4190", "4290", "4690", "5001", "5002", "6590"):
+        counties = [g for code, g in outlines["county"].items() if code[:4] == city]
+        assert counties and outlines["city"][city].covers(shapely.union_all(counties).representative_point())
 
 
 def test_every_point_lies_inside_its_polygon(regions, outlines):
@@ -70,13 +99,14 @@ def test_every_point_lies_inside_its_polygon(regions, outlines):
         assert inside.all(), f"{county}: {units.loc[~inside, 'code'].tolist()[:5]} outside"
 
 
-def test_outlines_are_small(outlines):
-    size = sum((settings.REFERENCE_DIR / f"boundaries-{level}.geojson").stat().st_size for level in outlines)
-    assert size < 3_000_000
+def test_the_reference_files_are_small(outlines):
+    """Every province in about 12 MB: the outlines under 5 MB, the regions under 10 MB."""
+    assert (settings.REFERENCE_DIR / BOUNDARIES_FILE).stat().st_size < 5_000_000
+    assert (settings.REFERENCE_DIR / REGIONS_FILE).stat().st_size < 10_000_000
     assert all(g.is_valid and not g.is_empty for level in outlines.values() for g in level.values())
 
 
-@pytest.mark.parametrize("county", ["320721", "361127", "320771"])
+@pytest.mark.parametrize("county", ["320721", "361127", "320771", "654203", "469001"])
 def test_committed_points_are_the_deterministic_placement(regions, outlines, county):
     """Placing a county's units again from the committed outline gives the committed points."""
     polygon = outlines["county"].get(county) or outlines["city"][county[:4]]
@@ -139,10 +169,9 @@ def test_derivation_end_to_end_is_deterministic(tiny_sources, tmp_path):
     counts = build_reference(dist, land, {"99"}, tmp_path / "a")
     build_reference(dist, land, {"99"}, tmp_path / "b")
     assert counts == {"province": 1, "city": 1, "county": 2, "township": 3, "village": 5}
-    for name in ("regions.csv.gz", "boundaries-county.geojson", "boundaries-city.geojson"):
+    for name in (REGIONS_FILE, BOUNDARIES_FILE):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
-    with gzip.open(tmp_path / "a" / "regions.csv.gz", "rt", encoding="utf-8") as f:
-        rows = {r["code"]: r for r in csv.DictReader(f)}
+    rows = {r["code"]: r for r in _read(tmp_path / "a" / REGIONS_FILE).to_dict("records")}
     assert rows["990121100201"]["kind"] == "village_committee"
     assert rows["990171001001"]["kind"] == "residents_committee"
     assert rows["990171"]["kind"] == "development_zone"

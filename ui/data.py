@@ -19,6 +19,7 @@ from etl.template import write_template
 from tracker.core import assess, settings, store
 from tracker.core import audit as audit_rules
 from tracker.core.catalogue import Catalogue, load_catalogue
+from tracker.core.catalogue import catalogue_version as files_version
 from tracker.core.i18n import md_escape
 from tracker.queries import dashboard, findings, geography, provenance
 from tracker.views import audit as audit_view
@@ -45,25 +46,25 @@ def reader() -> store.StoreReader:
 
 
 @st.cache_resource(show_spinner=False)
-def _catalogue(path: str, modified_ns: int, store_version: str | None) -> Catalogue:
+def _catalogue(path: str, files_version: str, store_version: str | None) -> Catalogue:
     if store_version is None:  # no store yet (first start): check against the reference geography
         return load_catalogue(path, regions=known_regions())
     return load_catalogue(path, regions=geography.region_codes(reader().cursor()))
 
 
 def catalogue() -> Catalogue:
-    """The checked catalogue, read again when indicators.yaml or the store changes; CatalogueError if broken.
+    """The checked catalogue, read again when indicators.yaml, a province file beside it or the store changes;
+    CatalogueError if broken.
 
     Region codes are checked against the store the app reads (its geography is what pages show)."""
     path = settings.catalogue_path()
     version = reader().version if settings.db_path().exists() else None
-    return _catalogue(str(path), path.stat().st_mtime_ns, version)
+    return _catalogue(str(path), catalogue_version(), version)
 
 
 def catalogue_version() -> str:
-    """Which catalogue file, as of when (a cache keyed by it follows an edit, or another file)."""
-    path = settings.catalogue_path()
-    return f"{path}@{path.stat().st_mtime_ns}"
+    """Which catalogue files, as of when (a cache keyed by it follows an edit, or another file)."""
+    return files_version(settings.catalogue_path())
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

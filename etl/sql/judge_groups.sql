@@ -8,10 +8,10 @@ with
 
 named as (
     select
-        s.*, division_code(s.code_raw) as code, region.level, region.code is not null as known,
+        s.*, unit_code(s.code_raw) as code, region.level, region.code is not null as known,
         d.group_id, d.zh, d.level as group_level, d.region as group_region, d.fixed
     from stage_groups as s
-    left join region on region.code = division_code(s.code_raw)
+    left join region on region.code = unit_code(s.code_raw)
     left join group_alias as a on a.key = header_key(s.group_raw)
     left join group_def as d on d.group_id = a.group_id
     where not (is_missing(s.code_raw) and is_missing(s.group_raw))

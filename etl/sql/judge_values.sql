@@ -34,7 +34,7 @@ cells as (
 ),
 
 codes as (
-    select code_raw, division_code(code_raw) as code, clean_text(code_raw) is null as code_blank
+    select code_raw, unit_code(code_raw) as code, clean_text(code_raw) is null as code_blank
     from (select distinct code_raw from cells)
 ),
 

@@ -17,7 +17,6 @@ from tracker.core import codes, settings
 from tracker.core.catalogue import Catalogue, Measure, Reading, Target, reading_of
 from tracker.core.i18n import pick
 from tracker.core.i18n import t as tr
-from tracker.core.store import file_sha256
 
 
 def method(lang: str) -> list[str]:
@@ -122,7 +121,7 @@ def assess(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> dict[str, in
     con.execute(settings.sql_text("tracker.core", "assess.sql"))
     con.unregister("target_spec_frame")
     con.unregister("population_spec_frame")
-    sha = file_sha256(catalogue.path)
+    sha = catalogue.sha256
     con.execute("delete from store_meta where key in ('assessed_at', 'assessed_catalogue_sha256')")
     con.execute("insert into store_meta values ('assessed_at', ?), ('assessed_catalogue_sha256', ?)",
                 [datetime.now(timezone.utc).isoformat(timespec="seconds"), sha])
@@ -139,7 +138,7 @@ def is_current(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> bool:
     """Whether the stored assessment was computed from this very catalogue file."""
     from tracker.core.store import read_meta
 
-    sha = file_sha256(catalogue.path)
+    sha = catalogue.sha256
     return is_assessed(con) and read_meta(con).get("assessed_catalogue_sha256") == sha
 
 

@@ -1,7 +1,11 @@
 """The catalogue (indicators.yaml): documents, measures, groups and targets, parsed and checked once.
 
 `load_catalogue(path)` returns typed objects or raises CatalogueError listing every problem,
-each with its YAML path (e.g. `targets[3] sr_tap_water_90 .rule.value`). The shape is checked by
+each with its YAML path (e.g. `targets[3] sr_tap_water_90 .rule.value`). A province whose policies are
+not among the main file's documents adds its own file beside it, `indicators-<name>.yaml`, with
+`province: "33"` and the same sections (each optional): it is read together with the main file and
+checked the same way, every region it names must lie in its province, and each entry remembers the
+file it came from (`Catalogue.origin`). The shape is checked by
 pydantic models that forbid unknown keys; the cross-references (measures, groups, documents,
 plans, themes, regions) and each quote against its policy text are checked after that.
 
@@ -25,8 +29,10 @@ meeting it is always shown beside. Village verdicts stay per village.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Literal, Union
 
@@ -366,6 +372,43 @@ class CatalogueFile(Strict):
     audit: list[AuditRule] = Field(default_factory=list)
 
 
+class ProvinceFile(Strict):
+    """A province's own catalogue file beside the main one: the same sections, each optional."""
+
+    version: Literal[1]
+    province: Annotated[str, Field(pattern=r"^\d{2}$")]
+    plans: list[Plan] = Field(default_factory=list)
+    themes: list[Theme] = Field(default_factory=list)
+    documents: list[Document] = Field(default_factory=list)
+    measures: list[Measure] = Field(default_factory=list)
+    groups: list[Group] = Field(default_factory=list)
+    targets: list[Target] = Field(default_factory=list)
+    audit: list[AuditRule] = Field(default_factory=list)
+
+
+SECTIONS = ("plans", "themes", "documents", "measures", "groups", "targets", "audit")
+
+
+def catalogue_files(path: Path) -> list[Path]:
+    """The main catalogue file and the province files beside it (`<stem>-*.yaml`), in name order."""
+    return [path, *sorted(path.parent.glob(f"{path.stem}-*.yaml"))]
+
+
+def catalogue_sha256(path: Path) -> str:
+    """One digest of the main file and its province files (what an assessment was computed from)."""
+    from tracker.core.store import file_sha256
+
+    files = catalogue_files(path)
+    if len(files) == 1:
+        return file_sha256(path)
+    return hashlib.sha256("".join(f"{f.name}:{file_sha256(f)};" for f in files).encode()).hexdigest()
+
+
+def catalogue_version(path: Path) -> str:
+    """Which files, as of when: a key that changes when any of them is edited, added or removed."""
+    return ";".join(f"{f}@{f.stat().st_mtime_ns}" for f in catalogue_files(path))
+
+
 class CatalogueError(Exception):
     """The catalogue has problems; `problems` lists each as 'path: message'."""
 
@@ -378,8 +421,12 @@ class CatalogueError(Exception):
 class Catalogue:
     """The validated catalogue, with lookups by id."""
 
-    def __init__(self, data: CatalogueFile, path: Path):
+    def __init__(self, data: CatalogueFile, path: Path, origin: dict[tuple[str, str], str] | None = None,
+                 policy_dir: Path = settings.POLICY_DIR):
         self.path = path
+        self.policy_dir = policy_dir  # where the documents' texts are
+        self.files = catalogue_files(path)
+        self._origin = origin or {}
         self.plans = {p.id: p for p in data.plans}
         self.themes = {t.id: t for t in data.themes}
         self.documents = {d.id: d for d in data.documents}
@@ -391,6 +438,20 @@ class Catalogue:
     def reading(self, target: Target) -> Reading | None:
         """How a region meets `target` (reading_of)."""
         return reading_of(target, self.measures[target.measure])
+
+    def provinces(self) -> list[str]:
+        """The provinces the targets and groups name (a store for this catalogue holds at least these)."""
+        return sorted({t.population.region[:2] for t in self.targets.values()}
+                      | {g.region[:2] for g in self.groups.values()})
+
+    def origin(self, section: str, item_id: str) -> str:
+        """The name of the file an entry came from (the main file's, unless a province file holds it)."""
+        return self._origin.get((section, item_id), self.path.name)
+
+    @property
+    def sha256(self) -> str:
+        """The digest of the files this catalogue was read from."""
+        return catalogue_sha256(self.path)
 
 
 def _squash(text: str) -> str:
@@ -418,8 +479,14 @@ def _path(data: dict, loc: tuple) -> str:
     return out
 
 
-def _cross_check(cat: CatalogueFile, raw: dict, policy_dir: Path, regions: set[str] | None) -> list[str]:
+def _cross_check(cat: CatalogueFile, policy_dir: Path, regions: set[str] | None,
+                 item: Callable[[str, int, object], str] = _item) -> list[str]:
+    """Problems across entries; `item` names an entry's place (its file's, when several are merged).
+
+    A region code is checked against `regions` when its province is among theirs: a store that holds
+    other provinces simply has no units for another province's targets."""
     problems: list[str] = []
+    provinces = {code[:2] for code in regions} if regions is not None else set()
     for section in ("plans", "themes", "documents", "measures", "groups", "targets", "audit"):
         counts = Counter(item.id for item in getattr(cat, section))
         problems += [f"{section}: duplicate id '{i}'" for i, n in counts.items() if n > 1]
@@ -435,7 +502,7 @@ def _cross_check(cat: CatalogueFile, raw: dict, policy_dir: Path, regions: set[s
         if f.exists():
             texts[d.id] = _squash(f.read_text(encoding="utf-8"))
         else:
-            problems.append(f"{_item('documents', i, d.id)}.file: {f} not found")
+            problems.append(f"{item('documents', i, d.id)}.file: {f} not found")
 
     def check_source(where: str, s: Source | None) -> None:
         if s is None:
@@ -446,7 +513,7 @@ def _cross_check(cat: CatalogueFile, raw: dict, policy_dir: Path, regions: set[s
             problems.append(f"{where}.source.quote: not found in {docs[s.document].file}: '{s.quote[:40]}'")
 
     def check_region(where: str, code: str) -> None:
-        if regions is not None and code not in regions:
+        if regions is not None and code[:2] in provinces and code not in regions:
             problems.append(f"{where}: region code {code} is not in the reference geography")
 
     def check_population(where: str, pop: Population) -> None:
@@ -463,7 +530,7 @@ def _cross_check(cat: CatalogueFile, raw: dict, policy_dir: Path, regions: set[s
             problems.append(f"{where}.kind: only village-level populations have a kind")
 
     for i, g in enumerate(cat.groups):
-        where = _item("groups", i, g.id)
+        where = item("groups", i, g.id)
         check_region(f"{where}.region", g.region)
         check_source(where, g.source)
         if g.parent is not None and g.parent not in groups:
@@ -477,7 +544,7 @@ def _cross_check(cat: CatalogueFile, raw: dict, policy_dir: Path, regions: set[s
             problems.append(f"{where}.members: {len(g.members)} listed, expected_size says {g.expected_size}")
 
     for i, r in enumerate(cat.audit):
-        where = _item("audit", i, r.id)
+        where = item("audit", i, r.id)
         for name in [*r.measures, *([r.whole] if r.whole else []), *(r.then or [])]:
             if name not in measures:
                 problems.append(f"{where}: unknown measure '{name}'")
@@ -487,7 +554,7 @@ def _cross_check(cat: CatalogueFile, raw: dict, policy_dir: Path, regions: set[s
             problems.append(f"{where}.measures: a {r.kind} rule reads yes/no measures")
 
     for i, t in enumerate(cat.targets):
-        where = _item("targets", i, t.id)
+        where = item("targets", i, t.id)
         if t.plan not in plans:
             problems.append(f"{where}.plan: unknown plan '{t.plan}'")
         elif not plans[t.plan].start_year <= t.deadline <= plans[t.plan].end_year:
@@ -532,13 +599,7 @@ def _cross_check(cat: CatalogueFile, raw: dict, policy_dir: Path, regions: set[s
     return problems
 
 
-def load_catalogue(path: Path | None = None, policy_dir: Path = settings.POLICY_DIR,
-                   regions: set[str] | None = None) -> Catalogue:
-    """Parse and check the catalogue; CatalogueError lists every problem found.
-
-    `regions`, when given, is the set of known region codes that every code must be in.
-    """
-    path = Path(path) if path is not None else settings.catalogue_path()
+def _read_yaml(path: Path) -> dict:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as e:
@@ -546,15 +607,72 @@ def load_catalogue(path: Path | None = None, policy_dir: Path = settings.POLICY_
     if not isinstance(raw, dict):
         raise CatalogueError(path, ["the file must be a mapping with plans, themes, documents, "
                                     "measures, groups and targets"])
+    return raw
+
+
+def _outside_province(data: ProvinceFile) -> list[str]:
+    """Every region a province file names must lie in its province."""
+    problems = []
+
+    def inside(where: str, code: str | None) -> None:
+        if code is not None and not code.startswith(data.province):
+            problems.append(f"{where}: {code} is outside this file's province {data.province}")
+
+    for i, g in enumerate(data.groups):
+        inside(f"{_item('groups', i, g.id)}.region", g.region)
+    for i, t in enumerate(data.targets):
+        where = _item("targets", i, t.id)
+        inside(f"{where}.population.region", t.population.region)
+        if t.rule.kind == "relative_growth":
+            b = t.rule.benchmark
+            inside(f"{where}.rule.benchmark.region", b.region)
+            inside(f"{where}.rule.benchmark.population.region", b.population.region if b.population else None)
+    return problems
+
+
+def load_catalogue(path: Path | None = None, policy_dir: Path | None = None,
+                   regions: set[str] | None = None) -> Catalogue:
+    """Parse and check the catalogue and the province files beside it; CatalogueError lists every problem found,
+    a province file's prefixed with its name.
+
+    `regions`, when given, is the set of known region codes that every code (of their provinces) must be in.
+    """
+    path = Path(path) if path is not None else settings.catalogue_path()
+    policy_dir = policy_dir or settings.policy_dir()
+    raw = _read_yaml(path)
     try:
         data = CatalogueFile.model_validate(raw)
     except ValidationError as e:
         problems = [f"{_path(raw, err['loc'])}: {err['msg'].removeprefix('Value error, ')}" for err in e.errors()]
         raise CatalogueError(path, problems) from None
-    problems = _cross_check(data, raw, policy_dir, regions)
+    merged = {section: list(getattr(data, section)) for section in SECTIONS}
+    places = {section: [(None, i) for i in range(len(merged[section]))] for section in SECTIONS}
+    origin: dict[tuple[str, str], str] = {}
+    problems = []
+    for extra in catalogue_files(path)[1:]:
+        raw_extra = _read_yaml(extra)
+        try:
+            part = ProvinceFile.model_validate(raw_extra)
+        except ValidationError as e:
+            problems += [f"{extra.name}: {_path(raw_extra, err['loc'])}: {err['msg'].removeprefix('Value error, ')}"
+                         for err in e.errors()]
+            continue
+        problems += [f"{extra.name}: {p}" for p in _outside_province(part)]
+        for section in SECTIONS:
+            for i, entry in enumerate(getattr(part, section)):
+                merged[section].append(entry)
+                places[section].append((extra.name, i))
+                origin[(section, entry.id)] = extra.name
+
+    def item(section: str, index: int, item_id: object) -> str:
+        file, local = places[section][index] if index < len(places[section]) else (None, index)
+        return f"{file}: {_item(section, local, item_id)}" if file else _item(section, local, item_id)
+
+    combined = CatalogueFile.model_construct(version=1, **merged)
+    problems += _cross_check(combined, policy_dir, regions, item)
     if problems:
         raise CatalogueError(path, problems)
-    return Catalogue(data, path)
+    return Catalogue(combined, path, origin, policy_dir)
 
 
 def clause_context(text: str, quote: str, margin: int = 160) -> tuple[str, str, str]:

@@ -8,6 +8,7 @@ read on each call, so a test or a deployment that sets one is obeyed at once:
 | TRACKER_DB | data/tracker.duckdb | the published store |
 | TRACKER_CATALOGUE | indicators.yaml | the catalogue of targets |
 | TRACKER_USERS | config/users.toml | the users file (sign-in, roles, scopes) |
+| TRACKER_POLICIES | data/policies | the policy texts the catalogue's documents name |
 | TRACKER_DUCKDB_MEMORY | 1GB | DuckDB's memory_limit for every connection the product opens |
 | TRACKER_DUCKDB_THREADS | (DuckDB's: one per core) | DuckDB's threads |
 | TRACKER_DUCKDB_TEMP | (beside the store: .duckdb-tmp/) | where DuckDB spills what exceeds the memory limit |
@@ -48,6 +49,11 @@ def db_path() -> Path:
 def catalogue_path() -> Path:
     """The catalogue file: $TRACKER_CATALOGUE when set, else indicators.yaml in the repository."""
     return _env_path("TRACKER_CATALOGUE", DEFAULT_CATALOGUE)
+
+
+def policy_dir() -> Path:
+    """The folder of policy texts: $TRACKER_POLICIES when set, else data/policies in the repository."""
+    return _env_path("TRACKER_POLICIES", POLICY_DIR)
 
 
 def users_path() -> Path:

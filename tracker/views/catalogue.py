@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tracker.core import settings
 from tracker.core.assess import reading_sentence
 from tracker.core.catalogue import Catalogue, Target, clause_context, targets_by
 from tracker.core.i18n import md_escape, t
@@ -60,7 +59,7 @@ def population_words(target: Target, catalogue: Catalogue, names: dict[str, str]
 
 def policy_texts(catalogue: Catalogue) -> dict[str, str]:
     """{document id: full text} of the policy documents the catalogue cites."""
-    return {d.id: (settings.POLICY_DIR / d.file).read_text(encoding="utf-8") for d in catalogue.documents.values()}
+    return {d.id: (catalogue.policy_dir / d.file).read_text(encoding="utf-8") for d in catalogue.documents.values()}
 
 
 def region_codes(catalogue: Catalogue) -> tuple[str, ...]:
@@ -118,6 +117,7 @@ def target_table(catalogue: Catalogue, targets: list[Target], names: dict[str, s
         t("catalogue.col.population", lang): population_words(x, catalogue, names, lang),
         t("catalogue.col.years", lang): years_words(x, lang),
         t("catalogue.col.clause", lang): x.source.clause if x.source else t("catalogue.example", lang),
+        t("catalogue.col.file", lang): catalogue.origin("targets", x.id),
     } for x in targets]
     return pd.DataFrame(rows)
 
@@ -136,6 +136,7 @@ def target_markdown(catalogue: Catalogue, target: Target, names: dict[str, str],
         line("catalogue.col.population", e(population_words(target, catalogue, names, lang))),
         line("catalogue.col.years", f"{e(years_words(target, lang))} · {e(catalogue.plans[target.plan].name(lang))}"),
         line("catalogue.measure", f"`{target.measure}` · {e(catalogue.measures[target.measure].name(lang))}"),
+        line("catalogue.col.file", f"`{catalogue.origin('targets', target.id)}`"),
     ]
     reading = catalogue.reading(target)
     if reading is not None:
