@@ -8,7 +8,8 @@ sr_tap_water_90 (a per-village threshold rolled up to county and city) and
 js_weak_village_income_growth (growth against the mean of all Jiangsu village committees) computed
 by the assessment SQL alone and by a straightforward pandas version of the same rules, and the
 speed-up. The pandas results are checked against the SQL's (units met per county and year) so the
-two sides do the same work. Build a national-size store with `python -m etl demo --scale 16`.
+two sides do the same work (both read the values that count: the current ones less those a 数据审核 finding holds
+back). Build the national store with `python -m etl demo --national`.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def _pandas_pair(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataF
     region = con.execute("select code, county_code, city_code, province_code, kind from region "
                          "where level = 'village'").df()
     members = con.execute("select group_id, region_code from group_member").df()
-    obs = con.execute("select measure_id, region_code, year, value from current_observation "
+    obs = con.execute("select measure_id, region_code, year, value from counted_observation "
                       "where measure_id in ('tap_water_rate', 'collective_operating_income', 'households')").df()
     started = time.perf_counter()
     key = members.loc[members.group_id == "sr_key_village", "region_code"]

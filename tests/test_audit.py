@@ -222,3 +222,26 @@ def test_checking_a_return_says_what_the_audit_would_refuse(history):
     refused = report.rejects.set_index("reason_code")
     assert refused.loc["audit_fraction", "raw_value"] == "0.9" and refused.loc["audit_fraction", "row_number"] == 4
     assert read_store(history).execute("select count(*) from finding").fetchall() == [(0,)]  # nothing written
+
+
+def test_reassess_reruns_the_audit_only_when_its_rules_changed(loaded, tmp_path):
+    """The findings depend on the values and the rules: `etl reassess` after a target's edit keeps them (a national
+    store's audit takes a minute), after a rule's edit finds again over the whole store."""
+    from etl.build import reassess
+    from tracker.core import store
+
+    db, _ = loaded
+    A2 = "361123100202"
+    with store.writing(db) as con:  # take the finding away, to see whether the audit runs again
+        con.execute("delete from finding where rule_id = 'water_jump'")
+    target_edit = tmp_path / "catalogue.yaml"
+    target_edit.write_text(CATALOGUE.read_text(encoding="utf-8").replace("deadline: 2025, example: true}",
+                                                                       "deadline: 2024, example: true}", 1),
+                           encoding="utf-8")
+    reassess(db, target_edit)  # the same rules: the audit does not run (it would find the jump again)
+    assert ("water_jump", A2, 2025, "open") not in open_findings(db)
+    rule_edit = tmp_path / "rules.yaml"
+    rule_edit.write_text(CATALOGUE.read_text(encoding="utf-8").replace("points: 30,", "points: 25,", 1),
+                         encoding="utf-8")
+    reassess(db, rule_edit)  # a rule changed: every rule over the whole store again (50 → 81 is beyond 25 points)
+    assert ("water_jump", A2, 2025, "open") in open_findings(db)

@@ -199,3 +199,12 @@ def test_a_city_without_counties_takes_returns_for_its_county_level_unit(tmp_pat
     assert (report.status, report.values_loaded, report.values_rejected) == ("loaded", 3, 0)
     rows = read_store(db).execute("select region_code, year, value from observation order by year, region_code")
     assert rows.fetchall() == [("4419", 2024, 39000.0), ("4419", 2025, 41200.0), ("441900", 2025, 41000.0)]
+
+
+def test_the_sidebar_lists_the_stores_provinces_and_opens_on_one_with_targets(tmp_path, open_app, users_file):
+    db = tmp_path / "two.duckdb"
+    init_store(db, provinces=["11", "36"])  # 北京 comes first by its code, but has no targets of the catalogue
+    at = open_app(db, users=users_file, user="admin")
+    assert not at.exception
+    assert at.sidebar.selectbox[0].options == ["北京市", "江西省"]
+    assert at.sidebar.selectbox[0].value == "36"

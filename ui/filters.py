@@ -97,8 +97,11 @@ def sidebar(lang: str, scope: str = "") -> Filters:
         st.sidebar.caption(t("filter.scope", lang, area=data.region(scope)["name"]))
     if level in (None, "province"):
         provinces = dict(data.children(None))
+        # first the province whose targets the catalogue holds (a store of every province opens on one that
+        # has targets, not on 北京 by its code)
+        default = next((p for p in data.catalogue().provinces() if p in provinces), next(iter(provinces)))
         province = _select(t("filter.province", lang), "province", list(provinces), provinces.get,
-                           next(iter(provinces)), _reset, ("city", "county"))
+                           default, _reset, ("city", "county"))
     else:
         province = st.session_state["province"] = scope[:2]
     if level in (None, "province"):

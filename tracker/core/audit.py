@@ -13,6 +13,8 @@ open error or verify finding only once a reviewer accepts it (the view counted_o
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime, timezone
 
 import duckdb
@@ -270,6 +272,21 @@ def touched(con: duckdb.DuckDBPyConnection, batch_ids: tuple[int, ...]) -> list[
 
 
 MANY = 50  # a publish bringing values for more counties than this audits the whole store
+RULES_CODE = "1"  # raise when compile_rule changes what a rule finds: every store's findings are then redone
+
+
+def rules_sha256(catalogue: Catalogue) -> str:
+    """A digest of the value rules as written (and of how they are compiled): the findings depend on these and the
+    values only."""
+    text = json.dumps([RULES_CODE, *(r.model_dump() for r in catalogue.audit.values())], sort_keys=True,
+                      ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def rules_current(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> bool:
+    """Whether the store's findings were made, over the whole store, by these very rules."""
+    rows = con.execute("select value from store_meta where key = 'audited_rules_sha256'").fetchall()
+    return bool(rows) and rows[0][0] == rules_sha256(catalogue)
 
 
 def publish(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, batch_ids: tuple[int, ...] = ()) -> pd.DataFrame:
@@ -279,7 +296,8 @@ def publish(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, batch_ids: tup
     rows (sheet, row_number, region_code, region_name, column, raw_value, reason_code, reason, reason_key,
     reason_args, batch_id) for the load reports."""
     _rules_table(con, catalogue)
-    counties = touched(con, batch_ids)
+    # the counties the batches touch — or every county when the rules changed since the store was last audited
+    counties = touched(con, batch_ids) if rules_current(con, catalogue) else None
     found = find(con, catalogue, counties=counties)
     errors = found[(found["severity"] == "error") & found["batch_id"].isin(batch_ids)] if batch_ids else found.iloc[0:0]
     refused = _refuse(con, catalogue, errors)
@@ -290,6 +308,9 @@ def publish(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, batch_ids: tup
     _keep(con, found, max(batch_ids, default=None), "values", counties)
     if not errors.empty:
         _record_rejected(con, errors)
+    if counties is None:  # the whole store, with these rules
+        con.execute("delete from store_meta where key = 'audited_rules_sha256'")
+        con.execute("insert into store_meta values ('audited_rules_sha256', ?)", [rules_sha256(catalogue)])
     return refused
 
 

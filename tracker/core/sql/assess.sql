@@ -88,10 +88,26 @@ set variable assessed_measures = (
         union select bench_measure from target_spec where bench_measure is not null
         union select 'households'));  -- the weight of village rates when reported
 
+-- and of the provinces the populations and benchmarks lie in (a store of every province assesses the few
+-- provinces the catalogue's targets name without reading the others' values)
+set variable assessed_provinces = (
+    select list(distinct left(code, 2)) from (
+        select pop_region as code from target_spec
+        union select bench_pop_region from target_spec where bench_pop_region is not null
+        union select bench_region from target_spec where bench_region is not null
+        union select region from population_spec));
+
+-- the codes' range first (a comparison with a variable reaches the scan under the view's window; ':' sorts
+-- after every digit), then the provinces themselves
+set variable assessed_from = (select min(p) from unnest(getvariable('assessed_provinces')) as t(p));
+set variable assessed_to = (select max(p) || ':' from unnest(getvariable('assessed_provinces')) as t(p));
+
 create or replace temp table obs as
 select measure_id, region_code, year, value
 from counted_observation
-where list_contains(getvariable('assessed_measures'), measure_id);
+where list_contains(getvariable('assessed_measures'), measure_id)
+  and region_code >= getvariable('assessed_from') and region_code < getvariable('assessed_to')
+  and list_contains(getvariable('assessed_provinces'), left(region_code, 2));
 
 create or replace temp table measure_year as
 select distinct measure_id, year from obs;
