@@ -10,13 +10,12 @@ from tracker.core import settings
 
 
 def _init(args: argparse.Namespace) -> int:
-    from etl.build import init_store
+    from etl.build import add_provinces, init_store
+    from tracker.core import store
     from tracker.core.catalogue import CatalogueError
 
-    from etl.build import add_provinces
-    from tracker.core import store
-
     provinces = [code for part in args.provinces or [] for code in part.split(",") if code]
+    adding = args.add and args.db.exists()  # --add to no store yet: a new store of those provinces
     if args.add and not provinces:
         print("--add needs --provinces: the provinces to add", file=sys.stderr)
         return 1
@@ -28,14 +27,14 @@ def _init(args: argparse.Namespace) -> int:
                   f"`--replace` starts it again empty (everything loaded is lost)", file=sys.stderr)
             return 1
     try:
-        if args.add:
+        if adding:
             counts = add_provinces(args.db, provinces, catalogue_file=args.catalogue)
         else:
             counts = init_store(args.db, catalogue_file=args.catalogue, provinces=provinces or None)
     except (CatalogueError, ValueError) as e:
         print(e, file=sys.stderr)
         return 1
-    print(f"{'provinces added to' if args.add else 'store published at'} {args.db}")
+    print(f"{'provinces added to' if adding else 'store published at'} {args.db}")
     for level in ("province", "city", "county", "township", "village"):
         print(f"  {level:9} {counts.get(level, 0):>7,}")
     return 0

@@ -78,14 +78,15 @@ def load_catalogue_groups(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, 
 
 
 def init_store(path: Path, reference_dir: Path = settings.REFERENCE_DIR,
-               catalogue_file: Path | None = None, provinces: list[str] | None = None) -> dict[str, int]:
+               catalogue_file: Path | None = None, provinces: list[str] | None = None,
+               catalogue: Catalogue | None = None) -> dict[str, int]:
     """Create a store with the reference geography of `provinces` (default: those the catalogue's targets and
-    groups name), the catalogue's groups and no statistics.
+    groups name), the catalogue's groups and no statistics (`catalogue`: the file already read and checked).
 
     A catalogue with problems raises CatalogueError, an unknown province ValueError, before anything is written.
     """
     catalogue_file = catalogue_file or settings.catalogue_path()
-    catalogue = load_catalogue(catalogue_file, regions=known_regions(reference_dir))
+    catalogue = catalogue or load_catalogue(catalogue_file, regions=known_regions(reference_dir))
     provinces = sorted(set(provinces or catalogue.provinces()))
     with store.writing(path, fresh=True) as con:
         counts = load_reference(con, provinces, reference_dir)
@@ -111,9 +112,7 @@ def add_provinces(path: Path, provinces: list[str], reference_dir: Path = settin
             return {}
         before = dict(con.execute("select level, count(*) from region group by level").fetchall())
         after = load_reference(con, new, reference_dir)
-        groups = [(g.id, code) for g in catalogue.groups.values() for code in (g.members or []) if code[:2] in new]
-        if groups:
-            con.executemany("insert into group_member (group_id, region_code) values (?, ?)", groups)
+        load_catalogue_groups(con, catalogue, new)
         con.execute("delete from store_meta where key = 'provinces'")
         con.execute("insert into store_meta values ('provinces', ?)", [",".join(sorted({*held, *new}))])
         audit_and_assess(con, catalogue)

@@ -46,7 +46,7 @@ def reader() -> store.StoreReader:
 
 
 @st.cache_resource(show_spinner=False)
-def _catalogue(path: str, files_version: str, store_version: str | None) -> Catalogue:
+def _catalogue(path: str, edited: str, store_version: str | None) -> Catalogue:
     if store_version is None:  # no store yet (first start): check against the reference geography
         return load_catalogue(path, regions=known_regions())
     return load_catalogue(path, regions=geography.region_codes(reader().cursor()))

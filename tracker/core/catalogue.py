@@ -487,8 +487,8 @@ def _cross_check(cat: CatalogueFile, policy_dir: Path, regions: set[str] | None,
     other provinces simply has no units for another province's targets."""
     problems: list[str] = []
     provinces = {code[:2] for code in regions} if regions is not None else set()
-    for section in ("plans", "themes", "documents", "measures", "groups", "targets", "audit"):
-        counts = Counter(item.id for item in getattr(cat, section))
+    for section in SECTIONS:
+        counts = Counter(entry.id for entry in getattr(cat, section))
         problems += [f"{section}: duplicate id '{i}'" for i, n in counts.items() if n > 1]
 
     plans = {p.id: p for p in cat.plans}
