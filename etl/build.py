@@ -9,7 +9,7 @@ import duckdb
 
 from tracker.core import settings, store
 from tracker.core.assess import assess
-from tracker.core.audit import assess_counted, audit_and_assess, rules_current
+from tracker.core.audit import assess_counted, audit_and_assess, reaudit
 from tracker.core.catalogue import Catalogue, load_catalogue
 
 REGIONS_FILE = "regions.parquet"
@@ -120,12 +120,11 @@ def add_provinces(path: Path, provinces: list[str], reference_dir: Path = settin
 
 
 def reassess(path: Path, catalogue_file: Path | None = None) -> dict[str, int]:
-    """Recompute the assessment of a published store (after the catalogue changed), and the audit first when its
-    rules changed since the store was last audited (the findings depend on the rules and the values only, and
-    every publish audits what it brings); rows by level."""
+    """Recompute the assessment of a published store (after the catalogue changed), and first run again the
+    plausibility rules added or edited since the store was last audited (the findings depend on the rules and the
+    values only, and every publish audits what it brings); rows by level."""
     catalogue = load_catalogue(catalogue_file or settings.catalogue_path(), regions=known_regions())
     assert Path(path).exists(), f"{path}: no store there; create one with `python -m etl init --db {path}`"
     with store.writing(path) as con:
-        if rules_current(con, catalogue):
-            return assess_counted(con, catalogue)
-        return audit_and_assess(con, catalogue)[1]
+        reaudit(con, catalogue)
+        return assess_counted(con, catalogue)

@@ -224,24 +224,31 @@ def test_checking_a_return_says_what_the_audit_would_refuse(history):
     assert read_store(history).execute("select count(*) from finding").fetchall() == [(0,)]  # nothing written
 
 
-def test_reassess_reruns_the_audit_only_when_its_rules_changed(loaded, tmp_path):
-    """The findings depend on the values and the rules: `etl reassess` after a target's edit keeps them (a national
-    store's audit takes a minute), after a rule's edit finds again over the whole store."""
+def test_reassess_reruns_only_the_rules_that_changed(loaded, tmp_path):
+    """The findings depend on the values and the rules: `etl reassess` after a target's edit keeps them all (a
+    national store's whole audit takes a minute); after a rule's edit it runs that rule again over the whole store,
+    and a rule taken out of the catalogue closes its findings."""
     from etl.build import reassess
     from tracker.core import store
 
     db, _ = loaded
-    A2 = "361123100202"
-    with store.writing(db) as con:  # take the finding away, to see whether the audit runs again
-        con.execute("delete from finding where rule_id = 'water_jump'")
-    target_edit = tmp_path / "catalogue.yaml"
-    target_edit.write_text(CATALOGUE.read_text(encoding="utf-8").replace("deadline: 2025, example: true}",
-                                                                       "deadline: 2024, example: true}", 1),
-                           encoding="utf-8")
-    reassess(db, target_edit)  # the same rules: the audit does not run (it would find the jump again)
-    assert ("water_jump", A2, 2025, "open") not in open_findings(db)
-    rule_edit = tmp_path / "rules.yaml"
-    rule_edit.write_text(CATALOGUE.read_text(encoding="utf-8").replace("points: 30,", "points: 25,", 1),
-                         encoding="utf-8")
-    reassess(db, rule_edit)  # a rule changed: every rule over the whole store again (50 → 81 is beyond 25 points)
-    assert ("water_jump", A2, 2025, "open") in open_findings(db)
+    A1, A2, B2 = "361123100201", "361123100202", "361123101202"
+    with store.writing(db) as con:  # take two findings away, to see which rules run again
+        con.execute("delete from finding where rule_id in ('water_jump', 'income_jump')")
+    text = CATALOGUE.read_text(encoding="utf-8")
+    edited = tmp_path / "catalogue.yaml"
+    edited.write_text(text.replace("deadline: 2025, example: true}", "deadline: 2024, example: true}", 1),
+                      encoding="utf-8")
+    reassess(db, edited)  # a target's edit: no rule runs (either would find its jump again)
+    assert not {f[0] for f in open_findings(db)} & {"water_jump", "income_jump"}
+    edited.write_text(text.replace("points: 30,", "points: 25,", 1), encoding="utf-8")
+    reassess(db, edited)  # water_jump changed: it runs again over the whole store (50 → 81 is beyond 25 points)
+    found = open_findings(db)
+    assert ("water_jump", A2, 2025, "open") in found
+    assert ("income_jump", B2, 2025, "open") not in found  # unchanged: not run
+    rules = text.split("\naudit:\n")[1].split("\n  - ")
+    without_copied = text.replace("\n  - " + next(r for r in rules if r.startswith("{id: copied,")), "")
+    edited.write_text(without_copied.replace("points: 30,", "points: 25,", 1), encoding="utf-8")
+    reassess(db, edited)
+    assert ("copied", A1, 2025, "open") not in open_findings(db)
+    assert read_store(db).execute("select state from finding where rule_id = 'copied'").fetchall() == [("closed",)]

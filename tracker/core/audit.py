@@ -114,9 +114,9 @@ def _within(counties: list[str] | None, column: str = "region_code") -> str:
     return "(" + " or ".join(f"starts_with({column}, '{c}')" for c in counties) + ")" if counties else "false"
 
 
-def _measures(catalogue: Catalogue) -> list[str]:
+def _measures(rules: list[AuditRule]) -> list[str]:
     found = set()
-    for rule in catalogue.audit.values():
+    for rule in rules:
         found.update(rule.measures)
         found.update([rule.whole] if rule.whole else [])
         found.update(rule.then or [])
@@ -128,13 +128,15 @@ SOURCES = ("current_observation", "audit_preview_source")  # what the rules read
 
 def find(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, region: str | None = None,
          counties: list[str] | None = None, source: str = "current_observation",
-         severity: str | None = None) -> pd.DataFrame:
-    """Every finding of the value rules (of `severity` when given) over the current values (inside `region`,
-    and in `counties` — county codes, or the codes of cities and provinces for their own rows — when given).
+         severity: str | None = None, rule_ids: set[str] | None = None) -> pd.DataFrame:
+    """Every finding of the value rules (of `severity`, of `rule_ids` when given) over the current values (inside
+    `region`, and in `counties` — county codes, or the codes of cities and provinces for their own rows — when
+    given); only the measures the rules read are windowed.
     `source` is the store's current values, or those with a checked return laid over them (preview)."""
     if source not in SOURCES:
         raise ValueError(f"{source}: not a source of values ({', '.join(SOURCES)})")
-    rules = [r for r in catalogue.audit.values() if severity is None or r.severity == severity]
+    rules = [r for r in catalogue.audit.values() if (severity is None or r.severity == severity)
+             and (rule_ids is None or r.id in rule_ids)]
     queries = [q for q in map(compile_rule, rules) if q]
     if not queries:
         return pd.DataFrame(columns=FOUND_COLUMNS)
@@ -145,7 +147,7 @@ def find(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, region: str | Non
                lag(value) over w as before, lag(year) over w as before_year, lead(year) over w as next_year,
                max(value) over (w rows between unbounded preceding and 1 preceding) as earlier_max
         from {source}
-        where list_contains({_ids(_measures(catalogue))}, measure_id) and starts_with(region_code, $region)
+        where list_contains({_ids(_measures(rules))}, measure_id) and starts_with(region_code, $region)
           and {_within(counties)}
         window w as (partition by measure_id, region_code order by year)
         """, {"region": region or ""})
@@ -182,9 +184,10 @@ def bunching(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, counties: lis
 
 
 def _keep(con: duckdb.DuckDBPyConnection, found: pd.DataFrame, batch_id: int | None, kinds: str,
-          counties: list[str] | None) -> None:
+          counties: list[str] | None, rule_ids: set[str] | None = None) -> None:
     """Open what is new, keep what is found again with the same value, close what a later value changed,
-    for the rules of `kinds` ('values' or 'bunching'), inside `counties` when the audit ran there only."""
+    for the rules of `kinds` ('values' or 'bunching') — of `rule_ids` when only those ran —, inside `counties`
+    when the audit ran there only."""
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     con.register("found_frame", found[FOUND_COLUMNS] if not found.empty else pd.DataFrame(columns=FOUND_COLUMNS))
     con.execute("create or replace temp table found as select * from found_frame")
@@ -195,10 +198,12 @@ def _keep(con: duckdb.DuckDBPyConnection, found: pd.DataFrame, batch_id: int | N
         where f.state not in ('closed', 'rejected')
           and (f.rule_id in (select id from audit_rule where kind = 'bunching')) = $bunching
           and ($counties::varchar[] is null or list_contains($counties::varchar[], left(f.region_code, 6)))
+          and ($rules::varchar[] is null or list_contains($rules::varchar[], f.rule_id))
           and not exists (select 1 from found n where n.rule_id = f.rule_id and n.region_code = f.region_code
                           and n.year = f.year and n.measure_id = f.measure_id
                           and n.value is not distinct from f.value)""",
-                {"counties": counties, "bunching": kinds == "bunching"})
+                {"counties": counties, "bunching": kinds == "bunching",
+                 "rules": sorted(rule_ids) if rule_ids is not None else None})
     con.execute("update finding set state = 'closed', closed_at = ?, closed_by_batch = ? "
                 "where finding_id in (select finding_id from ended)", [now, batch_id])
     con.execute("insert into finding_action select finding_id, ?, null, 'closed', 'closed', null from ended", [now])
@@ -275,18 +280,47 @@ MANY = 50  # a publish bringing values for more counties than this audits the wh
 RULES_CODE = "1"  # raise when compile_rule changes what a rule finds: every store's findings are then redone
 
 
-def rules_sha256(catalogue: Catalogue) -> str:
-    """A digest of the value rules as written (and of how they are compiled): the findings depend on these and the
+def rule_digests(catalogue: Catalogue) -> dict[str, str]:
+    """A digest of each value rule as written (and of how rules are compiled): its findings depend on it and the
     values only."""
-    text = json.dumps([RULES_CODE, *(r.model_dump() for r in catalogue.audit.values())], sort_keys=True,
-                      ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return {r.id: hashlib.sha256(json.dumps([RULES_CODE, r.model_dump()], sort_keys=True, ensure_ascii=False)
+                                 .encode()).hexdigest() for r in catalogue.audit.values()}
+
+
+def stale_rules(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> set[str] | None:
+    """The rules whose findings in the store are not theirs: added, edited or removed since the store was last
+    audited as a whole; None when it never was (every rule is)."""
+    rows = con.execute("select value from store_meta where key = 'audited_rules'").fetchall()
+    if not rows:
+        return None
+    audited, now = json.loads(rows[0][0]), rule_digests(catalogue)
+    return {i for i in audited.keys() | now.keys() if audited.get(i) != now.get(i)}
 
 
 def rules_current(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> bool:
     """Whether the store's findings were made, over the whole store, by these very rules."""
-    rows = con.execute("select value from store_meta where key = 'audited_rules_sha256'").fetchall()
-    return bool(rows) and rows[0][0] == rules_sha256(catalogue)
+    return stale_rules(con, catalogue) == set()
+
+
+def _record_rules(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:
+    con.execute("delete from store_meta where key = 'audited_rules'")
+    con.execute("insert into store_meta values ('audited_rules', ?)", [json.dumps(rule_digests(catalogue))])
+
+
+def reaudit(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> set[str] | None:
+    """After the catalogue changed (inside a store write): run again, over the whole store, only the value rules
+    added or edited since the last audit, and close the findings of rules removed (every rule when the store was
+    never audited as a whole). Returns the rules run again (None: all)."""
+    stale = stale_rules(con, catalogue)
+    if stale is None:
+        publish(con, catalogue)
+        return None
+    if stale:
+        _rules_table(con, catalogue)
+        found = find(con, catalogue, rule_ids=stale)
+        _keep(con, found, None, "values", None, rule_ids=stale)
+        _record_rules(con, catalogue)
+    return stale
 
 
 def publish(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, batch_ids: tuple[int, ...] = ()) -> pd.DataFrame:
@@ -309,8 +343,7 @@ def publish(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, batch_ids: tup
     if not errors.empty:
         _record_rejected(con, errors)
     if counties is None:  # the whole store, with these rules
-        con.execute("delete from store_meta where key = 'audited_rules_sha256'")
-        con.execute("insert into store_meta values ('audited_rules_sha256', ?)", [rules_sha256(catalogue)])
+        _record_rules(con, catalogue)
     return refused
 
 
