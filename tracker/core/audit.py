@@ -45,8 +45,7 @@ def _ids(names: list[str]) -> str:
 def _select(rule: AuditRule, where: str, value: str = "o.value", before: str = "o.before",
             compare: str = "null::double", source: str = "audit_obs o") -> str:
     return (f"select '{rule.id}' as rule_id, '{rule.severity}' as severity, o.measure_id, o.region_code, o.year, "
-            f"{value} as value, {before} as before, {compare} as compare, o.batch_id, o.sheet, o.row_number, "
-            f"o.column_name from {source} where {where}")
+            f"{value} as value, {before} as before, {compare} as compare, o.batch_id from {source} where {where}")
 
 
 def compile_rule(rule: AuditRule) -> str | None:
@@ -97,7 +96,7 @@ def compile_rule(rule: AuditRule) -> str | None:
         # a unit with last year's value and none this year, in a year the measure has values at all
         return (f"select '{rule.id}' as rule_id, '{rule.severity}' as severity, o.measure_id, o.region_code, "
                 f"o.year + 1 as year, null::double as value, o.value as before, null::double as compare, "
-                f"null::integer as batch_id, null as sheet, null::integer as row_number, null as column_name "
+                f"null::integer as batch_id "
                 f"from audit_obs o join (select measure_id, max(year) as last from audit_obs group by all) y "
                 f"using (measure_id) where {measures} and o.year < y.last and (o.next_year is null or "
                 f"o.next_year > o.year + 1)")
@@ -124,6 +123,12 @@ def _measures(rules: list[AuditRule]) -> list[str]:
 
 
 SOURCES = ("current_observation", "audit_preview_source")  # what the rules read: the store, or it with a return
+# where a finding's file cell is read (by its batch, measure, region and year): the rules carry only values, the
+# cells are joined to the few findings at the end (carrying them through the windows doubled a national audit)
+CELLS = {"current_observation": "observation",
+         "audit_preview_source": "(select batch_id, measure_id, region_code, year, sheet, row_number, column_name "
+                                 "from observation union all select batch_id, measure_id, region_code, year, sheet, "
+                                 "row_number, column_name from audit_candidate)"}
 
 
 def find(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, region: str | None = None,
@@ -143,7 +148,7 @@ def find(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, region: str | Non
     con.execute(
         f"""
         create or replace temp table audit_obs as
-        select measure_id, region_code, year, value, batch_id, sheet, row_number, column_name,
+        select measure_id, region_code, year, value, batch_id,
                lag(value) over w as before, lag(year) over w as before_year, lead(year) over w as next_year,
                max(value) over (w rows between unbounded preceding and 1 preceding) as earlier_max
         from {source}
@@ -151,7 +156,10 @@ def find(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, region: str | Non
           and {_within(counties)}
         window w as (partition by measure_id, region_code order by year)
         """, {"region": region or ""})
-    return con.execute(" union all ".join(f"({q})" for q in queries)).df()
+    found = " union all ".join(f"({q})" for q in queries)
+    return con.execute(f"select f.*, c.sheet, c.row_number, c.column_name from ({found}) f left join {CELLS[source]} c "
+                       "on c.batch_id = f.batch_id and c.measure_id = f.measure_id and c.region_code = f.region_code "
+                       "and c.year = f.year").df()
 
 
 def bunching(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, counties: list[str] | None = None) -> pd.DataFrame:
