@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -31,18 +31,20 @@ OTHER_PROVINCE = ("41", "4101", "410122")  # 河南省, 郑州市, 中牟县
 
 
 def child(args: list[str], memory: str) -> tuple[float, float, str]:
-    """(seconds, peak resident GB, last line printed) of `python -m ARGS` in a child process."""
+    """(seconds, its own peak resident GB, last line printed) of `python -m ARGS` in a child process."""
     env = {**os.environ, "TRACKER_DUCKDB_MEMORY": memory}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", *args], cwd=ROOT, env=env, capture_output=True, text=True)
-    took = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of children is the largest child so far: measure each step in a fresh benchmark run if the
-    # earlier step was larger (the report says which)
-    return took, max(peak, before) / 1024 / 1024, done.stdout.strip().splitlines()[-1]
+    with tempfile.TemporaryFile("w+") as out:
+        started = time.perf_counter()
+        process = subprocess.Popen([sys.executable, "-m", *args], cwd=ROOT, env=env, stdout=out,
+                                   stderr=subprocess.STDOUT, text=True)
+        _, status, usage = os.wait4(process.pid, 0)  # this child's own resource use, not the largest so far
+        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait for it
+        took = time.perf_counter() - started
+        out.seek(0)
+        printed = out.read()
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{printed}")
+    return took, usage.ru_maxrss / 1024 / 1024, printed.strip().splitlines()[-1]
 
 
 def main() -> None:
@@ -65,7 +67,7 @@ def main() -> None:
     print(f"store    {args.db.stat().st_size / 1e9:5.2f} GB on disk: {units.get('village', 0):,} village-level units, "
           f"{values:,} values, {rows:,} assessment rows", flush=True)
     took, peak, said = child(["etl", "reassess", "--db", str(args.db)], args.memory)
-    print(f"reassess {took:7.1f} s   peak {peak:5.2f} GB (the largest child so far)   ({said[:100]})", flush=True)
+    print(f"reassess {took:7.1f} s   peak {peak:5.2f} GB   ({said[:100]})", flush=True)
     for codes in (bench_pages.DEFAULT_AREAS, OTHER_PROVINCE):
         bench_pages.map_bytes(args.db, codes)
         bench_pages.render_times(args.db, args.repeat, codes)

@@ -122,13 +122,22 @@ def _measures(rules: list[AuditRule]) -> list[str]:
     return sorted(found)
 
 
-SOURCES = ("current_observation", "audit_preview_source")  # what the rules read: the store, or it with a return
-# where a finding's file cell is read (by its batch, measure, region and year): the rules carry only values, the
-# cells are joined to the few findings at the end (carrying them through the windows doubled a national audit)
-CELLS = {"current_observation": "observation",
-         "audit_preview_source": "(select batch_id, measure_id, region_code, year, sheet, row_number, column_name "
-                                 "from observation union all select batch_id, measure_id, region_code, year, sheet, "
-                                 "row_number, column_name from audit_candidate)"}
+# A finding's file cell, read by its batch, measure, region and year from where the values came: the rules carry
+# only values, and the cells are joined to the few findings at the end (carrying them through the windows
+# doubled a national audit). One constant query per source.
+_WITH_CELLS = """
+    select f.*, c.sheet, c.row_number, c.column_name
+    from audit_found f left join {cells} c
+      on c.batch_id = f.batch_id and c.measure_id = f.measure_id and c.region_code = f.region_code and c.year = f.year
+"""
+WITH_CELLS = {
+    "current_observation": _WITH_CELLS.replace("{cells}", "observation"),
+    "audit_preview_source": _WITH_CELLS.replace("{cells}", "(select batch_id, measure_id, region_code, year, sheet, "
+                                                "row_number, column_name from observation union all select batch_id, "
+                                                "measure_id, region_code, year, sheet, row_number, column_name from "
+                                                "audit_candidate)"),
+}
+SOURCES = tuple(WITH_CELLS)  # what the rules read: the store's current values, or them with a return laid over
 
 
 def find(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, region: str | None = None,
@@ -156,10 +165,8 @@ def find(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, region: str | Non
           and {_within(counties)}
         window w as (partition by measure_id, region_code order by year)
         """, {"region": region or ""})
-    found = " union all ".join(f"({q})" for q in queries)
-    return con.execute(f"select f.*, c.sheet, c.row_number, c.column_name from ({found}) f left join {CELLS[source]} c "
-                       "on c.batch_id = f.batch_id and c.measure_id = f.measure_id and c.region_code = f.region_code "
-                       "and c.year = f.year").df()
+    con.execute("create or replace temp table audit_found as " + " union all ".join(f"({q})" for q in queries))
+    return con.execute(WITH_CELLS[source]).df()
 
 
 def bunching(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, counties: list[str] | None = None) -> pd.DataFrame:
