@@ -14,6 +14,7 @@ from ui import auth, data, filters, widgets
 
 MAX_ANSWER_BYTES = 5 * 1024 * 1024  # an answered findings workbook: read only when no larger than this
 MAX_ANSWER_ROWS = 20_000
+MOST_PICKED = 1_000  # findings offered to pick one from, in the table's order (the whole country has ~20,000)
 
 f = filters.current()
 lang, year = f.lang, f.year
@@ -51,7 +52,9 @@ widgets.file_button(t("audit.download", lang), lambda: xlsx_bytes({t("audit.shee
                     f"{view.file_name}.xlsx", widgets.XLSX, "audit.xlsx")
 
 if not view.rows.empty:
-    rows = {int(r["finding_id"]): r for r in view.rows.to_dict("records")}
+    rows = {int(r["finding_id"]): r for r in view.rows.head(MOST_PICKED).to_dict("records")}
+    if len(view.rows) > MOST_PICKED:
+        st.caption(t("audit.pick_first", lang, n=f"{MOST_PICKED:,}", total=f"{len(view.rows):,}"))
     picked = st.selectbox(t("audit.pick", lang), list(rows), key="page.audit_finding",
                           format_func=lambda i: f"{rows[i]['region_name']} · {rows[i]['year']} · "
                                                 f"{view.rule_names.get(rows[i]['rule_id'], rows[i]['rule_id'])}")

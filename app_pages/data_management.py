@@ -3,14 +3,14 @@
 import streamlit as st
 
 from etl import load
-from tracker.core import settings
+from tracker.core import codes, settings
 from tracker.core.i18n import t
 from ui import data, filters
 from ui.load_report import saved_uploads, show_rejects, show_report
 
 f = filters.current()
 lang = f.lang
-area = data.region(f.area)
+area = data.region(f.area, lang)
 st.title(t("page.data.title", lang))
 st.caption(t("page.data.description", lang))
 upload_tab, history_tab, template_tab = st.tabs([t("data.tab.upload", lang), t("data.tab.history", lang),
@@ -21,7 +21,8 @@ with upload_tab:
     st.caption(t("data.limits", lang, mb=mb, rows=load.MAX_ROWS) + " " + t("data.uploader_note", lang, mb=mb))
     files = st.file_uploader(t("data.files", lang), type=["csv", "txt", "xlsx", "xls"],
                              accept_multiple_files=True, key="returns_upload")
-    only_area = st.checkbox(t("data.only_area", lang, area=area["name"]), key="only_area")
+    # the whole country has nothing to keep out: the box is offered from a province down
+    only_area = f.area != codes.NATION and st.checkbox(t("data.only_area", lang, area=area["name"]), key="only_area")
     scope = f.area if only_area else (data.scope() or None)  # a loader's rows outside their region are refused
     if files:
         paths = saved_uploads(files)
@@ -69,6 +70,9 @@ with history_tab:
                          hide_index=True, key="sources_table")
 
 with template_tab:
+    if f.area == codes.NATION:  # a form lists every village of its area: one per province at most
+        st.info(t("data.template_pick", lang))
+        st.stop()
     st.markdown(t("data.template_help", lang, area=area["name"]))
     st.download_button(t("data.download_template", lang), data.template_bytes(f.area, f.year),
                        file_name=f"{area['name']}-{f.year}-填报模板.xlsx", key="template_download")

@@ -9,7 +9,7 @@ from ui import data, filters
 
 f = filters.current()
 lang = f.lang
-area = data.region(f.area)
+area = data.region(f.area, lang)
 st.title(f"{area['name']} · {t('page.region.title', lang)}")
 st.caption(t("page.region.description", lang))
 
@@ -20,11 +20,11 @@ shown = [(label, key) for label, key in metrics if totals.get(key)]
 for column, (label, key) in zip(st.columns(len(shown)), shown):
     column.metric(t(f"region.metric.{label}", lang), f"{totals[key]:,}")
 
-level = codes.level_of(f.area)
+level = codes.area_level(f.area)
 town_points = data.points(f.area, "township") if level == "county" else None
-view = region_view(data.outlines(f.area), data.area_units(f.area), town_points, f.area, lang)
+view = region_view(data.map_outlines(f.area), data.area_units(f.area), town_points, f.area, lang)
 
-units_word = "townships" if level == "county" else "counties"
+units_word = {"nation": "provinces", "county": "townships"}.get(level, "counties")
 st.subheader(t(f"region.map.title_{units_word}", lang))
 if view.deck is not None:
     st.pydeck_chart(view.deck, height=560)

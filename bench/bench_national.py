@@ -8,9 +8,9 @@
 2. The store's size on disk, its units and values.
 3. `python -m etl reassess` (every plausibility rule over the whole store, then the full assessment) in a child
    process: wall time and peak memory.
-4. Every dashboard page's cold and warm render (bench.bench_pages) for 江西省 / 上饶市 / 余干县 (targets of the
-   five documents) and for 河南省 / 郑州市 / 中牟县 (no targets of its own: the pages say so), and the lagging
-   map's payload for each.
+4. Every page's cold and warm render (bench.bench_pages) for the whole country, for 江西省 / 上饶市 / 余干县
+   (targets of the five documents) and for 河南省 / 郑州市 / 中牟县 (no targets of its own: the pages say so), and
+   the lagging map's payload for each.
 """
 
 from __future__ import annotations
@@ -68,9 +68,9 @@ def main() -> None:
           f"{values:,} values, {rows:,} assessment rows", flush=True)
     took, peak, said = child(["etl", "reassess", "--db", str(args.db)], args.memory)
     print(f"reassess {took:7.1f} s   peak {peak:5.2f} GB   ({said[:100]})", flush=True)
-    for codes in (bench_pages.DEFAULT_AREAS, OTHER_PROVINCE):
-        bench_pages.map_bytes(args.db, codes)
-        bench_pages.render_times(args.db, args.repeat, codes)
+    for codes, nation in ((bench_pages.DEFAULT_AREAS, True), (OTHER_PROVINCE, False)):
+        bench_pages.map_bytes(args.db, codes, nation)
+        bench_pages.render_times(args.db, args.repeat, codes, nation)
 
 
 if __name__ == "__main__":

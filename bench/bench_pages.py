@@ -1,14 +1,14 @@
 """Benchmark: server time per page render, and what the lagging-village map sends to the browser.
 
     python -m bench.bench_pages --db data/tracker.duckdb [--db /tmp/national.duckdb] [--repeat 5]
-                                [--areas 36,3611,361127]
+                                [--areas 36,3611,361127] [--nation]
 
-For each store and each dashboard page, for a province, a city and a county: the first render
-(cold: queries run, caches empty) and the median of `--repeat` further renders (warm: what a user
-sees clicking around), measured with streamlit.testing's AppTest in this process, which runs the
-page script as the server does (no browser, no network). Then the size of the map's deck JSON for a
-whole province, a city and a county, in both map modes. The store must already be assessed with the
-current catalogue (the app would otherwise recompute first): `python -m etl reassess --db STORE`.
+For each store and each page, for a province, a city and a county (and the whole country with --nation):
+the first render (cold: queries run, caches empty) and the median of `--repeat` further renders (warm: what
+a user sees clicking around), measured with streamlit.testing's AppTest in this process, which runs the
+page script as the server does (no browser, no network). Then the size of the map's deck JSON for each
+area, in both map modes. The store must already be assessed with the current catalogue (the app would
+otherwise recompute first): `python -m etl reassess --db STORE`.
 """
 
 from __future__ import annotations
@@ -21,29 +21,32 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from tracker.core import store
+from tracker.core import codes as division, store
 from tracker.core.catalogue import load_catalogue
 from tracker.queries import dashboard
 from tracker.views import lagging as lagging_view
+from ui.registry import PAGES as REGISTERED
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ["overview", "comparison", "lagging_map", "trends", "village"]
+PAGES = [p.script.removeprefix("app_pages/").removesuffix(".py") for p in REGISTERED]  # every page
 DEFAULT_AREAS = ("36", "3611", "361127")  # 江西省, 上饶市, 余干县
 
 
-def _areas(codes: tuple[str, ...]) -> dict[str, dict[str, str]]:
-    """The URL parameters of a province, a city and a county."""
+def _areas(codes: tuple[str, ...], nation: bool = False) -> dict[str, dict[str, str]]:
+    """The URL parameters of a province, a city and a county (after the whole country's, with `nation`)."""
     province, city, county = codes
-    return {"province": {"province": province}, "city": {"province": province, "city": city},
+    return {**({"nation": {"province": division.NATION_WORD}} if nation else {}),
+            "province": {"province": province}, "city": {"province": province, "city": city},
             "county": {"province": province, "city": city, "county": county}}
 
 
-def render_times(db: Path, repeat: int, codes: tuple[str, ...] = DEFAULT_AREAS) -> list[tuple[str, str, float, float]]:
+def render_times(db: Path, repeat: int, codes: tuple[str, ...] = DEFAULT_AREAS,
+                 nation: bool = False) -> list[tuple[str, str, float, float]]:
     """(page, area, cold seconds, warm median seconds) for every page and area."""
     os.environ["TRACKER_DB"] = str(db)
     found = []
     for page in PAGES:
-        for area, params in _areas(codes).items():
+        for area, params in _areas(codes, nation).items():
             at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
             for key, value in params.items():
                 at.query_params[key] = value
@@ -64,11 +67,12 @@ def render_times(db: Path, repeat: int, codes: tuple[str, ...] = DEFAULT_AREAS) 
     return found
 
 
-def map_bytes(db: Path, codes: tuple[str, ...] = DEFAULT_AREAS) -> None:
-    """The lagging map's deck size for a province, a city and a county, by target and by targets missed."""
+def map_bytes(db: Path, codes: tuple[str, ...] = DEFAULT_AREAS, nation: bool = False) -> None:
+    """The lagging map's deck size for a province, a city and a county (and the whole country, with `nation`),
+    by target and by targets missed."""
     catalogue = load_catalogue()
     con = store.StoreReader(db).cursor()
-    for area in codes:
+    for area in ((division.NATION,) if nation else ()) + codes:
         targets = dashboard.village_targets(con, area, 2025)
         views = [("one target", "target", 3)] if targets else []
         views += [("missing ≥ 1", "missed", 1), ("missing ≥ 3", "missed", 3)]
@@ -77,7 +81,7 @@ def map_bytes(db: Path, codes: tuple[str, ...] = DEFAULT_AREAS) -> None:
             start = time.perf_counter()
             view = lagging_view.map_of(con, catalogue, area, 2025, mode, target, k, "zh")
             took = time.perf_counter() - start
-            print(f"map {area:7} {label:12} {view.points:7,} points {view.bytes / 1024:8,.0f} KB  built in {took:5.2f} s")
+            print(f"map {area or division.NATION_WORD:7} {label:12} {view.points:7,} points {view.bytes / 1024:8,.0f} KB  built in {took:5.2f} s")
 
 
 def main() -> None:
@@ -85,12 +89,13 @@ def main() -> None:
     parser.add_argument("--db", action="append", type=Path, required=True)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--areas", default=",".join(DEFAULT_AREAS), help="a province, a city and a county code")
+    parser.add_argument("--nation", action="store_true", help="the whole country too")
     args = parser.parse_args()
     codes = tuple(args.areas.split(","))
     for db in args.db:
         print(f"== {db}")
-        map_bytes(db, codes)
-        render_times(db, args.repeat, codes)
+        map_bytes(db, codes, args.nation)
+        render_times(db, args.repeat, codes, args.nation)
 
 
 if __name__ == "__main__":

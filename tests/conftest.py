@@ -65,6 +65,23 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def world_of_two(world: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small world with a second province beside 江西省 (江苏省, no units or values below it): a store of
+    several provinces, whose users see the whole country (全国) first in the province list."""
+    import shutil
+
+    import duckdb
+
+    db = tmp_path_factory.mktemp("world_of_two") / "world.duckdb"
+    shutil.copy(world, db)
+    con = duckdb.connect(str(db))
+    con.execute("insert into region (code, name, level, province_code, lon, lat, coord_source) "
+                "values ('32', '江苏省', 'province', '32', 119.0, 33.0, 'polygon')")
+    con.close()
+    return db
+
+
+@pytest.fixture(scope="session")
 def demo_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     """The demo store built once through the front door (about 20 seconds): its path and build counts.
     Tests read it and must not write to it."""

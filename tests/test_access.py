@@ -107,7 +107,7 @@ def test_the_scoped_store_holds_only_the_users_region(world):
 def test_documents_made_in_a_scope_name_nothing_outside_it(world, monkeypatch):
     monkeypatch.setenv("TRACKER_CATALOGUE", str(WORLD / "catalogue.yaml"))
     con, cat = store.StoreReader(world).cursor("361123"), load_catalogue(WORLD / "catalogue.yaml")
-    with pytest.raises(ValueError, match="361124: not a province, city or county in the store"):
+    with pytest.raises(ValueError, match="361124: not the whole country, a province, a city or a county in the store"):
         build(con, cat, "361124", 2022)
     page = write_html(build(con, cat, "361123", 2022, with_charts=False))
     assert "玉山县" in page and "铅山县" not in page and "丙一村" not in page

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import WORLD
+from tracker.core import codes
 from tracker.core.assess import STATUSES
 from tracker.core.catalogue import load_catalogue
 from tracker.core.progress import required_path
@@ -138,6 +139,7 @@ def test_cards_worst_first_with_change_and_sentences():
 def test_card_regions_for_an_area_inside_or_around_the_jurisdiction():
     assert scorecard.card_regions(CAT, "361123")["t_water"] == "361123"  # inside 3611: the county itself
     assert scorecard.card_regions(CAT, "36")["t_water"] == "3611"  # the province: the city's own result
+    assert scorecard.card_regions(CAT, codes.NATION)["t_gig"] == "361123"  # the whole country: each at its own region
     assert "t_gig" not in scorecard.card_regions(CAT, "361124")  # 玉山县's target says nothing about 铅山县
 
 
@@ -186,9 +188,23 @@ def test_township_points_sum_villages_and_the_deck_stays_offline_and_small():
         "status": ["met", "deteriorating", "no_data"], "met": [True, False, None]})
     towns = pd.DataFrame({"code": ["361123100", "361123101"], "name": ["甲镇", "乙镇"], "lon": [118.21, 118.22],
                           "lat": [28.71, 28.72]})
-    points = lagging_view.township_points(villages, towns, "zh")
+    points = lagging_view.summary_points(villages, towns, "township", "zh")
     assert [(p["n"], p["v"], p["s"]) for p in points] == [("甲镇", "1/2 个村达标（50%）", "0 个村无数据"),
                                                           ("乙镇", "0/1 个村达标（0%）", "1 个村无数据")]
+    # the whole country sums the same villages into their county: one point for the three
+    county = pd.DataFrame({"code": ["361123"], "name": ["玉山县"], "lon": [118.24], "lat": [28.68]})
+    summed = lagging_view.summary_points(villages, county, "county", "en")
+    assert [(p["code"], p["v"], p["s"], p["r"]) for p in summed] == [
+        ("361123", "1 of 3 villages meet it (33%)", "1 village without data", 400 + 120 * 3)]
+    lagging = pd.DataFrame({"village_code": ["361123100202", "361123101201", "361124100201"],
+                            "targets_missed": [2, 4, 1]})
+    two = pd.DataFrame({"code": ["361123", "361124"], "name": ["玉山县", "铅山县"], "lon": [118.24, 117.7],
+                        "lat": [28.68, 28.3]})
+    missed = lagging_view.missed_summary_points(lagging, two, "county", "zh")
+    # coloured as a village missing the most of them (4: dark red), sized by how many lag
+    assert [(p["n"], p["v"], p["s"], p["c"]) for p in missed] == [
+        ("玉山县", "2 个村未达标", "最多未达标 4 个目标", [189, 0, 38]),
+        ("铅山县", "1 个村未达标", "最多未达标 1 个目标", [254, 204, 92])]
     each = lagging_view.target_points(villages, CAT, "t_water", "zh")
     assert each[1] == {"lon": 118.21, "lat": 28.71, "c": [214, 96, 77], "code": "361123100202", "n": "甲二村",
                        "v": "45.0%（目标 ≥ 90%）", "s": "倒退"}

@@ -1,5 +1,5 @@
-"""Every page opens in both languages at province, city and county level, with no exception and no error
-(the English briefing once crashed under "Every target" with no test noticing)."""
+"""Every page opens in both languages for the whole country and at province, city and county level, with no
+exception and no error (the English briefing once crashed under "Every target" with no test noticing)."""
 
 from __future__ import annotations
 
@@ -49,15 +49,16 @@ def without_names(text: str, world) -> str:
     return text
 
 
-LEVELS = {"province": {"province": "36"}, "city": {"province": "36", "city": "3611"},
-          "county": {"province": "36", "city": "3611", "county": "361123"}}
-AREA_NAMES = {"province": "江西省", "city": "上饶市", "county": "玉山县"}
+LEVELS = {"nation": {"province": "all"}, "province": {"province": "36"},
+          "city": {"province": "36", "city": "3611"}, "county": {"province": "36", "city": "3611", "county": "361123"}}
+AREA_NAMES = {"nation": {"zh": "全国", "en": "China"}, "province": "江西省", "city": "上饶市", "county": "玉山县"}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("level", list(LEVELS))
 @pytest.mark.parametrize("page", [p.script.removeprefix("app_pages/").removesuffix(".py") for p in PAGES])
-def test_every_page_opens_in_both_languages_at_every_level(world, users_file, open_app, page, level, lang):
+def test_every_page_opens_in_both_languages_at_every_level(world_of_two, users_file, open_app, page, level, lang):
+    world = world_of_two  # two provinces: the whole country is offered
     at = open_app(world, catalogue=WORLD / "catalogue.yaml", users=users_file, user="admin", page=page,
                   params={**LEVELS[level], "year": "2022", "lang": lang})
     assert not at.exception, [e.value for e in at.exception]
@@ -66,7 +67,8 @@ def test_every_page_opens_in_both_languages_at_every_level(world, users_file, op
     key = next(p.key for p in PAGES if p.script == f"app_pages/{page}.py")
     assert at.sidebar.title[0].value == t("app.title", lang)
     if key in ("overview", "comparison", "lagging", "trends", "region"):  # pages titled with their area
-        assert at.title[0].value.startswith(AREA_NAMES[level]), at.title[0].value
+        name = AREA_NAMES[level][lang] if level == "nation" else AREA_NAMES[level]
+        assert at.title[0].value.startswith(name), at.title[0].value
     if lang == "en":  # nothing of the page is left in Chinese but the names of places, files and documents
         leftover = [text for text in page_texts(at) if CJK.search(without_names(text, world))]
         assert not leftover, leftover

@@ -19,7 +19,7 @@ from docx import Document
 
 from tests.conftest import WORLD, read_store
 from tracker.__main__ import main as tracker_cli
-from tracker.core import assess, store
+from tracker.core import assess, codes, store
 from tracker.core.catalogue import load_catalogue
 from tracker.queries import dashboard
 from tracker.views import final
@@ -115,6 +115,25 @@ def test_an_ended_plan_has_a_verdict_for_every_target(ended):
         "t_income": "no_data", "t_fund": "no_data", "t_county_income": "no_data",  # no 2023 income returns
         "t_plan": "missed", "t_roads": "achieved"}
     assert view.counts == {"achieved": 3, "missed": 1, "no_data": 5, "in_progress": 0, "monitored": 0}
+
+
+def test_the_whole_country_ranks_its_provinces_on_the_targets_set_inside_them(ended, tmp_path, monkeypatch):
+    db, catalogue = ended
+    view = final.build(read_store(db), load_catalogue(catalogue), codes.NATION, "p14")
+    # every target at the region it is set for: the same verdicts as 上饶市's (all of the world's are set there or
+    # below), and 江西省 ranked on them: 3 achieved of 4 with a verdict (t_plan missed), 5 without data
+    assert {r.target.id: r.outcome for r in view.results} == {
+        r.target.id: r.outcome for r in final.build(read_store(db), load_catalogue(catalogue), "3611", "p14").results}
+    assert view.area_name == "全国" and view.sub_level == "province"
+    assert view.ranking[["name", "achieved", "assessed", "no_data"]].values.tolist() == [["江西省", 3, 4, 5]]
+    missed = view.missed.set_index("target_id")
+    assert missed.loc["t_plan", ["units", "units_missed", "where"]].tolist() == [1, 1, "江西省"]
+    monkeypatch.setenv("TRACKER_CATALOGUE", str(catalogue))
+    err = io.StringIO()
+    with redirect_stdout(io.StringIO()), redirect_stderr(err):
+        code = tracker_cli(["final", "--region", "all", "--plan", "p14", "--db", str(db), "--out", str(tmp_path / "c.docx")])
+    assert code == 0 and "9 targets, 3 achieved, 1 not achieved, 5 without data" in err.getvalue()
+    assert Document(str(tmp_path / "c.docx")).paragraphs[0].text == "全国十四五乡村振兴目标终期评估"
 
 
 def test_the_report_through_the_command_line(ended, tmp_path, monkeypatch):

@@ -206,5 +206,12 @@ def test_the_sidebar_lists_the_stores_provinces_and_opens_on_one_with_targets(tm
     init_store(db, provinces=["11", "36"])  # 北京 comes first by its code, but has no targets of the catalogue
     at = open_app(db, users=users_file, user="admin")
     assert not at.exception
-    assert at.sidebar.selectbox[0].options == ["北京市", "江西省"]
+    assert at.sidebar.selectbox[0].options == ["全国", "北京市", "江西省"]  # the whole country first, of two or more
     assert at.sidebar.selectbox[0].value == "36"
+    whole = open_app(db, users=users_file, user="admin", params={"province": "all"})
+    assert not whole.exception
+    assert whole.sidebar.selectbox[0].value == ""
+    # no city to pick for the whole country: the province, then the year
+    assert [box.label for box in whole.sidebar.selectbox] == ["省", "年份"]
+    assert whole.title[0].value.startswith("全国")
+    assert whole.query_params["province"] in ("all", ["all"])

@@ -93,8 +93,8 @@ def _lagging(args: argparse.Namespace) -> int:
     con = _open(args.db)
     frame = lagging_villages(con, args.region, args.year, args.min_missed)
     _csv(frame, sys.stdout)
-    print(f"{len(frame):,} villages of {args.region} miss at least {args.min_missed} target(s) in {args.year}",
-          file=sys.stderr)
+    print(f"{len(frame):,} villages of {args.region or codes.NATION_WORD} miss at least {args.min_missed} target(s) "
+          f"in {args.year}", file=sys.stderr)
     return 0
 
 
@@ -170,8 +170,8 @@ def _worklist(args: argparse.Namespace) -> int:
     con = _open(args.db)
     villages = write_worklist(con, load_catalogue(), _area(con, args.region), args.year, args.min_missed,
                               str(args.out), args.lang)
-    print(f"{args.out}: {villages:,} villages of {args.region} miss at least {args.min_missed} target(s) in "
-          f"{args.year}", file=sys.stderr)
+    print(f"{args.out}: {villages:,} villages of {args.region or codes.NATION_WORD} miss at least "
+          f"{args.min_missed} target(s) in {args.year}", file=sys.stderr)
     return 0
 
 
@@ -202,15 +202,19 @@ def _user(args: argparse.Namespace) -> int:
 
 
 def _area(con: duckdb.DuckDBPyConnection, code: str) -> str:
-    """A province, city or county code that the store holds; exits with a clear message otherwise."""
-    if codes.level_of(code) not in ("province", "city", "county"):
-        raise SystemExit(f"{code}: give a province, city or county code (a briefing covers an area)")
-    if not con.execute("select count(*) from region where code = ?", [code]).fetchall()[0][0]:
+    """The whole country, or a province, city or county code that the store holds; exits with a clear message
+    otherwise."""
+    if codes.area_level(code) not in codes.AREA_LEVELS:
+        raise SystemExit(f"{code}: give a province, city or county code, or {codes.NATION_WORD} (a briefing covers "
+                         "an area)")
+    if code != codes.NATION and not con.execute("select count(*) from region where code = ?", [code]).fetchall()[0][0]:
         raise SystemExit(f"{code}: no such region in the store")
     return code
 
 
 def _code(text: str) -> str:
+    if text == codes.NATION_WORD:
+        return codes.NATION
     try:
         codes.level_of(text)
     except ValueError as e:
@@ -254,7 +258,8 @@ def main(argv: list[str] | None = None) -> int:
 
     area = argparse.ArgumentParser(add_help=False)  # what a briefing and a work list are of, and where they go
     area.add_argument("--db", type=Path, default=settings.db_path(), help=db_help)
-    area.add_argument("--region", type=_code, required=True, help="province, city or county code, e.g. 3611")
+    area.add_argument("--region", type=_code, required=True,
+                      help="province, city or county code, e.g. 3611, or all for the whole country")
     area.add_argument("--year", type=int, required=True)
     area.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)
     p = verbs.add_parser("briefing", parents=[area], help="the leadership briefing of an area and year (.docx or .html)")
@@ -267,7 +272,8 @@ def main(argv: list[str] | None = None) -> int:
 
     p = verbs.add_parser("final", help="the final assessment (终期评估) of a plan for an area (.docx, .html or .csv)")
     p.add_argument("--db", type=Path, default=settings.db_path(), help=db_help)
-    p.add_argument("--region", type=_code, required=True, help="province, city or county code, e.g. 3611")
+    p.add_argument("--region", type=_code, required=True,
+                   help="province, city or county code, e.g. 3611, or all for the whole country")
     p.add_argument("--plan", default="fyp14", help="plan id from indicators.yaml (default fyp14, the 14th plan)")
     p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)
     p.add_argument("--out", type=Path, required=True, help="FILE.docx, FILE.html or FILE.csv")

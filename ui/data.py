@@ -117,10 +117,10 @@ _region = query(geography.region)
 _names = query(geography.names)
 
 
-def region(code: str) -> dict | None:
+def region(code: str, lang: str = "zh") -> dict | None:
     """A region's row for display: its name escaped for markdown (a name loaded from a file shows as
-    text in titles and captions, never as a link or an image)."""
-    found = _region(code)
+    text in titles and captions, never as a link or an image); the whole country named in `lang`."""
+    found = _region(code, lang)
     return None if found is None else {**found, "name": md_escape(found["name"])}
 
 
@@ -132,7 +132,7 @@ def names(codes: tuple[str, ...]) -> dict[str, str]:
 children = query(geography.children)
 area_units = query(geography.area_units)
 area_totals = query(geography.area_totals)
-outlines = query(geography.outlines)
+map_outlines = query(geography.map_outlines)
 points = query(geography.points)
 is_demo = query(store.is_demo)
 batches = query(provenance.batches)

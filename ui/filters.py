@@ -19,7 +19,7 @@ from tracker.core.clock import today
 from tracker.core.i18n import DEFAULT_LANG, LANGS, t
 from ui import data
 
-ALL = ""  # the option that means the whole parent area
+ALL = ""  # the option that means the whole parent area (as the province: the whole country, codes.NATION)
 COMPLETE = 0.5  # a year opens by default once at least this share of counties has reported in it
 LANG_NAMES = {"zh": "中文", "en": "English"}
 URL_KEYS = ("province", "city", "county", "year", "lang")
@@ -36,7 +36,8 @@ class Filters:
 
     @property
     def area(self) -> str:
-        """The code of the selected area: the county, else the city, else the province."""
+        """The code of the selected area: the county, else the city, else the province, else the whole country
+        (codes.NATION)."""
         return self.county or self.city or self.province
 
 
@@ -47,6 +48,8 @@ def _seed_from_url() -> None:
     for key in URL_KEYS:
         if key in st.query_params:
             value = st.query_params[key]
+            if key == "province" and value == codes.NATION_WORD:  # a URL without ?province opens on the default
+                value = ALL
             st.session_state[key] = int(value) if key == "year" and value.isdigit() else value
     village = st.query_params.get("village", "")
     if not any(key in st.query_params for key in ("province", "city", "county")) and \
@@ -96,18 +99,23 @@ def sidebar(lang: str, scope: str = "") -> Filters:
     if level is not None and level != "province":
         st.sidebar.caption(t("filter.scope", lang, area=data.region(scope)["name"]))
     if level in (None, "province"):
-        provinces = dict(data.children(None))
-        # first the province whose targets the catalogue holds (a store of every province opens on one that
-        # has targets, not on 北京 by its code)
+        provinces = dict(data.children(None))  # a province's staff see their own alone
+        # opens on the first province whose targets the catalogue holds (a store of every province opens on one
+        # that has targets, not on 北京 by its code); with everything of a store of several provinces in view, the
+        # whole country comes first
         default = next((p for p in data.catalogue().provinces() if p in provinces), next(iter(provinces)))
-        province = _select(t("filter.province", lang), "province", list(provinces), provinces.get,
+        options = [ALL, *provinces] if level is None and len(provinces) > 1 else list(provinces)
+        nation = t("area.nation", lang)
+        province = _select(t("filter.province", lang), "province", options, lambda c: provinces.get(c, nation),
                            default, _reset, ("city", "county"))
     else:
         province = st.session_state["province"] = scope[:2]
-    if level in (None, "province"):
+    if level in (None, "province") and province:
         cities = dict(data.children(province))
         city = _select(t("filter.city", lang), "city", [ALL, *cities],
                        lambda c: cities.get(c, everything), ALL, _reset, ("county",))
+    elif level is None:  # the whole country: no city to pick
+        city = st.session_state["city"] = ALL
     else:
         city = st.session_state["city"] = scope[:4]
     county = ALL
@@ -139,7 +147,7 @@ def year_options() -> tuple[list[int], int]:
 
 def url_params(filters: Filters) -> dict[str, str]:
     """The query parameters that reproduce `filters` (defaults left out)."""
-    params = {"province": filters.province, "city": filters.city, "county": filters.county,
+    params = {"province": filters.province or codes.NATION_WORD, "city": filters.city, "county": filters.county,
               "year": str(filters.year) if filters.year != filters.default_year else "",
               "lang": filters.lang if filters.lang != DEFAULT_LANG else ""}
     return {k: v for k, v in params.items() if v}

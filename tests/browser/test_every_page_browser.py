@@ -1,5 +1,5 @@
-"""Every page in Chromium, in both languages, at province, city and county level, on the demo store: it runs
-to the end with no exception, no error box and no "Page not found", under its own heading."""
+"""Every page in Chromium, in both languages, for the whole country and at province, city and county level, on the
+demo store: it runs to the end with no exception, no error box and no "Page not found", under its own heading."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from ui.registry import PAGES
 
 pytestmark = pytest.mark.browser
 
-LEVELS = {"province": "province=36", "city": "province=36&city=3611", "county": "province=36&city=3611&county=361127"}
+LEVELS = {"nation": "province=all", "province": "province=36", "city": "province=36&city=3611", "county": "province=36&city=3611&county=361127"}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

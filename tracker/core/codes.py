@@ -16,6 +16,10 @@ LEVELS: tuple[str, ...] = ("province", "city", "county", "township", "village")
 CODE_LENGTH: dict[str, int] = {"province": 2, "city": 4, "county": 6, "township": 9, "village": 12}
 LEVEL_OF_LENGTH: dict[int, str] = {n: level for level, n in CODE_LENGTH.items()}
 
+NATION = ""  # the whole country as an area: the empty prefix, which every code starts with
+NATION_WORD = "all"  # how a URL (?province=all) or the command line (--region all) names the whole country
+AREA_LEVELS: tuple[str, ...] = ("nation", "province", "city", "county")  # what a page, a briefing or a scope covers
+
 VILLAGE_COMMITTEE = "village_committee"  # 村民委员会
 RESIDENTS_COMMITTEE = "residents_committee"  # 居民委员会
 OTHER_UNIT = "other"
@@ -26,6 +30,17 @@ def level_of(code: str) -> str:
     if not code.isdigit() or len(code) not in LEVEL_OF_LENGTH:
         raise ValueError(f"not an NBS division code: {code!r}")
     return LEVEL_OF_LENGTH[len(code)]
+
+
+def area_level(code: str) -> str:
+    """The level of an area: 'nation' for the whole country (NATION), else level_of(code)."""
+    return "nation" if code == NATION else level_of(code)
+
+
+def below(area: str) -> str:
+    """The level one below an area (the whole country → province, province → city, … township → village)."""
+    order = ("nation", *LEVELS)
+    return order[order.index(area_level(area)) + 1]
 
 
 def parent_of(code: str) -> str | None:

@@ -58,11 +58,12 @@ def write_worklist(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: s
     """Write the work list workbook; the number of villages in it."""
     frame = lines(con, catalogue, area, year, k, lang)
     villages = worklist(assess.lagging_villages(con, area, year, k), catalogue, lang)
-    place = geography.region(con, area)
+    place = geography.region(con, area, lang)
     about = pd.DataFrame({t("worklist.about.item", lang): [t(f"worklist.about.{key}", lang) for key in
                                                            ("area", "year", "rule", "villages", "lines", "data")],
                           t("worklist.about.value", lang): [
-                              f"{place['name'] if place else area}（{area}）", year, t("worklist.about.rule_text", lang, k=k),
+                              f"{place['name']}（{area}）" if area else place["name"], year,
+                              t("worklist.about.rule_text", lang, k=k),
                               len(villages), len(frame),
                               t("briefing.demo_notice", lang) if is_demo(con) else t("worklist.about.real", lang)]})
     with pd.ExcelWriter(out, engine="xlsxwriter", engine_kwargs=TEXT_ONLY) as writer:

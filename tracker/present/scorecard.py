@@ -15,7 +15,6 @@ from html import escape
 
 import pandas as pd
 
-from tracker.core import codes
 from tracker.core.assess import explain, status_label
 from tracker.core.catalogue import Catalogue, Measure, Target, reading_of
 from tracker.core.i18n import t as tr
@@ -356,11 +355,6 @@ def cell_frame(rows: pd.DataFrame, catalogue: Catalogue, lang: str = "zh", in_pe
                         "target_value": fig.target, "unit": fig.unit, "op": fig.op, "kind": fig.kind, "note": fig.note,
                         "hover": "<br>".join(hover), "why": why})
     return pd.DataFrame(records, columns=CELL_COLUMNS)
-
-
-def sub_level(area: str) -> str:
-    """The level one below an area (province → city, city → county, county → township)."""
-    return codes.LEVELS[codes.LEVELS.index(codes.level_of(area)) + 1]
 
 
 def card_table(all_cards: list[Card], lang: str = "zh") -> pd.DataFrame:

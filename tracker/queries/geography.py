@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import duckdb
 import pandas as pd
@@ -10,12 +11,24 @@ import shapely
 from shapely.geometry import mapping, shape
 
 from tracker.core import codes, settings
+from tracker.core.i18n import t
 
-UNIT_LEVEL_BELOW = {"province": "county", "city": "county", "county": "township"}
+# the units an area's map and table list: the whole country its provinces, a province or city its counties,
+# a county its townships
+UNIT_LEVEL_BELOW = {"nation": "province", "province": "county", "city": "county", "county": "township"}
+# the outlines an area's map draws: the whole country its provinces' (2,845 county outlines would weigh
+# megabytes), a province or city its counties', a county its own
+OUTLINE_LEVEL = {"nation": "province", "province": "county", "city": "county", "county": "county"}
 
 
-def region(con: duckdb.DuckDBPyConnection, code: str) -> dict | None:
-    """One region's row as a dict, or None when the code is not in the store."""
+def region(con: duckdb.DuckDBPyConnection, code: str, lang: str = "zh") -> dict | None:
+    """One region's row as a dict, or None when the code is not in the store. The whole country (codes.NATION)
+    is a row of its own: named in `lang`, placed at the middle of the store's provinces."""
+    if code == codes.NATION:
+        lon, lat = con.execute("select avg(lon), avg(lat) from region where level = 'province'").fetchall()[0]
+        return {"code": code, "name": t("area.nation", lang), "level": "nation", "parent_code": None,
+                "province_code": None, "city_code": None, "county_code": None, "township_code": None,
+                "kind": None, "lon": lon, "lat": lat, "coord_source": None}
     cur = con.execute("select * from region where code = ?", [code])
     row = cur.fetchone()
     if row is None:
@@ -45,7 +58,7 @@ def children(con: duckdb.DuckDBPyConnection, parent_code: str | None) -> list[tu
 
 def area_units(con: duckdb.DuckDBPyConnection, area_code: str) -> pd.DataFrame:
     """The counties of a province or city, or the townships of a county, with their counts."""
-    unit_level = UNIT_LEVEL_BELOW[codes.level_of(area_code)]
+    unit_level = UNIT_LEVEL_BELOW[codes.area_level(area_code)]
     return con.execute(
         settings.sql_text("tracker.queries", "area_units.sql"),
         {"area_code": area_code, "unit_level": unit_level,
@@ -72,7 +85,8 @@ def area_totals(con: duckdb.DuckDBPyConnection, area_code: str) -> dict[str, int
 
 
 def outlines(con: duckdb.DuckDBPyConnection, area_code: str) -> dict:
-    """A GeoJSON FeatureCollection: the county outlines inside an area (a county: its own).
+    """A GeoJSON FeatureCollection: the county outlines inside an area (a county: its own; the whole country:
+    its provinces').
 
     A development zone has no outline of its own: for one of those the city's is given, with
     `fallback` set in its properties.
@@ -81,12 +95,12 @@ def outlines(con: duckdb.DuckDBPyConnection, area_code: str) -> dict:
         """
         select b.code, r.name, b.geometry, false as fallback
         from boundary as b join region as r using (code)
-        where b.level = 'county' and starts_with(b.code, ?)
+        where b.level = ? and starts_with(b.code, ?)
         order by b.code
         """,
-        [area_code],
+        [OUTLINE_LEVEL[codes.area_level(area_code)], area_code],
     ).fetchall()
-    if not rows and codes.level_of(area_code) == "county":
+    if not rows and codes.area_level(area_code) == "county":
         rows = con.execute(
             """
             select ? as code, (select name from region where code = ?), b.geometry, true
@@ -104,14 +118,15 @@ def outlines(con: duckdb.DuckDBPyConnection, area_code: str) -> dict:
     }
 
 
-OUTLINE_TOLERANCE = {"province": 0.004, "city": 0.002}  # degrees; ≈ 400 m and 200 m, below a pixel at their zoom
+# degrees; ≈ 3 km, 400 m and 200 m, below a pixel at their zoom
+OUTLINE_TOLERANCE = {"nation": 0.03, "province": 0.004, "city": 0.002}
 
 
 def map_outlines(con: duckdb.DuckDBPyConnection, area_code: str) -> dict:
     """outlines() simplified for drawing the whole area at once: a province's county outlines need far
     fewer points than a county's own (what the browser receives shrinks by two thirds)."""
     collection = outlines(con, area_code)
-    tolerance = OUTLINE_TOLERANCE.get(codes.level_of(area_code))
+    tolerance = OUTLINE_TOLERANCE.get(codes.area_level(area_code))
     return simplified(collection, tolerance) if tolerance else collection
 
 
@@ -143,9 +158,11 @@ def bounds(collection: dict) -> tuple[float, float, float, float] | None:
 
 def simplified(collection: dict, tolerance: float) -> dict:
     """The outlines simplified to `tolerance` degrees (0.002 ≈ 200 m, invisible at a province's zoom),
-    coordinates kept to 4 decimals; properties unchanged."""
+    coordinates kept to a tenth of the tolerance's order (4 decimals for a province, 3 for the country);
+    properties unchanged. Every island stays (a map of China shows 南海诸岛)."""
+    grid = 10 ** math.floor(math.log10(tolerance / 10))
     features = []
     for feature in collection["features"]:
-        geometry = shapely.set_precision(shape(feature["geometry"]).simplify(tolerance, preserve_topology=True), 1e-4)
+        geometry = shapely.set_precision(shape(feature["geometry"]).simplify(tolerance, preserve_topology=True), grid)
         features.append({**feature, "geometry": mapping(geometry)})
     return {**collection, "features": features}

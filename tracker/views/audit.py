@@ -54,7 +54,7 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year:
     (none for a store from before the audit, until its next write adds the tables)."""
     if not audit.has_findings(con):
         empty = dict.fromkeys(("findings", "explained", "to_correct", "waiting", "refused"), 0)
-        return Audit(geography.region(con, area)["name"], year, lang, empty, pd.DataFrame(),
+        return Audit(geography.region(con, area, lang)["name"], year, lang, empty, pd.DataFrame(),
                      pd.DataFrame(columns=["finding_id", "county", "region_name", "region_code", "year", "rule_id",
                                            "severity", "state", "message", "note"]), {})
     rows = findings.findings(con, area, year, SHOWN.get(shown, SHOWN["waiting"]), rule)
@@ -68,7 +68,7 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year:
     by_county.columns.name = None
     if not by_county.empty:
         by_county.index.name = t("audit.col.county", lang)
-    return Audit(geography.region(con, area)["name"], year, lang, findings.summary(con, area, year), by_county, rows,
+    return Audit(geography.region(con, area, lang)["name"], year, lang, findings.summary(con, area, year), by_county, rows,
                  names)
 
 

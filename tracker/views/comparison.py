@@ -20,8 +20,9 @@ FIRST_PICKED = 3  # the furthest behind, drawn when nothing is chosen
 
 
 def compared_level(area: str) -> str:
-    """Which units an area compares: a county its townships, a city or province its counties."""
-    return "township" if codes.level_of(area) == "county" else "county"
+    """Which units an area compares: a county its townships; a city, a province or the whole country its
+    counties (a target is set for one province or city, so ranking provinces on it would rank one)."""
+    return "township" if codes.area_level(area) == "county" else "county"
 
 
 @dataclass
@@ -69,7 +70,7 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year:
     `picked` units over time (else the three furthest behind)."""
     level = compared_level(area)
     units = t(f"level.{level}", lang)
-    area_name = geography.region(con, area)["name"]
+    area_name = geography.region(con, area, lang)["name"]
     cells = scorecard.cell_frame(dashboard.assessment_rows(con, level=level, area=area, years=(year,)), catalogue, lang)
     view = Comparison(area, area_name, year, lang, level, units, cells)
     if cells.empty:

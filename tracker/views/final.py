@@ -307,6 +307,16 @@ def _sub_outcomes(con: duckdb.DuckDBPyConnection, plan: Plan, area: str, level: 
                     for r in (scorecard.clean(x) for x in rows.to_dict("records"))]})
 
 
+def _province_outcomes(con: duckdb.DuckDBPyConnection, results: list[Result]) -> pd.DataFrame:
+    """The whole country's sub-areas: each province on the targets set inside it (its own and its cities'), as
+    judged for the country's report (a target is set for one province or city, so it has one province)."""
+    names = geography.names(con, tuple(sorted({r.region_code[:2] for r in results})))
+    return pd.DataFrame({"code": [r.region_code[:2] for r in results],
+                         "name": [names.get(r.region_code[:2], "") for r in results],
+                         "target_id": [r.target.id for r in results], "outcome": [r.outcome for r in results]},
+                        columns=["code", "name", "target_id", "outcome"])
+
+
 def _ranking(sub: pd.DataFrame, titles: dict[str, str], lang: str) -> pd.DataFrame:
     if sub.empty:
         return pd.DataFrame(columns=["code", "name", "achieved", "assessed", "no_data", "missed_targets"])
@@ -335,9 +345,9 @@ def _appendix(sub: pd.DataFrame, titles: dict[str, str], order: list[str], sub_l
 
 def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, plan_id: str, lang: str = "zh") -> Final:
     """The final assessment of a plan for an area; ValueError for an unknown plan or area."""
-    place = geography.region(con, area)
-    if place is None or codes.level_of(area) not in ("province", "city", "county"):
-        raise ValueError(f"{area}: not a province, city or county in the store")
+    place = geography.region(con, area, lang)
+    if place is None or codes.area_level(area) not in codes.AREA_LEVELS:
+        raise ValueError(f"{area}: not the whole country, a province, a city or a county in the store")
     if plan_id not in catalogue.plans:
         raise ValueError(f"{plan_id}: no such plan in the catalogue ({', '.join(catalogue.plans)})")
     plan = catalogue.plans[plan_id]
@@ -354,9 +364,13 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, plan_
         found = _result(catalogue, target, plan, mine, names.get(regions[target.id], ""), last, lang)
         if found is not None:
             results.append(found)
-    sub_level = "county" if codes.level_of(area) != "county" else None  # a city's and a province's counties
+    # the whole country ranks its provinces, a province or city its counties; a county is the bottom of the ranking
+    sub_level = geography.UNIT_LEVEL_BELOW[codes.area_level(area)] if codes.area_level(area) != "county" else None
     titles = {tg.id: tg.name(lang) for tg in targets}
-    sub = _sub_outcomes(con, plan, area, sub_level, targets, last) if sub_level and last else pd.DataFrame()
+    if sub_level == "province":
+        sub = _province_outcomes(con, results)
+    else:
+        sub = _sub_outcomes(con, plan, area, sub_level, targets, last) if sub_level and last else pd.DataFrame()
     ranking = _ranking(sub, titles, lang) if sub_level else pd.DataFrame()
     if not ranking.empty and not (ranking["assessed"] > 0).any():
         ranking = ranking.iloc[0:0]  # nothing due yet: no ranking to give

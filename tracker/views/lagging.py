@@ -1,9 +1,10 @@
 """落后村地图 as one view model: the map and the work list, computed without Streamlit.
 
-Two views: one target (county outlines shaded by the share of its villages that meet it, village
-points coloured by status), or villages missing k or more targets (points by how many). For a
-whole province the villages are summed into township points, so the browser receives one point
-per township instead of one per village.
+Two views: one target (county outlines shaded by the county's verdict, village points coloured by
+status), or villages missing k or more targets (points by how many). For a whole province the
+villages are summed into township points, for the whole country into county points (and the
+outlines are the provinces'), so the browser receives one point per township or county instead of
+one per village.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from tracker.present.scorecard import cell_frame, figure, number, target_text
 from tracker.queries import dashboard, geography
 
 TOOLTIP = "{n} {code}\n{v}\n{s}"
-VILLAGES, TOWNSHIPS = "villages", "townships"
+VILLAGES, SUMMARIES = "villages", "summaries"  # the layers: a point per village, or per township or county
+SUMMED_BY = {"nation": "county", "province": "township"}  # an area whose villages are summed, and into what
+LAGGING_SUMMED_BY = {"nation": "county"}  # likewise for the lagging villages, fewer: a province still shows each
 
 
 @dataclass
@@ -49,12 +52,13 @@ def target_points(villages: pd.DataFrame, catalogue: Catalogue, target_id: str, 
             for r in villages.to_dict("records") if pd.notna(r["lon"])]
 
 
-def township_points(villages: pd.DataFrame, towns: pd.DataFrame, lang: str) -> list[dict]:
-    """Villages summed per township: share meeting the target sets the colour, the count the size."""
-    counted = villages.assign(township_code=villages["code"].str[:9], ok=villages["met"].fillna(False).astype(bool),
-                              reported=villages["status"] != "no_data")
-    sums = counted.groupby("township_code").agg(n=("code", "size"), met=("ok", "sum"), reported=("reported", "sum"))
-    places = towns.set_index("code")
+def summary_points(villages: pd.DataFrame, units: pd.DataFrame, level: str, lang: str) -> list[dict]:
+    """Villages summed per township or county (`level`, placed by `units`): the share meeting the target sets
+    the colour, the count the size."""
+    counted = villages.assign(unit_code=villages["code"].str[:codes.CODE_LENGTH[level]],
+                              ok=villages["met"].fillna(False).astype(bool), reported=villages["status"] != "no_data")
+    sums = counted.groupby("unit_code").agg(n=("code", "size"), met=("ok", "sum"), reported=("reported", "sum"))
+    places = units.set_index("code")
     points = []
     for code, r in sums.iterrows():
         if code not in places.index:
@@ -66,6 +70,19 @@ def township_points(villages: pd.DataFrame, towns: pd.DataFrame, lang: str) -> l
                        "v": t("lagging.town_tip", lang, met=int(r["met"]), n=int(r["n"]), share=f"{share:.0f}"),
                        "s": t("lagging.town_missing", lang, n=int(r["n"] - r["reported"]))})
     return points
+
+
+def missed_summary_points(lagging: pd.DataFrame, units: pd.DataFrame, level: str, lang: str) -> list[dict]:
+    """The lagging villages counted per county (or township): the colour by the most targets one of them
+    misses (as the village points), the size by how many they are."""
+    counted = lagging.assign(unit_code=lagging["village_code"].str[:codes.CODE_LENGTH[level]])
+    sums = counted.groupby("unit_code").agg(n=("village_code", "size"), most=("targets_missed", "max"))
+    places = units.set_index("code")
+    return [{"lon": round(places.at[code, "lon"], 4), "lat": round(places.at[code, "lat"], 4),
+             "c": list(maps.MISSED[min(int(r["most"]), 5) - 1]), "r": 400 + 120 * int(r["n"]),
+             "code": code, "n": places.at[code, "name"], "v": t("lagging.summed_tip", lang, n=int(r["n"])),
+             "s": t("lagging.summed_most", lang, missed=int(r["most"]))}
+            for code, r in sums.iterrows() if code in places.index and pd.notna(places.at[code, "lon"])]
 
 
 def missed_points(lagging: pd.DataFrame, places: pd.DataFrame, lang: str) -> list[dict]:
@@ -111,7 +128,7 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year:
     if target_id not in targets:
         target_id = next((tid for tid in targets if catalogue.targets[tid].headline), targets[0] if targets else None)
     lagging = assess.lagging_villages(con, area, year, k)
-    view = Lagging(geography.region(con, area)["name"], year, lang, mode, k, targets, titles, target_id, None,
+    view = Lagging(geography.region(con, area, lang)["name"], year, lang, mode, k, targets, titles, target_id, None,
                    lagging, worklist(lagging, catalogue, lang))
     if targets:
         view.map = map_of(con, catalogue, area, year, mode, target_id if mode == "target" else None, k, lang)
@@ -120,21 +137,28 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year:
 
 def map_of(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year: int, mode: str,
            target_id: str | None, k: int, lang: str) -> LaggingMap:
-    """The whole map for a view: mode 'target' (outlines by share meeting `target_id`, villages by status,
-    or townships for a whole province) or 'missed' (villages missing k or more targets)."""
+    """The whole map for a view: mode 'target' (outlines by their verdict on `target_id`, villages by status,
+    summed into townships for a whole province and into counties for the whole country) or 'missed'
+    (villages missing k or more targets, summed into counties for the whole country)."""
     outlines = geography.map_outlines(con, area)
+    level = codes.area_level(area)
+    summed = SUMMED_BY.get(level)
     if mode == "missed":
         lagging = assess.lagging_villages(con, area, year, k)
+        if level in LAGGING_SUMMED_BY:
+            unit = LAGGING_SUMMED_BY[level]
+            points = missed_summary_points(lagging, geography.points(con, area, unit), unit, lang)
+            return lagging_map(outlines, {}, {}, points, SUMMARIES, f"lagging.legend.missed_{unit}")
         points = missed_points(lagging, dashboard.places(con, tuple(lagging["village_code"])), lang)
         return lagging_map(outlines, {}, {}, points, VILLAGES, "lagging.legend.missed")
     villages = dashboard.village_statuses(con, area, target_id, year)
-    counties = cell_frame(dashboard.assessment_rows(con, level="county", area=area, years=(year,), target=target_id),
-                          catalogue, lang)
-    statuses = dict(zip(counties["region_code"], counties["status"]))  # the verdict by the target's reading
-    labels = dict(zip(counties["region_code"], counties["text"] + "（" + counties["status_label"] + "）"))
-    if codes.level_of(area) == "province":
-        points = township_points(villages, geography.points(con, area, "township"), lang)
-        view = lagging_map(outlines, statuses, labels, points, TOWNSHIPS, "lagging.legend.towns")
+    shaded = cell_frame(dashboard.assessment_rows(con, level=geography.OUTLINE_LEVEL[level], area=area, years=(year,),
+                                                  target=target_id), catalogue, lang)
+    statuses = dict(zip(shaded["region_code"], shaded["status"]))  # the verdict by the target's reading
+    labels = dict(zip(shaded["region_code"], shaded["text"] + "（" + shaded["status_label"] + "）"))
+    if summed:
+        points = summary_points(villages, geography.points(con, area, summed), summed, lang)
+        view = lagging_map(outlines, statuses, labels, points, SUMMARIES, f"lagging.legend.{summed}")
     else:
         points = target_points(villages, catalogue, target_id, lang)
         view = lagging_map(outlines, statuses, labels, points, VILLAGES, "lagging.legend.target")

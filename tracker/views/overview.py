@@ -19,6 +19,9 @@ from tracker.present import charts, scorecard
 from tracker.queries import dashboard, findings, geography
 
 LAGGING_K = 3  # "villages missing three or more targets": the count the briefing quotes, on the page and in documents
+# the matrix's rows are one level below the area, but the cities for the whole country (a target is set for one
+# province or city, so each province would have a row for its own province-wide targets alone)
+MATRIX_LEVEL = {"nation": "city"}
 
 
 @dataclass
@@ -81,9 +84,9 @@ class Overview:
 
 def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year: int, lang: str = "zh") -> Overview:
     """The briefing of an area (province, city or county code) in a year; ValueError for anything else."""
-    place = geography.region(con, area)
-    if place is None or codes.level_of(area) not in ("province", "city", "county"):
-        raise ValueError(f"{area}: not a province, city or county in the store")
+    place = geography.region(con, area, lang)
+    if place is None or codes.area_level(area) not in codes.AREA_LEVELS:
+        raise ValueError(f"{area}: not the whole country, a province, a city or a county in the store")
     regions = tuple(sorted(set(scorecard.card_regions(catalogue, area).values())))
     rows = dashboard.assessment_rows(con, regions=regions, years=(year - 1, year))
     cards = scorecard.cards(rows, catalogue, area, year, lang)
@@ -97,7 +100,7 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year:
             if n:
                 card.note = (card.note + t("list.separator", lang) if card.note else "") + t("card.held", lang, n=n)
     lagging = assess.lagging_villages(con, area, year, LAGGING_K)
-    level = scorecard.sub_level(area)
+    level = MATRIX_LEVEL.get(codes.area_level(area)) or codes.below(area)
     cells = scorecard.cell_frame(dashboard.assessment_rows(con, level=level, area=area, years=(year,)), catalogue, lang)
     cells = cells[cells["target_id"].isin({c.target_id for c in cards})].reset_index(drop=True)
     matrix = None

@@ -12,8 +12,9 @@ from tracker.core.i18n import t
 from tracker.present import maps
 from tracker.queries import geography
 
-TABLE_COLUMNS = ["code", "name", "kind", "parent_name", "townships", "village_committees",
+TABLE_COLUMNS = ["code", "name", "kind", "parent_name", "counties", "townships", "village_committees",
                  "residents_committees", "other_units"]
+LEFT_OUT = {"province": {"kind", "parent_name"}, "county": {"counties"}, "township": {"counties", "townships"}}
 
 
 @dataclass
@@ -26,20 +27,22 @@ class RegionView:
 
 def unit_table(units: pd.DataFrame, unit_level: str, lang: str) -> pd.DataFrame:
     """The units table with kinds in words and column headers in `lang`."""
-    columns = [c for c in TABLE_COLUMNS if not (unit_level == "township" and c == "townships")]
+    columns = [c for c in TABLE_COLUMNS if c not in LEFT_OUT[unit_level]]
     table = units[columns].copy()
-    table["kind"] = [t(f"kind.{k}", lang) if k else "" for k in table["kind"]]
+    if "kind" in columns:
+        table["kind"] = [t(f"kind.{k}", lang) if k else "" for k in table["kind"]]
     return table.rename(columns={c: t(f"col.{c}", lang) for c in columns})
 
 
 def region_view(collection: dict, units: pd.DataFrame, town_points: pd.DataFrame | None,
                 area_code: str, lang: str) -> RegionView:
-    """Shade each county outline by its village committees and list the units below the area."""
-    unit_level = geography.UNIT_LEVEL_BELOW[codes.level_of(area_code)]
+    """Shade each outline (the provinces of the whole country, the counties of a province or city, a county's
+    own) by its village committees and list the units below the area."""
+    unit_level = geography.UNIT_LEVEL_BELOW[codes.area_level(area_code)]
     by_code = units.set_index("code")
     for feature in collection["features"]:
         code = feature["properties"]["code"]
-        if unit_level == "county" and code in by_code.index:
+        if unit_level in ("province", "county") and code in by_code.index:
             feature["properties"]["village_committees"] = int(by_code.at[code, "village_committees"])
         elif unit_level == "township":  # a county's own outline: its total
             feature["properties"]["village_committees"] = int(units["village_committees"].sum())
@@ -50,7 +53,7 @@ def region_view(collection: dict, units: pd.DataFrame, town_points: pd.DataFrame
         deck, breaks = maps.choropleth_deck(collection, "village_committees", bounds, point_rows)
         parts = []
         if len(collection["features"]) > 1:  # one outline has nothing to compare
-            parts.append(t("region.map.legend", lang, breaks=" / ".join(f"≤{b:,}" for b in breaks)))
+            parts.append(t("region.map.legend", lang, breaks=" / ".join(f"≤{b:,}" for b in sorted(set(breaks)))))
         if point_rows:
             parts.append(t("region.map.points", lang))
         legend = " ".join(parts)

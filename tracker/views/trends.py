@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
+from tracker.core import codes
 from tracker.core.catalogue import Catalogue
 from tracker.core.i18n import t
 from tracker.present import charts, scorecard
@@ -46,7 +47,7 @@ def default_target(catalogue: Catalogue, order: list[str]) -> str:
 def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year: int, lang: str = "zh",
           target_id: str | None = None, picked: Sequence[str] = ()) -> Trends:
     """The course of `target_id` (else a headline target) for `picked` regions (else the home region)."""
-    view = Trends(area, geography.region(con, area)["name"], lang)
+    view = Trends(area, geography.region(con, area, lang)["name"], lang)
     homes = scorecard.card_regions(catalogue, area)
     rows = dashboard.assessment_rows(con, regions=tuple(sorted(set(homes.values()))))
     found = rows[rows["in_period"]]
@@ -58,7 +59,7 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year:
     view.target_id = target_id if target_id in view.targets else default_target(catalogue, view.targets)
     target, view.home = catalogue.targets[view.target_id], homes[view.target_id]
 
-    below = dashboard.assessment_rows(con, level=scorecard.sub_level(view.home), area=view.home, years=(year,),
+    below = dashboard.assessment_rows(con, level=codes.below(view.home), area=view.home, years=(year,),
                                       target=view.target_id) if len(view.home) < 9 else rows.iloc[0:0]
     view.names = {view.home: geography.region(con, view.home)["name"],
                   **dict(zip(below["region_code"], below["region_name"]))}

@@ -1,6 +1,7 @@
--- The units one level below an area (the counties of a province or city, the townships of a
--- county), each with its parent's name and how many townships and village-level units of
--- each kind it holds. Parameters: $area_code, $unit_level, $unit_length.
+-- The units one level below an area (the provinces of the whole country, the counties of a
+-- province or city, the townships of a county), each with its parent's name and how many
+-- counties, townships and village-level units of each kind it holds. Parameters: $area_code,
+-- $unit_level, $unit_length.
 
 with
 
@@ -13,12 +14,13 @@ units as (
 below as (
     select left(code, $unit_length) as unit_code, level, kind
     from region
-    where level in ('township', 'village') and starts_with(code, $area_code)
+    where level in ('county', 'township', 'village') and starts_with(code, $area_code)
 ),
 
 counts as (
     select
         unit_code,
+        count(*) filter (where level = 'county') as counties,
         count(*) filter (where level = 'township') as townships,
         count(*) filter (where level = 'village' and kind = 'village_committee') as village_committees,
         count(*) filter (where level = 'village' and kind = 'residents_committee') as residents_committees,
@@ -33,6 +35,7 @@ final as (
         units.name,
         units.kind,
         parent.name as parent_name,
+        coalesce(counts.counties, 0) as counties,
         coalesce(counts.townships, 0) as townships,
         coalesce(counts.village_committees, 0) as village_committees,
         coalesce(counts.residents_committees, 0) as residents_committees,
