@@ -1,6 +1,6 @@
 """Benchmark: the app under N simultaneous browser sessions, and while a load is published.
 
-    python -m bench.bench_browsers --db data/tracker.duckdb [--sessions 5 10 20] [--rounds 2]
+    python -m bench.bench_browsers --db data/tracker.duckdb [--sessions 5 10 20] [--rounds 2] [--proxy 2]
 
 Works on a copy of the store. Starts the app, then for each N opens N Chromium sessions at once
 (one browser, one context each: N Streamlit sessions), each opening the app on Yugan county's
@@ -11,6 +11,9 @@ server's peak resident memory (sampled every 0.2 s from /proc) and errors (excep
 timeouts, requests off the machine). Then the same with 10 sessions while `etl load` publishes a
 return that sets tap water in Yugan's key villages to 99.5% for 2025: every briefing a session sees
 must show the headline figures of the old or of the new data, never a mix (a half-seen load).
+With --proxy N the same runs go through Debian's nginx (deploy/nginx/tracker.conf) to N app processes on the
+store: each session's responses name the process that answered (X-Tracker-Backend), and a session counts as
+held when every one of them came from one process; the memory and CPU are the processes' together.
 Needs Debian's chromium (/usr/bin/chromium). Browser and server share this machine's two cores, so
 the times include the browsers' own work (drawing maps in software WebGL, plotly); the server's CPU time
 per page served is reported beside them.
@@ -30,7 +33,7 @@ import threading
 import time
 from pathlib import Path
 
-from bench.server import ROOT, running_app
+from bench.server import ROOT, running_app, running_proxy
 from tracker.core import store
 from tracker.core.catalogue import load_catalogue
 from tracker.present import scorecard
@@ -66,38 +69,48 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-class Memory:
-    """Peak resident memory of a process, sampled in a thread; and the CPU time it used meanwhile."""
+def resident(pid: int) -> int:
+    """A process's resident memory in bytes (/proc/<pid>/status)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
 
-    def __init__(self, pid: int):
-        self.pid, self.peak, self.cpu, self._stop = pid, 0, 0.0, threading.Event()
+
+class Memory:
+    """Peak resident memory of the server's processes together, sampled in a thread; and the CPU time they used
+    meanwhile."""
+
+    def __init__(self, pids: list[int]):
+        self.pids, self.peak, self.cpu, self._stop = pids, 0, 0.0, threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        self.peak = max(self.peak, int(line.split()[1]) * 1024)
+                self.peak = max(self.peak, sum(resident(pid) for pid in self.pids))
             except OSError:
                 return
             time.sleep(0.2)
 
     def __enter__(self) -> Memory:
-        self._cpu_start = cpu_seconds(self.pid)
+        self._cpu_start = sum(cpu_seconds(pid) for pid in self.pids)
         self._thread.start()
         return self
 
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join()
-        self.cpu = cpu_seconds(self.pid) - self._cpu_start
+        self.cpu = sum(cpu_seconds(pid) for pid in self.pids) - self._cpu_start
 
 
-async def session(browser, url: str, rounds: int, times: list, errors: list, seen: list) -> None:
-    """One user: a context of its own, each page in turn, timed; what the briefing showed is kept."""
+async def session(browser, url: str, rounds: int, times: list, errors: list, seen: list, held: list) -> None:
+    """One user: a context of its own, each page in turn, timed; what the briefing showed is kept, and which
+    processes answered it (behind the proxy) in `held`."""
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
+    answered = set()
+    page.on("response", lambda r: answered.add(r.headers.get("x-tracker-backend")))
 
     async def route(r):
         if r.request.url.startswith(url) or r.request.url.startswith(("data:", "blob:")):
@@ -130,23 +143,33 @@ async def session(browser, url: str, rounds: int, times: list, errors: list, see
         errors.append(f"first open: {type(e).__name__}")
     finally:
         await context.close()
+        held.append(answered - {None})
 
 
-async def crowd(url: str, n: int, rounds: int, during=None) -> tuple[list, list, list]:
+async def crowd(url: str, n: int, rounds: int, during=None) -> tuple[list, list, list, list]:
     from playwright.async_api import async_playwright
 
-    times, errors, seen = [], [], []
+    times, errors, seen, held = [], [], [], []
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        tasks = [session(browser, url, rounds, times, errors, seen) for _ in range(n)]
+        tasks = [session(browser, url, rounds, times, errors, seen, held) for _ in range(n)]
         if during is not None:
             tasks.append(asyncio.to_thread(during))
         await asyncio.gather(*tasks)
         await browser.close()
-    return times, errors, seen
+    return times, errors, seen, held
 
 
-def report(label: str, times: list, errors: list, peak: int, cpu: float) -> None:
+def sessions_held(held: list[set[str]]) -> str:
+    """'10 of 10 sessions held to one process (6 on 127.0.0.1:8501, 4 on …)' behind the proxy; '' without it."""
+    if not any(held):
+        return ""
+    kept = [next(iter(b)) for b in held if len(b) == 1]
+    spread = ", ".join(f"{kept.count(b)} on {b}" for b in sorted(set(kept)))
+    return f"; {len(kept)} of {len(held)} sessions held to one process ({spread})"
+
+
+def report(label: str, times: list, errors: list, peak: int, cpu: float, held: list | None = None) -> None:
     moves = sorted(t for name, t in times if name != "first open")
     firsts = [t for name, t in times if name == "first open"]
     p95 = moves[max(0, int(round(0.95 * len(moves))) - 1)] if moves else float("nan")
@@ -156,7 +179,8 @@ def report(label: str, times: list, errors: list, peak: int, cpu: float) -> None
     print(f"{label}: {len(moves)} pages, median {statistics.median(moves) if moves else float('nan'):.1f} s, "
           f"p95 {p95:.1f} s ({pages}); first open median {statistics.median(firsts) if firsts else float('nan'):.1f} s; "
           f"server peak {peak / 2**20:,.0f} MB, server CPU {cpu / max(len(times), 1) * 1000:,.0f} ms a page; "
-          f"errors {len(errors)}" + (f": {sorted(set(errors))[:5]}" if errors else ""), flush=True)
+          f"errors {len(errors)}" + (f": {sorted(set(errors))[:5]}" if errors else "") + sessions_held(held or []),
+          flush=True)
 
 
 def tap_water_return(db: Path, folder: Path) -> Path:
@@ -176,17 +200,25 @@ def main() -> None:
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--sessions", type=int, nargs="+", default=[5, 10, 20])
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--proxy", type=int, default=0, metavar="N",
+                        help="serve through nginx (deploy/nginx/tracker.conf) with N app processes")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-browsers-"))
     db = folder / "tracker.duckdb"
     shutil.copyfile(args.db, db)
     before = headline_values(db)
-    with running_app(db, folder / "server.log") as (url, pid):
-        asyncio.run(crowd(url, 1, 1))  # warm the server's caches once, as a day's first user would
+    if args.proxy:
+        serving = running_proxy(db, args.proxy, folder, {"STREAMLIT_SERVER_COOKIE_SECRET": os.urandom(16).hex()})
+    else:
+        serving = running_app(db, folder / "server.log")
+    with serving as served:
+        url, pids = (served[0], served[2]) if args.proxy else (served[0], [served[1]])
+        for _ in range(max(1, args.proxy)):  # warm the caches, a new session each (behind the proxy: any process)
+            asyncio.run(crowd(url, 1, 1))
         for n in args.sessions:
-            with Memory(pid) as memory:
-                times, errors, _ = asyncio.run(crowd(url, n, args.rounds))
-            report(f"{n:2} sessions", times, errors, memory.peak, memory.cpu)
+            with Memory(pids) as memory:
+                times, errors, _, held = asyncio.run(crowd(url, n, args.rounds))
+            report(f"{n:2} sessions", times, errors, memory.peak, memory.cpu, held)
 
         source = tap_water_return(db, folder)
 
@@ -197,10 +229,10 @@ def main() -> None:
                                   cwd=ROOT, capture_output=True, text=True)
             print(f"load published in {time.perf_counter() - start:.1f} s (exit {done.returncode})", flush=True)
 
-        with Memory(pid) as memory:
-            times, errors, seen = asyncio.run(crowd(url, 10, args.rounds, during=publish))
+        with Memory(pids) as memory:
+            times, errors, seen, held = asyncio.run(crowd(url, 10, args.rounds, during=publish))
         after = headline_values(db)
-        report("10 sessions during a load", times, errors, memory.peak, memory.cpu)
+        report("10 sessions during a load", times, errors, memory.peak, memory.cpu, held)
         mixed = [values for values in seen if values not in (before, after)]
         print(f"briefings seen: {sum(v == before for v in seen)} before the load, {sum(v == after for v in seen)} "
               f"after, {len(mixed)} neither (a half-seen load){': ' + str(mixed[:2]) if mixed else ''}; "

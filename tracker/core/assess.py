@@ -66,7 +66,7 @@ def status_label(status: str, lang: str = "zh") -> str:
     return STATUSES[status].name(lang)
 
 
-def _spec_rows(catalogue: Catalogue) -> tuple[list[dict], list[dict]]:
+def spec_rows(catalogue: Catalogue) -> tuple[list[dict], list[dict]]:
     """target_spec (one row per target and growth period) and population_spec rows."""
     specs, pops = [], []
 
@@ -115,7 +115,7 @@ def assess(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> dict[str, in
     Runs inside a store write (tracker.core.store.writing), so the results are published with the
     data they come from. Records when, and from which catalogue, in store_meta.
     """
-    specs, pops = _spec_rows(catalogue)
+    specs, pops = spec_rows(catalogue)
     con.register("target_spec_frame", pd.DataFrame(specs))  # typed by the first lines of assess.sql
     con.register("population_spec_frame", pd.DataFrame(pops))
     con.execute(settings.sql_text("tracker.core", "assess.sql"))

@@ -9,6 +9,7 @@ read on each call, so a test or a deployment that sets one is obeyed at once:
 | TRACKER_CATALOGUE | indicators.yaml | the catalogue of targets |
 | TRACKER_USERS | config/users.toml | the users file (sign-in, roles, scopes) |
 | TRACKER_POLICIES | data/policies | the policy texts the catalogue's documents name |
+| TRACKER_EXPORT | (none) | a folder: each publish also writes the store there as Hive-partitioned Parquet |
 | TRACKER_DUCKDB_MEMORY | 1GB | DuckDB's memory_limit for every connection the product opens |
 | TRACKER_DUCKDB_THREADS | (DuckDB's: one per core) | DuckDB's threads |
 | TRACKER_DUCKDB_TEMP | (beside the store: .duckdb-tmp/) | where DuckDB spills what exceeds the memory limit |
@@ -54,6 +55,12 @@ def catalogue_path() -> Path:
 def policy_dir() -> Path:
     """The folder of policy texts: $TRACKER_POLICIES when set, else data/policies in the repository."""
     return _env_path("TRACKER_POLICIES", POLICY_DIR)
+
+
+def export_dir() -> Path | None:
+    """Where each publish also writes the store as Parquet (tracker.core.export): $TRACKER_EXPORT, else nowhere."""
+    value = os.environ.get("TRACKER_EXPORT")
+    return Path(value) if value else None
 
 
 def users_path() -> Path:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import duckdb
 
-from tracker.core import settings
+from tracker.core import export, settings
 
 SCHEMA_VERSION = "4"
 BUILDING_PREFIX = ".building-"
@@ -90,6 +90,7 @@ def writing(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConne
             staging.unlink(missing_ok=True)
             Path(str(staging) + ".wal").unlink(missing_ok=True)
             raise
+        export.after_publish(path)  # still under the lock: exports follow the publishes in order
 
 
 class StoreReader:

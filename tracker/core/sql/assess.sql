@@ -345,7 +345,10 @@ grouped as (
 
 joined as (
     -- the region's benchmark: recomputed over the region above `within`, else its units' own (one for all)
-    select g.* exclude (benchmark, benchmark_units),
+    -- (the grouped columns by name, not g.* exclude (…): the same text runs on Spark, tracker/core/spark_assess.py)
+    select g.target_id, g.period, g.roll_level, g.roll_code, g.year, g.units_in_scope, g.units_reporting,
+           g.units_met, g.units_missed, g.total_value, g.mean_value, g.weighted_value, g.all_weighted,
+           g.growth_of_sum,
            coalesce(rb.growth * 100, g.benchmark) as benchmark,
            coalesce(rb.units, g.benchmark_units) as benchmark_units,
            s.kind, s.measure_type, s.op, s.rule_value, s.base_year, s.deadline, s.every_year,

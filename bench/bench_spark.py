@@ -1,0 +1,76 @@
+"""Benchmark: the Parquet export of a store, and the assessment on Spark over it beside DuckDB's.
+
+    python -m bench.bench_spark --db data/tracker.duckdb [--master local[2]]
+
+Exports the store (tracker.core.export) into a temporary folder and reports its time and size; then runs
+tracker/core/sql/assess.sql on Spark (tracker.core.spark_assess, local mode on this machine's cores unless
+--master names a cluster) over the export, writes Spark's results as Parquet and compares them with the store's
+own `assessment` row by row in DuckDB (every column; numbers to 1e-9). Needs requirements-spark.txt and Java 17.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+from tracker.core import export, spark_assess
+from tracker.core.catalogue import load_catalogue
+
+KEY = ("target_id", "period", "level", "region_code", "year")
+
+
+def differences(con: duckdb.DuckDBPyConnection, mine: str, theirs: str, columns: list[str]) -> int:
+    """Rows of `theirs` that differ from `mine` in any column (by the key; numbers to 1e-9)."""
+    on = " and ".join(f"m.{k} is not distinct from t.{k}" for k in KEY)
+    same = " and ".join(
+        f"(m.{c} is not distinct from t.{c} or abs(m.{c} - t.{c}) <= 1e-9 * greatest(1, abs(m.{c})))"
+        if c in NUMERIC else f"m.{c} is not distinct from t.{c}" for c in columns)
+    query = f"select count(*) from {mine} m full join {theirs} t on {on} where not coalesce({same}, false)"
+    return con.execute(query).fetchall()[0][0]
+
+
+NUMERIC = {"value", "target_value", "benchmark", "gap", "shortfall", "units_in_scope", "units_reporting",
+           "units_met", "share_met", "aggregate_value", "base_year_used", "base_value", "rate_observed",
+           "rate_required", "progress_ratio", "benchmark_units", "raw_value", "raw_from"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--master", default="local[2]")
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="bench-spark-"))
+    started = time.perf_counter()
+    counts = export.write(args.db, folder / "export")
+    size = sum(f.stat().st_size for f in (folder / "export").rglob("*.parquet"))
+    print(f"export   {time.perf_counter() - started:6.1f} s  {size / 1e6:6.1f} MB  " +
+          ", ".join(f"{name} {n:,}" for name, n in counts.items()), flush=True)
+
+    started = time.perf_counter()
+    spark = spark_assess.session(args.master)
+    print(f"spark    {time.perf_counter() - started:6.1f} s to start a session ({args.master})", flush=True)
+    started = time.perf_counter()
+    spark_assess.assess(spark, folder / "export", load_catalogue()).write.parquet(str(folder / "spark"))
+    took = time.perf_counter() - started
+    spark.stop()
+
+    con = duckdb.connect()
+    con.execute("attach ? as s (read_only)", [str(args.db)])
+    columns = [c for (c,) in con.execute("select column_name from duckdb_columns() where database_name = 's' and "
+                                         "table_name = 'assessment' order by column_index").fetchall()]
+    con.read_parquet(str(folder / "spark" / "*.parquet")).create_view("spark_result")
+    rows = con.execute("select count(*) from spark_result").fetchall()[0][0]
+    theirs = con.execute("select count(*) from s.assessment").fetchall()[0][0]
+    differ = differences(con, "s.assessment", "spark_result", columns)
+    print(f"assess   {took:6.1f} s on Spark: {rows:,} rows, {differ:,} differing from DuckDB's ({theirs:,} rows)",
+          flush=True)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
