@@ -1,6 +1,6 @@
 """Benchmark: the Parquet export of a store, and the assessment on Spark over it beside DuckDB's.
 
-    python -m bench.bench_spark --db data/tracker.duckdb [--master local[2]]
+    python -m bench.bench_spark --db data/tracker.duckdb [--master local[2]] [--memory 6g]
 
 Exports the store (tracker.core.export) into a temporary folder and reports its time and size; then runs
 tracker/core/sql/assess.sql on Spark (tracker.core.spark_assess, local mode on this machine's cores unless
@@ -43,6 +43,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--master", default="local[2]")
+    parser.add_argument("--memory", default="6g", help="the Spark driver's memory (local mode: all of Spark's)")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-spark-"))
     started = time.perf_counter()
@@ -52,8 +53,9 @@ def main() -> None:
           ", ".join(f"{name} {n:,}" for name, n in counts.items()), flush=True)
 
     started = time.perf_counter()
-    spark = spark_assess.session(args.master)
-    print(f"spark    {time.perf_counter() - started:6.1f} s to start a session ({args.master})", flush=True)
+    spark = spark_assess.session(args.master, args.memory)
+    print(f"spark    {time.perf_counter() - started:6.1f} s to start a session ({args.master}, {args.memory})",
+          flush=True)
     started = time.perf_counter()
     spark_assess.assess(spark, folder / "export", load_catalogue()).write.parquet(str(folder / "spark"))
     took = time.perf_counter() - started

@@ -3,6 +3,7 @@ deploy/nginx/tracker.conf, for the browser tests and the load benchmark."""
 
 from __future__ import annotations
 
+import getpass
 import os
 import re
 import shutil
@@ -91,7 +92,10 @@ def running_proxy(store_path: Path, processes: int = 2, folder: Path | None = No
         listen = free_port()
         (folder / "tracker.conf").write_text(site_config(ports, listen), encoding="utf-8")
         (folder / "nginx.conf").write_text(
-            f"daemon off;\nworker_processes 1;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log;\n"
+            # workers as this user (nginx started by root would run them as nobody, who cannot write an upload's
+            # body into this folder)
+            f"daemon off;\nuser {getpass.getuser()};\nworker_processes 1;\npid {folder}/nginx.pid;\n"
+            f"error_log {folder}/error.log;\n"
             "events { worker_connections 1024; }\n"
             f"http {{\n  access_log {folder}/access.log;\n  client_body_temp_path {folder}/body;\n"
             f"  proxy_temp_path {folder}/proxy;\n  fastcgi_temp_path {folder}/fastcgi;\n"

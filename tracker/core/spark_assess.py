@@ -93,11 +93,12 @@ def _literal(value: object) -> exp.Expression:
     return exp.Literal.number(value)
 
 
-def session(master: str = "local[2]"):
-    """A local Spark session with SPARK_CONF (PySpark and a Java 17 runtime needed)."""
+def session(master: str = "local[2]", memory: str = "2g"):
+    """A Spark session with SPARK_CONF, on this machine's cores by default, its driver given `memory` (PySpark and
+    a Java 17 runtime needed)."""
     from pyspark.sql import SparkSession
 
-    builder = SparkSession.builder.master(master).appName("tracker-assess")
+    builder = SparkSession.builder.master(master).appName("tracker-assess").config("spark.driver.memory", memory)
     for key, value in SPARK_CONF.items():
         builder = builder.config(key, value)
     return builder.getOrCreate()
@@ -112,14 +113,15 @@ def _frame(spark, rows: list[dict], columns: list[str]):
                                  schema)
 
 
-def assess(spark, export_folder: Path, catalogue: Catalogue):
+def assess(spark, export_folder: Path | str, catalogue: Catalogue):
     """The table `assessment` computed by Spark from an export (tracker.core.export), as a Spark DataFrame."""
     specs, pops = spec_rows(catalogue)
     _frame(spark, specs, list(specs[0])).createOrReplaceTempView("target_spec_frame")
     _frame(spark, pops, ["pop_id", "region", "level", "group_id", "group_level", "kind"]) \
         .createOrReplaceTempView("population_spec_frame")
     for view, dataset in INPUTS.items():
-        spark.read.parquet(str(Path(export_folder) / dataset)).createOrReplaceTempView(view)
+        # joined as text: the export may be a URI (hdfs://…, s3a://…) that a Path would mangle
+        spark.read.parquet(f"{str(export_folder).rstrip('/')}/{dataset}").createOrReplaceTempView(view)
     translator = Translator(settings.sql_text("tracker.core", "assess.sql"))
     frame = None
     for kind, name, query in translator.steps:
