@@ -131,20 +131,21 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year:
     view = Lagging(geography.region(con, area, lang)["name"], year, lang, mode, k, targets, titles, target_id, None,
                    lagging, worklist(lagging, catalogue, lang))
     if targets:
-        view.map = map_of(con, catalogue, area, year, mode, target_id if mode == "target" else None, k, lang)
+        view.map = map_of(con, catalogue, area, year, mode, target_id if mode == "target" else None, k, lang, lagging)
     return view
 
 
 def map_of(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year: int, mode: str,
-           target_id: str | None, k: int, lang: str) -> LaggingMap:
+           target_id: str | None, k: int, lang: str, lagging: pd.DataFrame | None = None) -> LaggingMap:
     """The whole map for a view: mode 'target' (outlines by their verdict on `target_id`, villages by status,
     summed into townships for a whole province and into counties for the whole country) or 'missed'
-    (villages missing k or more targets, summed into counties for the whole country)."""
+    (villages missing k or more targets, summed into counties for the whole country; `lagging`: those villages
+    when the caller has them already)."""
     outlines = geography.map_outlines(con, area)
     level = codes.area_level(area)
     summed = SUMMED_BY.get(level)
     if mode == "missed":
-        lagging = assess.lagging_villages(con, area, year, k)
+        lagging = assess.lagging_villages(con, area, year, k) if lagging is None else lagging
         if level in LAGGING_SUMMED_BY:
             unit = LAGGING_SUMMED_BY[level]
             points = missed_summary_points(lagging, geography.points(con, area, unit), unit, lang)
