@@ -71,7 +71,7 @@ def test_assess_sql_translates_whole():
     translator = spark_assess.Translator(settings.sql_text("tracker.core", "assess.sql"))
     assert {"cmp", "progress_status", "toward_deadline", "trajectory_rate"} <= set(translator.macros)
     assert [name for kind, name, _ in translator.steps if kind == "variable"] == [
-        "assessed_measures", "assessed_provinces", "assessed_from", "assessed_to"]
+        "assessed_measures", "assessed_provinces", "assessed_from", "assessed_to", "assessed_whole_range"]
     translator.variables["assessed_measures"] = ["water"]
     sql = translator.spark_sql("select cmp(value, '>=', 100.0 * n / (d - b)) as ok, "
                                "list_contains(getvariable('assessed_measures'), m) as used from t")

@@ -86,6 +86,8 @@ def _whole(node: exp.Expression) -> exp.Expression:
 
 
 def _literal(value: object) -> exp.Expression:
+    if isinstance(value, bool):
+        return exp.Boolean(this=value)
     if isinstance(value, (list, tuple)):
         return exp.Array(expressions=[_literal(v) for v in value])
     if isinstance(value, str):

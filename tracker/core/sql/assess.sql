@@ -102,12 +102,29 @@ set variable assessed_provinces = (
 set variable assessed_from = (select min(p) from unnest(getvariable('assessed_provinces')) as t(p));
 set variable assessed_to = (select max(p) || ':' from unnest(getvariable('assessed_provinces')) as t(p));
 
+-- whether every province of the store inside that range is assessed (a store of the catalogue's provinces
+-- alone): then the range says it all and the test of each value's province (0.4 s over the two-province
+-- store's 3.5 M values) is left out
+set variable assessed_whole_range = (
+    select count(*) = array_length(getvariable('assessed_provinces')) from region
+    where level = 'province' and code >= getvariable('assessed_from') and code < getvariable('assessed_to'));
+
+-- each assessed measure's number: the values are joined on two integers (the region code as a number, and the
+-- measure's number × 10000 + the year) instead of three columns of which two are text, which takes the joins of
+-- units to their current, previous and base-year values (bench_unit, unit_value) from 1.4 s to 0.95 s on the
+-- two-province store
+create or replace temp table measure_number as
+select measure_id, row_number() over (order by measure_id) as measure_no
+from (select unnest(getvariable('assessed_measures')) as measure_id);
+
 create or replace temp table obs as
-select measure_id, region_code, year, value
-from counted_observation
-where list_contains(getvariable('assessed_measures'), measure_id)
-  and region_code >= getvariable('assessed_from') and region_code < getvariable('assessed_to')
-  and list_contains(getvariable('assessed_provinces'), left(region_code, 2));
+select o.measure_id, o.region_code, o.year, o.value, o.region_code::bigint as region_no,
+       m.measure_no * 10000 + o.year as measure_year
+from counted_observation o
+join measure_number m on m.measure_id = o.measure_id
+where list_contains(getvariable('assessed_measures'), o.measure_id)
+  and o.region_code >= getvariable('assessed_from') and o.region_code < getvariable('assessed_to')
+  and (getvariable('assessed_whole_range') or list_contains(getvariable('assessed_provinces'), left(o.region_code, 2)));
 
 create or replace temp table measure_year as
 select distinct measure_id, year from obs;
@@ -116,7 +133,8 @@ select distinct measure_id, year from obs;
 -- (pop_id = target id || '#benchmark'). Membership of a group of a higher level (key counties)
 -- is read from the unit's ancestor at that level.
 create or replace temp table population_unit as
-select p.pop_id, r.code as unit_code, r.province_code, r.city_code, r.county_code, r.township_code
+select p.pop_id, r.code as unit_code, r.code::bigint as unit_no, r.province_code, r.city_code, r.county_code,
+       r.township_code
 from population_spec p
 join region r on r.level = p.level and starts_with(r.code, p.region)
 left join group_member m
@@ -145,9 +163,10 @@ select s.target_id, s.period, y.year, u.province_code, u.city_code, u.county_cod
     from target_spec s
     join population_unit u on u.pop_id = s.target_id || '#benchmark'
     join target_year y on y.target_id = s.target_id and y.period = s.period
-    left join obs cur on cur.measure_id = s.measure_id and cur.region_code = u.unit_code and cur.year = y.year
-    left join obs prev on prev.measure_id = s.measure_id and prev.region_code = u.unit_code and prev.year = y.year - 1
-    left join obs base on base.measure_id = s.measure_id and base.region_code = u.unit_code and base.year = s.base_year
+    join measure_number m on m.measure_id = s.measure_id
+    left join obs cur on cur.region_no = u.unit_no and cur.measure_year = m.measure_no * 10000 + y.year
+    left join obs prev on prev.region_no = u.unit_no and prev.measure_year = m.measure_no * 10000 + y.year - 1
+    left join obs base on base.region_no = u.unit_no and base.measure_year = m.measure_no * 10000 + s.base_year
 where s.bench_kind = 'population_mean';
 
 -- A region above `bench_within` (a city, for a county's benchmark) reads its units' growth as a whole
@@ -211,10 +230,12 @@ select s.target_id, s.period, u.unit_code, u.province_code, u.city_code, u.count
 from target_spec s
 join population_unit u on u.pop_id = s.target_id
 join target_year y on y.target_id = s.target_id and y.period = s.period
-left join obs cur on cur.measure_id = s.measure_id and cur.region_code = u.unit_code and cur.year = y.year
-left join obs prev on prev.measure_id = s.measure_id and prev.region_code = u.unit_code and prev.year = y.year - 1
-left join obs base on base.measure_id = s.measure_id and base.region_code = u.unit_code and base.year = s.base_year
-left join obs hh on hh.measure_id = 'households' and hh.region_code = u.unit_code and hh.year = y.year;
+join measure_number m on m.measure_id = s.measure_id
+join measure_number h on h.measure_id = 'households'
+left join obs cur on cur.region_no = u.unit_no and cur.measure_year = m.measure_no * 10000 + y.year
+left join obs prev on prev.region_no = u.unit_no and prev.measure_year = m.measure_no * 10000 + y.year - 1
+left join obs base on base.region_no = u.unit_no and base.measure_year = m.measure_no * 10000 + s.base_year
+left join obs hh on hh.region_no = u.unit_no and hh.measure_year = h.measure_no * 10000 + y.year;
 
 create or replace temp table unit_result as
 with joined as (

@@ -36,9 +36,11 @@ create table if not exists finding_action (
 );
 
 -- The values the assessment counts: the current ones, less those an error or verify finding holds back
--- until a reviewer accepts them (a value that counts once explained and accepted).
+-- until a reviewer accepts them (a value that counts once explained and accepted). An anti join, not a
+-- `not exists` subquery: DuckDB plans the subquery as a delim join over every current value (0.9 s for the
+-- two-province store's assessed measures, 0.16 s this way).
 create or replace view counted_observation as
 select o.* from current_observation o
-where not exists (select 1 from finding f
-                  where f.measure_id = o.measure_id and f.region_code = o.region_code and f.year = o.year
-                    and f.severity in ('error', 'verify') and f.state in ('open', 'explained', 'to_correct', 'returned'));
+anti join (select measure_id, region_code, year from finding
+           where severity in ('error', 'verify') and state in ('open', 'explained', 'to_correct', 'returned')) f
+       on f.measure_id = o.measure_id and f.region_code = o.region_code and f.year = o.year;
