@@ -92,7 +92,7 @@ class FileReport:
                          f"{c['before']:g} -> {c['value']:g}")
         if self.by_reason():
             lines.append("  rejected by reason: " + ", ".join(
-                f"{code} ({t(f'reason.{code}', 'zh')}) {n:,}" for code, n in self.by_reason().items()))
+                f"{code} ({audit.reason_name(code, 'zh')}) {n:,}" for code, n in self.by_reason().items()))
             for r in self.rejects.head(first).itertuples():
                 where = f"{r.sheet + ' ' if r.sheet else ''}第{r.row_number}行 {r.column}"
                 lines.append(f"    {where}: {r.reason}")

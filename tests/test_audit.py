@@ -224,6 +224,21 @@ def test_checking_a_return_says_what_the_audit_would_refuse(history):
     assert read_store(history).execute("select count(*) from finding").fetchall() == [(0,)]  # nothing written
 
 
+def test_the_command_line_names_the_rule_that_refused(history, monkeypatch):
+    """A value an error rule refuses is counted under the rule in the load's summary (the summary looked up
+    reason.audit_fraction in the messages and the command crashed; the 数据管理 page's report used the same
+    lookup and now the same audit.reason_name)."""
+    monkeypatch.setenv("TRACKER_CATALOGUE", str(CATALOGUE))
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = etl_cli(["load", "--db", str(history), "--check", str(HERE / "return_2025.csv")])
+    assert code == 0, err.getvalue()
+    said = out.getvalue() + err.getvalue()
+    assert "audit_fraction (数据审核规则 fraction) 1" in said and "audit_unit_slip (数据审核规则 unit_slip) 1" in said
+    assert audit.reason_name("audit_fraction", "en") == "the plausibility rule fraction"
+    assert audit.reason_name("unknown_code", "en") == "Unknown code"
+
+
 def test_reassess_reruns_only_the_rules_that_changed(loaded, tmp_path):
     """The findings depend on the values and the rules: `etl reassess` after a target's edit keeps them all (a
     national store's whole audit takes a minute); after a rule's edit it runs that rule again over the whole store,

@@ -10,6 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from etl.load import FileReport, mostly_rejected
+from tracker.core import audit
 from tracker.core.clock import beijing_text
 from tracker.core.i18n import md_escape, t
 from tracker.core.xlsx import xlsx_bytes
@@ -94,7 +95,7 @@ def show_report(report: FileReport, lang: str, key: str, catalogue) -> None:
     if report.rejects.empty:
         return
     reasons = report.by_reason()
-    st.caption(t("data.by_reason", lang) + t("data.joiner", lang).join(f"{t(f'reason.{c}', lang)} {n:,}" for c, n in reasons.items()))
+    st.caption(t("data.by_reason", lang) + t("data.joiner", lang).join(f"{audit.reason_name(c, lang)} {n:,}" for c, n in reasons.items()))
     show_rejects(report.rejects, lang, catalogue, key, f"{Path(report.source_name).stem}-rejected.xlsx")
 
 

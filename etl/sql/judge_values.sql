@@ -19,18 +19,13 @@ texts as materialized (
           where value_raw is not null and try_cast(value_raw as double) is null)
 ),
 
-sent as (
+-- a note under the table (注：…) has no code: it is skipped, not rejected. Only rows without a code are tested
+-- (the OR stops at a code: the regex never runs on the bulk)
+cells as (
     select s.* from stage_cells s
     left join texts t on t.value_raw = s.value_raw
     where s.value_raw is not null and not coalesce(t.missing, false)
-),
-
--- a note under the table (注：…) has no code: it is skipped, not rejected. Only rows without a code are
--- tested, in a branch of their own (the regex would otherwise run on every cell)
-cells as (
-    select * from sent where code_raw is not null
-    union all
-    select * from sent where code_raw is null and not is_note(value_raw)
+      and (s.code_raw is not null or not is_note(s.value_raw))
 ),
 
 codes as (
@@ -111,7 +106,7 @@ parsed as materialized (
             and not (type is not null and type <> 'bool' and try_cast(value_raw as double) is not null))
 ),
 
-valued as materialized (
+valued as (
     -- plain numbers (the bulk) take the fast path; only the rest goes through the slower rules,
     -- in a branch of its own (a CASE would evaluate the slow rules for every row)
     select *, try_cast(value_raw as double) as value
@@ -158,7 +153,7 @@ cell_rejects as (
     where problem is not null
 ),
 
-good as materialized (
+good as not materialized (  -- a filter of checked_cells, which is materialized already
     select sheet, row_number, column_name, value_raw, code, region_name, measure_id, year, value
     from checked_cells where problem is null
 ),
@@ -228,8 +223,8 @@ final as (
     select sheet, row_number, column_name, value_raw, null, null, null, null, code, region_name,
            code, measure_id, year, value, true
     from good
-    where not exists (select 1 from repeated_keys as k
-                      where k.code = good.code and k.measure_id = good.measure_id and k.year = good.year)
+    -- an anti join, not `not exists`: DuckDB plans that subquery as a join over every good cell
+    anti join repeated_keys as k on k.code = good.code and k.measure_id = good.measure_id and k.year = good.year
     union all
     select sheet, row_number, column_name, value_raw, case when nth > 1 then 'duplicate' end, null, null, null,
            code, region_name, code, measure_id, year, value, nth = 1

@@ -22,6 +22,7 @@ import pandas as pd
 
 from tracker.core.assess import assess
 from tracker.core.catalogue import AuditRule, Catalogue
+from tracker.core.i18n import t
 
 OPEN = ("open", "explained", "to_correct", "returned")  # states that hold a value back (error, verify)
 STATES = (*OPEN, "accepted", "closed", "rejected")
@@ -485,6 +486,17 @@ def act(con: duckdb.DuckDBPyConnection, finding_ids: list[int], action: str, use
     con.execute("update finding set state = ? where finding_id in (select finding_id from acted)", [state])
     con.execute("insert into finding_action select finding_id, ?, ?, ?, ?, ? from acted", [now, user, action, state, note])
     return con.execute("select count(*) from acted").fetchall()[0][0]
+
+
+REFUSED_PREFIX = "audit_"  # the reason code of a value an error rule refused: audit_<rule id>
+
+
+def reason_name(code: str, lang: str) -> str:
+    """What a reason code of a rejection is called in `lang`: the load's own (reason.*), or for a value a
+    plausibility rule refused, the rule by its id (数据审核规则 fraction)."""
+    if code.startswith(REFUSED_PREFIX):
+        return t("reason.audit", lang, rule=code.removeprefix(REFUSED_PREFIX))
+    return t(f"reason.{code}", lang)
 
 
 def audit_and_assess(con: duckdb.DuckDBPyConnection, catalogue: Catalogue,
