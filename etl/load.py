@@ -522,6 +522,7 @@ def load_files(db: Path, paths: Sequence[Path], *, scope: str | None = None, she
                 reports.append(report)
             if not any(r.status == "loaded" for r in reports):
                 raise _NothingToPublish
+            _drop_scratch(con)  # the files' cells are saved: their memory goes to the audit and the assessment
             progress(0.85, "auditing and assessing")
             refused, _ = audit.audit_and_assess(con, catalogue, tuple(r.batch_id for r in reports
                                                                       if r.status == "loaded"))
@@ -531,6 +532,14 @@ def load_files(db: Path, paths: Sequence[Path], *, scope: str | None = None, she
         pass
     progress(1.0, "done")
     return reports
+
+
+def _drop_scratch(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the temp tables the files were read and judged in (a file's cells take hundreds of MB under the
+    memory limit the audit and the assessment then need)."""
+    names = [n for (n,) in con.execute("select table_name from duckdb_tables() where temporary").fetchall()]
+    for name in names:
+        con.execute(sql_with("drop table if exists temp.main.{t}", t=name))
 
 
 def check_files(db: Path, paths: Sequence[Path], *, scope: str | None = None, sheet_name: str | None = None,
