@@ -28,23 +28,25 @@ cells as (
       and (s.code_raw is not null or not is_note(s.value_raw))
 ),
 
+-- the distinct texts come from every staged cell, not from `cells` (a text of a blank cell is read for nothing):
+-- `cells` is then read once, by `located`, instead of being written out whole first
 codes as (
     select code_raw, unit_code(code_raw) as code, clean_text(code_raw) is null as code_blank
-    from (select distinct code_raw from cells)
+    from (select distinct code_raw from stage_cells)
 ),
 
 years as (
-    select year_raw, year_of(year_raw) as year from (select distinct year_raw from cells)
+    select year_raw, year_of(year_raw) as year from (select distinct year_raw from stage_cells)
 ),
 
 counties as (
     select county_raw, coalesce(division_code(county_raw), '-') as claimed_county
-    from (select distinct county_raw from cells where county_raw is not null)
+    from (select distinct county_raw from stage_cells where county_raw is not null)
 ),
 
 measures as (
     select k.measure_raw, d.*
-    from (select distinct measure_raw from cells) as k
+    from (select distinct measure_raw from stage_cells) as k
     left join measure_alias as a on a.key = header_key(k.measure_raw)
     left join measure_def as d on d.measure_id = a.measure_id
 ),
@@ -122,8 +124,10 @@ valued as (
 ),
 
 checked_cells as materialized (
+    -- only what the rejections and the good cells read: the row's other texts stay behind in `located`
     select
-        *,
+        sheet, row_number, column_name, measure_header, measure_raw, value_raw, code, region_name, measure_id, year,
+        value,
         case
             when measure_id is null then 'unknown_measure'
             when not level_ok then 'wrong_level'
