@@ -247,9 +247,10 @@ def check_xlsx_extent(path: Path, sheet_names: list[str] | None = None) -> None:
                         stated = DIMENSION.search(text) if last_row == 0 else None
                         if stated:
                             _refuse_extent(path, name, int(stated.group(2)), _column_number(stated.group(1)))
-                        for letters, row in CELL_REF.findall(text):
-                            last_column = max(last_column, _column_number(letters))
-                            last_row = max(last_row, int(row))
+                        found = CELL_REF.findall(text)
+                        if found:  # a chunk holds thousands of cells in a few columns: each column's letters once
+                            last_column = max(last_column, *map(_column_number, {letters for letters, _ in found}))
+                            last_row = max(last_row, *map(int, [row for _, row in found]))
                         _refuse_extent(path, name, last_row, last_column)
                         tail = text[-256:]
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError):
@@ -294,8 +295,9 @@ def _read_excel(path: Path, measure_keys: dict[str, str], sheet_name: str | None
             writer = csv.writer(out)
             for r in head[index + 1:]:
                 writer.writerow([(r[i] if i < len(r) else "") for i in range(width)])
-            for r in rows:
-                writer.writerow([(_cell_text(r[i]) or "") if i < len(r) else "" for i in range(width)])
+            text, blank = _cell_text, [""] * width
+            for r in rows:  # a row of the sheet's width: its cells as typed, padded with blanks
+                writer.writerow([text(c) or "" for c in r[:width]] + blank[len(r):])
         sheets.append(sheet)
     if not sheets:
         raise Refused(f"{path.name}：没有一个工作表有可识别的表头（工作表：{'、'.join(book.sheet_names)}）。"

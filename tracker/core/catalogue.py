@@ -601,7 +601,8 @@ def _cross_check(cat: CatalogueFile, policy_dir: Path, regions: set[str] | None,
 
 def _read_yaml(path: Path) -> dict:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's safe loader when PyYAML has it: the same types as safe_load (indicators.yaml: 0.37 s → 0.02 s)
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as e:
         raise CatalogueError(path, [f"not valid YAML: {e}"]) from None
     if not isinstance(raw, dict):
