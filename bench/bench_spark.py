@@ -21,23 +21,6 @@ import duckdb
 from tracker.core import export, spark_assess
 from tracker.core.catalogue import load_catalogue
 
-KEY = ("target_id", "period", "level", "region_code", "year")
-
-
-def differences(con: duckdb.DuckDBPyConnection, mine: str, theirs: str, columns: list[str]) -> int:
-    """Rows of `theirs` that differ from `mine` in any column (by the key; numbers to 1e-9)."""
-    on = " and ".join(f"m.{k} is not distinct from t.{k}" for k in KEY)
-    same = " and ".join(
-        f"(m.{c} is not distinct from t.{c} or abs(m.{c} - t.{c}) <= 1e-9 * greatest(1, abs(m.{c})))"
-        if c in NUMERIC else f"m.{c} is not distinct from t.{c}" for c in columns)
-    query = f"select count(*) from {mine} m full join {theirs} t on {on} where not coalesce({same}, false)"
-    return con.execute(query).fetchall()[0][0]
-
-
-NUMERIC = {"value", "target_value", "benchmark", "gap", "shortfall", "units_in_scope", "units_reporting",
-           "units_met", "share_met", "aggregate_value", "base_year_used", "base_value", "rate_observed",
-           "rate_required", "progress_ratio", "benchmark_units", "raw_value", "raw_from"}
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -63,12 +46,10 @@ def main() -> None:
 
     con = duckdb.connect()
     con.execute("attach ? as s (read_only)", [str(args.db)])
-    columns = [c for (c,) in con.execute("select column_name from duckdb_columns() where database_name = 's' and "
-                                         "table_name = 'assessment' order by column_index").fetchall()]
     con.read_parquet(str(folder / "spark" / "*.parquet")).create_view("spark_result")
     rows = con.execute("select count(*) from spark_result").fetchall()[0][0]
     theirs = con.execute("select count(*) from s.assessment").fetchall()[0][0]
-    differ = differences(con, "s.assessment", "spark_result", columns)
+    differ = spark_assess.differences(con, "s.assessment", "spark_result")
     print(f"assess   {took:6.1f} s on Spark: {rows:,} rows, {differ:,} differing from DuckDB's ({theirs:,} rows)",
           flush=True)
     shutil.rmtree(folder, ignore_errors=True)

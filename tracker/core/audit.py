@@ -272,12 +272,12 @@ def preview(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> pd.DataFram
     con.register("preview_frame", found)
     refused = con.execute("""
         select f.sheet, f.row_number, f.region_code, c.region_name, f.column_name as "column", c.raw_value,
-               'audit_' || f.rule_id as reason_code, f.reason, 'audit.' || f.rule_id as reason_key,
+               $code || f.rule_id as reason_code, f.reason, $key || f.rule_id as reason_key,
                to_json(struct_pack("value" := f.value, before := f.before, compare := f.compare))::varchar
                    as reason_args
         from preview_frame f
         join audit_candidate c on c.measure_id = f.measure_id and c.region_code = f.region_code and c.year = f.year
-        """).df()
+        """, REFUSED_NAMES).df()
     con.unregister("preview_frame")
     return refused
 
@@ -379,14 +379,14 @@ def _refuse(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, errors: pd.Dat
     con.register("refused_frame", rows)
     refused = con.execute("""
         select r.batch_id, r.sheet, r.row_number, r.column_name as "column", o.value::varchar as raw_value,
-               'audit_' || r.rule_id as reason_code, r.reason, 'audit.' || r.rule_id as reason_key,
+               $code || r.rule_id as reason_code, r.reason, $key || r.rule_id as reason_key,
                to_json(struct_pack("value" := r.value, before := r.before, compare := r.compare))::varchar
                    as reason_args,
                r.region_code, g.name as region_name
         from refused_frame r
         join observation o on o.batch_id = r.batch_id and o.measure_id = r.measure_id
                           and o.region_code = r.region_code and o.year = r.year
-        left join region g on g.code = r.region_code""").df()
+        left join region g on g.code = r.region_code""", REFUSED_NAMES).df()
     con.register("refused_rows", refused)
     con.execute("insert into rejected_row by name select * exclude (reason_args), reason_args::json as reason_args "
                 "from refused_rows")
@@ -489,6 +489,8 @@ def act(con: duckdb.DuckDBPyConnection, finding_ids: list[int], action: str, use
 
 
 REFUSED_PREFIX = "audit_"  # the reason code of a value an error rule refused: audit_<rule id>
+REFUSED_KEY = "audit."  # and the key of its sentence: audit.<rule id>, the rule's own message
+REFUSED_NAMES = {"code": REFUSED_PREFIX, "key": REFUSED_KEY}  # the parameters of the queries that name them
 
 
 def reason_name(code: str, lang: str) -> str:

@@ -135,3 +135,23 @@ def assess(spark, export_folder: Path | str, catalogue: Catalogue):
             frame = frame.cache()
             frame.createOrReplaceTempView(name)
     return frame
+
+
+KEY = ("target_id", "period", "level", "region_code", "year")  # one result: a target's, for a region and year
+
+
+def differences(con, mine: str, theirs: str) -> int:
+    """How many results of two assessment tables (views or tables by name, on the DuckDB connection `con`, e.g.
+    the store's `assessment` and Spark's written as Parquet) differ: a row on one side only, or a column that
+    differs (numbers to 1e-9 of their size)."""
+    empty = "select * from " + mine + " limit 0"  # names of the caller's views, not values
+    shape = con.sql(empty)
+    numeric = {c for c, kind in zip(shape.columns, shape.types)
+               if str(kind) in ("DOUBLE", "BIGINT", "INTEGER", "SMALLINT")}
+    on = " and ".join(f"m.{k} is not distinct from t.{k}" for k in KEY)
+    same = " and ".join(
+        f"(m.{c} is not distinct from t.{c} or abs(m.{c} - t.{c}) <= 1e-9 * greatest(1, abs(m.{c})))"
+        if c in numeric else f"m.{c} is not distinct from t.{c}" for c in shape.columns)
+    query = f"select count(*) from {mine} m full join {theirs} t on {on} where not coalesce({same}, false)"
+    return con.sql(query).fetchall()[0][0]
+

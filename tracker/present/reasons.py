@@ -12,7 +12,7 @@ import json
 
 import pandas as pd
 
-from tracker.core.audit import message
+from tracker.core.audit import REFUSED_KEY, message
 from tracker.core.catalogue import Catalogue
 from tracker.core.i18n import DEFAULT_LANG, t
 
@@ -31,8 +31,8 @@ def reason_text(key: str | None, args: str | dict | None, stored: str, lang: str
     if lang == DEFAULT_LANG or not key:  # the stored sentence is in the default language
         return stored
     parts = json.loads(args) if isinstance(args, str) else dict(args or {})
-    if key.startswith("audit."):  # refused by a plausibility rule: the rule's own words in `lang`
-        return message(catalogue, {"rule_id": key.removeprefix("audit."), **parts}, lang) or stored
+    if key.startswith(REFUSED_KEY):  # refused by a plausibility rule: the rule's own words in `lang`
+        return message(catalogue, {"rule_id": key.removeprefix(REFUSED_KEY), **parts}, lang) or stored
     measure = catalogue.measures.get(parts.get("measure") or "")
     group = catalogue.groups.get(parts.get("group") or "")
     values = {name: "" if parts.get(name) is None else str(parts[name])
