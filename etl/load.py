@@ -102,18 +102,21 @@ class FileReport:
 IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
-def sql_with(template: str, **names: str | list[str]) -> str:
+def sql_with(template: str, **names: str | list[str] | int) -> str:
     """SQL text with identifiers filled in: generated table and column names (sheet_raw_0, c3) only,
-    checked here; every value goes in as a parameter. A list fills in as a comma-separated list."""
+    checked here, and whole numbers the code computed (a sheet's number, a row offset); every value from a file
+    goes in as a parameter. A list fills in as a comma-separated list."""
     filled = {}
     for key, name in names.items():
+        if isinstance(name, int) and not isinstance(name, bool):
+            filled[key] = str(int(name))
+            continue
         parts = name if isinstance(name, list) else [name]
         for part in parts:
-            if not IDENTIFIER.match(part):  # names reach the SQL text: checked even under `python -O`
+            if not isinstance(part, str) or not IDENTIFIER.match(part):  # checked even under `python -O`
                 raise ValueError(f"not a generated identifier: {part!r}")
         filled[key] = ", ".join(parts)
     return template.format(**filled)
-
 
 
 def measure_keys(catalogue: Catalogue) -> dict[str, str]:
@@ -154,11 +157,14 @@ def prepare(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:
     con.execute("set variable row_ref = ?", [reasons.pop("row_ref")])
     con.execute("set variable list_joiner = ?", [t("list.joiner", "zh")])
     templates = pd.DataFrame({"key": list(reasons), "template": list(reasons.values())})
-    words = pd.DataFrame({"level": codes.LEVELS, "word": [t(f"level_name.{level}", "zh") for level in codes.LEVELS]})
+    # a level as a bit, a measure's levels as the sum of theirs: whether a unit may report a measure is one AND
+    bit = {level: 1 << i for i, level in enumerate(codes.LEVELS)}
+    words = pd.DataFrame({"level": codes.LEVELS, "word": [t(f"level_name.{level}", "zh") for level in codes.LEVELS],
+                          "bit": [bit[level] for level in codes.LEVELS]})
     measures = pd.DataFrame([{
         "measure_id": m.id, "zh": m.zh, "unit": m.unit, "type": m.type, "percent": m.unit == "%",
         "lo": m.valid_range[0], "hi": m.valid_range[1], "levels": list(m.levels),
-        "levels_zh": level_words(m.levels, "zh"),
+        "levels_zh": level_words(m.levels, "zh"), "level_mask": sum(bit[level] for level in m.levels),
     } for m in catalogue.measures.values()])
     aliases = pd.DataFrame([{"key": k, "measure_id": v} for k, v in measure_keys(catalogue).items()])
     groups = pd.DataFrame([{
@@ -194,134 +200,145 @@ def _csv_refusal(file_name: str, error: duckdb.Error) -> Refused:
 
 
 def _raw_table(con: duckdb.DuckDBPyConnection, sheet: Sheet, name: str, file_name: str) -> None:
-    """The sheet's rows as a text table `name`: row_number, c0 .. cN (names are generated here)."""
+    """The sheet's rows below its header as a text table `name` (c0 .. cN; names are generated here), in the
+    sheet's order: a row's spreadsheet row number is its row id + the header's row + 1 (a row number computed
+    by a window over the read would cost as much as the read itself)."""
     columns = [f"c{i}" for i in range(len(sheet.headers))]
     if sheet.csv_path is not None:
         sql = sql_with(
             "create or replace temp table {t} as "
-            "select (row_number() over ())::integer + ? as row_number, * "
-            "from read_csv(?, header = false, skip = ?, delim = ?, quote = '\"', escape = '\"', "
+            "select * from read_csv(?, header = false, skip = ?, delim = ?, quote = '\"', escape = '\"', "
             "null_padding = true, auto_detect = false, columns = ?)", t=name)
         try:
-            con.execute(sql, [sheet.header_row, str(sheet.csv_path), sheet.csv_skip, sheet.csv_delimiter,
-                              {c: "VARCHAR" for c in columns}])
+            con.execute(sql, [str(sheet.csv_path), sheet.csv_skip, sheet.csv_delimiter, {c: "VARCHAR" for c in columns}])
         except (duckdb.InvalidInputException, duckdb.ConversionException) as e:
             raise _csv_refusal(file_name, e) from None
-    else:
+    else:  # rows read in Python (a CSV with blank lines inside the table), numbered from the header's next row
         con.register(f"{name}_frame", sheet.rows)
-        con.execute(sql_with("create or replace temp table {t} as select * from {f}", t=name, f=f"{name}_frame"))
+        con.execute(sql_with("create or replace temp table {t} as select * exclude (row_number) from {f} "
+                             "order by row_number", t=name, f=f"{name}_frame"))
         con.unregister(f"{name}_frame")
 
 
-def _blank_cells(con: duckdb.DuckDBPyConnection, raw: str, code: str, values: list[str]) -> tuple[int, int]:
-    """(blank value cells, rows with no value at all) among a staged sheet's rows that carry a code. Each
-    distinct text is read once: the rules are slow, and a wide file holds a million 是/否 cells but two texts;
-    the regex on the code runs only on rows with a blank."""
-    return tuple(int(n) for n in con.execute(sql_with(
-        "with cells as materialized (select row_number, {code} as code, unnest([{values}]) as v from {raw}), "
-        "t as materialized (select v, is_missing(v) as missing from (select distinct v from cells "
-        "where v is not null and try_cast(v as double) is null)), "
-        "b as (select c.row_number, any_value(c.code) as code, "
-        "sum(case when c.v is null or t.missing then 1 else 0 end) as n "
-        "from cells c left join t on t.v = c.v group by c.row_number) "
-        "select coalesce(sum(n), 0), count(*) filter (where n = ?) from b where n > 0 and has_digit(code)",
-        code=code, values=values, raw=raw), [len(values)]).fetchall()[0])
+STAGE_COLUMNS = ["part", "row_number", "col_no", "code_raw", "year_raw", "county_raw", "name_raw", "measure_raw",
+                 "value_raw"]
 
 
 def stage(con: duckdb.DuckDBPyConnection, returned: ReturnFile) -> dict[str, int]:
-    """Stage every sheet's cells as text (stage_cells, stage_groups); counts of rows seen."""
-    con.execute("create or replace temp table stage_cells (sheet varchar, row_number integer, code_raw varchar, "
-                "year_raw varchar, county_raw varchar, code_header varchar, year_header varchar, "
-                "column_name varchar, measure_header varchar, measure_raw varchar, value_raw varchar, "
-                "name_raw varchar, name_header varchar)")
+    """Stage every sheet's cells as text: the view stage_cells, one row per value cell as sent (blank cells
+    included: the judge counts them), over the sheets' own tables; stage_part (a sheet: its name, the headers
+    of its code, year and name columns, how many value columns a row has) and stage_column (a value column:
+    its header and its measure's) describe them. A group list goes to stage_groups. Counts of rows seen."""
     con.execute("create or replace temp table stage_groups (sheet varchar, row_number integer, code_raw varchar, "
                 "group_raw varchar, code_header varchar, group_header varchar)")
-    rows_total = blank_cells = rows_without_values = 0
+    con.execute("create or replace temp table stage_part (part integer, sheet varchar, code_header varchar, "
+                "year_header varchar, name_header varchar, n_values integer)")
+    con.execute("create or replace temp table stage_column (part integer, col_no integer, column_name varchar, "
+                "measure_header varchar)")
+    parts: list[str] = []
+    rows_total = 0
     for i, sheet in enumerate(returned.sheets):
         raw = f"sheet_raw_{i}"
         _raw_table(con, sheet, raw, returned.path.name)
         rows_total += con.execute(sql_with("select count(*) from {raw}", raw=raw)).fetchall()[0][0]
         code, year, county, name = (sheet.column(role) for role in ("code", "year", "county", "name"))
         col = lambda i_: f"c{i_}" if i_ is not None else "null"  # noqa: E731 - generated names only
-        params = [sheet.name, sheet.headers[code], sheet.headers[year] if year is not None else None]
-        name_header = sheet.headers[name] if name is not None else None
+        header = lambda i_: sheet.headers[i_] if i_ is not None else None  # noqa: E731
+        names = {"part": i, "first": sheet.header_row + 1, "code": col(code), "year": col(year),
+                 "county": col(county), "name": col(name), "raw": raw, "cells": f"sheet_cells_{i}"}
         if sheet.shape == "groups":
             group = sheet.column("group")
-            con.execute(sql_with("insert into stage_groups select ?, row_number, {code}, {group}, ?, ? from {raw}",
-                                 code=col(code), group=col(group), raw=raw),
-                        [sheet.name, sheet.headers[code], sheet.headers[group]])
-        elif sheet.shape == "long":
+            con.execute(sql_with("insert into stage_groups select ?, (rowid + {first})::integer, {code}, {group}, "
+                                 "?, ? from {raw}", group=col(group), **names),
+                        [sheet.name, header(code), header(group)])
+            continue
+        if sheet.shape == "long":
             value, measure = sheet.column("value"), sheet.column("measure")
-            names = {"code": col(code), "year": col(year), "county": col(county), "measure": col(measure),
-                     "value": col(value), "name": col(name), "raw": raw}
-            con.execute(sql_with("insert into stage_cells select ?, row_number, {code}, {year}, {county}, ?, ?, "
-                                 "?, ?, {measure}, {value}, {name}, ? from {raw}", **names),
-                        params + [sheet.headers[value], sheet.headers[measure], name_header])
-            values = [col(value)]
+            con.execute("insert into stage_column values (?, ?, ?, ?)", [i, value, header(value), header(measure)])
+            parts.append(sql_with("select {part}, (rowid + {first})::integer, {col_no}, {code}, {year}, {county}, "
+                                  "{name}, {measure}, {value} from {raw}",
+                                  col_no=value, measure=col(measure), value=col(value), **names))
+            n_values = 1
         else:
-            measure_columns = [f"c{i_}" for i_, role in sheet.roles.items() if role == "measure_column"]
-            headers = pd.DataFrame({"col": measure_columns,
-                                    "header": [sheet.headers[int(c[1:])] for c in measure_columns]})
-            con.register("headers_frame", headers)
-            names = {"code": col(code), "year": col(year), "county": col(county), "name": col(name),
-                     "measures": measure_columns, "raw": raw}
+            measure_columns = [i_ for i_, role in sheet.roles.items() if role == "measure_column"]
+            con.executemany("insert into stage_column values (?, ?, ?, ?)",
+                            [[i, c, sheet.headers[c], sheet.headers[c]] for c in measure_columns])
+            # one row per cell, blank ones included; a cell's measure is its column's header
             con.execute(sql_with(
-                "insert into stage_cells select ?, u.row_number, u.code_raw, u.year_raw, u.county_raw, ?, ?, "
-                "h.header, h.header, h.header, u.value_raw, u.name_raw, ? from (unpivot (select row_number, "
-                "{code} as code_raw, {year} as year_raw, {county} as county_raw, {name} as name_raw, {measures} "
-                "from {raw}) on {measures} into name col value value_raw) as u join headers_frame as h on h.col = u.col",
-                **names), params + [name_header])
-            con.unregister("headers_frame")
-            values = measure_columns
-        if sheet.shape != "groups":
-            # staging leaves blank cells out: count them, on rows that carry a code, and the rows with a code
-            # and no value at all (read, nothing to load)
-            blank, empty = _blank_cells(con, raw, col(code), values)
-            blank_cells += blank
-            rows_without_values += empty
-    return {"rows_total": rows_total, "blank_cells": int(blank_cells), "rows_without_values": int(rows_without_values)}
+                "create or replace temp table {cells} as "
+                "select u.row_number, u.code_raw, u.year_raw, u.county_raw, u.name_raw, "
+                "c.col_no, c.measure_header as measure_raw, u.value_raw from (select "
+                "(rowid + {first})::integer as row_number, {code} as code_raw, {year} as year_raw, "
+                "{county} as county_raw, {name} as name_raw, {measures} "
+                "from {raw}) unpivot include nulls (value_raw for col in ({measures})) as u "
+                "join stage_column as c on c.part = {part} and 'c' || c.col_no = u.col",
+                measures=[f"c{c}" for c in measure_columns], **names))
+            parts.append(sql_with("select {part}, row_number, col_no, code_raw, year_raw, county_raw, name_raw, "
+                                  "measure_raw, value_raw from {cells}", **names))
+            n_values = len(measure_columns)
+        con.execute("insert into stage_part values (?, ?, ?, ?, ?, ?)",
+                    [i, sheet.name, header(code), header(year), header(name), n_values])
+    # one view over the sheets' tables: a long sheet is read where it lies, not copied
+    if not parts:
+        parts = ["select " + ", ".join(["null::integer"] * 3 + ["null::varchar"] * 6) + " where false"]
+    con.execute(sql_with("create or replace temp view stage_cells ({columns}) as ", columns=STAGE_COLUMNS)
+                + " union all ".join(parts))
+    return {"rows_total": rows_total}
 
 
 def judge(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, scope: str | None) -> None:
-    """Run the value and group judges over what is staged."""
+    """Run the value and group judges over what is staged: the temp tables judged (every value cell: skipped,
+    kept or rejected), judged_rejects (the worded rejections) and judged_groups."""
     lo, hi = year_range(catalogue)
-    con.execute(settings.sql_text("etl", "judge_values.sql"), {"scope": scope, "year_lo": lo, "year_hi": hi})
+    if hi - lo >= 256 or len(catalogue.measures) >= 1024:  # the bounds of judged.key (judge_values.sql)
+        raise ValueError(f"years {lo}-{hi} or {len(catalogue.measures)} measures: more than a value's key holds")
+    for name, value in (("judge_scope", scope), ("judge_year_lo", lo), ("judge_year_hi", hi)):
+        con.execute(sql_with("set variable {name} = ?", name=name), [value])
+    con.execute(settings.sql_text("etl", "judge_values.sql"))
+    con.execute(settings.sql_text("etl", "judge_rejects.sql"))
     con.execute(settings.sql_text("etl", "judge_groups.sql"), {"scope": scope})
 
 
-def _counts(con: duckdb.DuckDBPyConnection, report: FileReport, seen: dict[str, int]) -> None:
-    report.blank_cells = seen["blank_cells"]
-    (report.values_loaded, report.values_rejected, report.duplicates_collapsed, report.rows_loaded,
-     report.rows_rejected) = con.execute("""
+# the rejections of both judges, as rejected_row and the report list them
+REJECTIONS = """
+    select sheet, row_number, region_code, region_name, column_name as "column", raw_value, reason_code, reason, reason_key,
+           reason_args from judged_rejects
+    union all
+    select sheet, row_number, region_code, region_name, column_name, raw_value, reason_code, reason, reason_key,
+           reason_args from judged_groups
+    where reason_code is not null and reason_code <> 'duplicate'"""
+
+
+def _counts(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
+    """Count what the judges found: values and rows loaded and rejected, blank cells, repeats collapsed, and
+    the rows read (every row with a value or a rejection, and each row with a code and only blank cells).
+    A row of a long sheet is one cell, counted as it is; only wide sheets' cells are gathered into rows."""
+    (report.values_loaded, report.values_rejected, report.duplicates_collapsed, report.blank_cells, report.rows_read,
+     report.rows_loaded, report.rows_rejected) = (int(n or 0) for n in con.execute("""
         with cells as (
-            select sheet, row_number, reason_code, keep from judged
-            union all select sheet, row_number, reason_code, keep from judged_groups
+            select j.part, j.row_number, j.keep as loaded, j.skip is null and not j.keep
+                       and coalesce(j.problem, '') <> 'duplicate' as rejected,
+                   j.skip is null as judged, j.skip is not distinct from 'blank' as blank, p.n_values = 1 as alone
+            from judged as j join stage_part as p on p.part = j.part
         ),
-        per_row as materialized (
-            select bool_or(keep) as loaded, bool_or(coalesce(reason_code <> 'duplicate', false)) as rejected,
-                   count(*) filter (where keep) as n_loaded,
-                   count(*) filter (where reason_code <> 'duplicate') as n_rejected,
-                   count(*) filter (where reason_code = 'duplicate') as n_duplicates
-            from cells group by sheet, row_number
+        per_row as (
+            select loaded, rejected, judged, blank from cells where alone
+            union all
+            select bool_or(loaded), bool_or(rejected), bool_or(judged), bool_and(blank)
+            from cells where not alone group by part, row_number
+            union all
+            select bool_or(keep), bool_or(coalesce(reason_code <> 'duplicate', false)), true, false
+            from judged_groups group by sheet, row_number
         )
-        select coalesce(sum(n_loaded), 0), coalesce(sum(n_rejected), 0), coalesce(sum(n_duplicates), 0),
-               count(*) filter (where loaded), count(*) filter (where rejected)
-        from per_row""").fetchall()[0]
-    report.rows_read = con.execute("""
-        select count(*) from (select sheet, row_number from judged
-                              union select sheet, row_number from judged_groups)""").fetchall()[0][0] \
-        + seen["rows_without_values"]
-    report.rows_skipped = seen["rows_total"] - report.rows_read
-    report.rejects = con.execute("""
-        select sheet, row_number, region_code, region_name, column_name as "column", raw_value, reason_code, reason,
-               reason_key, reason_args from judged
-        where reason_code is not null and reason_code <> 'duplicate'
-        union all
-        select sheet, row_number, region_code, region_name, column_name, raw_value, reason_code, reason, reason_key,
-               reason_args from judged_groups
-        where reason_code is not null and reason_code <> 'duplicate'
-        order by sheet nulls first, row_number, "column"
-    """).df()
+        select (select count(*) from judged where keep) + (select count(*) from judged_groups where keep),
+               (select count(*) from judged_rejects)
+                   + (select count(*) from judged_groups where reason_code is not null and reason_code <> 'duplicate'),
+               (select count(*) from judged where problem = 'duplicate')
+                   + (select count(*) from judged_groups where reason_code = 'duplicate'),
+               (select count(*) from judged where skip = 'blank'),
+               count(*) filter (where judged or blank), count(*) filter (where loaded), count(*) filter (where rejected)
+        from per_row""").fetchall()[0])
+    report.rejects = con.execute(REJECTIONS + ' order by sheet nulls first, row_number, "column"').df()
 
 
 def _changes(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
@@ -382,7 +399,8 @@ def _examine(con: duckdb.DuckDBPyConnection, path: Path, sha: str, catalogue: Ca
         if seen["rows_total"] > MAX_ROWS:
             raise Refused(f"{path.name}：{seen['rows_total']:,} 行，超过单个文件 {MAX_ROWS:,} 行的上限，请分成几个文件")
         judge(con, catalogue, scope)
-        _counts(con, report, seen)
+        _counts(con, report)
+        report.rows_skipped = seen["rows_total"] - report.rows_read
         _changes(con, report)
         if report.rows_read == 0:
             raise Refused(f"{path.name}：表头之下没有可读的数据行")
@@ -400,9 +418,13 @@ def _save(con: duckdb.DuckDBPyConnection, report: FileReport, scope: str | None 
     the members of its groups inside the loader's region (`scope`) only: a county's list of its key villages
     leaves the other counties' members as they are."""
     batch_id = con.execute("select coalesce(max(batch_id), 0) + 1 from batch").fetchall()[0][0]
-    con.execute("""insert into observation
-                   select measure_id, code, year, value, ?, sheet, row_number, column_name from judged where keep""",
-                [batch_id])
+    con.execute("""insert into observation (measure_id, region_code, year, value, batch_id, sheet, row_number,
+                                           column_name)
+                   select j.measure_id, j.code, j.year, j.value, ?, p.sheet, j.row_number, c.column_name
+                   from judged as j join stage_part as p on p.part = j.part
+                   join stage_column as c on c.part = j.part and c.col_no = j.col_no
+                   where j.keep""", [batch_id])
+    store.supersede(con, batch_id)
     con.execute("""delete from group_member where batch_id is not null
                    and group_id in (select distinct group_id from judged_groups where keep)
                    and starts_with(region_code, coalesce(?, ''))""", [scope])
@@ -427,15 +449,7 @@ def _save(con: duckdb.DuckDBPyConnection, report: FileReport, scope: str | None 
         report.rejects = pd.concat([report.rejects, orphans], ignore_index=True)
         report.values_loaded -= len(orphans)
         report.values_rejected += len(orphans)
-    con.execute("""
-        insert into rejected_row by name
-        select ? as batch_id, sheet, row_number, column_name as "column", raw_value, reason_code, reason,
-               reason_key, reason_args, region_code, region_name from judged
-        where reason_code is not null and reason_code <> 'duplicate'
-        union all
-        select ?, sheet, row_number, column_name, raw_value, reason_code, reason, reason_key, reason_args,
-               region_code, region_name from judged_groups
-        where reason_code is not null and reason_code <> 'duplicate'""", [batch_id, batch_id])
+    con.execute("insert into rejected_row by name select ? as batch_id, * from (" + REJECTIONS + ")", [batch_id])
     if not orphans.empty:
         con.register("orphans_frame", orphans)
         con.execute("""insert into rejected_row by name

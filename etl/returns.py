@@ -164,6 +164,26 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str]:
         raise Refused(f"{path.name}：无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV") from None
 
 
+BLANK_LINE = re.compile(rb"\n[ \t\r]*\n")
+
+
+def _blank_line_inside(raw: bytes, lines_before: int) -> bool:
+    """Whether a blank (or only spaces) line lies between the table's first line, after `lines_before` lines, and
+    its last non-blank one. Searched in the bytes as read, without copying them (a newline, a space, a tab or a
+    carriage return is the same byte in UTF-8 and GBK, and never part of another character)."""
+    start = 0
+    for _ in range(lines_before):
+        start = raw.find(b"\n", start) + 1
+        if start == 0:
+            return False  # the file ends within the header
+    end = len(raw)
+    while end > start and raw[end - 1] in b"\r\n \t":
+        end -= 1
+    if start == 0:
+        return BLANK_LINE.search(b"\n" + raw[:end]) is not None
+    return BLANK_LINE.search(raw, start - 1, end) is not None
+
+
 def _read_csv(path: Path, measure_keys: dict[str, str], workdir: Path) -> ReturnFile:
     raw = path.read_bytes()
     text, encoding = _decode(raw, path)
@@ -183,10 +203,10 @@ def _read_csv(path: Path, measure_keys: dict[str, str], workdir: Path) -> Return
                       f"或“区划代码、年份、指标、数值”四列；或“区划代码、分组”两列。")
     index, sheet = found
     lines_through_header = line_after[index]
-    body = text.split("\n", lines_through_header)[-1] if lines_through_header else text
-    if re.search(r"\n[ \t\r]*\n", "\n" + body.rstrip("\r\n \t")):
+    if _blank_line_inside(raw, lines_through_header):
         # Blank lines inside the table: DuckDB would skip them and shift the row numbers, so the
         # rows are read here, counting every line as a spreadsheet would.
+        body = text.split("\n", lines_through_header)[-1] if lines_through_header else text
         rows = list(csv.reader(io.StringIO(body), delimiter=delimiter))
         sheet.rows = _frame(rows, sheet.header_row + 1, len(sheet.headers))
     else:

@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 import duckdb
 import pandas as pd
 
+from tracker.core import store
 from tracker.core.assess import assess
 from tracker.core.catalogue import AuditRule, Catalogue
 from tracker.core.i18n import t
@@ -243,17 +244,22 @@ def _rules_table(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:
 
 
 def preview(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> pd.DataFrame:
-    """What the error rules would refuse of a checked return (the temp table `judged` of etl.load, nothing
-    saved): its kept values laid over the store's current ones, in the counties it brings values for. The
+    """What the error rules would refuse of a checked return (the temp tables `judged` and `stage_*` of etl.load,
+    nothing saved): its kept values laid over the store's current ones, in the counties it brings values for. The
     refused values as rejected rows (sheet, row_number, region_code, region_name, column, raw_value,
     reason_code, reason, reason_key, reason_args)."""
     if not any(r.severity == "error" for r in catalogue.audit.values()):
         return pd.DataFrame()
     con.execute("""
         create or replace temp table audit_candidate as
-        select measure_id, code as region_code, year, value, -1 as batch_id, sheet, row_number, column_name,
-               raw_value, region_name
-        from judged where keep""")
+        select j.measure_id, j.code as region_code, j.year, j.value, -1 as batch_id, p.sheet, j.row_number,
+               c.column_name, s.value_raw as raw_value, r.name as region_name
+        from judged as j
+        join stage_part as p on p.part = j.part
+        join stage_column as c on c.part = j.part and c.col_no = j.col_no
+        join stage_cells as s on s.part = j.part and s.row_number = j.row_number and s.col_no = j.col_no
+        left join region as r on r.code = j.code
+        where j.keep""")
     counties = [c for (c,) in con.execute("select distinct left(region_code, 6) from audit_candidate").fetchall()]
     con.execute("""
         create or replace temp view audit_preview_source as
@@ -394,6 +400,7 @@ def _refuse(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, errors: pd.Dat
     con.execute("""delete from observation o using refused_frame r
                    where o.batch_id = r.batch_id and o.measure_id = r.measure_id and o.region_code = r.region_code
                      and o.year = r.year""")
+    store.settle_current(con, "refused_frame")  # the version each refused value replaced is current again
     con.execute("""update batch set values_loaded = values_loaded - n.n, values_rejected = values_rejected + n.n
                    from (select batch_id, count(*) as n from refused_frame group by all) n
                    where batch.batch_id = n.batch_id""")

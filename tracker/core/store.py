@@ -27,7 +27,7 @@ import duckdb
 
 from tracker.core import export, settings
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 BUILDING_PREFIX = ".building-"
 
 
@@ -35,6 +35,35 @@ def file_sha256(path: Path | str) -> str:
     """The SHA-256 of a file (a return, the catalogue), read in chunks."""
     with open(path, "rb") as f:
         return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def supersede(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
+    """Mark the values a new batch replaces: the same measure, region and year from an earlier batch."""
+    con.execute("""
+        update observation as o set superseded = true
+        from (select measure_id, region_code, year from observation where batch_id = ?) as n
+        where o.measure_id = n.measure_id and o.region_code = n.region_code and o.year = n.year
+          and o.batch_id < ? and not o.superseded""", [batch_id, batch_id])
+
+
+SETTLE = """
+    update observation as o set superseded = o.batch_id <> l.latest
+    from (select v.measure_id, v.region_code, v.year, max(v.batch_id) as latest from observation as v
+          {only} group by all) as l
+    where o.measure_id = l.measure_id and o.region_code = l.region_code and o.year = l.year
+      and o.superseded is distinct from (o.batch_id <> l.latest)"""
+
+
+def settle_current(con: duckdb.DuckDBPyConnection, keys: str | None = None) -> None:
+    """Mark again which version of each value is current (the latest batch's): of every value, or of the measures,
+    regions and years in the temp table `keys` (after values were taken out of the store)."""
+    if keys is None:
+        con.execute(SETTLE.replace("{only}", ""))
+        return
+    if not keys.isidentifier():
+        raise ValueError(f"not a table name: {keys!r}")
+    con.execute(SETTLE.replace("{only}", "semi join " + keys + " as k on k.measure_id = v.measure_id "
+                               "and k.region_code = v.region_code and k.year = v.year"))
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -77,8 +106,11 @@ def writing(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConne
             if fresh or not path.exists():
                 create_schema(con)
             else:
+                version = int(read_meta(con).get("schema_version", "0"))
                 con.execute(settings.sql_text("tracker.core", "migrate.sql"))  # an older store: brought up to date
                 con.execute(settings.sql_text("tracker.core", "audit_schema.sql"))
+                if version < 5:
+                    settle_current(con)  # its values' versions, marked once
             yield con
             con.execute("checkpoint")
             con.close()

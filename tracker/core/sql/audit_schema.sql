@@ -1,4 +1,5 @@
--- The 数据审核 tables (schema 4): created with a new store and added to an older one at its next write.
+-- The 数据审核 tables (schema 4) and the views of the values that count: created with a new store and added to
+-- an older one at its next write.
 
 -- 数据审核: what a plausibility rule (indicators.yaml, audit) found in the returns, one row per finding, never
 -- deleted. state: open → explained (a loader's 说明) or to_correct (待更正) → accepted or returned (a reviewer
@@ -34,6 +35,13 @@ create table if not exists finding_action (
     state      varchar not null,        -- the finding's state after the action
     note       varchar
 );
+
+-- The current value of each measure, region and year: the latest batch's. Which one that is is marked when a batch
+-- is saved (store.supersede), so reading the current values is a filter, not a window over every version
+-- (0.54 s for 3.5 M values).
+create or replace view current_observation as
+select measure_id, region_code, year, value, batch_id, sheet, row_number, column_name
+from observation where not superseded;
 
 -- The values the assessment counts: the current ones, less those an error or verify finding holds back
 -- until a reviewer accepts them (a value that counts once explained and accepted). An anti join, not a

@@ -12,4 +12,8 @@ alter table rejected_row add column if not exists region_name varchar;
 alter table batch add column if not exists loaded_by varchar;
 
 -- schema 4: the 数据审核 tables (audit_schema.sql, run after this file)
-update store_meta set value = '4' where key = 'schema_version';
+
+-- schema 5: a value a later batch replaced is marked (store.writing marks an older store's values once)
+alter table observation add column if not exists superseded boolean default false;
+
+update store_meta set value = '5' where key = 'schema_version';

@@ -49,7 +49,7 @@ create table batch (
 );
 
 -- Recorded values, long form, every version: a later batch supersedes an earlier value for the
--- same measure, region and year (current_observation), and the earlier stays as history.
+-- same measure, region and year (current_observation), and the earlier stays as history, marked superseded.
 -- sheet, row_number and column_name point back into the batch's file.
 create table observation (
     measure_id  varchar not null,
@@ -59,12 +59,9 @@ create table observation (
     batch_id    integer not null,
     sheet       varchar,
     row_number  integer not null,
-    column_name varchar not null
+    column_name varchar not null,
+    superseded  boolean default false   -- a later batch gives this measure, region and year (store.supersede)
 );
-
-create view current_observation as
-select * from observation
-qualify row_number() over (partition by measure_id, region_code, year order by batch_id desc) = 1;
 
 -- Nothing a user sent is lost: every row or cell that was not loaded, with its reason.
 create table rejected_row (
