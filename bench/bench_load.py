@@ -78,7 +78,9 @@ def main() -> None:
     # messy, as counties send them: half the measures named in Chinese; about 2% each of blank cells, rates
     # written with %, full-width digits, and thousands separators on larger numbers. The values themselves
     # hold together from year to year as a village's do (a level of its own, a little growth each year):
-    # independent random values every year made a quarter of them "jumps" for 数据审核 (887,000 findings).
+    # independent random values every year made a quarter of them "jumps" for 数据审核 (887,000 findings); and
+    # across measures as a village's do: operating income a part of the collective income, a model village built
+    # only once started (independent levels made 168,000 findings of the two rules that compare measures).
     con.execute("copy (select code as region_code, year, case when random() < 0.5 then zh else measure end as measure, "
                 "case when r < 0.02 then '' "
                 "     when r < 0.04 and rate then x::varchar || '%' "
@@ -88,7 +90,11 @@ def main() -> None:
                 "from (select *, random() as r, "
                 "             case when whole then least(top, floor(level * (top + 1)))"
                 "                  else least(top, round(level * top * (1 + 0.02 * (year - 2020)), 1)) end as x "
-                "      from (select *, 0.2 + 0.8 * (hash(code || measure) % 1000) / 1000 as level from v, y, m)) "
+                "      from (select *, 0.2 + 0.8 * (hash(code || case measure "
+                "                 when 'collective_operating_income' then 'collective_income' "
+                "                 when 'model_village_started' then 'model_village_completed' else measure end) % 1000) "
+                "                 / 1000 * (case measure when 'collective_operating_income' then 0.6 else 1 end) as level "
+                "            from v, y, m)) "
                 "limit ?) to '" + str(csv_path).replace("'", "''") + "' (header)", [args.rows])
     n_rows = con.execute("select count(*) from read_csv(?)", [str(csv_path)]).fetchall()[0][0]
     t = time.perf_counter()

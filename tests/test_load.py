@@ -99,6 +99,22 @@ def test_a_return_gets_the_expected_outcome_and_checking_writes_nothing(db, name
         assert first[2] in r.reason
 
 
+@pytest.mark.parametrize("max_key_bits", [None, 0])
+def test_repeated_codes_found_alike_by_bits_and_by_grouping(db, monkeypatch, max_key_bits):
+    """A repeat found by the bits of the cells' keys, or (a file whose keys could be too many for bits) by grouping
+    them: the same 90 collapsed into row 2, 80 and 85 both rejected with both rows named, 70 kept."""
+    if max_key_bits is not None:
+        monkeypatch.setattr("etl.load.MAX_KEY_BITS", max_key_bits)
+    [report] = load_files(db, [RETURNS / "duplicates.csv"])
+    assert (report.values_loaded, report.values_rejected, report.duplicates_collapsed) == (2, 2, 1)
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (5, 2, 2)
+    assert report.rejects[["row_number", "reason_code"]].values.tolist() == [[4, "conflicting_duplicate"],
+                                                                             [5, "conflicting_duplicate"]]
+    assert all("（第4行、第5行）" in r for r in report.rejects["reason"])
+    assert rows(db, "select region_code, row_number, value from current_observation order by row_number") == [
+        ("361127100203", 2, 90.0), ("361127100205", 6, 70.0)]
+
+
 def test_values_are_cleaned_by_the_stated_rules(db):
     [report] = load_files(db, [RETURNS / "good_long_utf8_bom.csv"])
     assert report.status == "loaded" and report.batch_id == 1

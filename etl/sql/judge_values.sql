@@ -5,7 +5,7 @@
 -- Output: the temp table judged, one row per staged cell: `skip` says why a cell is not judged at all
 -- ('blank': missing, not zero, in a row with a code; 'ignored': blank in a row without one, or a note under
 -- the table), `row_problem` what is wrong with its row, `problem` with the cell itself; a cell with none of
--- the three is kept (`keep`). Then judge_repeated: the code, measure and year a return gives more than once.
+-- the three is kept (`keep`). judge_repeats.sql then finds the codes, measures and years given more than once,
 -- judge_rejects.sql words the rejections.
 --
 -- Codes, years, measure names and the texts that are not plain numbers repeat a lot: each distinct one is
@@ -60,6 +60,11 @@ from (select distinct value_raw from stage_cells
         and (try_cast(value_raw as double) is null
              or measure_raw in (select measure_raw from judge_measures where type = 'bool')));
 
+-- a kept cell's code, measure and year as one number below judge_key_bits (for finding repeats)
+set variable judge_measures = (select coalesce(max(measure_no), 1) from judge_measures);
+set variable judge_key_bits = (select coalesce(max(code_no), 1) from judge_codes) * getvariable('judge_measures')
+                              * (getvariable('judge_year_hi') - getvariable('judge_year_lo') + 1);
+
 create or replace temp table judged as
 with cells as (
     select
@@ -100,37 +105,8 @@ select
         when value < lo or value > hi or isnan(value) then 'out_of_range'
         when type = 'count' and value <> floor(value) then 'not_whole'
     end as problem,
-    -- the code, measure and year as one number (for finding repeats): code_no and measure_no are dense ranks,
-    -- the year lies in the years a return may carry
-    (code_no * 1024 + measure_no) * 256 + (year - getvariable('judge_year_lo')) as key,
+    -- code_no and measure_no are dense ranks from 1, a kept cell's year lies in the years a return may carry
+    ((code_no - 1) * getvariable('judge_measures') + measure_no - 1)
+        * (getvariable('judge_year_hi') - getvariable('judge_year_lo') + 1) + year - getvariable('judge_year_lo') as key,
     skip is null and row_problem is null and problem is null as keep
 from cells;
-
--- the same code, measure and year more than once: exact repeats collapse into the first (sheet, row, column),
--- differing ones are all rejected
-create or replace temp table judge_repeated as
-with repeated_cells as (
-    select j.key, j.part, j.row_number, j.col_no, j.value, p.sheet, c.column_name
-    from judged as j
-    semi join (select key from judged where keep group by key having count(*) > 1) as r on r.key = j.key
-    join stage_part as p on p.part = j.part
-    join stage_column as c on c.part = j.part and c.col_no = j.col_no
-    where j.keep
-)
-select
-    key, part, row_number, col_no,
-    count(distinct value) over (partition by key) as n_values,
-    row_number() over (partition by key order by sheet nulls first, row_number, column_name) as nth,
-    to_json(list(struct_pack(sheet, row := row_number)) over (
-        partition by key order by sheet nulls first, row_number
-        rows between unbounded preceding and unbounded following)) as a_rows,
-    string_agg(coalesce(sheet || ' ', '') || replace(getvariable('row_ref'), '{row}', row_number::varchar),
-               getvariable('list_joiner')) over (
-        partition by key order by sheet nulls first, row_number
-        rows between unbounded preceding and unbounded following) as a_places
-from repeated_cells;
-
-update judged set problem = case when r.n_values > 1 then 'conflicting_duplicate' else 'duplicate' end, keep = false
-from judge_repeated as r
-where judged.part = r.part and judged.row_number = r.row_number and judged.col_no = r.col_no
-  and (r.n_values > 1 or r.nth > 1);
