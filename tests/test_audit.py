@@ -97,6 +97,21 @@ def test_an_error_rule_refuses_the_value_with_its_message(loaded):
     assert con.execute("select values_rejected from batch where batch_id = 2").fetchall() == [(2,)]
 
 
+def test_a_refused_value_leaves_the_value_it_would_have_replaced_current(loaded, tmp_path):
+    """A3 re-sends its 2024 water as 0.85 after 80 in 2023: a fraction, refused; its 85 of the first batch is
+    the current value again (the current values are marked when saved, and marked again after a refusal)."""
+    db, _ = loaded
+    fix = tmp_path / "fix.csv"
+    fix.write_text("区划代码,年份,water\n361123100203,2024,0.85\n", encoding="utf-8")
+    [report] = load_files(db, [fix], catalogue=load_catalogue(CATALOGUE))
+    assert report.by_reason() == {"audit_fraction": 1}
+    con = read_store(db)
+    assert con.execute("select value, batch_id from current_observation where region_code = '361123100203' "
+                       "and measure_id = 'water' and year = 2024").fetchall() == [(85.0, 1)]
+    assert con.execute("select count(*) from observation where region_code = '361123100203' and measure_id = 'water' "
+                       "and year = 2024").fetchall() == [(1,)]
+
+
 def test_a_value_to_verify_counts_once_explained_and_accepted(loaded):
     db, _ = loaded
     catalogue = load_catalogue(CATALOGUE)

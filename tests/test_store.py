@@ -122,3 +122,28 @@ def test_a_publish_can_happen_while_a_reader_holds_the_file(small_store):
     assert store.read_meta(cur).get("later") is None
     assert store.read_meta(reader.cursor())["later"] == "yes"
     assert os.path.exists(small_store)
+
+
+def test_an_older_store_has_its_current_values_marked_at_its_next_write(store_path, tmp_path):
+    """A schema-4 store (no superseded column, the current values found by a window) brought up to date: two
+    batches of the same village, year and measure; after the next write the second batch's value is the current
+    one, the first's kept as history."""
+    db = tmp_path / "old.duckdb"
+    db.write_bytes(store_path.read_bytes())
+    con = duckdb.connect(str(db))
+    con.execute("alter table observation drop column superseded")
+    con.execute("insert into observation values ('tap_water_rate', '361127100201', 2024, 80, 1, null, 2, 'v'), "
+                "('tap_water_rate', '361127100201', 2024, 92, 2, null, 2, 'v'), "
+                "('tap_water_rate', '361127100202', 2024, 70, 1, null, 3, 'v')")
+    con.execute("create or replace view current_observation as select * from observation qualify row_number() "
+                "over (partition by measure_id, region_code, year order by batch_id desc) = 1")
+    con.execute("update store_meta set value = '4' where key = 'schema_version'")
+    con.close()
+    with store.writing(db):
+        pass
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("select region_code, value, batch_id from current_observation order by 1").fetchall() == [
+        ("361127100201", 92.0, 2), ("361127100202", 70.0, 1)]
+    assert con.execute("select value, superseded from observation order by batch_id, region_code").fetchall() == [
+        (80.0, True), (70.0, False), (92.0, False)]
+    assert store.read_meta(con)["schema_version"] == "5"
