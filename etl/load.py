@@ -326,7 +326,7 @@ def _counts(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
     """Count what the judges found: values and rows loaded and rejected, blank cells, repeats collapsed, and
     the rows read (every row with a value or a rejection, and each row with a code and only blank cells).
     A row of a long sheet is one cell, counted as it is; only wide sheets' cells are gathered into rows."""
-    (report.values_loaded, report.values_rejected, report.duplicates_collapsed, report.blank_cells, report.rows_read,
+    (report.values_loaded, report.duplicates_collapsed, report.blank_cells, report.rows_read,
      report.rows_loaded, report.rows_rejected) = (int(n or 0) for n in con.execute("""
         with cells as (
             select j.part, j.row_number, j.keep as loaded, j.skip is null and not j.keep
@@ -344,14 +344,13 @@ def _counts(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
             from judged_groups group by sheet, row_number
         )
         select (select count(*) from judged where keep) + (select count(*) from judged_groups where keep),
-               (select count(*) from judged_rejects)
-                   + (select count(*) from judged_groups where reason_code is not null and reason_code <> 'duplicate'),
                (select count(*) from judged where problem = 'duplicate')
                    + (select count(*) from judged_groups where reason_code = 'duplicate'),
                (select count(*) from judged where skip = 'blank'),
                count(*) filter (where judged or blank), count(*) filter (where loaded), count(*) filter (where rejected)
         from per_row""").fetchall()[0])
     report.rejects = con.execute(REJECTIONS + ' order by sheet nulls first, row_number, "column"').df()
+    report.values_rejected = len(report.rejects)  # a row's problem is one rejection, however many cells it has
 
 
 def _changes(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
