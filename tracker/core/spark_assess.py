@@ -23,10 +23,12 @@ from tracker.core import settings
 from tracker.core.assess import spec_rows
 from tracker.core.catalogue import Catalogue
 
-# Spark as DuckDB reads the same SQL: a division by zero or a failed cast is NULL, not an error; no web UI
+# Spark as DuckDB reads the same SQL: a division by zero or a failed cast is NULL, not an error; no web UI; no
+# inference of constraints (Spark 4.0.1 fails with "key not found" inferring them for a union of checkpointed tables,
+# and the tables here are computed one by one anyway)
 SPARK_CONF = {"spark.sql.ansi.enabled": "false", "spark.ui.enabled": "false", "spark.sql.shuffle.partitions": "4",
               "spark.sql.session.timeZone": "UTC", "spark.driver.bindAddress": "127.0.0.1",
-              "spark.driver.host": "127.0.0.1"}
+              "spark.driver.host": "127.0.0.1", "spark.sql.constraintPropagation.enabled": "false"}
 INPUTS = {"counted_observation": "observation", "region": "region", "group_member": "group_member"}
 MACRO = re.compile(r"create or replace temp macro (\w+)\(([^)]*)\) as\s+(.*)", re.S)
 VARIABLE = re.compile(r"set variable (\w+) = (.*)", re.S)
@@ -132,7 +134,9 @@ def assess(spark, export_folder: Path | str, catalogue: Catalogue):
             value = frame.collect()[0][0]
             translator.variables[name] = sorted(value) if isinstance(value, list) else value
         else:
-            frame = frame.cache()
+            # computed now and its plan cut there (DuckDB's temp table): a plan that carried every earlier step's
+            # would grow with each table read twice, until printing it ran the driver out of memory
+            frame = frame.localCheckpoint(eager=True)
             frame.createOrReplaceTempView(name)
     return frame
 
