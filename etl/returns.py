@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import csv
 import io
+import multiprocessing
+import os
 import re
 import tempfile
 import unicodedata
 import zipfile
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
@@ -134,12 +138,12 @@ def find_header(rows: list[list[str]], measure_keys: dict[str, str]) -> tuple[in
 
 def _cell_text(value: object) -> str | None:
     """An Excel cell as the text a person typed: 361127101213.0 -> '361127101213'."""
+    if value.__class__ is float:  # most cells: tested first (a class test, not isinstance: half a million a sheet)
+        return str(int(value)) if value.is_integer() and -1e15 < value < 1e15 else repr(value)
     if value is None or value == "":
         return None
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
     return str(value)
 
 
@@ -224,13 +228,16 @@ def _read_csv(path: Path, measure_keys: dict[str, str], workdir: Path) -> Return
 MAX_COLUMNS = 300  # per sheet; a return has a code, a year and at most a few dozen measures
 MAX_CELLS = 10_000_000  # per sheet (rows × columns), read past only after it is checked
 SCAN_CHUNK = 1 << 20
-CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,3})(\d+)\"")
+# a cell's address: the attribute r of <c> (the only attribute of a sheet's XML called r whose value has letters;
+# a row's r is its number), as the reader takes it: quotes double or single, space around "=", letters of any case
+# and number (r = 'xfd1048576' asks for the same half terabyte as r="XFD1048576")
+CELL_REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]+)(\d+)["']""")
 DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"(?:[A-Z]+\d+:)?([A-Z]{1,3})(\d+)\"")
 
 
 def _column_number(letters: bytes) -> int:
     n = 0
-    for ch in letters:
+    for ch in letters.upper():
         n = n * 26 + ch - 64
     return n
 
@@ -283,9 +290,46 @@ def _refuse_extent(path: Path, sheet: str, rows: int, columns: int) -> None:
                       f"{MAX_CELLS:,} 个单元格的上限（常因表格远处有一个无用的单元格）。请删去多余的行列，或分成几个文件")
 
 
+EXCEL_MEMORY = 2 << 30  # bytes of address space the workbook's reader may add (a sheet at MAX_CELLS takes ~0.5 GB)
+EXCEL_SECONDS = 600  # and the time it may take
+
+
 def _read_excel(path: Path, measure_keys: dict[str, str], sheet_name: str | None, workdir: Path) -> ReturnFile:
+    """An Excel file's tables, read by calamine in a child process with EXCEL_MEMORY of room: a workbook that asks
+    for more than a return can need (a far cell written in a way the extent check does not know, cells without
+    addresses by the million) ends the child, not the server, and is refused."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        check_xlsx_extent(path, None if sheet_name is None else [sheet_name])
+        check_xlsx_extent(path, None if sheet_name is None else [sheet_name])  # the usual case, said precisely
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return _read_workbook(path, measure_keys, sheet_name, workdir)  # no fork (Windows): read in this process
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"), initializer=_limit_memory) as pool:
+        try:
+            return pool.submit(_read_workbook, path, measure_keys, sheet_name, workdir).result(EXCEL_SECONDS)
+        except (BrokenProcessPool, TimeoutError):
+            for child in multiprocessing.active_children():
+                child.kill()
+            raise Refused(f"{path.name}：读取这个 Excel 文件所需的内存或时间超过上限（常因表格远处有无用的单元格，或文件已损坏）。"
+                          f"请删去多余的行列，用 Excel 或 WPS 另存为 .xlsx 后再上传") from None
+
+
+def _limit_memory() -> None:
+    """In the reader's process: its address space capped at what it has now plus EXCEL_MEMORY, so an allocation past
+    that fails there (where /proc tells the size; elsewhere the child still keeps a failure from the server)."""
+    import resource
+
+    try:
+        with open("/proc/self/statm") as statm:
+            size = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = size + EXCEL_MEMORY
+    if hard == resource.RLIM_INFINITY or cap < hard:
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+
+
+def _read_workbook(path: Path, measure_keys: dict[str, str], sheet_name: str | None, workdir: Path) -> ReturnFile:
+    """The tables of an Excel file, each sheet's rows below its header written to a CSV in `workdir`."""
     try:
         book = CalamineWorkbook.from_path(str(path))
     except (CalamineError, OSError, ValueError) as e:

@@ -26,9 +26,13 @@ def db(store_path, tmp_path) -> Path:
     return path
 
 
-def far_cell_workbook(path: Path, stated: str | None) -> Path:
+FAR = 'r="XFD1048576"'
+
+
+def far_cell_workbook(path: Path, stated: str | None, address: str = FAR, row: bytes | None = None) -> Path:
     """A 2 KB workbook: a header, one data row, and one cell at XFD1048576; `stated` rewrites the sheet's
-    dimension (None: leave openpyxl's true one)."""
+    dimension (None: leave openpyxl's true one), `address` how the far cell's address is written (XML allows '
+    quotes and space around "="; the reader takes lowercase letters), `row` replaces the far cell's row."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["区划代码", "年份", "自来水普及率（%）"])
@@ -42,18 +46,47 @@ def far_cell_workbook(path: Path, stated: str | None) -> Path:
                 data = src.read(item.filename)
                 if item.filename.startswith("xl/worksheets/"):
                     data = re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="{stated}"'.encode(), data)
+                    data = data.replace(FAR.encode(), address.encode())
+                    if row is not None:
+                        data = re.sub(rb'<row r="1048576".*?</row>', row, data, flags=re.S)
                 out.writestr(item, data)
         return forged
     return path
 
 
-@pytest.mark.parametrize("stated", [None, "A1:C2"])  # the true dimension, and one that hides the far cell
-def test_a_cell_at_the_far_corner_is_refused_before_reading(db, tmp_path, stated):
-    path = far_cell_workbook(tmp_path / "far.xlsx", stated)
+# the true dimension, one that hides the far cell, and that with the far cell's address written as the reader
+# also takes it (each of the last two made the reader ask for half a terabyte and abort the whole process)
+@pytest.mark.parametrize(("stated", "address"), [
+    (None, FAR), ("A1:C2", FAR), ("A1:C2", "r='XFD1048576'"), ("A1:C2", 'r = "xfd1048576"')])
+def test_a_cell_at_the_far_corner_is_refused_before_reading(db, tmp_path, stated, address):
+    path = far_cell_workbook(tmp_path / "far.xlsx", stated, address)
     assert path.stat().st_size < 10_000
     report = check_files(db, [path])[0]
     assert report.status == "refused"
     assert "有 1,048,576 行、16,384 列，超过单个工作表 300 列" in report.message and path.name in report.message
+
+
+TOO_BIG = "读取这个 Excel 文件所需的内存或时间超过上限"
+
+
+def test_a_workbook_the_extent_check_misses_is_refused_and_the_server_lives_on(db, tmp_path, monkeypatch):
+    # a far cell written in some way the check does not know yet: the reader, in its own process, asks for half a
+    # terabyte and aborts there; the load goes on
+    monkeypatch.setattr(returns, "check_xlsx_extent", lambda *args: None)
+    far = far_cell_workbook(tmp_path / "far.xlsx", "A1:C2")
+    reports = load_files(db, [far, GOOD])
+    assert [r.status for r in reports] == ["refused", "loaded"]
+    assert reports[0].message.startswith(far.name + "：" + TOO_BIG)
+
+
+def test_cells_without_addresses_by_the_million_are_refused_within_the_readers_memory(db, tmp_path, monkeypatch):
+    # a row of 1,000,000 cells without addresses (15 MB of XML in a 50 KB file): the reader places them one after
+    # the other, past any address the check could see; with 64 MB of room it fails in its own process
+    monkeypatch.setattr(returns, "EXCEL_MEMORY", 64 << 20)
+    path = far_cell_workbook(tmp_path / "wide.xlsx", "A1:C2", row=b"<row>" + b"<c><v>1</v></c>" * 1_000_000 + b"</row>")
+    assert path.stat().st_size < 100_000
+    [report] = check_files(db, [path])
+    assert report.status == "refused" and report.message.startswith(path.name + "：" + TOO_BIG)
 
 
 def test_a_sheet_over_the_cell_limit_is_refused_and_the_others_publish(db, tmp_path, monkeypatch):

@@ -39,17 +39,21 @@ def file_sha256(path: Path | str) -> str:
 
 def supersede(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
     """Mark the values a new batch replaces: the same measure, region and year from an earlier batch. Only the
-    range of codes the batch brings is read (a province's file in a store of every province skips the others')."""
-    lo, hi = con.execute("select min(region_code), max(region_code) from observation where batch_id = ?",
-                         [batch_id]).fetchall()[0]
-    if lo is None:
+    range of codes and years the batch brings is read (a province's file in a store of every province skips the
+    others'), and nothing is matched when no earlier value lies in that range (a first load, a new year's)."""
+    lo, hi, first, last = con.execute(
+        "select min(region_code), max(region_code), min(year), max(year) from observation where batch_id = ?",
+        [batch_id]).fetchall()[0]
+    earlier = "o.batch_id < ? and not o.superseded and o.region_code between ? and ? and o.year between ? and ?"
+    ranges = [batch_id, lo, hi, first, last]
+    if lo is None or not con.execute("select exists (select 1 from observation as o where " + earlier + ")",
+                                     ranges).fetchall()[0][0]:
         return
     con.execute("""
         update observation as o set superseded = true
         from (select measure_id, region_code, year from observation where batch_id = ?) as n
         where o.measure_id = n.measure_id and o.region_code = n.region_code and o.year = n.year
-          and o.batch_id < ? and not o.superseded and o.region_code between ? and ?""",
-                [batch_id, batch_id, lo, hi])
+          and """ + earlier, [batch_id, *ranges])
 
 
 SETTLE = """
