@@ -28,13 +28,25 @@ from tracker.core.catalogue import load_catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# the load in a child process; besides the whole, the time of the two steps that judge and save the cells
 LOAD = """
 import sys, time
 from pathlib import Path
-from etl.load import load_files
+import etl.load as L
+spent = dict.fromkeys(("judge", "_save"), 0.0)
+def timed(name, step):
+    def run(*args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return step(*args, **kwargs)
+        finally:
+            spent[name] += time.perf_counter() - t
+    return run
+for name in spent:
+    setattr(L, name, timed(name, getattr(L, name)))
 t = time.perf_counter()
-[r] = load_files(Path(sys.argv[1]), [Path(sys.argv[2])])
-print(time.perf_counter() - t, r.values_loaded, r.values_rejected, r.status)
+[r] = L.load_files(Path(sys.argv[1]), [Path(sys.argv[2])])
+print(time.perf_counter() - t, r.values_loaded, r.values_rejected, r.status, spent["judge"], spent["_save"])
 """
 
 
@@ -45,13 +57,14 @@ def villages(n: int) -> list[str]:
         "order by code limit ?", [str(settings.REFERENCE_DIR / REGIONS_FILE), list(PROVINCES), n]).fetchall()]
 
 
-def child_load(db: Path, path: Path) -> tuple[float, int, int, float]:
+def child_load(db: Path, path: Path) -> tuple[float, int, int, float, float, float]:
+    """The load's seconds, values loaded and rejected, peak MB, and the seconds of judging and of saving."""
     subprocess.run([sys.executable, "-m", "etl", "init", "--db", str(db)], cwd=ROOT, check=True, capture_output=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     out = subprocess.run([sys.executable, "-c", LOAD, str(db), str(path)], cwd=ROOT, check=True,
                          capture_output=True, text=True).stdout.split()
     peak_mb = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-    return float(out[0]), int(out[1]), int(out[2]), peak_mb
+    return float(out[0]), int(out[1]), int(out[2]), peak_mb, float(out[4]), float(out[5])
 
 
 def main() -> None:
@@ -100,11 +113,14 @@ def main() -> None:
     t = time.perf_counter()
     duckdb.connect().execute("create table t as select * from read_csv(?, all_varchar = true)", [str(csv_path)])
     reference = time.perf_counter() - t
-    seconds, loaded, rejected, peak = child_load(work / "a.duckdb", csv_path)
+    seconds, loaded, rejected, peak, judging, saving = child_load(work / "a.duckdb", csv_path)
     print(f"long CSV, {n_rows:,} rows ({csv_path.stat().st_size / 1e6:.0f} MB):")
     print(f"  duckdb read_csv into a table: {reference:6.2f} s  {n_rows / reference:12,.0f} rows/s  (the limit)")
     print(f"  python -m etl load:           {seconds:6.2f} s  {n_rows / seconds:12,.0f} rows/s  "
           f"= {reference / seconds:.0%} of the limit; {loaded:,} loaded, {rejected:,} rejected, peak {peak:,.0f} MB")
+    steps = judging + saving
+    print(f"  of which judging + saving:     {steps:6.2f} s  {n_rows / steps:12,.0f} rows/s  "
+          f"= {reference / steps:.0%} of the limit (judging {judging:.2f} s, saving {saving:.2f} s)")
 
     # 2. wide workbook
     xlsx_path = work / "wide.xlsx"
@@ -119,7 +135,7 @@ def main() -> None:
             sheet.write_number(i, 2 + j, (i + j) % (int(top) + 1) if m.type in ("bool", "count")
                                else round(((i * 37 + j * 11) % 1000) / 1000 * top, 1))
     book.close()
-    seconds, loaded, rejected, peak = child_load(work / "b.duckdb", xlsx_path)
+    seconds, loaded, rejected, peak, _, _ = child_load(work / "b.duckdb", xlsx_path)
     cells = len(codes) * len(measures)
     print(f"wide .xlsx, {len(codes):,} villages × {len(measures)} measures ({xlsx_path.stat().st_size / 1e6:.1f} MB):")
     print(f"  python -m etl load:           {seconds:6.2f} s  {cells / seconds:12,.0f} values/s; "
