@@ -16,8 +16,6 @@ import re
 import tempfile
 import unicodedata
 import zipfile
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
@@ -302,14 +300,37 @@ def _read_excel(path: Path, measure_keys: dict[str, str], sheet_name: str | None
         check_xlsx_extent(path, None if sheet_name is None else [sheet_name])  # the usual case, said precisely
     if "fork" not in multiprocessing.get_all_start_methods():
         return _read_workbook(path, measure_keys, sheet_name, workdir)  # no fork (Windows): read in this process
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"), initializer=_limit_memory) as pool:
-        try:
-            return pool.submit(_read_workbook, path, measure_keys, sheet_name, workdir).result(EXCEL_SECONDS)
-        except (BrokenProcessPool, TimeoutError):
-            for child in multiprocessing.active_children():
-                child.kill()
-            raise Refused(f"{path.name}：读取这个 Excel 文件所需的内存或时间超过上限（常因表格远处有无用的单元格，或文件已损坏）。"
-                          f"请删去多余的行列，用 Excel 或 WPS 另存为 .xlsx 后再上传") from None
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    reader = context.Process(target=_read_in_child, args=(sender, path, measure_keys, sheet_name, workdir),
+                             daemon=True)
+    reader.start()
+    sender.close()
+    try:
+        failed, result = receiver.recv() if receiver.poll(EXCEL_SECONDS) else (None, None)
+    except EOFError:  # the reader ended without a word: killed by what it tried to allocate
+        failed, result = None, None
+    finally:
+        receiver.close()
+        reader.kill()  # this file's reader only (a finished one is gone already)
+        reader.join()
+    if failed is None:
+        raise Refused(f"{path.name}：读取这个 Excel 文件所需的内存或时间超过上限（常因表格远处有无用的单元格，或文件已损坏）。"
+                      f"请删去多余的行列，用 Excel 或 WPS 另存为 .xlsx 后再上传")
+    if failed:
+        raise result
+    return result
+
+
+def _read_in_child(sender, path: Path, measure_keys: dict[str, str], sheet_name: str | None, workdir: Path) -> None:
+    """The workbook read in the reader's process, its tables or the exception sent back."""
+    _limit_memory()
+    try:
+        answer = (False, _read_workbook(path, measure_keys, sheet_name, workdir))
+    except Exception as e:  # a refusal, or anything else: raised again in the server's process
+        answer = (True, e)
+    sender.send(answer)
+    sender.close()
 
 
 def _limit_memory() -> None:
