@@ -5,6 +5,7 @@ the same load are published."""
 from __future__ import annotations
 
 import re
+import time
 import shutil
 import zipfile
 from pathlib import Path
@@ -87,6 +88,25 @@ def test_cells_without_addresses_by_the_million_are_refused_within_the_readers_m
     assert path.stat().st_size < 100_000
     [report] = check_files(db, [path])
     assert report.status == "refused" and report.message.startswith(path.name + "：" + TOO_BIG)
+
+
+def test_a_reader_past_its_time_is_ended_and_an_error_in_it_is_raised_here(tmp_path, monkeypatch):
+    def slow(path, *args):
+        time.sleep(30)
+
+    def broken(path, *args):
+        raise ValueError(f"{path.name}: something unforeseen")
+
+    path = far_cell_workbook(tmp_path / "slow.xlsx", "A1:C3", address='r="C3"')  # no far cell
+    monkeypatch.setattr(returns, "EXCEL_SECONDS", 1)
+    monkeypatch.setattr(returns, "_read_workbook", slow)
+    started = time.perf_counter()
+    with pytest.raises(returns.Refused, match=path.name + "：" + TOO_BIG):
+        returns.read_return(path, {}, tmp_path)
+    assert time.perf_counter() - started < 20  # ended, not waited for
+    monkeypatch.setattr(returns, "_read_workbook", broken)
+    with pytest.raises(ValueError, match=path.name + ": something unforeseen"):
+        returns.read_return(path, {}, tmp_path)
 
 
 def test_a_sheet_over_the_cell_limit_is_refused_and_the_others_publish(db, tmp_path, monkeypatch):
