@@ -23,6 +23,11 @@ from xml.etree import ElementTree
 import pandas as pd
 from python_calamine import CalamineError, CalamineWorkbook
 
+try:
+    import resource  # imported here, not in the forked reader (another thread may hold the import lock at the fork)
+except ImportError:  # Windows: no fork either
+    resource = None
+
 HEADER_SEARCH_ROWS = 30  # title rows above the header are tolerated, this many at most
 CSV_SUFFIXES = {".csv", ".txt"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
@@ -336,8 +341,6 @@ def _read_in_child(sender, path: Path, measure_keys: dict[str, str], sheet_name:
 def _limit_memory() -> None:
     """In the reader's process: its address space capped at what it has now plus EXCEL_MEMORY, so an allocation past
     that fails there (where /proc tells the size; elsewhere the child still keeps a failure from the server)."""
-    import resource
-
     try:
         with open("/proc/self/statm") as statm:
             size = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
