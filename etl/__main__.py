@@ -41,10 +41,15 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    import os
     import time
 
     from etl.demo import build_demo
 
+    if args.national and not os.environ.get("TRACKER_DUCKDB_MEMORY"):
+        os.environ["TRACKER_DUCKDB_MEMORY"] = settings.NATIONAL_MEMORY  # read by every connection it opens
+        print(f"DuckDB's memory limit for the national build: {settings.NATIONAL_MEMORY} "
+              f"(TRACKER_DUCKDB_MEMORY sets another)", file=sys.stderr)
     started = time.perf_counter()
     counts = build_demo(args.db, seed=args.seed, national=args.national,
                         progress=lambda f, step: print(f"  {f:4.0%} {step}", file=sys.stderr) if args.verbose else None)

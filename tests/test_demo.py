@@ -155,3 +155,24 @@ def test_the_demo_tells_a_credible_final_assessment(demo_store):
         value, met = con.execute("select value, met from assessment where target_id = ? and region_code = ? "
                                  "and year = ? and is_primary", [r.target.id, r.region_code, r.final_year]).fetchall()[0]
         assert r.final == pytest.approx(value) and r.outcome == {True: "achieved", False: "missed"}.get(met, "no_data")
+
+
+@pytest.mark.parametrize(("set_to", "runs_at"), [(None, "4GB"), ("6GB", "6GB")])
+def test_the_national_build_runs_duckdb_at_4gb_unless_told_otherwise(monkeypatch, tmp_path, set_to, runs_at):
+    # at the 1GB default its audit of 56.7 M values ran out of memory after the loads
+    import etl.demo
+    from etl.__main__ import main
+    from tracker.core import settings
+
+    seen = {}
+
+    def build_demo(db, **kwargs):
+        seen["memory"] = settings.engine().memory_limit
+        return {"files": 95, "values": 56_700_000}
+
+    monkeypatch.setenv("TRACKER_DUCKDB_MEMORY", set_to or "")  # restored after the test, the build's setting with it
+    if set_to is None:
+        monkeypatch.delenv("TRACKER_DUCKDB_MEMORY")
+    monkeypatch.setattr(etl.demo, "build_demo", build_demo)
+    assert main(["demo", "--national", "--db", str(tmp_path / "n.duckdb")]) == 0
+    assert seen["memory"] == runs_at
