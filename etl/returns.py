@@ -300,11 +300,15 @@ EXCEL_SECONDS = 600  # and the time it may take
 def _read_excel(path: Path, measure_keys: dict[str, str], sheet_name: str | None, workdir: Path) -> ReturnFile:
     """An Excel file's tables, read by calamine in a child process with EXCEL_MEMORY of room: a workbook that asks
     for more than a return can need (a far cell written in a way the extent check does not know, cells without
-    addresses by the million) ends the child, not the server, and is refused."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        check_xlsx_extent(path, None if sheet_name is None else [sheet_name])  # the usual case, said precisely
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return _read_workbook(path, measure_keys, sheet_name, workdir)  # no fork (Windows): read in this process
+    addresses by the million) ends the child, not the server, and is refused. The extent check runs meanwhile
+    (the usual far cell, said precisely; its refusal comes first)."""
+    def check_extent() -> None:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            check_xlsx_extent(path, None if sheet_name is None else [sheet_name])
+
+    if "fork" not in multiprocessing.get_all_start_methods():  # Windows: checked, then read in this process
+        check_extent()
+        return _read_workbook(path, measure_keys, sheet_name, workdir)
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     reader = context.Process(target=_read_in_child, args=(sender, path, measure_keys, sheet_name, workdir),
@@ -312,6 +316,7 @@ def _read_excel(path: Path, measure_keys: dict[str, str], sheet_name: str | None
     reader.start()
     sender.close()
     try:
+        check_extent()
         failed, result = receiver.recv() if receiver.poll(EXCEL_SECONDS) else (None, None)
     except EOFError:  # the reader ended without a word: killed by what it tried to allocate
         failed, result = None, None
