@@ -60,7 +60,8 @@ class FileReport:
     values_replaced: int = 0
     values_same: int = 0
     largest_change: dict | None = None
-    message_key: str | None = None  # an unchanged file: what to say (data.unchanged.*), with message_args
+    # a refused, held or unchanged file: what to say (data.refused.*, data.held, data.unchanged.*) and its values
+    message_key: str | None = None
     message_args: dict = field(default_factory=dict)
 
     @property
@@ -190,13 +191,12 @@ def _csv_refusal(file_name: str, error: duckdb.Error) -> Refused:
     text = str(error)
     line = CSV_ERROR_LINE.search(text)
     if "unterminated quote" in text:
-        what = "引号未闭合（一个单元格以 \" 开头却没有结束的 \"）"
+        what = "quote"
     elif "Expected Number of Columns" in text:
-        what = "这一行的逗号比表头多，多出了字段"
+        what = "columns"
     else:
-        what = "这一行不符合 CSV 格式"
-    where = f"第 {line.group(1)} 行" if line else "某一行"
-    return Refused(f"{file_name}：{where}无法按 CSV 读取：{what}。请在 Excel 或 WPS 中打开该文件检查这一行，另存后重新上传")
+        what = "other"
+    return Refused(f"data.refused.csv_{what}", file=file_name, line=line.group(1) if line else "?")
 
 
 def _raw_table(con: duckdb.DuckDBPyConnection, sheet: Sheet, name: str, file_name: str) -> None:
@@ -409,15 +409,15 @@ def _examine(con: duckdb.DuckDBPyConnection, path: Path, sha: str, catalogue: Ca
         returned = read_return(path, measure_keys(catalogue), workdir, sheet_name)
         seen = stage(con, returned)
         if seen["rows_total"] > MAX_ROWS:
-            raise Refused(f"{path.name}：{seen['rows_total']:,} 行，超过单个文件 {MAX_ROWS:,} 行的上限，请分成几个文件")
+            raise Refused("data.refused.too_many_rows", file=path.name, rows=seen["rows_total"], max_rows=MAX_ROWS)
         judge(con, catalogue, scope)
         _counts(con, report)
         report.rows_skipped = seen["rows_total"] - report.rows_read
         _changes(con, report)
         if report.rows_read == 0:
-            raise Refused(f"{path.name}：表头之下没有可读的数据行")
+            raise Refused("data.refused.no_rows", file=path.name)
     except Refused as e:
-        return FileReport(path.name, report.sha256, "refused", str(e))
+        return FileReport(path.name, report.sha256, "refused", str(e), message_key=e.key, message_args=e.values)
     shapes = {s.shape for s in returned.sheets}
     report.kind = "+".join(([] if shapes == {"groups"} else ["values"]) + (["groups"] if "groups" in shapes else []))
     report.detail = returned.detail

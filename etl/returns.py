@@ -23,6 +23,8 @@ from xml.etree import ElementTree
 import pandas as pd
 from python_calamine import CalamineError, CalamineWorkbook
 
+from tracker.core.i18n import t
+
 try:
     import resource  # imported here, not in the forked reader (another thread may hold the import lock at the fork)
 except ImportError:  # Windows: no fork either
@@ -53,7 +55,19 @@ ROLE_NAMES: dict[str, set[str]] = {
 
 
 class Refused(Exception):
-    """The whole file is refused; the message says why in the sender's terms."""
+    """The whole file is refused, said in the sender's terms by a message of the catalogue (`key` with `values`,
+    data.refused.*): the exception's text is its Chinese wording; a page shows it in the reader's language."""
+
+    def __init__(self, key: str, **values: object):
+        self.key, self.values = key, values
+        super().__init__(t(key, "zh", **values))
+
+    def __reduce__(self):  # sent whole from the workbook reader's process
+        return _refused_again, (self.key, self.values)
+
+
+def _refused_again(key: str, values: dict) -> Refused:
+    return Refused(key, **values)
 
 
 def header_key(text: object) -> str:
@@ -168,7 +182,7 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str]:
     try:
         return raw.decode("gb18030"), "gbk"
     except UnicodeDecodeError:
-        raise Refused(f"{path.name}：无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV") from None
+        raise Refused("data.refused.encoding", file=path.name) from None
 
 
 BLANK_LINE = re.compile(rb"\n[ \t\r]*\n")
@@ -206,8 +220,7 @@ def _read_csv(path: Path, measure_keys: dict[str, str], workdir: Path) -> Return
             break
     found = find_header(head_rows, measure_keys)
     if found is None:
-        raise Refused(f"{path.name}：找不到表头。表头须有“区划代码”和“年份”两列，再加指标列；"
-                      f"或“区划代码、年份、指标、数值”四列；或“区划代码、分组”两列。")
+        raise Refused("data.refused.no_header", file=path.name)
     index, sheet = found
     lines_through_header = line_after[index]
     if _blank_line_inside(raw, lines_through_header):
@@ -289,8 +302,8 @@ def check_xlsx_extent(path: Path, sheet_names: list[str] | None = None) -> None:
 
 def _refuse_extent(path: Path, sheet: str, rows: int, columns: int) -> None:
     if columns > MAX_COLUMNS or rows * max(columns, 1) > MAX_CELLS:
-        raise Refused(f"{path.name}：工作表“{sheet}”有 {rows:,} 行、{columns:,} 列，超过单个工作表 {MAX_COLUMNS} 列、"
-                      f"{MAX_CELLS:,} 个单元格的上限（常因表格远处有一个无用的单元格）。请删去多余的行列，或分成几个文件")
+        raise Refused("data.refused.sheet_too_big", file=path.name, sheet=sheet, rows=rows, columns=columns,
+                      max_columns=MAX_COLUMNS, max_cells=MAX_CELLS)
 
 
 EXCEL_MEMORY = 2 << 30  # bytes of address space the workbook's reader may add (a sheet at MAX_CELLS takes ~0.5 GB)
@@ -325,8 +338,7 @@ def _read_excel(path: Path, measure_keys: dict[str, str], sheet_name: str | None
         reader.kill()  # this file's reader only (a finished one is gone already)
         reader.join()
     if failed is None:
-        raise Refused(f"{path.name}：读取这个 Excel 文件所需的内存或时间超过上限（常因表格远处有无用的单元格，或文件已损坏）。"
-                      f"请删去多余的行列，用 Excel 或 WPS 另存为 .xlsx 后再上传")
+        raise Refused("data.refused.reader_limit", file=path.name)
     if failed:
         raise result
     return result
@@ -362,11 +374,11 @@ def _read_workbook(path: Path, measure_keys: dict[str, str], sheet_name: str | N
     try:
         book = CalamineWorkbook.from_path(str(path))
     except (CalamineError, OSError, ValueError) as e:
-        raise Refused(f"{path.name}：无法读取这个 Excel 文件（{type(e).__name__}）。请用 Excel 或 WPS 另存为 .xlsx 后再上传") from None
+        raise Refused("data.refused.unreadable_excel", file=path.name, error=type(e).__name__) from None
     names = book.sheet_names
     if sheet_name is not None:
         if sheet_name not in names:
-            raise Refused(f"{path.name}：没有名为“{sheet_name}”的工作表（有：{'、'.join(names)}）")
+            raise Refused("data.refused.no_such_sheet", file=path.name, sheet=sheet_name, sheets="、".join(names))
         names = [sheet_name]
     sheets, skipped = [], []
     for number, name in enumerate(names):
@@ -393,8 +405,7 @@ def _read_workbook(path: Path, measure_keys: dict[str, str], sheet_name: str | N
                 writer.writerow([text(c) or "" for c in r[:width]] + blank[len(r):])
         sheets.append(sheet)
     if not sheets:
-        raise Refused(f"{path.name}：没有一个工作表有可识别的表头（工作表：{'、'.join(book.sheet_names)}）。"
-                      f"表头须有“区划代码”和“年份”两列，再加指标列")
+        raise Refused("data.refused.no_sheet_header", file=path.name, sheets="、".join(book.sheet_names))
     return ReturnFile(path, None, sheets, skipped)
 
 
@@ -403,13 +414,13 @@ def read_return(path: Path, measure_keys: dict[str, str], workdir: Path,
     """Load: find the tables of a CSV or Excel file. Refused when nothing in it can be read."""
     path = Path(path)
     if not path.exists():
-        raise Refused(f"{path}：文件不存在")
+        raise Refused("data.refused.missing", file=str(path))
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         return _read_csv(path, measure_keys, workdir)
     if suffix in EXCEL_SUFFIXES:
         return _read_excel(path, measure_keys, sheet_name, workdir)
-    raise Refused(f"{path.name}：不支持的文件类型“{suffix}”，请上传 .csv 或 .xlsx")
+    raise Refused("data.refused.unsupported", file=path.name, suffix=suffix)
 
 
 def scratch_dir() -> tempfile.TemporaryDirectory:

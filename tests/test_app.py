@@ -171,6 +171,21 @@ def test_data_management_checks_then_publishes_an_upload(tmp_path, store_path, u
         ["gigabit_fiber", 2024, 1.0, "bad_values.csv", 3, True]]
 
 
+def test_a_refused_upload_is_said_in_the_readers_language(tmp_path, store_path, users_file, open_app):
+    import shutil
+
+    db = tmp_path / "tracker.duckdb"
+    shutil.copyfile(store_path, db)
+    content = "区划代码,年份,自来水普及率（%）\n361127100203,2024,92\n361127100204,2024,90,5,6\n".encode()
+    for lang, words in (("zh", r"bad\.csv** · 整份拒收：bad\.csv：第 3 行无法按 CSV 读取：这一行的逗号比表头多"),
+                        ("en", r"bad\.csv** · refused: bad\.csv\: line 3 cannot be read as CSV\: it has more commas")):
+        at = open_app(db, users=users_file, user="admin", page="data_management", params={"lang": lang})
+        at.get("file_uploader")[0].upload("bad.csv", content, "text/csv").run()
+        at.button(key="check_button").click().run()
+        assert not at.exception
+        assert words in at.error[0].value, at.error[0].value
+
+
 def test_an_edited_catalogue_is_assessed_again_before_any_page_reads(tmp_path, store_path, open_app):
     import hashlib
     import shutil

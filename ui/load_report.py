@@ -70,15 +70,18 @@ def show_report(report: FileReport, lang: str, key: str, catalogue) -> None:
     """One file's outcome: status, counts, reasons, the rejected rows and their download."""
     status = t(f"data.status.{report.status}", lang)
     if report.refused:
-        st.error(f"**{md_escape(report.source_name)}** · {status}：{md_escape(report.message)}")
+        said = t(report.message_key, lang, **report.message_args) if report.message_key else report.message
+        st.error(t("data.report_said", lang, file=md_escape(report.source_name), status=status, said=md_escape(said)))
         return
     if report.status == "held":
-        st.warning(f"**{md_escape(report.source_name)}** · {status}：{t(report.message_key, lang, **report.message_args)}")
+        st.warning(t("data.report_said", lang, file=md_escape(report.source_name), status=status,
+                     said=t(report.message_key, lang, **report.message_args)))
     elif report.status == "unchanged":
         args = dict(report.message_args)
         if "at" in args:
             args["at"] = beijing_text(args["at"], lang)
-        st.info(f"**{md_escape(report.source_name)}** · {status}：{t(report.message_key, lang, **args)}")
+        st.info(t("data.report_said", lang, file=md_escape(report.source_name), status=status,
+                  said=t(report.message_key, lang, **args)))
         return
     else:
         box = st.success if report.values_rejected == 0 else st.warning
