@@ -70,8 +70,8 @@ def show_report(report: FileReport, lang: str, key: str, catalogue) -> None:
     """One file's outcome: status, counts, reasons, the rejected rows and their download."""
     status = t(f"data.status.{report.status}", lang)
     if report.refused:
-        said = t(report.message_key, lang, **report.message_args) if report.message_key else report.message
-        st.error(t("data.report_said", lang, file=md_escape(report.source_name), status=status, said=md_escape(said)))
+        said = md_escape(t(report.message_key, lang, **report.message_args))  # it names the file, as it was sent
+        st.error(t("data.report_said", lang, file=md_escape(report.source_name), status=status, said=said))
         return
     if report.status == "held":
         st.warning(t("data.report_said", lang, file=md_escape(report.source_name), status=status,
