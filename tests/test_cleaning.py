@@ -21,6 +21,16 @@ def one(con, sql: str, *args):
     return con.execute(sql, list(args)).fetchall()[0][0]
 
 
+@pytest.mark.parametrize("raw, text", [
+    ("  abc 12 ", "abc 12"),  # plain ASCII: trimmed only
+    ("ＡＢＣ１２　", "ABC12"),  # full-width letters, digits and space
+    ("95％ ", "95%"), ("瓜畲村 ", "瓜畲村"),  # ASCII with one full-width sign; Chinese kept
+    ("   ", None), ("　", None), ("", None), (None, None),
+])
+def test_clean_text(con, raw, text):
+    assert one(con, "select clean_text(?::varchar)", raw) == text
+
+
 @pytest.mark.parametrize(
     "raw, code",
     [

@@ -3,8 +3,9 @@
 
 -- Text as typed: full-width digits, letters and signs become half-width, spaces trimmed, '' is NULL.
 create or replace temp macro clean_text(s) as
-    nullif(trim(translate(s, '０１２３４５６７８９．，％－＋　：＿（）ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ',
-                             '0123456789.,%-+ :_()ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz')), '');
+    nullif(trim(case when strlen(s) = length(s) then s  -- all ASCII (as many bytes as characters): nothing to map
+                     else translate(s, '０１２３４５６７８９．，％－＋　：＿（）ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ',
+                                    '0123456789.,%-+ :_()ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz') end), '');
 
 -- A cell that means "no value": blank, or one of the dashes people type for it. Missing is
 -- never zero: such cells are left out, not loaded and not rejected.
