@@ -224,11 +224,11 @@ STAGE_COLUMNS = ["part", "row_number", "col_no", "code_raw", "year_raw", "county
                  "value_raw"]
 
 
-def stage(con: duckdb.DuckDBPyConnection, returned: ReturnFile) -> dict[str, int]:
+def stage(con: duckdb.DuckDBPyConnection, returned: ReturnFile) -> int:
     """Stage every sheet's cells as text: the view stage_cells, one row per value cell as sent (blank cells
     included: the judge counts them), over the sheets' own tables; stage_part (a sheet: its name, the headers
     of its code, year and name columns, how many value columns a row has) and stage_column (a value column:
-    its header and its measure's) describe them. A group list goes to stage_groups. Counts of rows seen."""
+    its header and its measure's) describe them. A group list goes to stage_groups. The rows seen, below the headers."""
     con.execute("create or replace temp table stage_groups (sheet varchar, row_number integer, code_raw varchar, "
                 "group_raw varchar, code_header varchar, group_header varchar)")
     con.execute("create or replace temp table stage_part (part integer, sheet varchar, code_header varchar, "
@@ -283,7 +283,7 @@ def stage(con: duckdb.DuckDBPyConnection, returned: ReturnFile) -> dict[str, int
         parts = ["select " + ", ".join(["null::integer"] * 3 + ["null::varchar"] * 6) + " where false"]
     con.execute(sql_with("create or replace temp view stage_cells ({columns}) as ", columns=STAGE_COLUMNS)
                 + " union all ".join(parts))
-    return {"rows_total": rows_total}
+    return rows_total
 
 
 def judge(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, scope: str | None) -> None:
@@ -407,12 +407,12 @@ def _examine(con: duckdb.DuckDBPyConnection, path: Path, sha: str, catalogue: Ca
     report = FileReport(path.name, sha, "checked")
     try:
         returned = read_return(path, measure_keys(catalogue), workdir, sheet_name)
-        seen = stage(con, returned)
-        if seen["rows_total"] > MAX_ROWS:
-            raise Refused("data.refused.too_many_rows", file=path.name, rows=seen["rows_total"], max_rows=MAX_ROWS)
+        rows_total = stage(con, returned)
+        if rows_total > MAX_ROWS:
+            raise Refused("data.refused.too_many_rows", file=path.name, rows=rows_total, max_rows=MAX_ROWS)
         judge(con, catalogue, scope)
         _counts(con, report)
-        report.rows_skipped = seen["rows_total"] - report.rows_read
+        report.rows_skipped = rows_total - report.rows_read
         _changes(con, report)
         if report.rows_read == 0:
             raise Refused("data.refused.no_rows", file=path.name)
@@ -432,10 +432,8 @@ def _save(con: duckdb.DuckDBPyConnection, report: FileReport, scope: str | None 
     batch_id = con.execute("select coalesce(max(batch_id), 0) + 1 from batch").fetchall()[0][0]
     con.execute("""insert into observation (measure_id, region_code, year, value, batch_id, sheet, row_number,
                                            column_name)
-                   select j.measure_id, j.code, j.year, j.value, ?, p.sheet, j.row_number, c.column_name
-                   from judged as j join stage_part as p on p.part = j.part
-                   join stage_column as c on c.part = j.part and c.col_no = j.col_no
-                   where j.keep""", [batch_id])
+                   select measure_id, code, year, value, ?, sheet, row_number, column_name
+                   from judged_place where keep""", [batch_id])
     store.supersede(con, batch_id)
     con.execute("""delete from group_member where batch_id is not null
                    and group_id in (select distinct group_id from judged_groups where keep)

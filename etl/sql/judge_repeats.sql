@@ -7,12 +7,10 @@
 
 create or replace temp table judge_repeated as
 with repeated_cells as (
-    select j.key, j.part, j.row_number, j.col_no, j.value, p.sheet, c.column_name
-    from judged as j
+    select j.key, j.part, j.row_number, j.col_no, j.value, j.sheet, j.column_name
+    from judged_place as j
     semi join (select key from judged where keep and getvariable('judge_repeats') group by key having count(*) > 1)
         as r on r.key = j.key
-    join stage_part as p on p.part = j.part
-    join stage_column as c on c.part = j.part and c.col_no = j.col_no
     where j.keep
 )
 select

@@ -5,7 +5,8 @@
 -- Output: the temp table judged, one row per staged cell: `skip` says why a cell is not judged at all
 -- ('blank': missing, not zero, in a row with a code; 'ignored': blank in a row without one, or a note under
 -- the table), `row_problem` what is wrong with its row, `problem` with the cell itself; a cell with none of
--- the three is kept (`keep`). judge_repeats.sql then finds the codes, measures and years given more than once,
+-- the three is kept (`keep`); the view judged_place adds each cell's sheet and column as the sender named them.
+-- judge_repeats.sql then finds the codes, measures and years given more than once,
 -- judge_rejects.sql words the rejections.
 --
 -- Codes, years, measure names and the texts that are not plain numbers repeat a lot: each distinct one is
@@ -110,3 +111,11 @@ select
         * (getvariable('judge_year_hi') - getvariable('judge_year_lo') + 1) + year - getvariable('judge_year_lo') as key,
     skip is null and row_problem is null and problem is null as keep
 from cells;
+
+-- each judged cell where the sender sees it: its sheet's name and its column's header (a view: judge_repeats.sql's
+-- changes to judged show through)
+create or replace temp view judged_place as
+select j.*, p.sheet, c.column_name
+from judged as j
+join stage_part as p on p.part = j.part
+join stage_column as c on c.part = j.part and c.col_no = j.col_no;

@@ -244,19 +244,17 @@ def _rules_table(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:
 
 
 def preview(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> pd.DataFrame:
-    """What the error rules would refuse of a checked return (the temp tables `judged` and `stage_*` of etl.load,
-    nothing saved): its kept values laid over the store's current ones, in the counties it brings values for. The
+    """What the error rules would refuse of a checked return (the temp views `judged_place` and `stage_cells` of
+    etl.load, nothing saved): its kept values laid over the store's current ones, in the counties it brings values for. The
     refused values as rejected rows (sheet, row_number, region_code, region_name, column, raw_value,
     reason_code, reason, reason_key, reason_args)."""
     if not any(r.severity == "error" for r in catalogue.audit.values()):
         return pd.DataFrame()
     con.execute("""
         create or replace temp table audit_candidate as
-        select j.measure_id, j.code as region_code, j.year, j.value, -1 as batch_id, p.sheet, j.row_number,
-               c.column_name, s.value_raw as raw_value, r.name as region_name
-        from judged as j
-        join stage_part as p on p.part = j.part
-        join stage_column as c on c.part = j.part and c.col_no = j.col_no
+        select j.measure_id, j.code as region_code, j.year, j.value, -1 as batch_id, j.sheet, j.row_number,
+               j.column_name, s.value_raw as raw_value, r.name as region_name
+        from judged_place as j
         join stage_cells as s on s.part = j.part and s.row_number = j.row_number and s.col_no = j.col_no
         left join region as r on r.code = j.code
         where j.keep""")
