@@ -23,7 +23,7 @@ except CatalogueError as e:  # never start on a broken catalogue: name every pro
     st.code("\n".join(e.problems), language=None)
     st.stop()
 
-db = settings.db_path()
+db = settings.current().db
 if not db.exists():
     # First start: build the demo store instead of failing. Two sessions starting at once may both
     # build; the second publish replaces the first with the same content (same seed), which is harmless.

@@ -21,7 +21,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from tracker.core import codes as division, store
+from tracker.core import codes as division
+from tracker.core import store
 from tracker.core.catalogue import load_catalogue
 from tracker.queries import dashboard
 from tracker.views import lagging as lagging_view

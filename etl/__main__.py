@@ -41,18 +41,21 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    import os
     import time
+    from contextlib import nullcontext
 
     from etl.demo import build_demo
 
-    if args.national and not os.environ.get("TRACKER_DUCKDB_MEMORY"):
-        os.environ["TRACKER_DUCKDB_MEMORY"] = settings.NATIONAL_MEMORY  # read by every connection it opens
+    memory = nullcontext()
+    if args.national and not settings.current().given("duckdb_memory"):
+        memory = settings.use(duckdb_memory=settings.NATIONAL_MEMORY)  # for every connection the build opens
         print(f"DuckDB's memory limit for the national build: {settings.NATIONAL_MEMORY} "
               f"(TRACKER_DUCKDB_MEMORY sets another)", file=sys.stderr)
     started = time.perf_counter()
-    counts = build_demo(args.db, seed=args.seed, national=args.national,
-                        progress=lambda f, step: print(f"  {f:4.0%} {step}", file=sys.stderr) if args.verbose else None)
+    with memory:
+        counts = build_demo(args.db, seed=args.seed, national=args.national,
+                            progress=lambda f, step: print(f"  {f:4.0%} {step}", file=sys.stderr) if args.verbose
+                            else None)
     print(f"demo store published at {args.db}: {counts['files']} return files, {counts['values']:,} values, "
           f"seed {args.seed}, {time.perf_counter() - started:.1f} s")
     return 0
@@ -171,12 +174,12 @@ def main(argv: list[str] | None = None) -> int:
     verbs = parser.add_subparsers(dest="verb", required=True)
 
     p = verbs.add_parser("init", help="create a store with the reference geography and no statistics")
-    p.add_argument("--db", type=Path, default=settings.db_path(),
+    p.add_argument("--db", type=Path, default=settings.current().db,
                    help="store file (default: $TRACKER_DB or data/tracker.duckdb)")
     p.add_argument("--provinces", nargs="+", metavar="CODE",
                    help="the provinces the store holds, e.g. 33,34 or 33 34 (default: those the catalogue's targets "
                         "name)")
-    p.add_argument("--catalogue", type=Path, default=settings.catalogue_path())
+    p.add_argument("--catalogue", type=Path, default=settings.current().catalogue)
     p.add_argument("--add", action="store_true",
                    help="add --provinces to an existing store, keeping what it holds (then reassess)")
     p.add_argument("--replace", action="store_true",
@@ -184,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(run=_init)
 
     p = verbs.add_parser("demo", help="build a store with the demo data (both provinces, 2020-2025)")
-    p.add_argument("--db", type=Path, default=settings.db_path())
+    p.add_argument("--db", type=Path, default=settings.current().db)
     p.add_argument("--seed", type=int, default=2025, help="same seed, same data")
     p.add_argument("--national", action="store_true",
                    help="every province on its real codes (487,144 village committees; for benchmarks and a "
@@ -194,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
 
     p = verbs.add_parser("load", help="load counties' returns (CSV/xlsx) into the store and publish them")
     p.add_argument("files", nargs="+", type=Path, help="CSV (UTF-8 or GBK) or Excel files")
-    p.add_argument("--db", type=Path, default=settings.db_path())
+    p.add_argument("--db", type=Path, default=settings.current().db)
     p.add_argument("--region", help="the reporting area's code: rows outside it are rejected")
     p.add_argument("--sheet", help="read only this sheet of each workbook (default: every sheet)")
     p.add_argument("--check", action="store_true", help="report what would load, write nothing")
@@ -205,18 +208,18 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(run=_load)
 
     p = verbs.add_parser("reassess", help="recompute every target's results (after indicators.yaml changed)")
-    p.add_argument("--db", type=Path, default=settings.db_path())
-    p.add_argument("--catalogue", type=Path, default=settings.catalogue_path())
+    p.add_argument("--db", type=Path, default=settings.current().db)
+    p.add_argument("--catalogue", type=Path, default=settings.current().catalogue)
     p.set_defaults(run=_reassess)
 
     p = verbs.add_parser("export", help="write the store as Hive-partitioned Parquet (for Spark, Trino, DuckDB)")
-    p.add_argument("--db", type=Path, default=settings.db_path())
+    p.add_argument("--db", type=Path, default=settings.current().db)
     p.add_argument("--out", type=Path, required=True, help="the folder, replaced whole")
     p.set_defaults(run=_export)
 
     p = verbs.add_parser("audit", help="the open findings of the plausibility rules (数据审核), one CSV line each")
-    p.add_argument("--db", type=Path, default=settings.db_path())
-    p.add_argument("--catalogue", type=Path, default=settings.catalogue_path())
+    p.add_argument("--db", type=Path, default=settings.current().db)
+    p.add_argument("--catalogue", type=Path, default=settings.current().catalogue)
     p.add_argument("--region", help="only findings inside this region code")
     p.add_argument("--year", type=int, help="only findings of this year")
     p.add_argument("--lang", choices=["zh", "en"], default="zh", help="the language of the messages")
@@ -232,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(run=_template)
 
     p = verbs.add_parser("check", help="validate indicators.yaml and print every problem")
-    p.add_argument("--catalogue", type=Path, default=settings.catalogue_path(),
+    p.add_argument("--catalogue", type=Path, default=settings.current().catalogue,
                    help="catalogue file (default: $TRACKER_CATALOGUE or indicators.yaml)")
     p.set_defaults(run=_check)
 

@@ -85,7 +85,7 @@ def init_store(path: Path, reference_dir: Path = settings.REFERENCE_DIR,
 
     A catalogue with problems raises CatalogueError, an unknown province ValueError, before anything is written.
     """
-    catalogue_file = catalogue_file or settings.catalogue_path()
+    catalogue_file = catalogue_file or settings.current().catalogue
     catalogue = catalogue or load_catalogue(catalogue_file, regions=known_regions(reference_dir))
     provinces = sorted(set(provinces or catalogue.provinces()))
     with store.writing(path, fresh=True) as con:
@@ -104,7 +104,7 @@ def add_provinces(path: Path, provinces: list[str], reference_dir: Path = settin
                   catalogue_file: Path | None = None) -> dict[str, int]:
     """Add the geography of `provinces` to a published store, keeping everything it holds, and reassess (the
     catalogue's targets and group members there now have units); counts added by level."""
-    catalogue = load_catalogue(catalogue_file or settings.catalogue_path(), regions=known_regions(reference_dir))
+    catalogue = load_catalogue(catalogue_file or settings.current().catalogue, regions=known_regions(reference_dir))
     with store.writing(path) as con:
         held = [code for (code,) in con.execute("select code from region where level = 'province'").fetchall()]
         new = sorted(set(provinces) - set(held))
@@ -123,7 +123,7 @@ def reassess(path: Path, catalogue_file: Path | None = None) -> dict[str, int]:
     """Recompute the assessment of a published store (after the catalogue changed), and first run again the
     plausibility rules added or edited since the store was last audited (the findings depend on the rules and the
     values only, and every publish audits what it brings); rows by level."""
-    catalogue = load_catalogue(catalogue_file or settings.catalogue_path(), regions=known_regions())
+    catalogue = load_catalogue(catalogue_file or settings.current().catalogue, regions=known_regions())
     assert Path(path).exists(), f"{path}: no store there; create one with `python -m etl init --db {path}`"
     with store.writing(path) as con:
         reaudit(con, catalogue)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -110,7 +111,15 @@ APP_TIMEOUT = 60
 
 
 @pytest.fixture
-def open_app(monkeypatch):
+def use_settings():
+    """Put settings in force for the rest of the test, e.g. `use_settings(catalogue=path)`: a typed Settings
+    (tracker.core.settings) instead of environment variables."""
+    with ExitStack() as stack:
+        yield lambda **changes: stack.enter_context(settings.use(**changes))
+
+
+@pytest.fixture
+def open_app(use_settings):
     """Every AppTest of the suite starts here: the app on a store (with a catalogue and a users file when
     given), URL parameters set, run, signed in as `user` when given, then switched to `page` when given."""
 
@@ -118,11 +127,8 @@ def open_app(monkeypatch):
               user: str | None = None, page: str | None = None, timeout: int = APP_TIMEOUT):
         from streamlit.testing.v1 import AppTest
 
-        monkeypatch.setenv("TRACKER_DB", str(db))
-        if catalogue is not None:
-            monkeypatch.setenv("TRACKER_CATALOGUE", str(catalogue))
-        if users is not None:
-            monkeypatch.setenv("TRACKER_USERS", str(users))
+        given = {"db": db, "catalogue": catalogue, "users": users}
+        use_settings(**{name: path for name, path in given.items() if path is not None})
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
         for key, value in (params or {}).items():
             at.query_params[key] = value

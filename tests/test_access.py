@@ -104,8 +104,8 @@ def test_the_scoped_store_holds_only_the_users_region(world):
     assert dashboard.find_villages(con, "36", "丙").empty
 
 
-def test_documents_made_in_a_scope_name_nothing_outside_it(world, monkeypatch):
-    monkeypatch.setenv("TRACKER_CATALOGUE", str(WORLD / "catalogue.yaml"))
+def test_documents_made_in_a_scope_name_nothing_outside_it(world, use_settings):
+    use_settings(catalogue=WORLD / "catalogue.yaml")
     con, cat = store.StoreReader(world).cursor("361123"), load_catalogue(WORLD / "catalogue.yaml")
     with pytest.raises(ValueError, match="361124: not the whole country, a province, a city or a county in the store"):
         build(con, cat, "361124", 2022)

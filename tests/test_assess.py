@@ -22,15 +22,16 @@ from etl.load import load_files
 from tracker.__main__ import main as tracker_cli
 from tracker.core import assess, store
 from tracker.core.catalogue import load_catalogue
+from tracker.present import why
 
 HERE = Path(__file__).parent / "assess"
 GOLDEN = HERE / "golden"
 
 
 @pytest.fixture
-def cli(world: Path, monkeypatch: pytest.MonkeyPatch):
+def cli(world: Path, use_settings):
     """Run `python -m tracker ...` on the world; returns (exit code, stdout)."""
-    monkeypatch.setenv("TRACKER_CATALOGUE", str(HERE / "catalogue.yaml"))
+    use_settings(catalogue=HERE / "catalogue.yaml")
 
     def run(*args: str) -> tuple[int, str]:
         out = io.StringIO()
@@ -184,21 +185,21 @@ def test_why_this_colour_gives_the_parts(world):
     con.execute("attach ? as w (read_only)", [str(world)])
     con.execute("use w")
     catalogue = load_catalogue(HERE / "catalogue.yaml")
-    found = assess.why(con, catalogue, "t_water", "361123100202", 2022)
+    found = why.why(con, catalogue, "t_water", "361123100202", 2022)
     assert found.status == "deteriorating"
     assert found.row["base_year_used"] == 2020 and found.row["base_value"] == 50
     assert "实际年均变化 -5.13%" in "\n".join(found.lines) and "所需年均 12.47%" in "\n".join(found.lines)
     assert "R = -0.41" in found.lines[-1]
-    found = assess.why(con, catalogue, "t_income", "361123", 2021, lang="en")
+    found = why.why(con, catalogue, "t_income", "361123", 2021, lang="en")
     assert found.lines[0] == "Status: met"
     assert "3 units in scope, 2 reporting, 1 met, 1 without data" in found.lines
     assert any("benchmark growth 14.29%" in line for line in found.lines)
-    found = assess.why(con, catalogue, "t_income", "361123100201", 2021)
+    found = why.why(con, catalogue, "t_income", "361123100201", 2021)
     assert any("比较基准增幅 14.29%（4 个单位报告两年数据）" in line for line in found.lines)
-    found = assess.why(con, catalogue, "t_water_all", "3611", 2023)
+    found = why.why(con, catalogue, "t_water_all", "3611", 2023)
     assert found.status == "insufficient_data"
     assert "报告的单位都达标，但有单位缺数，无法判定" in found.lines
-    assert assess.why(con, catalogue, "t_water", "361123100202", 2019) is None
+    assert why.why(con, catalogue, "t_water", "361123100202", 2019) is None
 
 
 PROGRESS_VECTORS = [

@@ -239,11 +239,11 @@ def test_checking_a_return_says_what_the_audit_would_refuse(history):
     assert read_store(history).execute("select count(*) from finding").fetchall() == [(0,)]  # nothing written
 
 
-def test_the_command_line_names_the_rule_that_refused(history, monkeypatch):
+def test_the_command_line_names_the_rule_that_refused(history, use_settings):
     """A value an error rule refuses is counted under the rule in the load's summary (the summary looked up
     reason.audit_fraction in the messages and the command crashed; the 数据管理 page's report used the same
     lookup and now the same audit.reason_name)."""
-    monkeypatch.setenv("TRACKER_CATALOGUE", str(CATALOGUE))
+    use_settings(catalogue=CATALOGUE)
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
         code = etl_cli(["load", "--db", str(history), "--check", str(HERE / "return_2025.csv")])

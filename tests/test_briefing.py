@@ -19,15 +19,15 @@ from PIL import Image, ImageChops
 from tests.conftest import WORLD
 from tracker.__main__ import main as tracker_cli
 from tracker.core import store
-from tracker.core.assess import STATUSES
+from tracker.core.status import STATUSES
 from tracker.documents import static_charts
 
 GOLDEN = WORLD / "golden"
 
 
 @pytest.fixture
-def cli(monkeypatch):
-    monkeypatch.setenv("TRACKER_CATALOGUE", str(WORLD / "catalogue.yaml"))
+def cli(use_settings):
+    use_settings(catalogue=WORLD / "catalogue.yaml")
 
     def run(db: Path, *args: str) -> tuple[int, str]:
         err = io.StringIO()

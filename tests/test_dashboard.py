@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from tests.conftest import WORLD
-from tracker.core import codes
-from tracker.core.assess import STATUSES
+from tracker.core import codes, numbers
 from tracker.core.catalogue import load_catalogue
 from tracker.core.progress import required_path
+from tracker.core.status import STATUSES
 from tracker.present import charts, scorecard
 from tracker.present.maps import BLANK_STYLE
 from tracker.views import lagging as lagging_view
@@ -37,7 +37,7 @@ def row(**values) -> dict:
     (0, "是/否", "否"), (None, "%", "—"), (float("nan"), "元", "—"),
 ])
 def test_numbers_carry_units_and_sensible_rounding(value, unit, text):
-    assert scorecard.number(value, unit) == text
+    assert numbers.number(value, unit) == text
 
 
 @pytest.mark.parametrize("target_id, values, kind, shown, target_text", [
@@ -67,7 +67,7 @@ def test_each_rule_has_its_headline_figure(target_id, values, kind, shown, targe
     target = CAT.targets[target_id]
     fig = scorecard.figure(row(target_id=target_id, **values), target, CAT.measures[target.measure])
     assert fig.kind == kind
-    assert scorecard.number(fig.value, fig.unit) == shown
+    assert numbers.number(fig.value, fig.unit) == shown
     assert scorecard.target_text(fig) == target_text
 
 
@@ -75,10 +75,10 @@ def test_the_other_figure_stands_beside_the_verdict():
     """Read as a whole, the share of villages meeting it is beside; read unit by unit, the mean."""
     whole = scorecard.figure(row(target_id="t_water", value=94.8, target_value=90.0, units_in_scope=16,
                                  units_met=14, aggregate_value=94.8), CAT.targets["t_water"], CAT.measures["water"])
-    assert (scorecard.number(whole.value, whole.unit), whole.note) == ("94.8%", "14/16 个村达标")
+    assert (numbers.number(whole.value, whole.unit), whole.note) == ("94.8%", "14/16 个村达标")
     each = scorecard.figure(row(target_id="t_water_all", value=87.5, target_value=100.0, units_in_scope=16,
                                 units_met=14, aggregate_value=94.8), CAT.targets["t_water_all"], CAT.measures["water"])
-    assert (scorecard.number(each.value, each.unit), each.note) == ("87.5%", "14/16 个村达标；平均 94.8%")
+    assert (numbers.number(each.value, each.unit), each.note) == ("87.5%", "14/16 个村达标；平均 94.8%")
     en = scorecard.figure(row(target_id="t_water", value=94.8, target_value=90.0, units_in_scope=16, units_met=14,
                               aggregate_value=94.8), CAT.targets["t_water"], CAT.measures["water"], "en")
     assert en.note == "14 of 16 villages meet it"
@@ -245,10 +245,10 @@ def test_english_units_read_naturally():
 
     industries = load().measures["characteristic_industries"]
     assert industries.value_unit("en") == "industry|industries" and industries.value_unit("zh") == "个"
-    assert [scorecard.number(n, industries.value_unit("en"), "en") for n in (1.0, 3.0)] == ["1 industry", "3 industries"]
-    assert scorecard.number(1.0, industries.value_unit("zh"), "zh") == "1 个"
+    assert [numbers.number(n, industries.value_unit("en"), "en") for n in (1.0, 3.0)] == ["1 industry", "3 industries"]
+    assert numbers.number(1.0, industries.value_unit("zh"), "zh") == "1 个"
     income = load().measures["collective_operating_income"]
-    assert scorecard.number(108.0, income.value_unit("en"), "en") == "108 × 10,000 yuan"
+    assert numbers.number(108.0, income.value_unit("en"), "en") == "108 × 10,000 yuan"
     assert scorecard.unit_label(industries.value_unit("en")) == "industries"
 
 

@@ -11,9 +11,9 @@ import pytest
 
 from etl.demo import YEARS, generate
 from tests.conftest import ROOT
-from tracker.core.assess import STATUSES
 from tracker.core.catalogue import load_catalogue
 from tracker.core.codes import LEVELS, level_of
+from tracker.core.status import STATUSES
 
 FINGERPRINT = """
 import hashlib, json
@@ -167,12 +167,12 @@ def test_the_national_build_runs_duckdb_at_4gb_unless_told_otherwise(monkeypatch
     seen = {}
 
     def build_demo(db, **kwargs):
-        seen["memory"] = settings.engine().memory_limit
+        seen["memory"] = settings.current().duckdb_memory
         return {"files": 95, "values": 56_700_000}
 
-    monkeypatch.setenv("TRACKER_DUCKDB_MEMORY", set_to or "")  # restored after the test, the build's setting with it
-    if set_to is None:
-        monkeypatch.delenv("TRACKER_DUCKDB_MEMORY")
     monkeypatch.setattr(etl.demo, "build_demo", build_demo)
-    assert main(["demo", "--national", "--db", str(tmp_path / "n.duckdb")]) == 0
+    given = settings.Settings(**({"duckdb_memory": set_to} if set_to else {}))
+    with settings.use(given):
+        assert main(["demo", "--national", "--db", str(tmp_path / "n.duckdb")]) == 0
+        assert settings.current() is given  # the build's setting ends with it
     assert seen["memory"] == runs_at

@@ -117,7 +117,7 @@ def test_an_ended_plan_has_a_verdict_for_every_target(ended):
     assert view.counts == {"achieved": 3, "missed": 1, "no_data": 5, "in_progress": 0, "monitored": 0}
 
 
-def test_the_whole_country_ranks_its_provinces_on_the_targets_set_inside_them(ended, tmp_path, monkeypatch):
+def test_the_whole_country_ranks_its_provinces_on_the_targets_set_inside_them(ended, tmp_path, use_settings):
     db, catalogue = ended
     view = final.build(read_store(db), load_catalogue(catalogue), codes.NATION, "p14")
     # every target at the region it is set for: the same verdicts as 上饶市's (all of the world's are set there or
@@ -128,7 +128,7 @@ def test_the_whole_country_ranks_its_provinces_on_the_targets_set_inside_them(en
     assert view.ranking[["name", "achieved", "assessed", "no_data"]].values.tolist() == [["江西省", 3, 4, 5]]
     missed = view.missed.set_index("target_id")
     assert missed.loc["t_plan", ["units", "units_missed", "where"]].tolist() == [1, 1, "江西省"]
-    monkeypatch.setenv("TRACKER_CATALOGUE", str(catalogue))
+    use_settings(catalogue=catalogue)
     err = io.StringIO()
     with redirect_stdout(io.StringIO()), redirect_stderr(err):
         code = tracker_cli(["final", "--region", "all", "--plan", "p14", "--db", str(db), "--out", str(tmp_path / "c.docx")])
@@ -136,9 +136,9 @@ def test_the_whole_country_ranks_its_provinces_on_the_targets_set_inside_them(en
     assert Document(str(tmp_path / "c.docx")).paragraphs[0].text == "全国十四五乡村振兴目标终期评估"
 
 
-def test_the_report_through_the_command_line(ended, tmp_path, monkeypatch):
+def test_the_report_through_the_command_line(ended, tmp_path, use_settings):
     db, catalogue = ended
-    monkeypatch.setenv("TRACKER_CATALOGUE", str(catalogue))
+    use_settings(catalogue=catalogue)
 
     def run(*args: str) -> tuple[int, str]:
         err = io.StringIO()

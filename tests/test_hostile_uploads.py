@@ -5,8 +5,8 @@ the same load are published."""
 from __future__ import annotations
 
 import re
-import time
 import shutil
+import time
 import zipfile
 from pathlib import Path
 

@@ -96,7 +96,7 @@ def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     return done
 
 
-def test_a_new_province_from_init_to_its_first_briefing(setup, tmp_path, open_app, monkeypatch, users_file):
+def test_a_new_province_from_init_to_its_first_briefing(setup, tmp_path, open_app, use_settings, users_file):
     """README's steps for a new province: init with its code, its file beside indicators.yaml, check, template,
     load a county's return, then its briefing — with the verdicts worked out by hand."""
     env = {**os.environ, "TRACKER_DB": str(setup["db"]), "TRACKER_CATALOGUE": str(setup["catalogue"]),
@@ -145,7 +145,7 @@ def test_a_new_province_from_init_to_its_first_briefing(setup, tmp_path, open_ap
     html = (tmp_path / "b.html").read_text(encoding="utf-8")
     assert "淳安县" in html and "行政村自来水普及率达到95%" in html
 
-    monkeypatch.setenv("TRACKER_POLICIES", str(setup["policies"]))  # the app reads the policy texts there too
+    use_settings(policies=setup["policies"])  # the app reads the policy texts there too
     at = open_app(setup["db"], catalogue=setup["catalogue"], users=users_file, user="admin",
                   params={"province": "33", "city": "3301", "county": COUNTY, "year": "2025"})
     assert not at.exception

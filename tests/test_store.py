@@ -47,10 +47,19 @@ def test_cli_init_prints_counts(tmp_path):
 
 
 def test_tracker_db_overrides_the_default_path(monkeypatch, tmp_path):
-    monkeypatch.delenv("TRACKER_DB", raising=False)
-    assert settings.db_path() == ROOT / "data" / "tracker.duckdb"
+    # the environment is read into one typed model; an empty variable counts as unset
+    monkeypatch.setenv("TRACKER_DB", "")
+    assert settings.Settings().db == ROOT / "data" / "tracker.duckdb"
     monkeypatch.setenv("TRACKER_DB", str(tmp_path / "y.duckdb"))
-    assert settings.db_path() == tmp_path / "y.duckdb"
+    monkeypatch.setenv("TRACKER_DUCKDB_THREADS", "1")
+    read = settings.Settings()
+    assert (read.db, read.duckdb_threads, read.temp_directory) == (tmp_path / "y.duckdb", 1, tmp_path / ".duckdb-tmp")
+    assert read.given("db") and not read.given("users")
+    with settings.use(read):
+        assert settings.current().db == tmp_path / "y.duckdb"
+        with settings.use(duckdb_memory="2GB"):
+            assert (settings.current().db, settings.current().duckdb_memory) == (tmp_path / "y.duckdb", "2GB")
+    assert settings.current() is not read
 
 
 @pytest.fixture

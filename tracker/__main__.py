@@ -99,7 +99,7 @@ def _lagging(args: argparse.Namespace) -> int:
 
 
 def _why(args: argparse.Namespace) -> int:
-    from tracker.core.assess import why
+    from tracker.present.why import why
 
     catalogue = load_catalogue()
     _target(catalogue, args.target)
@@ -191,7 +191,7 @@ def _user(args: argparse.Namespace) -> int:
     if password is not None and len(password) < 8:
         print("a password needs at least 8 characters; nothing written", file=sys.stderr)
         return 1
-    path = args.users or settings.users_path()
+    path = args.users or settings.current().users
     try:
         write_user(path, args.name, args.role, args.scope, password, args.display, args.oidc)
     except AccessError as e:
@@ -229,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     db_help = "store file (default: $TRACKER_DB or data/tracker.duckdb)"
 
     p = verbs.add_parser("assess", help="one target's results for every region of a level (CSV)")
-    p.add_argument("--db", type=Path, default=settings.db_path(), help=db_help)
+    p.add_argument("--db", type=Path, default=settings.current().db, help=db_help)
     p.add_argument("--target", required=True, help="target id from indicators.yaml, e.g. sr_tap_water_90")
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--level", required=True, choices=codes.LEVELS)
@@ -240,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(run=_assess)
 
     p = verbs.add_parser("lagging", help="villages of a region that miss targets, worst first (CSV)")
-    p.add_argument("--db", type=Path, default=settings.db_path(), help=db_help)
+    p.add_argument("--db", type=Path, default=settings.current().db, help=db_help)
     p.add_argument("--region", type=_code, required=True)
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--min-missed", type=int, default=1, help="list villages missing at least this many targets")
@@ -248,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(run=_lagging)
 
     p = verbs.add_parser("why", help="why a region has its status for a target and year")
-    p.add_argument("--db", type=Path, default=settings.db_path(), help=db_help)
+    p.add_argument("--db", type=Path, default=settings.current().db, help=db_help)
     p.add_argument("--target", required=True)
     p.add_argument("--region", type=_code, required=True)
     p.add_argument("--year", type=int, required=True)
@@ -257,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(run=_why)
 
     area = argparse.ArgumentParser(add_help=False)  # what a briefing and a work list are of, and where they go
-    area.add_argument("--db", type=Path, default=settings.db_path(), help=db_help)
+    area.add_argument("--db", type=Path, default=settings.current().db, help=db_help)
     area.add_argument("--region", type=_code, required=True,
                       help="province, city or county code, e.g. 3611, or all for the whole country")
     area.add_argument("--year", type=int, required=True)
@@ -271,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(run=_worklist)
 
     p = verbs.add_parser("final", help="the final assessment (终期评估) of a plan for an area (.docx, .html or .csv)")
-    p.add_argument("--db", type=Path, default=settings.db_path(), help=db_help)
+    p.add_argument("--db", type=Path, default=settings.current().db, help=db_help)
     p.add_argument("--region", type=_code, required=True,
                    help="province, city or county code, e.g. 3611, or all for the whole country")
     p.add_argument("--plan", default="fyp14", help="plan id from indicators.yaml (default fyp14, the 14th plan)")

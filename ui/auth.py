@@ -32,7 +32,7 @@ def _access(path: str, modified_ns: int) -> access.Access:
 
 def users_config() -> access.Access:
     """The users file, read again when it changes; AccessError when it is broken."""
-    path = settings.users_path()
+    path = settings.current().users
     return _access(str(path), path.stat().st_mtime_ns if path.exists() else 0)
 
 

@@ -42,7 +42,7 @@ def _reader(path: str) -> store.StoreReader:
 
 def reader() -> store.StoreReader:
     """The process-wide read-only view of the published store (one per store path)."""
-    return _reader(str(settings.db_path()))
+    return _reader(str(settings.current().db))
 
 
 @st.cache_resource(show_spinner=False)
@@ -57,14 +57,14 @@ def catalogue() -> Catalogue:
     CatalogueError if broken.
 
     Region codes are checked against the store the app reads (its geography is what pages show)."""
-    path = settings.catalogue_path()
-    version = reader().version if settings.db_path().exists() else None
+    path = settings.current().catalogue
+    version = reader().version if settings.current().db.exists() else None
     return _catalogue(str(path), catalogue_version(), version)
 
 
 def catalogue_version() -> str:
     """Which catalogue files, as of when (a cache keyed by it follows an edit, or another file)."""
-    return files_version(settings.catalogue_path())
+    return files_version(settings.current().catalogue)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -202,7 +202,7 @@ def audit(area: str, year: int, lang: str, shown: str, rule: str | None) -> audi
 def act_on_findings(answers: list[tuple[int, str]], action: str, user: str) -> int:
     """Record an action on findings, each with its 说明, and publish it in one write; an acceptance or a return
     changes what the assessment counts, so the assessment is recomputed with it. Returns how many it applied to."""
-    with store.writing(settings.db_path()) as con:
+    with store.writing(settings.current().db) as con:
         applied = sum(audit_rules.act(con, [finding_id], action, user, note) for finding_id, note in answers)
         if applied and action in ("accept", "return"):
             audit_rules.assess_counted(con, catalogue())
@@ -225,7 +225,9 @@ def plans_in_view():
 @st.cache_data(show_spinner=False, max_entries=16)
 def _final_document(version: str, catalogue_version: str, region_scope: str, kind: str, area: str, plan_id: str,
                     lang: str) -> bytes:
-    from tracker.documents import final_report  # python-docx only when a download needs it
+    from tracker.documents import (
+        final_report,  # python-docx only when a download needs it
+    )
 
     found = _view(version, catalogue_version, region_scope, "final", area, plan_id, lang)
     if kind == "docx":

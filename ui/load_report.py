@@ -13,9 +13,9 @@ from etl.load import FileReport, mostly_rejected
 from tracker.core import audit
 from tracker.core.clock import beijing_text
 from tracker.core.i18n import md_escape, t
+from tracker.core.numbers import number
 from tracker.core.xlsx import xlsx_bytes
 from tracker.present.reasons import rejects_table
-from tracker.present.scorecard import number
 from ui import widgets
 
 UPLOAD_PREFIX = "tracker-upload-"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from tracker.core.assess import status_label
 from tracker.core.i18n import md_escape, t
+from tracker.core.status import label as status_label
 from tracker.core.xlsx import xlsx_bytes
 from tracker.present.charts import PNG_CONFIG
 from tracker.present.scorecard import Card

@@ -218,7 +218,7 @@ def parse_access(raw: dict, path: Path) -> Access:
 
 def load_access(path: Path | None = None) -> Access:
     """The users file; no file means no users (the app then runs open only on demo data)."""
-    path = Path(path or settings.users_path())
+    path = Path(path or settings.current().users)
     if not path.exists():
         return Access({}, DEFAULT_MINUTES, None)
     try:

@@ -7,63 +7,19 @@ word for word as the catalogue page shows them; the SQL implements exactly those
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import duckdb
 import pandas as pd
 
 from tracker.core import codes, settings
-from tracker.core.catalogue import Catalogue, Measure, Reading, Target, reading_of
-from tracker.core.i18n import pick
+from tracker.core.catalogue import Catalogue, Target
 from tracker.core.i18n import t as tr
 
 
 def method(lang: str) -> list[str]:
     """The assessment method in plain words, a line per rule (shown on the 指标目录 page)."""
     return tr("method.text", lang).split("\n")
-
-
-@dataclass(frozen=True)
-class Status:
-    id: str
-    zh: str
-    en: str
-    colour: str  # colour-blind safe, readable on a projector (Okabe-Ito based)
-    rank: int  # worst first when sorting
-
-    def name(self, lang: str) -> str:
-        """The status in words in `lang`."""
-        return pick(self.zh, self.en, lang)
-
-    @property
-    def ink(self) -> str:
-        """The text colour readable on this status's colour: white on the dark ones, else black."""
-        r, g, b = (int(self.colour[i:i + 2], 16) for i in (1, 3, 5))
-        return "#FFFFFF" if 0.299 * r + 0.587 * g + 0.114 * b < 140 else "#000000"
-
-
-STATUSES: dict[str, Status] = {s.id: s for s in (
-    Status("missed", "未达标", "missed", "#B2182B", 0),
-    Status("deteriorating", "倒退", "deteriorating", "#D6604D", 1),
-    Status("limited", "进展有限", "limited progress", "#F4A582", 2),
-    Status("needs_acceleration", "需加快", "needs acceleration", "#FDDBC7", 3),
-    Status("pending", "尚未完成", "not done yet", "#FDDBC7", 4),
-    Status("on_track", "进度正常", "on track", "#92C5DE", 5),
-    Status("achieved", "已达标", "achieved", "#2166AC", 6),
-    Status("met", "达标", "met", "#2166AC", 7),
-    Status("insufficient_data", "数据不足", "insufficient data", "#BDBDBD", 8),
-    Status("not_assessable", "无法评估", "not assessable", "#BDBDBD", 9),
-    Status("no_data", "无数据", "no data", "#E0E0E0", 10),
-    Status("baseline", "基期", "base year", "#F0F0F0", 11),
-    Status("contribution", "计入合计", "counts toward the total", "#F0F0F0", 12),
-    Status("monitored", "仅监测", "monitored", "#F0F0F0", 13),
-)}
-
-
-def status_label(status: str, lang: str = "zh") -> str:
-    """The status in words."""
-    return STATUSES[status].name(lang)
 
 
 def spec_rows(catalogue: Catalogue) -> tuple[list[dict], list[dict]]:
@@ -205,106 +161,3 @@ def lagging_villages(con: duckdb.DuckDBPyConnection, region: str, year: int, min
         """,
         {"region": region, "year": year, "min_missed": min_missed},
     ).df()
-
-
-@dataclass
-class Explanation:
-    """Why a (target, region, year) has its colour: the parts that produced the status."""
-
-    target_id: str
-    region_code: str
-    year: int
-    status: str
-    row: dict = field(default_factory=dict)
-    lines: list[str] = field(default_factory=list)
-
-
-def _num(x: float | None, digits: int = 1) -> str:
-    if x is None or pd.isna(x):
-        return "—"
-    return f"{x:,.{digits}f}".rstrip("0").rstrip(".") if digits else f"{x:,.0f}"
-
-
-def why(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, target_id: str, region_code: str, year: int,
-        lang: str = "zh", period: str | None = None) -> Explanation | None:
-    """The parts behind a status, as values and as sentences (zh or en); None when not assessed."""
-    t = catalogue.targets[target_id]
-    found = con.execute(
-        """select * from assessment where target_id = ? and region_code = ? and year = ?
-           and (case when ? is null then is_primary else period = ? end)""",
-        [target_id, region_code, year, period, period]).df()
-    if found.empty:
-        return None
-    row = {k: (None if (not isinstance(v, (list, str)) and pd.isna(v)) else v)
-           for k, v in found.iloc[0].to_dict().items()}
-    lines = explain(row, t, catalogue.measures[t.measure], lang)
-    return Explanation(target_id, region_code, year, row["status"], row, lines)
-
-
-def reading_sentence(reading: Reading, level: str, lang: str = "zh") -> str:
-    """How a region meets a per-unit target, in words, with the catalogue's reason (or 'default')."""
-    how = tr(f"reading.{reading.kind}", lang, units=tr(f"level.{level}", lang), share=_num(reading.share or 0))
-    return tr("reading.sentence", lang, how=how, reason=reading.why(lang) or tr("reading.default", lang))
-
-
-def explain(row: dict, target: Target, m: Measure, lang: str = "zh") -> list[str]:
-    """The sentences behind one assessment row's status (the row as a dict, missing values as None)."""
-    year, status = row["year"], row["status"]
-    unit = m.unit_in(lang)
-    lines = [tr("why.status", lang, status=status_label(status, lang))]
-    relative = target.rule.kind == "relative_growth"
-    pct_unit = "%" if (not row["is_unit"] or relative or unit == "%") else f" {unit}"
-    if row["is_unit"]:
-        if relative:
-            lines.append(tr("why.unit_growth", lang, growth=_num(row["value"], 2), value=_num(row["raw_value"], 2),
-                            before=_num(row["raw_from"], 2), unit=unit))
-        elif m.type == "bool":
-            done = "why.no_data" if row["value"] is None else "why.yes" if row["value"] >= 0.5 else "why.no"
-            lines.append(tr("why.unit_done", lang, year=year, done=tr(done, lang)))
-        else:
-            lines.append(tr("why.unit_value", lang, year=year, value=_num(row["value"], 2) + pct_unit,
-                            target=_num(row["target_value"], 2) + pct_unit))
-    else:
-        reading = reading_of(target, m)
-        agg_unit = "%" if relative or unit == "%" else f" {unit}"
-        how = tr("why.weighted" if row.get("aggregate_weighted") else "why.unweighted", lang)
-        if target.rule.kind == "total":
-            lines.append(tr("why.total", lang, value=_num(row["value"], 2), unit=unit) +
-                         (tr("why.total_target", lang, target=_num(row["target_value"], 2), unit=unit)
-                          if row["target_value"] is not None else ""))
-        elif target.rule.kind == "share":
-            lines.append(tr("why.share_condition", lang, value=_num(row["value"]), target=_num(row["target_value"])))
-        elif target.monitored:
-            lines.append(tr("why.monitored", lang, value=_num(row["value"], 2), unit=agg_unit, how=how))
-        elif reading.kind == "aggregate" and relative:
-            lines.append(tr("why.aggregate_growth", lang, value=_num(row["value"], 2), target=_num(row["target_value"], 2)))
-        elif reading.kind == "aggregate":
-            op = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}[target.rule.op]
-            lines.append(tr("why.aggregate", lang, value=_num(row["value"], 2) + agg_unit, how=how,
-                            target=f"{op} {_num(row['target_value'], 2)}{agg_unit}"))
-        else:
-            lines.append(tr("why.share_met", lang, value=_num(row["value"]), target=_num(row["target_value"])))
-        if reading is not None:
-            lines.append(tr("why.reading", lang, text=reading_sentence(reading, target.population.level, lang)))
-        if row["units_in_scope"] is not None:
-            lines.append(tr("why.units", lang, n=row["units_in_scope"], reporting=row["units_reporting"],
-                            met=row["units_met"], missing=row["units_in_scope"] - row["units_reporting"]))
-        if (reading is not None and reading.kind != "aggregate" and row.get("aggregate_value") is not None
-                and m.type != "bool"):
-            lines.append(tr("why.mean_growth" if relative else "why.mean", lang, value=_num(row["aggregate_value"], 2),
-                            unit=agg_unit, how=how))
-    if row["benchmark"] is not None:
-        size = tr("why.benchmark_size", lang, n=row["benchmark_units"]) if row["benchmark_units"] else ""
-        lines.append(tr("why.benchmark", lang, value=_num(row["benchmark"], 2), size=size))
-    if status == "insufficient_data" and not row["is_unit"] and row["met"] is None and row.get("reading") != "aggregate":
-        lines.append(tr("why.all_reporting_meet", lang))
-    elif row["rate_observed"] is not None and row["rate_required"] is not None:
-        lines.append(tr("why.progress", lang, base_year=row["base_year_used"], base=_num(row["base_value"], 2),
-                        observed=_num(row["rate_observed"], 2), deadline=target.deadline,
-                        required=_num(row["rate_required"], 2), ratio=_num(row["progress_ratio"], 2)))
-    elif status == "insufficient_data":
-        lines.append(tr("why.no_two_years", lang))
-    elif status in ("met", "missed"):
-        lines.append(tr("why.deadline", lang, deadline=target.deadline) +
-                     (tr("why.every_year", lang) if target.every_year else ""))
-    return lines

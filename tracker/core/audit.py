@@ -24,6 +24,7 @@ from tracker.core import store
 from tracker.core.assess import assess
 from tracker.core.catalogue import AuditRule, Catalogue
 from tracker.core.i18n import t
+from tracker.core.numbers import decimal
 
 OPEN = ("open", "explained", "to_correct", "returned")  # states that hold a value back (error, verify)
 STATES = (*OPEN, "accepted", "closed", "rejected")
@@ -420,13 +421,8 @@ def _record_rejected(con: duckdb.DuckDBPyConnection, rejected: pd.DataFrame) -> 
 
 def _message(rule: AuditRule, row: dict, lang: str) -> str:
     """The rule's message with this finding's numbers."""
-    def text(x) -> str:
-        if x is None or (isinstance(x, float) and pd.isna(x)):
-            return "—"
-        return f"{x:,.2f}".rstrip("0").rstrip(".")
-
-    return rule.message(lang).format(value=text(row.get("value")), before=text(row.get("before")),
-                                     compare=text(row.get("compare")))
+    return rule.message(lang).format(value=decimal(row.get("value")), before=decimal(row.get("before")),
+                                     compare=decimal(row.get("compare")))
 
 
 def message(catalogue: Catalogue, row: dict, lang: str = "zh") -> str:

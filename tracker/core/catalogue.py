@@ -638,8 +638,8 @@ def load_catalogue(path: Path | None = None, policy_dir: Path | None = None,
 
     `regions`, when given, is the set of known region codes that every code (of their provinces) must be in.
     """
-    path = Path(path) if path is not None else settings.catalogue_path()
-    policy_dir = policy_dir or settings.policy_dir()
+    path = Path(path) if path is not None else settings.current().catalogue
+    policy_dir = policy_dir or settings.current().policies
     raw = _read_yaml(path)
     try:
         data = CatalogueFile.model_validate(raw)

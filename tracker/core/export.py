@@ -6,7 +6,7 @@
     <folder>/region/province=36/data_0.parquet                  the reference geography the assessment reads
     <folder>/group_member/data_0.parquet                        the named populations (重点村, 样板村 …)
 
-Written after each publish when $TRACKER_EXPORT names a folder (settings.export_dir()), or on demand by
+Written after each publish when $TRACKER_EXPORT names a folder (settings.current().export), or on demand by
 `python -m etl export`. The new export is written beside the folder and put in its place by renames, so a
 reader sees the previous export or the new one whole, never a half-written one.
 """
@@ -67,7 +67,7 @@ def write(store_path: Path, folder: Path) -> dict[str, int]:
 def after_publish(store_path: Path) -> dict[str, int] | None:
     """The export of a store just published, when $TRACKER_EXPORT asks for one (None otherwise). The publish has
     happened whatever befalls the export: a failure is logged with its reason and the previous export stays."""
-    folder = settings.export_dir()
+    folder = settings.current().export
     if not folder:
         return None
     try:

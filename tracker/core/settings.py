@@ -1,7 +1,8 @@
 """Settings in one place: where things live, the environment variables that move them, and DuckDB's limits.
 
-Every path and engine setting of the product is read here and nowhere else. Environment variables are
-read on each call, so a test or a deployment that sets one is obeyed at once:
+Every path and engine setting of the product is a field of `Settings` (pydantic-settings), read from the
+environment once per process; `current()` gives them, `use(...)` puts others in force for a while (a command's
+option, a test's store) without touching the environment:
 
 | variable | default | what |
 |---|---|---|
@@ -14,88 +15,79 @@ read on each call, so a test or a deployment that sets one is obeyed at once:
 | TRACKER_DUCKDB_THREADS | (DuckDB's: one per core) | DuckDB's threads |
 | TRACKER_DUCKDB_TEMP | (beside the store: .duckdb-tmp/) | where DuckDB spills what exceeds the memory limit |
 
-The default memory limit leaves an 8 GB office PC room for the browser and the app itself: DuckDB spills what
-exceeds it to the temp directory (the 3.6 M-row load then peaks at 1.2 GB instead of 3.5 GB, about a quarter
-slower). A server with memory to spare sets TRACKER_DUCKDB_MEMORY higher; the national scale needs it: the
-national demo build (`etl demo --national`) runs at NATIONAL_MEMORY unless the variable says otherwise (at 1GB its
-audit of 56.7 M values runs out of memory).
+An empty variable counts as unset. The default memory limit leaves an 8 GB office PC room for the browser and the
+app itself: DuckDB spills what exceeds it to the temp directory. A server with memory to spare sets
+TRACKER_DUCKDB_MEMORY higher; the national demo build (`etl demo --national`) runs at NATIONAL_MEMORY unless the
+variable says otherwise (at 1GB its audit of 56.7 M values runs out of memory).
 """
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
 import duckdb
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository (tracker/core/settings.py → ../..)
 REFERENCE_DIR = ROOT / "data" / "reference"
 POLICY_DIR = ROOT / "data" / "policies"
-DEFAULT_DB = ROOT / "data" / "tracker.duckdb"
-DEFAULT_CATALOGUE = ROOT / "indicators.yaml"
-DEFAULT_USERS = ROOT / "config" / "users.toml"
-DEFAULT_MEMORY = "1GB"
 NATIONAL_MEMORY = "4GB"  # the national demo build's
 
 
-def _env_path(name: str, default: Path) -> Path:
-    value = os.environ.get(name)
-    return Path(value) if value else default
+class Settings(BaseSettings):
+    """The product's settings; each field is read from TRACKER_<FIELD> (see the module docstring)."""
+
+    model_config = SettingsConfigDict(env_prefix="TRACKER_", env_ignore_empty=True, frozen=True, extra="ignore")
+
+    db: Path = ROOT / "data" / "tracker.duckdb"
+    catalogue: Path = ROOT / "indicators.yaml"
+    users: Path = ROOT / "config" / "users.toml"
+    policies: Path = POLICY_DIR
+    export: Path | None = None
+    duckdb_memory: str = "1GB"
+    duckdb_threads: int | None = None
+    duckdb_temp: Path | None = None
+
+    @property
+    def temp_directory(self) -> Path:
+        """Where DuckDB spills: TRACKER_DUCKDB_TEMP, else .duckdb-tmp/ beside the store."""
+        return self.duckdb_temp or self.db.parent / ".duckdb-tmp"
+
+    def given(self, name: str) -> bool:
+        """Whether a field was set (by the environment or by use()) rather than left at its default."""
+        return name in self.model_fields_set
 
 
-def db_path() -> Path:
-    """The store file: $TRACKER_DB when set, else data/tracker.duckdb in the repository."""
-    return _env_path("TRACKER_DB", DEFAULT_DB)
+_in_force: list[Settings] = []  # use()'s stack; empty: the environment's, read once
 
 
-def catalogue_path() -> Path:
-    """The catalogue file: $TRACKER_CATALOGUE when set, else indicators.yaml in the repository."""
-    return _env_path("TRACKER_CATALOGUE", DEFAULT_CATALOGUE)
+def current() -> Settings:
+    """The settings in force: the innermost use()'s, else those of the environment (read at the first call)."""
+    if not _in_force:
+        _in_force.append(Settings())
+    return _in_force[-1]
 
 
-def policy_dir() -> Path:
-    """The folder of policy texts: $TRACKER_POLICIES when set, else data/policies in the repository."""
-    return _env_path("TRACKER_POLICIES", POLICY_DIR)
-
-
-def export_dir() -> Path | None:
-    """Where each publish also writes the store as Parquet (tracker.core.export): $TRACKER_EXPORT, else nowhere."""
-    value = os.environ.get("TRACKER_EXPORT")
-    return Path(value) if value else None
-
-
-def users_path() -> Path:
-    """The users file: $TRACKER_USERS when set, else config/users.toml (kept out of the repository)."""
-    return _env_path("TRACKER_USERS", DEFAULT_USERS)
-
-
-@dataclass(frozen=True)
-class EngineSettings:
-    """DuckDB's limits for every connection the product opens."""
-
-    memory_limit: str
-    threads: int | None
-    temp_directory: Path
-
-
-def engine() -> EngineSettings:
-    """DuckDB's memory limit, threads and spill directory, from the environment (see the module docstring)."""
-    threads = os.environ.get("TRACKER_DUCKDB_THREADS")
-    return EngineSettings(
-        memory_limit=os.environ.get("TRACKER_DUCKDB_MEMORY") or DEFAULT_MEMORY,
-        threads=int(threads) if threads else None,
-        temp_directory=_env_path("TRACKER_DUCKDB_TEMP", db_path().parent / ".duckdb-tmp"),
-    )
+@contextmanager
+def use(settings: Settings | None = None, **changes) -> Iterator[Settings]:
+    """Put `settings` (or the current ones with `changes`) in force inside the block."""
+    chosen = settings or Settings(**{**current().model_dump(exclude_unset=True), **changes})
+    _in_force.append(chosen)
+    try:
+        yield chosen
+    finally:
+        _in_force.remove(chosen)
 
 
 def connect(database: str = ":memory:", **kwargs) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection with the product's engine settings applied (memory limit, threads, spill directory)."""
-    settings = engine()
-    config = {"memory_limit": settings.memory_limit, "temp_directory": str(settings.temp_directory)}
-    if settings.threads:
-        config["threads"] = settings.threads
+    settings = current()
+    config = {"memory_limit": settings.duckdb_memory, "temp_directory": str(settings.temp_directory)}
+    if settings.duckdb_threads:
+        config["threads"] = settings.duckdb_threads
     return duckdb.connect(database, config=config, **kwargs)
 
 

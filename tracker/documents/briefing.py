@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from tracker.core.assess import status_label
 from tracker.core.catalogue import Catalogue
 from tracker.core.i18n import t
+from tracker.core.status import STATUS_CLASS
+from tracker.core.status import label as status_label
 from tracker.documents import static_charts
 from tracker.present import scorecard
 from tracker.queries import dashboard
@@ -58,7 +59,7 @@ def most_behind(cells: pd.DataFrame, lang: str, most: int = MOST_BEHIND) -> pd.D
     """Sub-areas ranked by targets missed, then by the share of their targets met or on track (fewest first)."""
     if cells.empty:
         return pd.DataFrame()
-    classes = cells.assign(cls=cells["status"].map(scorecard.STATUS_CLASS))
+    classes = cells.assign(cls=cells["status"].map(STATUS_CLASS))
     table = classes.groupby(["region_code", "region"]).agg(
         targets=("target_id", "size"), missed=("cls", lambda c: int((c == "bad").sum())),
         watch=("cls", lambda c: int((c == "watch").sum())), good=("cls", lambda c: int((c == "good").sum())),

@@ -16,8 +16,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from tracker.core.assess import STATUSES
 from tracker.core.i18n import t
+from tracker.core.status import STATUSES
 
 TITLE_FONT, HEADING_FONT, BODY_FONT, TABLE_FONT, NOTE_FONT = "方正小标宋简体", "黑体", "仿宋_GB2312", "宋体", "楷体_GB2312"
 LATIN_FONT = "Times New Roman"

@@ -7,8 +7,8 @@ from html import escape
 
 import pandas as pd
 
-from tracker.core.assess import STATUSES
 from tracker.core.i18n import t
+from tracker.core.status import STATUSES
 
 CSS = """
 @page { size: A4; margin: 12mm 12mm 12mm 14mm; }

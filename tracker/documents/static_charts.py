@@ -2,7 +2,7 @@
 
 The font is Noto Sans CJK SC from the `mplfonts` package (SIL Open Font License), found on disk
 and registered with matplotlib; nothing is downloaded, no browser is needed. Colours are the
-status colours of the pages (tracker.core.assess.STATUSES).
+status colours of the pages (tracker.core.status.STATUSES).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
-from tracker.core.assess import STATUSES  # noqa: E402
+from tracker.core.status import STATUSES  # noqa: E402
 from tracker.present.scorecard import unit_label  # noqa: E402
 
 LINE_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"]  # Okabe-Ito

@@ -9,12 +9,13 @@ import duckdb
 import pandas as pd
 
 from tracker.core import assess
-from tracker.core.assess import status_label
 from tracker.core.catalogue import Catalogue
 from tracker.core.i18n import t
+from tracker.core.numbers import number
+from tracker.core.status import label as status_label
 from tracker.core.store import is_demo
 from tracker.core.xlsx import TEXT_ONLY
-from tracker.present.scorecard import clean, figure, gap_text, number, target_text
+from tracker.present.scorecard import clean, figure, gap_text, target_text
 from tracker.queries import dashboard, geography
 from tracker.views.lagging import worklist
 

@@ -1,7 +1,7 @@
 """Chart builders: plotly figures from plain frames, no Streamlit, no internet.
 
 Each returns a go.Figure whose dict (fig.to_dict()) the tests read. Status colours come from
-tracker.core.assess.STATUSES (ColorBrewer RdBu and greys, readable by colour-blind readers and on a
+tracker.core.status.STATUSES (ColorBrewer RdBu and greys, readable by colour-blind readers and on a
 projector); every coloured mark also says its status in words (legend, hover).
 """
 
@@ -12,8 +12,9 @@ from html import escape
 import pandas as pd
 import plotly.graph_objects as go
 
-from tracker.core.assess import STATUSES, status_label
 from tracker.core.i18n import t
+from tracker.core.status import STATUSES
+from tracker.core.status import label as status_label
 from tracker.present.scorecard import unit_label
 
 FONT = dict(family="Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif", size=13)

@@ -13,7 +13,7 @@ import math
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
-from tracker.core.assess import STATUSES
+from tracker.core.status import STATUSES
 
 BLANK_STYLE = "app/static/blank-style.json"
 

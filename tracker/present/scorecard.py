@@ -9,27 +9,18 @@ other figure beside ("14/16 个村达标", or the mean).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from html import escape
 
 import pandas as pd
 
-from tracker.core.assess import explain, status_label
 from tracker.core.catalogue import Catalogue, Measure, Target, reading_of
 from tracker.core.i18n import t as tr
+from tracker.core.numbers import compared, number, plain
 from tracker.core.progress import required_path
-
-# status → (class, badge colour). Blue / orange / red / grey stay apart for colour-blind readers.
-STATUS_CLASS = {
-    "met": "good", "achieved": "good", "on_track": "good",
-    "needs_acceleration": "watch", "pending": "watch", "limited": "watch",
-    "missed": "bad", "deteriorating": "bad",
-    "insufficient_data": "unknown", "not_assessable": "unknown", "no_data": "unknown",
-    "baseline": "other", "contribution": "other", "monitored": "other",
-}
-CLASS_COLOUR = {"good": "blue", "watch": "orange", "bad": "red", "unknown": "gray", "other": "gray"}
-CLASS_ORDER = ("bad", "watch", "good", "unknown", "other")
+from tracker.core.status import CLASS_ORDER, STATUS_CLASS, STATUSES
+from tracker.core.status import label as status_label
+from tracker.present.why import explain
 
 
 @dataclass(frozen=True)
@@ -102,27 +93,6 @@ def unit_label(unit: str) -> str:
     return unit.split("|")[-1]
 
 
-def number(value: float | None, unit: str, lang: str = "zh") -> str:
-    """A value with its unit and sensible rounding: 88.6%, 12,345 元, 2.15 千伏安, 是/否; — when missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    if unit in ("是/否", "yes/no", ""):
-        return tr("figure.yes" if value >= 0.5 else "figure.no", lang)
-    if "|" in unit:  # 'industry|industries': one, else many
-        one, many = unit.split("|", 1)
-        unit = one if abs(value) == 1 else many
-    text = plain(value, 1 if unit == "%" else None)
-    return f"{text}%" if unit == "%" else f"{text} {unit}"
-
-
-def plain(value: float, digits: int | None = None) -> str:
-    """A number with sensible rounding and no unit: 12,345 · 45.6 · 2.15 (`digits` fixed when given)."""
-    if digits is None:
-        magnitude = abs(value)
-        digits = 0 if magnitude >= 1000 or float(value).is_integer() else 1 if magnitude >= 10 else 2
-    return f"{value:,.{digits}f}"
-
-
 def target_text(fig: Figure, lang: str = "zh") -> str:
     """'≥ 90%', '> 7.1%（基准）', '完成' — the target as a reader reads it."""
     if fig.kind == "done":
@@ -132,9 +102,8 @@ def target_text(fig: Figure, lang: str = "zh") -> str:
     if fig.kind == "share_met":
         return tr("figure.all_meet", lang) if fig.target == 100 else tr("figure.share_of_units", lang,
                                                                           share=plain(fig.target, 0))
-    symbol = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}.get(fig.op or "", "")
     whole = fig.unit == "%" and fig.kind != "growth" and float(fig.target).is_integer()  # '≥ 90%', not '≥ 90.0%'
-    text = f"{symbol} {f'{fig.target:.0f}%' if whole else number(fig.target, fig.unit, lang)}".strip()
+    text = compared(fig.op, f"{fig.target:.0f}%" if whole else number(fig.target, fig.unit, lang))
     return text + tr("figure.benchmark_suffix", lang) if fig.kind == "growth" else text
 
 
@@ -199,7 +168,8 @@ class Card:
 
     @property
     def colour(self) -> str:
-        return CLASS_COLOUR[STATUS_CLASS[self.status]]
+        """The badge colour of the status's class."""
+        return STATUSES[self.status].badge
 
     @property
     def change_colour(self) -> str:

@@ -10,7 +10,8 @@ import pandas as pd
 from tracker.core import audit
 from tracker.core.catalogue import Catalogue
 from tracker.core.i18n import t
-from tracker.present.scorecard import clean, number
+from tracker.core.numbers import number
+from tracker.present.scorecard import clean
 from tracker.queries import findings, geography
 
 # what the page filters by: the states a finding can be in, grouped as a reviewer reads them

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tracker.core.assess import reading_sentence
 from tracker.core.catalogue import Catalogue, Target, clause_context, targets_by
 from tracker.core.i18n import md_escape, t
+from tracker.core.numbers import decimal
+from tracker.present.why import reading_sentence
 
 
 def rule_words(target: Target, catalogue: Catalogue, lang: str = "zh", names: dict[str, str] | None = None) -> str:
@@ -15,7 +16,7 @@ def rule_words(target: Target, catalogue: Catalogue, lang: str = "zh", names: di
     name, unit, r = m.name(lang), m.unit_in(lang), target.rule
 
     def amount(v: float) -> str:
-        text = f"{v:,.2f}".rstrip("0").rstrip(".")
+        text = decimal(v, 2)
         return f"{text}{unit}" if unit in ("%", "倍") else f"{text} {unit}"
 
     def op(symbol: str) -> str:

@@ -12,6 +12,7 @@ import pandas as pd
 from tracker.core import codes
 from tracker.core.catalogue import Catalogue
 from tracker.core.i18n import t
+from tracker.core.status import STATUS_CLASS
 from tracker.present import charts, scorecard
 from tracker.queries import dashboard, geography
 
@@ -90,7 +91,7 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year:
     same_unit = not home_cells.empty and home_cells["unit"].iloc[0] == unit
     average = home_cells["value"].iloc[0] if same_unit else None
     average_label = t("comparison.average", lang, region=home_cells["region"].iloc[0]) if same_unit else ""
-    met = int((chosen["status"].map(scorecard.STATUS_CLASS) == "good").sum())
+    met = int((chosen["status"].map(STATUS_CLASS) == "good").sum())
     view.summary = t("comparison.summary", lang, n=len(chosen), units=scorecard.unit_word(level, lang, len(chosen)),
                      met=met, target=title, average=home_cells["text"].iloc[0] if not home_cells.empty else "—")
     view.ranking = charts.ranking(chosen, t("comparison.ranking_title", lang, target=title, year=year), unit,

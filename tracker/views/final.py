@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from tracker.core import codes, store
+from tracker.core import codes, numbers, store
 from tracker.core.catalogue import Catalogue, Plan, Target
 from tracker.core.clock import beijing_text
 from tracker.core.i18n import t
@@ -280,9 +280,9 @@ def _result(catalogue: Catalogue, target: Target, plan: Plan, rows: pd.DataFrame
         target=target, title=target.name(lang), region_code=region, region_name=region_name, final_year=year,
         outcome=_outcome(target, row, min(judged_in, last), judged_in), status=row["status"] if row else None,
         base=base_fig.value if base_fig else None,
-        base_text=scorecard.number(base_fig.value, base_fig.unit, lang) if base_fig else "—",
-        values={y: scorecard.number(f.value, f.unit, lang) for y, f in figures.items() if y <= plan.end_year},
-        final=fig.value, final_text=scorecard.number(fig.value, fig.unit, lang),
+        base_text=numbers.number(base_fig.value, base_fig.unit, lang) if base_fig else "—",
+        values={y: numbers.number(f.value, f.unit, lang) for y, f in figures.items() if y <= plan.end_year},
+        final=fig.value, final_text=numbers.number(fig.value, fig.unit, lang),
         target_value=fig.target, target_text=scorecard.target_text(fig, lang) if not target.monitored else "—",
         note=fig.note, gap=scorecard.gap_text(fig, lang), progress=_progress(base_fig, fig),
         first_met=met_years[0] if met_years else None,
@@ -418,7 +418,7 @@ def _paths(results: list[Result], plan: Plan, last: int | None, lang: str) -> pd
             continue
         unit = "%" if r.final_text.endswith("%") or r.base_text.endswith("%") else ""
         row = {t("final.col.target", lang): r.title}
-        row.update({str(int(y)): (f"{v:.1f}%" if unit else scorecard.plain(v)) for y, v in zip(path["year"], path["value"])})
+        row.update({str(int(y)): (f"{v:.1f}%" if unit else numbers.plain(v)) for y, v in zip(path["year"], path["value"])})
         rows.append(row)
     return pd.DataFrame(rows)
 

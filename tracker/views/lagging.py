@@ -16,11 +16,13 @@ import pandas as pd
 import pydeck as pdk
 
 from tracker.core import assess, codes
-from tracker.core.assess import STATUSES, status_label
 from tracker.core.catalogue import Catalogue
 from tracker.core.i18n import t
+from tracker.core.numbers import number
+from tracker.core.status import STATUSES
+from tracker.core.status import label as status_label
 from tracker.present import maps
-from tracker.present.scorecard import cell_frame, figure, number, target_text
+from tracker.present.scorecard import cell_frame, figure, target_text
 from tracker.queries import dashboard, geography
 
 TOOLTIP = "{n} {code}\n{v}\n{s}"

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from tracker.core import codes
+from tracker.core import codes, numbers
 from tracker.core.catalogue import Catalogue
 from tracker.core.i18n import t
 from tracker.present import charts, scorecard
@@ -71,7 +71,7 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year:
     view.note = t("trends.growth_note" if target.rule.kind == "relative_growth" else "trends.note", lang,
                   deadline=target.deadline)
     shown = lines.lines.dropna(subset=["value"])
-    shown = shown.assign(text=[scorecard.number(v, lines.unit, lang) for v in shown["value"]])  # 51.8%, not 51.75
+    shown = shown.assign(text=[numbers.number(v, lines.unit, lang) for v in shown["value"]])  # 51.8%, not 51.75
     table = shown.pivot_table(index="region", columns="year", values="text", aggfunc="first").fillna("—")
     table.columns = [str(c) for c in table.columns]
     table.index.name = t("table.col.region", lang)

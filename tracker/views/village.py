@@ -10,8 +10,10 @@ import pandas as pd
 from tracker.core import audit, codes
 from tracker.core.catalogue import Catalogue
 from tracker.core.i18n import t
+from tracker.core.numbers import plain
+from tracker.core.status import STATUS_CLASS
 from tracker.present import charts, scorecard
-from tracker.present.scorecard import STATUS_CLASS, cell_frame, plain
+from tracker.present.scorecard import cell_frame
 from tracker.queries import dashboard, findings, geography
 
 
