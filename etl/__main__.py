@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from tracker.core import settings
+from tracker.core.audit import FINDING_STATES
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -119,10 +120,11 @@ def _load(args: argparse.Namespace) -> int:
                              progress=lambda f, step: print(f"  … {step}", file=sys.stderr) if args.verbose else None)
     for report in reports:
         print(report.summary(first=args.show))
-    refused = [r for r in reports if r.refused]
     if not args.check and any(r.status == "loaded" for r in reports):
         print(f"published {args.db}")
-    return 2 if refused else 0
+    if any(r.refused for r in reports):
+        return 2
+    return 3 if any(r.status == "held" for r in reports) else 0
 
 
 def _template(args: argparse.Namespace) -> int:
@@ -136,7 +138,7 @@ def _template(args: argparse.Namespace) -> int:
 def _audit(args: argparse.Namespace) -> int:
     from etl.build import known_regions
     from tracker.core import store
-    from tracker.core.audit import OPEN, audit_and_assess, findings, message
+    from tracker.core.audit import audit_and_assess, findings, message
     from tracker.core.catalogue import load_catalogue
 
     if not args.db.exists():
@@ -147,13 +149,13 @@ def _audit(args: argparse.Namespace) -> int:
         with store.writing(args.db) as con:
             audit_and_assess(con, catalogue)
     con = store.StoreReader(args.db).cursor()
-    frame = findings(con, args.region or "", args.year, OPEN)
+    frame = findings(con, args.region or "", args.year, FINDING_STATES[args.state])
     frame["message"] = [message(catalogue, row, args.lang) for row in frame.to_dict("records")]
     frame = frame.rename(columns={"measure_id": "measure", "rule_id": "rule"})
     columns = ["finding_id", "region_code", "region_name", "county", "year", "measure", "rule", "severity", "state",
                "value", "before", "compare", "message", "note", "source_name", "sheet", "row_number", "column_name"]
     frame[columns].to_csv(sys.stdout, index=False)
-    print(f"{len(frame):,} open findings" + (f" in {args.region}" if args.region else "") +
+    print(f"{len(frame):,} {args.state} findings" + (f" in {args.region}" if args.region else "") +
           (f" for {args.year}" if args.year else "") + ": " +
           ", ".join(f"{s} {n:,}" for s, n in frame["severity"].value_counts().items()), file=sys.stderr)
     return 0
@@ -169,7 +171,8 @@ def _reference(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def parser() -> argparse.ArgumentParser:
+    """The command line's parser, a sub-parser per verb (docs/cli.md is written from it)."""
     parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
     verbs = parser.add_subparsers(dest="verb", required=True)
 
@@ -195,7 +198,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--verbose", action="store_true", help="print progress")
     p.set_defaults(run=_demo)
 
-    p = verbs.add_parser("load", help="load counties' returns (CSV/xlsx) into the store and publish them")
+    p = verbs.add_parser("load", help="load counties' returns (CSV/xlsx) into the store and publish them",
+                         epilog="exit status: 0 every file loaded (rejected rows included) or unchanged; 2 a file was "
+                                "refused whole; 3 a file was held back because most of its rows were rejected (check "
+                                "them, then load again with --accept-rejections). The other files are published "
+                                "either way.")
     p.add_argument("files", nargs="+", type=Path, help="CSV (UTF-8 or GBK) or Excel files")
     p.add_argument("--db", type=Path, default=settings.current().db)
     p.add_argument("--region", help="the reporting area's code: rows outside it are rejected")
@@ -217,12 +224,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, required=True, help="the folder, replaced whole")
     p.set_defaults(run=_export)
 
-    p = verbs.add_parser("audit", help="the open findings of the plausibility rules (数据审核), one CSV line each")
+    p = verbs.add_parser("audit", help="the findings of the plausibility rules (数据审核), one CSV line each")
     p.add_argument("--db", type=Path, default=settings.current().db)
     p.add_argument("--catalogue", type=Path, default=settings.current().catalogue)
     p.add_argument("--region", help="only findings inside this region code")
     p.add_argument("--year", type=int, help="only findings of this year")
     p.add_argument("--lang", choices=["zh", "en"], default="zh", help="the language of the messages")
+    p.add_argument("--state", choices=list(FINDING_STATES), default="open",
+                   help="open: those holding a value back or waiting for a 说明 (default); refused: the values an "
+                        "error rule refused at load; all: every finding, closed and accepted ones included")
     p.add_argument("--run", dest="rerun", action="store_true",
                    help="run every rule over the whole store first (and reassess)")
     p.add_argument("--csv", action="store_true", help="CSV on standard output (the only format)")
@@ -249,7 +259,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=settings.REFERENCE_DIR)
     p.set_defaults(run=_reference)
 
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
     return args.run(args)
 
 

@@ -182,6 +182,25 @@ def test_the_command_line_lists_every_open_finding(loaded):
     assert {"region_code", "year", "measure", "rule", "severity", "value", "message"} <= set(frame.columns)
 
 
+@pytest.mark.parametrize(("state", "listed"), [("open", {"open", "explained", "to_correct", "returned"}),
+                                               ("refused", {"rejected"}), ("all", None)])
+def test_the_command_line_lists_findings_by_state(loaded, state, listed):
+    """--state refused lists the values an error rule refused at load (left out of the open list), --state all
+    every finding; each line's state is one of those asked for."""
+    db, _ = loaded
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = etl_cli(["audit", "--db", str(db), "--catalogue", str(CATALOGUE), "--state", state, "--csv"])
+    assert code == 0
+    frame = pd.read_csv(io.StringIO(out.getvalue()), dtype={"region_code": str})
+    in_store = dict(read_store(db).execute("select state, count(*) from finding group by state").fetchall())
+    expected = sum(n for s, n in in_store.items() if listed is None or s in listed)
+    assert len(frame) == expected > 0 and f"{expected:,} {state} findings" in err.getvalue()
+    assert listed is None or set(frame["state"]) <= listed
+    if state == "refused":
+        assert set(frame["severity"]) == {"error"}
+
+
 def test_the_audit_page_counts_for_viewers_and_acts_for_loaders(loaded, open_app, users_file):
     db, _ = loaded
     params = {"province": "36", "city": "3611", "year": "2025"}

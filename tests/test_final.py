@@ -155,6 +155,11 @@ def test_the_report_through_the_command_line(ended, tmp_path, use_settings):
     assert rows.loc["t_water", ["base_value", "final_year"]].tolist() == [pytest.approx(73.3333, abs=1e-3), 2023]
     assert rows.loc["t_plan", "achieved"] == "no" and rows.loc["t_gig", "achieved"] == "no_data"
     assert rows.loc["t_water", "final_value"] == pytest.approx(94.0)
+    # the command line's file is, byte for byte, the page's download: UTF-8 with a byte-order mark
+    from tracker.documents.final_report import csv_bytes
+    written = (tmp_path / "f.csv").read_bytes()
+    assert written.startswith(b"\xef\xbb\xbftarget_id,")
+    assert written == csv_bytes(final.build(read_store(db), load_catalogue(catalogue), "3611", "p14"))
 
     code, said = run("--region", "3611", "--plan", "p14", "--out", str(tmp_path / "f.docx"))
     doc = Document(str(tmp_path / "f.docx"))

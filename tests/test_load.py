@@ -332,6 +332,15 @@ def test_a_file_with_most_rows_rejected_is_held_back_until_the_loader_confirms(d
     assert report.status == "loaded" and rows(db, "select count(*) from batch") == [(1,)]
 
 
+def test_the_command_line_exits_non_zero_for_a_held_file(db):
+    """A script must be able to tell a held file from a published one: 3 when held, 0 once accepted."""
+    run = [sys.executable, "-m", "etl", "load", "--db", str(db), str(RETURNS / "bad_values.csv")]
+    held = subprocess.run(run, cwd=ROOT, capture_output=True, text=True)
+    assert held.returncode == 3 and "held" in held.stdout and f"published {db}" not in held.stdout
+    accepted = subprocess.run([*run, "--accept-rejections"], cwd=ROOT, capture_output=True, text=True)
+    assert accepted.returncode == 0 and f"published {db}" in accepted.stdout
+
+
 def test_a_county_group_list_replaces_members_inside_the_county_only(db, tmp_path):
     city = tmp_path / "city.csv"
     city.write_text("区划代码,分组\n361127100203,sr_key_village\n361127100204,sr_key_village\n"

@@ -222,7 +222,8 @@ def _code(text: str) -> str:
     return text
 
 
-def main(argv: list[str] | None = None) -> int:
+def parser() -> argparse.ArgumentParser:
+    """The command line's parser, a sub-parser per verb (docs/cli.md is written from it)."""
     parser = argparse.ArgumentParser(prog="python -m tracker", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     verbs = parser.add_subparsers(dest="verb", required=True)
@@ -289,7 +290,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--users", type=Path, help="users file (default: $TRACKER_USERS or config/users.toml)")
     p.set_defaults(run=_user)
 
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
     try:
         return args.run(args)
     except CatalogueError as e:

@@ -235,7 +235,7 @@ def _final_document(version: str, catalogue_version: str, region_scope: str, kin
         final_report.write_docx(found, catalogue(), buffer)
         return buffer.getvalue()
     if kind == "csv":
-        return found.csv_frame().to_csv(index=False).encode("utf-8-sig")  # with a BOM: Excel reads it as UTF-8
+        return final_report.csv_bytes(found)
     return final_report.write_html(found, catalogue()).encode("utf-8")
 
 

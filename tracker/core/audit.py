@@ -28,6 +28,7 @@ from tracker.core.numbers import decimal
 
 OPEN = ("open", "explained", "to_correct", "returned")  # states that hold a value back (error, verify)
 STATES = (*OPEN, "accepted", "closed", "rejected")
+FINDING_STATES = {"open": OPEN, "refused": ("rejected",), "all": STATES}  # what `etl audit --state` lists
 ACTIONS = {  # action → the state it leaves; who may take it is the page's and access's business
     "explain": "explained", "to_correct": "to_correct", "accept": "accepted", "return": "returned"}
 

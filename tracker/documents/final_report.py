@@ -9,6 +9,7 @@ CSV say the same numbers. Sections: 一、总体情况 (sentences from the numbe
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 from typing import BinaryIO
 
 import pandas as pd
@@ -140,6 +141,16 @@ def write_html(f: Final, catalogue: Catalogue) -> str:
     return html.page(f.title, parts, lang)
 
 
+def csv_bytes(f: Final) -> bytes:
+    """The report as CSV, a row per target (target_id, base_value, final_value, target_value, achieved
+    yes/no/no_data, ...): UTF-8 with a byte-order mark, so Excel reads it as UTF-8; the page's download and the
+    command line's file are these bytes."""
+    return f.csv_frame().to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+
+
 def write_csv(f: Final, out) -> None:
-    """A row per target (target_id, base_value, final_value, target_value, achieved yes/no/no_data, ...)."""
-    f.csv_frame().to_csv(out, index=False)
+    """Write csv_bytes(f) to a path or a binary file."""
+    if hasattr(out, "write"):
+        out.write(csv_bytes(f))
+    else:
+        Path(out).write_bytes(csv_bytes(f))
