@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from bench.record import Run
 from etl.load import load_files
 from tracker.core import audit
 from tracker.core.catalogue import load_catalogue
@@ -66,6 +67,12 @@ def main() -> None:
         new = con.execute("select count(*) from finding where batch_id = ?", [report.batch_id]).fetchall()[0][0]
         print(f"a county's return ({len(rows):,} values, one jump): loaded, audited, assessed and published in "
               f"{took:.1f} s; {new} new finding(s) on it")
+    run = Run("audit", {"store": args.db.name, "current values": values, "rules": len(catalogue.audit),
+                        "county": args.county})
+    run.add("every rule over the whole store (best)", whole, "s")
+    run.add("every rule over one county (best)", county, "s")
+    run.add(f"a county's return of {len(rows):,} values: load, audit, assess, publish", took, "s")
+    run.save()
 
 
 if __name__ == "__main__":

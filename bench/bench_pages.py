@@ -14,15 +14,15 @@ otherwise recompute first): `python -m etl reassess --db STORE`.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import time
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from bench.record import Run
 from tracker.core import codes as division
-from tracker.core import store
+from tracker.core import settings, store
 from tracker.core.catalogue import load_catalogue
 from tracker.queries import dashboard
 from tracker.views import lagging as lagging_view
@@ -44,11 +44,10 @@ def _areas(codes: tuple[str, ...], nation: bool = False) -> dict[str, dict[str, 
 def render_times(db: Path, repeat: int, codes: tuple[str, ...] = DEFAULT_AREAS,
                  nation: bool = False) -> list[tuple[str, str, float, float]]:
     """(page, area, cold seconds, warm median seconds) for every page and area."""
-    os.environ["TRACKER_DB"] = str(db)
     found = []
     for page in PAGES:
         for area, params in _areas(codes, nation).items():
-            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)  # on the store settings.use() gives
             for key, value in params.items():
                 at.query_params[key] = value
             at.run()
@@ -68,11 +67,12 @@ def render_times(db: Path, repeat: int, codes: tuple[str, ...] = DEFAULT_AREAS,
     return found
 
 
-def map_bytes(db: Path, codes: tuple[str, ...] = DEFAULT_AREAS, nation: bool = False) -> None:
+def map_bytes(db: Path, codes: tuple[str, ...] = DEFAULT_AREAS, nation: bool = False) -> list[tuple[str, str, int]]:
     """The lagging map's deck size for a province, a city and a county (and the whole country, with `nation`),
     by target and by targets missed."""
     catalogue = load_catalogue()
     con = store.StoreReader(db).cursor()
+    found = []
     for area in ((division.NATION,) if nation else ()) + codes:
         targets = dashboard.village_targets(con, area, 2025)
         views = [("one target", "target", 3)] if targets else []
@@ -83,6 +83,8 @@ def map_bytes(db: Path, codes: tuple[str, ...] = DEFAULT_AREAS, nation: bool = F
             view = lagging_view.map_of(con, catalogue, area, 2025, mode, target, k, "zh")
             took = time.perf_counter() - start
             print(f"map {area or division.NATION_WORD:7} {label:12} {view.points:7,} points {view.bytes / 1024:8,.0f} KB  built in {took:5.2f} s")
+            found.append((area or division.NATION_WORD, label, view.bytes))
+    return found
 
 
 def main() -> None:
@@ -95,8 +97,14 @@ def main() -> None:
     codes = tuple(args.areas.split(","))
     for db in args.db:
         print(f"== {db}")
-        map_bytes(db, codes, args.nation)
-        render_times(db, args.repeat, codes, args.nation)
+        run = Run("pages", {"store": db.name, "areas": args.areas, "warm renders": args.repeat})
+        with settings.use(db=db):
+            for area, label, size in map_bytes(db, codes, args.nation):
+                run.add(f"lagging map deck, {area} {label}", size / 1024, "KB")
+            for page, area, cold, warm in render_times(db, args.repeat, codes, args.nation):
+                run.add(f"{page} {area}: first render", cold * 1000, "ms")
+                run.add(f"{page} {area}: warm render (median)", warm * 1000, "ms")
+        run.save()
 
 
 if __name__ == "__main__":

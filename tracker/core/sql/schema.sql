@@ -1,4 +1,4 @@
--- The store: one DuckDB file (README.md "Architecture", ARCHITECTURE.md).
+-- The store: one DuckDB file (ARCHITECTURE.md).
 
 -- Every unit of the five levels, NBS 2023 statistical division codes.
 create table region (
