@@ -301,3 +301,34 @@ def test_reassess_reruns_only_the_rules_that_changed(loaded, tmp_path):
     reassess(db, edited)
     assert ("copied", A1, 2025, "open") not in open_findings(db)
     assert read_store(db).execute("select state from finding where rule_id = 'copied'").fetchall() == [("closed",)]
+
+
+def test_each_rule_kind_is_its_own_model_and_compiles_its_own_sql():
+    from pydantic import TypeAdapter, ValidationError
+
+    from tracker.core.catalogue import AuditRule, FractionRule
+
+    adapter = TypeAdapter(AuditRule)
+    base = {"id": "r", "measures": ["water"], "severity": "verify", "zh": "变化太大了", "en": "too big a change"}
+    rule = adapter.validate_python({**base, "kind": "fraction", "above": 0.9})
+    assert isinstance(rule, FractionRule) and "o.earlier_max > 0.9" in audit.compile_rule(rule)
+    with pytest.raises(ValidationError, match="above"):
+        adapter.validate_python({**base, "kind": "fraction"})
+    with pytest.raises(ValidationError, match="points or ratio"):
+        adapter.validate_python({**base, "kind": "yoy_change"})
+    with pytest.raises(ValidationError, match="whole"):  # a parameter of another kind is refused
+        adapter.validate_python({**base, "kind": "fraction", "above": 0.9, "whole": "income"})
+    from typing import get_args
+
+    kinds = {get_args(m.model_fields["kind"].annotation)[0] for m in get_args(get_args(AuditRule)[0])}
+    assert kinds == set(audit.COMPILERS) | {"bunching"}  # every value rule compiles; bunching reads the assessment
+
+
+def test_finding_ids_come_from_a_sequence_started_after_an_older_stores_findings(tmp_path):
+    db = tmp_path / "s.duckdb"
+    with store.writing(db, fresh=True) as con:
+        con.execute("insert into finding values (41, 'r', 'verify', 'water', '361123100201', 2024, 1, 0, null, null, "
+                    "null, null, null, now(), 'open', null, null)")
+        con.execute("drop sequence finding_id_seq")  # as a store written before findings were numbered this way
+    with store.writing(db) as con:
+        assert con.execute("select nextval('finding_id_seq')").fetchall() == [(42,)]

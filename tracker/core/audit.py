@@ -7,7 +7,8 @@ an error rule finds (into rejected_row, with the rule's message), opens the new 
 again with the same value (and their 说明), and closes those whose value a later return changed. Nothing is
 deleted. `bunching` rules read the assessment's village rows, so they run after it (`publish_bunching`).
 
-What each kind means is in tracker/core/catalogue.py (AuditRule). The assessment counts a value held by an
+What each kind means is in tracker/core/catalogue.py (AuditRule: one model per kind); each kind's SQL is its
+own function here (COMPILERS). The assessment counts a value held by an
 open error or verify finding only once a reviewer accepts it (the view counted_observation).
 """
 
@@ -22,7 +23,19 @@ import pandas as pd
 
 from tracker.core import store
 from tracker.core.assess import assess
-from tracker.core.catalogue import AuditRule, Catalogue
+from tracker.core.catalogue import (
+    AuditRule,
+    AuditRuleBase,
+    Catalogue,
+    CopiedRule,
+    FractionRule,
+    ImpliesRule,
+    MissingRule,
+    OutlierRule,
+    PartAboveWholeRule,
+    RevertedRule,
+    YoyChangeRule,
+)
 from tracker.core.i18n import t
 from tracker.core.numbers import decimal
 
@@ -46,65 +59,93 @@ def _ids(names: list[str]) -> str:
     return "[" + ", ".join(f"'{n}'" for n in names) + "]"
 
 
-def _select(rule: AuditRule, where: str, value: str = "o.value", before: str = "o.before",
+def _select(rule: AuditRuleBase, where: str, value: str = "o.value", before: str = "o.before",
             compare: str = "null::double", source: str = "audit_obs o") -> str:
     return (f"select '{rule.id}' as rule_id, '{rule.severity}' as severity, o.measure_id, o.region_code, o.year, "
             f"{value} as value, {before} as before, {compare} as compare, o.batch_id from {source} where {where}")
 
 
+def _measures_of(rule: AuditRuleBase) -> str:
+    return f"list_contains({_ids(rule.measures)}, o.measure_id)"
+
+
+LAST_YEAR = "o.before_year = o.year - 1"
+
+
+def _yoy_change(rule: YoyChangeRule) -> str:
+    base = f"{_measures_of(rule)} and {LAST_YEAR} and o.before >= {_num(rule.min_base)}"
+    if rule.points is not None:
+        return _select(rule, f"{base} and abs(o.value - o.before) > {_num(rule.points)}")
+    ratio = _num(rule.ratio)
+    return _select(rule, f"{base} and (o.value >= o.before * {ratio} or o.value * {ratio} <= o.before)")
+
+
+def _fraction(rule: FractionRule) -> str:
+    return _select(rule, f"{_measures_of(rule)} and o.value > 0 and o.value <= 1 and o.earlier_max > {_num(rule.above)}",
+                   before="o.earlier_max")
+
+
+def _part_above_whole(rule: PartAboveWholeRule) -> str:
+    return _select(rule, f"{_measures_of(rule)} and o.value > w.value", compare="w.value",
+                   source=f"audit_obs o join audit_obs w on w.measure_id = '{rule.whole}' "
+                          "and w.region_code = o.region_code and w.year = o.year")
+
+
+def _implies(rule: ImpliesRule) -> str:
+    return _select(rule, f"{_measures_of(rule)} and o.value >= 0.5 and w.value < 0.5", compare="w.value",
+                   source=f"audit_obs o join audit_obs w on list_contains({_ids(rule.then)}, w.measure_id) "
+                          "and w.region_code = o.region_code and w.year = o.year") + " qualify row_number() over (" \
+        "partition by o.measure_id, o.region_code, o.year order by w.measure_id) = 1"
+
+
+def _reverted(rule: RevertedRule) -> str:
+    return _select(rule, f"{_measures_of(rule)} and {LAST_YEAR} and o.before >= 0.5 and o.value < 0.5")
+
+
+def _copied(rule: CopiedRule) -> str:
+    n = rule.years
+    frame = f"partition by o.measure_id, o.region_code order by o.year rows between {n - 1} preceding and current row"
+    inner = (f"select o.*, min(o.value) over w as lo, max(o.value) over w as hi, min(o.year) over w as first, "
+             f"count(*) over w as n from audit_obs o where {_measures_of(rule)} window w as ({frame})")
+    return _select(rule, f"o.value <> 0 and o.lo = o.hi and o.n = {n} and o.year - o.first = {n - 1}",
+                   source=f"({inner}) o")
+
+
+def _outlier(rule: OutlierRule) -> str:
+    group = "g.township_code" if rule.within == "township" else "g.county_code"
+    peers = (f"select o.*, {group} as peer_group from audit_obs o join region g on g.code = o.region_code "
+             f"where {_measures_of(rule)} and g.level = 'village'")
+    medians = (f"select measure_id, year, peer_group, median(value) as med, count(*) as n from ({peers}) "
+               "group by all")
+    spread = (f"select p.measure_id, p.year, p.peer_group, any_value(m.med) as med, any_value(m.n) as n, "
+              f"median(abs(p.value - m.med)) as mad from ({peers}) p join ({medians}) m using (measure_id, year, "
+              "peer_group) group by all")
+    return _select(rule, f"s.n >= {int(rule.min_peers)} and s.mad > 0 and "
+                         f"abs(o.value - s.med) > {_num(rule.k)} * 1.4826 * s.mad", compare="s.med",
+                   source=f"({peers}) o join ({spread}) s using (measure_id, year, peer_group)")
+
+
+def _missing(rule: MissingRule) -> str:
+    # a unit with last year's value and none this year, in a year the measure has values at all
+    return (f"select '{rule.id}' as rule_id, '{rule.severity}' as severity, o.measure_id, o.region_code, "
+            f"o.year + 1 as year, null::double as value, o.value as before, null::double as compare, "
+            f"null::integer as batch_id "
+            f"from audit_obs o join (select measure_id, max(year) as last from audit_obs group by all) y "
+            f"using (measure_id) where {_measures_of(rule)} and o.year < y.last and (o.next_year is null or "
+            f"o.next_year > o.year + 1)")
+
+
+# each kind's SQL over the current values (audit_obs: a value with last year's, its earlier maximum and its next
+# year); bunching reads the assessment instead, so it runs after it (bunching())
+COMPILERS = {"yoy_change": _yoy_change, "fraction": _fraction, "part_above_whole": _part_above_whole,
+             "implies": _implies, "reverted": _reverted, "copied": _copied, "outlier": _outlier,
+             "missing": _missing}
+
+
 def compile_rule(rule: AuditRule) -> str | None:
     """The SELECT that finds what one rule finds (None for bunching, which runs after the assessment)."""
-    measures = f"list_contains({_ids(rule.measures)}, o.measure_id)"
-    last_year = "o.before_year = o.year - 1"
-    if rule.kind == "yoy_change":
-        if rule.points is not None:
-            return _select(rule, f"{measures} and {last_year} and o.before >= {_num(rule.min_base)} "
-                                 f"and abs(o.value - o.before) > {_num(rule.points)}")
-        ratio = _num(rule.ratio)
-        return _select(rule, f"{measures} and {last_year} and o.before >= {_num(rule.min_base)} "
-                             f"and (o.value >= o.before * {ratio} or o.value * {ratio} <= o.before)")
-    if rule.kind == "fraction":
-        return _select(rule, f"{measures} and o.value > 0 and o.value <= 1 and o.earlier_max > {_num(rule.above)}",
-                       before="o.earlier_max")
-    if rule.kind == "part_above_whole":
-        return _select(rule, f"{measures} and o.value > w.value", compare="w.value",
-                       source=f"audit_obs o join audit_obs w on w.measure_id = '{rule.whole}' "
-                              "and w.region_code = o.region_code and w.year = o.year")
-    if rule.kind == "implies":
-        return _select(rule, f"{measures} and o.value >= 0.5 and w.value < 0.5", compare="w.value",
-                       source=f"audit_obs o join audit_obs w on list_contains({_ids(rule.then)}, w.measure_id) "
-                              "and w.region_code = o.region_code and w.year = o.year") + " qualify row_number() over (" \
-            "partition by o.measure_id, o.region_code, o.year order by w.measure_id) = 1"
-    if rule.kind == "reverted":
-        return _select(rule, f"{measures} and {last_year} and o.before >= 0.5 and o.value < 0.5")
-    if rule.kind == "copied":
-        n = rule.years
-        frame = f"partition by o.measure_id, o.region_code order by o.year rows between {n - 1} preceding and current row"
-        inner = (f"select o.*, min(o.value) over w as lo, max(o.value) over w as hi, min(o.year) over w as first, "
-                 f"count(*) over w as n from audit_obs o where {measures} window w as ({frame})")
-        return _select(rule, f"o.value <> 0 and o.lo = o.hi and o.n = {n} and o.year - o.first = {n - 1}",
-                       source=f"({inner}) o")
-    if rule.kind == "outlier":
-        group = "g.township_code" if rule.within == "township" else "g.county_code"
-        peers = (f"select o.*, {group} as peer_group from audit_obs o join region g on g.code = o.region_code "
-                 f"where {measures} and g.level = 'village'")
-        medians = (f"select measure_id, year, peer_group, median(value) as med, count(*) as n from ({peers}) "
-                   "group by all")
-        spread = (f"select p.measure_id, p.year, p.peer_group, any_value(m.med) as med, any_value(m.n) as n, "
-                  f"median(abs(p.value - m.med)) as mad from ({peers}) p join ({medians}) m using (measure_id, year, "
-                  "peer_group) group by all")
-        return _select(rule, f"s.n >= {int(rule.min_peers)} and s.mad > 0 and "
-                             f"abs(o.value - s.med) > {_num(rule.k)} * 1.4826 * s.mad", compare="s.med",
-                       source=f"({peers}) o join ({spread}) s using (measure_id, year, peer_group)")
-    if rule.kind == "missing":
-        # a unit with last year's value and none this year, in a year the measure has values at all
-        return (f"select '{rule.id}' as rule_id, '{rule.severity}' as severity, o.measure_id, o.region_code, "
-                f"o.year + 1 as year, null::double as value, o.value as before, null::double as compare, "
-                f"null::integer as batch_id "
-                f"from audit_obs o join (select measure_id, max(year) as last from audit_obs group by all) y "
-                f"using (measure_id) where {measures} and o.year < y.last and (o.next_year is null or "
-                f"o.next_year > o.year + 1)")
-    return None
+    compiler = COMPILERS.get(rule.kind)
+    return compiler(rule) if compiler else None
 
 
 def _within(counties: list[str] | None, column: str = "region_code") -> str:
@@ -118,12 +159,7 @@ def _within(counties: list[str] | None, column: str = "region_code") -> str:
 
 
 def _measures(rules: list[AuditRule]) -> list[str]:
-    found = set()
-    for rule in rules:
-        found.update(rule.measures)
-        found.update([rule.whole] if rule.whole else [])
-        found.update(rule.then or [])
-    return sorted(found)
+    return sorted({name for rule in rules for name in rule.measures_read()})
 
 
 # A finding's file cell, read by its batch, measure, region and year from where the values came: the rules carry
@@ -228,12 +264,16 @@ def _keep(con: duckdb.DuckDBPyConnection, found: pd.DataFrame, batch_id: int | N
     con.execute("insert into finding_action select finding_id, ?, null, 'closed', 'closed', null from ended", [now])
     con.execute("""
         insert into finding
-        select (select coalesce(max(finding_id), 0) from finding) + row_number() over (order by n.region_code, n.year,
-               n.rule_id, n.measure_id), n.rule_id, n.severity, n.measure_id, n.region_code, n.year, n.value, n.before,
-               n.compare, n.batch_id, n.sheet, n.row_number, n.column_name, ?, 'open', null, null
-        from found n
-        where not exists (select 1 from finding f where f.state not in ('closed', 'rejected') and f.rule_id = n.rule_id
-                          and f.region_code = n.region_code and f.year = n.year and f.measure_id = n.measure_id)""",
+        with new as (
+            select n.* from found n
+            where not exists (select 1 from finding f where f.state not in ('closed', 'rejected')
+                              and f.rule_id = n.rule_id and f.region_code = n.region_code and f.year = n.year
+                              and f.measure_id = n.measure_id)
+            order by n.region_code, n.year, n.rule_id, n.measure_id
+        )
+        select nextval('finding_id_seq'), rule_id, severity, measure_id, region_code, year, value, before, compare,
+               batch_id, sheet, row_number, column_name, ?, 'open', null, null
+        from new""",
                 [now])
 
 
@@ -413,14 +453,14 @@ def _record_rejected(con: duckdb.DuckDBPyConnection, rejected: pd.DataFrame) -> 
     con.register("rejected_frame", rejected[FOUND_COLUMNS])
     con.execute("""
         insert into finding
-        select (select coalesce(max(finding_id), 0) from finding) + row_number() over (order by region_code, year),
-               rule_id, severity, measure_id, region_code, year, value, before, compare, batch_id, sheet, row_number,
-               column_name, ?, 'rejected', ?, batch_id
-        from rejected_frame""", [now, now])
+        with refused as (select * from rejected_frame order by region_code, year)
+        select nextval('finding_id_seq'), rule_id, severity, measure_id, region_code, year, value, before, compare,
+               batch_id, sheet, row_number, column_name, ?, 'rejected', ?, batch_id
+        from refused""", [now, now])
     con.unregister("rejected_frame")
 
 
-def _message(rule: AuditRule, row: dict, lang: str) -> str:
+def _message(rule: AuditRuleBase, row: dict, lang: str) -> str:
     """The rule's message with this finding's numbers."""
     return rule.message(lang).format(value=decimal(row.get("value")), before=decimal(row.get("before")),
                                      compare=decimal(row.get("compare")))

@@ -297,61 +297,19 @@ def reading_of(target: Target, measure: Measure) -> Reading | None:
 Severity = Literal["error", "verify", "note"]  # 错误: rejected / 核实: loaded, counts once accepted / 提示: shown
 
 
-class AuditRule(Strict):
-    """A plausibility rule (数据审核) run over the returns at publish and on demand (tracker/core/audit.py).
-
-    Kinds and their parameters:
-    - yoy_change: the change on last year beyond `points` (rates) or by a factor of `ratio` or more either way
-      (money, counts: ×10 and ÷10, 元 for 万元), when last year's value is at least `min_base`;
-    - fraction: a rate of at most 1 where the unit's earlier values were above `above` (0.93 for 93%);
-    - part_above_whole: a value of `measures` above the same unit's `whole` that year;
-    - implies: a yes on `measures` with a no on any of `then` (样板村已建成 ⇒ 已启动);
-    - reverted: a yes/no measure that went from yes to no;
-    - copied: the same non-zero value `years` years running on a measure that normally moves;
-    - outlier: a village's value `k` robust deviations (1.4826 × MAD) from the median of its township's
-      (`within`) villages, with at least `min_peers` of them reporting;
-    - missing: a unit that reported the measure last year and not this year;
-    - bunching: in a county, at least `share` % of the target's villages (and `min_units` of them) exactly
-      at its threshold.
-    `zh` / `en` are the messages the clerk reads; {value}, {before}, {compare} are filled in.
-    """
+class AuditRuleBase(Strict):
+    """A plausibility rule (数据审核) run over the returns at publish and on demand (tracker/core/audit.py compiles
+    each kind to its own SQL). What every kind has: its id, the measures it reads, its severity, the clerk's message
+    (`zh` / `en`, with {value}, {before}, {compare} filled in) and why it has its severity (`note`, shown on the
+    数据审核 page). The kinds below each add their parameters."""
 
     id: ID
-    kind: Literal["yoy_change", "fraction", "part_above_whole", "implies", "reverted", "copied", "outlier",
-                  "missing", "bunching"]
-    measures: list[ID] = Field(default_factory=list)
+    measures: list[ID] = Field(min_length=1)
     severity: Severity
     zh: str = Field(min_length=4)
     en: str = Field(min_length=4)
-    points: float | None = Field(default=None, gt=0)
-    ratio: float | None = Field(default=None, gt=1)
-    min_base: float = 0
-    above: float | None = None
-    whole: ID | None = None
-    then: list[ID] | None = None
-    years: int | None = Field(default=None, ge=2)
-    k: float | None = Field(default=None, gt=0)
-    min_peers: int = 5
-    within: Literal["township", "county"] = "township"
-    target: ID | None = None
-    share: float | None = Field(default=None, gt=0, le=100)
-    min_units: int = 5
-    note: str = ""  # why this rule has its severity (shown on the 数据审核 page)
+    note: str = ""
     note_en: str = ""
-
-    @model_validator(mode="after")
-    def _parameters(self) -> AuditRule:
-        need = {"yoy_change": (), "fraction": ("above",), "part_above_whole": ("whole",), "implies": ("then",),
-                "reverted": (), "copied": ("years",), "outlier": ("k",), "missing": (),
-                "bunching": ("target", "share")}[self.kind]
-        missing = [name for name in need if getattr(self, name) is None]
-        if self.kind == "yoy_change" and (self.points is None) == (self.ratio is None):
-            missing.append("points or ratio (one of them)")
-        if missing:
-            raise ValueError(f"a {self.kind} rule needs {', '.join(missing)}")
-        if self.kind != "bunching" and not self.measures:
-            raise ValueError(f"a {self.kind} rule needs measures")
-        return self
 
     def message(self, lang: str) -> str:
         return pick(self.zh, self.en, lang)
@@ -359,6 +317,97 @@ class AuditRule(Strict):
     def why(self, lang: str) -> str:
         """Why the rule has its severity, in `lang`."""
         return pick(self.note, self.note_en, lang)
+
+    def measures_read(self) -> list[str]:
+        """Every measure the rule reads: its own and those it compares them with."""
+        return list(self.measures)
+
+
+class YoyChangeRule(AuditRuleBase):
+    """The change on last year beyond `points` (rates) or by a factor of `ratio` or more either way (money,
+    counts: ×10 and ÷10, 元 for 万元), when last year's value is at least `min_base`."""
+
+    kind: Literal["yoy_change"]
+    points: float | None = Field(default=None, gt=0)
+    ratio: float | None = Field(default=None, gt=1)
+    min_base: float = 0
+
+    @model_validator(mode="after")
+    def _one_measure_of_change(self) -> YoyChangeRule:
+        if (self.points is None) == (self.ratio is None):
+            raise ValueError("a yoy_change rule needs points or ratio (one of them)")
+        return self
+
+
+class FractionRule(AuditRuleBase):
+    """A rate of at most 1 where the unit's earlier values were above `above` (0.93 for 93%)."""
+
+    kind: Literal["fraction"]
+    above: float
+
+
+class PartAboveWholeRule(AuditRuleBase):
+    """A value of `measures` above the same unit's `whole` that year."""
+
+    kind: Literal["part_above_whole"]
+    whole: ID
+
+    def measures_read(self) -> list[str]:
+        return [*self.measures, self.whole]
+
+
+class ImpliesRule(AuditRuleBase):
+    """A yes on `measures` with a no on any of `then` (样板村已建成 ⇒ 已启动)."""
+
+    kind: Literal["implies"]
+    then: list[ID] = Field(min_length=1)
+
+    def measures_read(self) -> list[str]:
+        return [*self.measures, *self.then]
+
+
+class RevertedRule(AuditRuleBase):
+    """A yes/no measure that went from yes to no."""
+
+    kind: Literal["reverted"]
+
+
+class CopiedRule(AuditRuleBase):
+    """The same non-zero value `years` years running on a measure that normally moves."""
+
+    kind: Literal["copied"]
+    years: int = Field(ge=2)
+
+
+class OutlierRule(AuditRuleBase):
+    """A village's value `k` robust deviations (1.4826 × MAD) from the median of its township's (`within`)
+    villages, with at least `min_peers` of them reporting."""
+
+    kind: Literal["outlier"]
+    k: float = Field(gt=0)
+    min_peers: int = 5
+    within: Literal["township", "county"] = "township"
+
+
+class MissingRule(AuditRuleBase):
+    """A unit that reported the measure last year and not this year."""
+
+    kind: Literal["missing"]
+
+
+class BunchingRule(AuditRuleBase):
+    """In a county, at least `share` % of the target's villages (and `min_units` of them) exactly at its threshold;
+    it reads the target's measure, so it names no measures of its own."""
+
+    kind: Literal["bunching"]
+    measures: list[ID] = Field(default_factory=list)
+    target: ID
+    share: float = Field(gt=0, le=100)
+    min_units: int = 5
+
+
+AuditRule = Annotated[Union[YoyChangeRule, FractionRule, PartAboveWholeRule, ImpliesRule, RevertedRule, CopiedRule,
+                            OutlierRule, MissingRule, BunchingRule], Field(discriminator="kind")]
 
 
 class CatalogueFile(Strict):
@@ -545,10 +594,10 @@ def _cross_check(cat: CatalogueFile, policy_dir: Path, regions: set[str] | None,
 
     for i, r in enumerate(cat.audit):
         where = item("audit", i, r.id)
-        for name in [*r.measures, *([r.whole] if r.whole else []), *(r.then or [])]:
+        for name in r.measures_read():
             if name not in measures:
                 problems.append(f"{where}: unknown measure '{name}'")
-        if r.target is not None and r.target not in {t.id for t in cat.targets}:
+        if r.kind == "bunching" and r.target not in {t.id for t in cat.targets}:
             problems.append(f"{where}.target: unknown target '{r.target}'")
         if r.kind in ("implies", "reverted") and any(m in measures and measures[m].type != "bool" for m in r.measures):
             problems.append(f"{where}.measures: a {r.kind} rule reads yes/no measures")

@@ -79,8 +79,18 @@ def settle_current(con: duckdb.DuckDBPyConnection, keys: str | None = None) -> N
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table of the store in an empty database."""
     con.execute(settings.sql_text("tracker.core", "schema.sql"))
-    con.execute(settings.sql_text("tracker.core", "audit_schema.sql"))
+    audit_schema(con)
     con.execute("insert into store_meta values ('schema_version', ?)", [SCHEMA_VERSION])
+
+
+def audit_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """The 数据审核 tables and the views of the values that count (new stores and older ones alike), and the
+    sequence that numbers findings, started after an older store's last finding."""
+    con.execute(settings.sql_text("tracker.core", "audit_schema.sql"))
+    if not con.execute("select count(*) from duckdb_sequences() where sequence_name = 'finding_id_seq' "
+                       "and database_name = current_database()").fetchall()[0][0]:
+        start = int(con.execute("select coalesce(max(finding_id), 0) + 1 from finding").fetchall()[0][0])
+        con.execute("create sequence finding_id_seq start with " + str(start))
 
 
 @contextmanager
@@ -118,7 +128,7 @@ def writing(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConne
             else:
                 version = int(read_meta(con).get("schema_version", "0"))
                 con.execute(settings.sql_text("tracker.core", "migrate.sql"))  # an older store: brought up to date
-                con.execute(settings.sql_text("tracker.core", "audit_schema.sql"))
+                audit_schema(con)
                 if version < 5:
                     settle_current(con)  # its values' versions, marked once
             yield con
