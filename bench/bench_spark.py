@@ -3,7 +3,7 @@
     python -m bench.bench_spark --db data/tracker.duckdb [--master local[2]] [--memory 6g]
 
 Exports the store (tracker.core.export) into a temporary folder and reports its time and size; then runs
-tracker/core/sql/assess.sql on Spark (tracker.core.spark_assess, local mode on this machine's cores unless
+the assessment's SQL (tracker/core/sql/assess/) on Spark (tracker.core.spark_assess, local mode on this machine's cores unless
 --master names a cluster) over the export, writes Spark's results as Parquet and compares them with the store's
 own `assessment` row by row in DuckDB (every column; numbers to 1e-9). Needs requirements-spark.txt and Java 17.
 """

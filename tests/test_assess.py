@@ -20,7 +20,7 @@ import pytest
 
 from etl.load import load_files
 from tracker.__main__ import main as tracker_cli
-from tracker.core import assess, store
+from tracker.core import assess, codes, store
 from tracker.core.catalogue import load_catalogue
 from tracker.present import why
 
@@ -263,3 +263,62 @@ def test_a_later_return_supersedes_and_the_assessment_follows(world, tmp_path, m
     # (95·100 + 92·300) / 400 = 92.75 ≥ 90; every unit: 2 of 2 = 100%
     assert county == [("t_water", 2, 92.75, "achieved"), ("t_water_all", 2, 100.0, "achieved"),
                       ("t_water_share", 2, 100.0, "achieved")]
+
+
+GRAIN = ("target_id", "period", "level", "region_code", "year")
+
+
+def grain_and_accepted_values(con) -> list[str]:
+    """What breaks the assessment's contract: a key (target, period, level, region, year) given twice, or a column
+    outside the values it may hold. Empty when the table keeps it."""
+    from tracker.core.status import STATUSES
+
+    problems = []
+    twice = con.execute("select count(*) from (select " + ", ".join(GRAIN) + " from assessment group by all "
+                        "having count(*) > 1)").fetchall()[0][0]
+    if twice:
+        problems.append(f"{twice} keys given twice")
+    accepted = {"status": set(STATUSES), "level": set(codes.LEVELS), "period": {"", "annual", "cumulative"},
+                "reading": {None, "aggregate", "every_unit", "share_of_units"}}
+    for column, allowed in accepted.items():
+        found = {v for (v,) in con.execute("select distinct " + column + " from assessment").fetchall()}
+        if found - allowed:
+            problems.append(f"{column}: {sorted(map(str, found - allowed))}")
+    # the verdicts say what `met` says; a unit row is at the population's level, a region row above it
+    wrong = con.execute("""select count(*) from assessment
+        where (status in ('met', 'achieved') and met is not true) or (status = 'missed' and met is not false)
+           or (is_unit and reading is not null) or (not is_unit and raw_value is not null)""").fetchall()[0][0]
+    if wrong:
+        problems.append(f"{wrong} rows whose status, met or unit columns disagree")
+    return problems
+
+
+def test_the_assessment_keeps_its_grain_and_accepted_values(world):
+    con = duckdb.connect()
+    con.execute("attach ? as w (read_only)", [str(world)])
+    con.execute("use w")
+    assert grain_and_accepted_values(con) == []
+    # the check can fail: a key given twice is found
+    twice = duckdb.connect()
+    twice.execute("attach ? as w (read_only)", [str(world)])
+    twice.execute("create table assessment as select * from w.assessment union all (select * from w.assessment limit 1)")
+    assert grain_and_accepted_values(twice) == ["1 keys given twice"]
+
+
+@pytest.mark.slow
+def test_the_demo_stores_assessment_keeps_its_grain_and_accepted_values(demo_store):
+    db, _ = demo_store
+    con = duckdb.connect(str(db), read_only=True)
+    assert grain_and_accepted_values(con) == []
+    assert con.execute("select count(distinct status) from assessment").fetchall()[0][0] >= 12
+
+
+def test_an_unknown_status_from_the_sql_is_refused(world, tmp_path, monkeypatch):
+    """The SQL's statuses are checked against tracker/core/status.py: one it does not define has no words."""
+    from tracker.core import status
+
+    db = tmp_path / "w.duckdb"
+    shutil.copy(world, db)
+    monkeypatch.setattr(status, "spec_rows", lambda: [{"status": s} for s in status.STATUSES if s != "met"])
+    with store.writing(db) as con, pytest.raises(ValueError, match="met"):
+        assess.assess(con, load_catalogue(HERE / "catalogue.yaml"))

@@ -1,4 +1,4 @@
-"""The assessment on Apache Spark (tracker.core.spark_assess): assess.sql itself, run by Spark SQL in local mode
+"""The assessment on Apache Spark (tracker.core.spark_assess): the assessment's SQL itself, run by Spark SQL in local mode
 over the Parquet export of the small world worked out by hand, gives DuckDB's results row by row — every
 target, unit and roll-up, every column. Needs PySpark and a Java 17 runtime (requirements-spark.txt;
 .ci/run installs both)."""
@@ -59,12 +59,12 @@ def test_spark_runs_the_assessment_over_the_export_as_duckdb_does(world, tmp_pat
 
 
 def test_assess_sql_translates_whole():
-    """Every statement of assess.sql is one Spark is given: macros expanded, variables read where used."""
+    """Every statement of the assessment's SQL is one Spark is given: macros expanded, variables read where used."""
     pytest.importorskip("sqlglot")
-    from tracker.core import settings, spark_assess
+    from tracker.core import assess, spark_assess
 
-    translator = spark_assess.Translator(settings.sql_text("tracker.core", "assess.sql"))
-    assert {"cmp", "progress_status", "toward_deadline", "trajectory_rate"} <= set(translator.macros)
+    translator = spark_assess.Translator(assess.assess_sql())
+    assert {"cmp", "progress_status", "toward_deadline", "trajectory_rate", "result_status"} <= set(translator.macros)
     assert [name for kind, name, _ in translator.steps if kind == "variable"] == [
         "assessed_measures", "assessed_provinces", "assessed_from", "assessed_to", "assessed_whole_range"]
     translator.variables["assessed_measures"] = ["water"]

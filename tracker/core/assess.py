@@ -1,6 +1,6 @@
 """Assessment: every target's status for every unit and every region above it, every year.
 
-Computed in SQL (tracker/core/sql/assess.sql) in one pass for all targets when data are published,
+Computed in SQL (the stages of tracker/core/sql/assess/) in one pass for all targets when data are published,
 and stored as the table `assessment`, so pages only read. method() states the semantics,
 word for word as the catalogue page shows them; the SQL implements exactly those.
 """
@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import duckdb
 import pandas as pd
 
-from tracker.core import codes, settings
+from tracker.core import codes, settings, status
 from tracker.core.catalogue import Catalogue, Target
 from tracker.core.i18n import t as tr
 
@@ -20,6 +20,15 @@ from tracker.core.i18n import t as tr
 def method(lang: str) -> list[str]:
     """The assessment method in plain words, a line per rule (shown on the 指标目录 page)."""
     return tr("method.text", lang).split("\n")
+
+
+STAGES = ("0_macros", "1_spec", "2_values", "3_benchmarks", "4_unit_results", "5_region_results", "6_assessment")
+
+
+def assess_sql() -> str:
+    """The assessment's SQL: its stages (tracker/core/sql/assess/) in order, as one script (DuckDB runs it; Spark
+    runs its translation, tracker.core.spark_assess)."""
+    return "\n".join(settings.sql_text("tracker.core", f"assess/{stage}.sql") for stage in STAGES)
 
 
 def spec_rows(catalogue: Catalogue) -> tuple[list[dict], list[dict]]:
@@ -72,11 +81,16 @@ def assess(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> dict[str, in
     data they come from. Records when, and from which catalogue, in store_meta.
     """
     specs, pops = spec_rows(catalogue)
-    con.register("target_spec_frame", pd.DataFrame(specs))  # typed by the first lines of assess.sql
+    con.register("target_spec_frame", pd.DataFrame(specs))  # typed by the first stage (1_spec.sql)
     con.register("population_spec_frame", pd.DataFrame(pops))
-    con.execute(settings.sql_text("tracker.core", "assess.sql"))
+    con.execute(assess_sql())
     con.unregister("target_spec_frame")
     con.unregister("population_spec_frame")
+    con.register("status_spec", pd.DataFrame(status.spec_rows()))
+    unknown = con.execute("select distinct status from assessment anti join status_spec using (status)").fetchall()
+    con.unregister("status_spec")
+    if unknown:  # a status the SQL wrote that tracker/core/status.py does not define: no words, no colour
+        raise ValueError(f"the assessment wrote statuses tracker/core/status.py does not know: {unknown}")
     sha = catalogue.sha256
     con.execute("delete from store_meta where key in ('assessed_at', 'assessed_catalogue_sha256')")
     con.execute("insert into store_meta values ('assessed_at', ?), ('assessed_catalogue_sha256', ?)",

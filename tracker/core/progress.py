@@ -1,6 +1,6 @@
 """Progress maths: the path a figure must follow to reach its target by the deadline (Open SDG method).
 
-The toward-deadline statuses themselves are computed in SQL with the assessment (tracker/core/sql/assess.sql);
+The toward-deadline statuses themselves are computed in SQL with the assessment (tracker/core/sql/assess/);
 this is the same compound rate, drawn year by year for the trend charts and the briefing.
 """
 

@@ -92,5 +92,5 @@ def connect(database: str = ":memory:", **kwargs) -> duckdb.DuckDBPyConnection:
 
 
 def sql_text(package: str, name: str) -> str:
-    """The text of a .sql file shipped in a package's sql/ folder (e.g. 'tracker.core', 'assess.sql')."""
+    """The text of a .sql file shipped in a package's sql/ folder (e.g. 'tracker.core', 'schema.sql')."""
     return resources.files(package).joinpath("sql", name).read_text(encoding="utf-8")

@@ -1,7 +1,7 @@
 """The assessment on Apache Spark, over the Parquet export (tracker.core.export): for a national office whose
 years of data outgrow one machine.
 
-The method is written once, in tracker/core/sql/assess.sql (DuckDB's dialect); Spark runs that same text:
+The method is written once, in the stages of tracker/core/sql/assess/ (DuckDB's dialect); Spark runs that same text:
 - its macros (cmp, progress_status, toward_deadline …) are expanded in place, as DuckDB expands them;
 - each `set variable` is computed first and its value put where `getvariable(...)` reads it;
 - each statement is translated to Spark SQL by sqlglot and each temp table becomes a cached temp view;
@@ -19,8 +19,7 @@ from pathlib import Path
 import sqlglot
 from sqlglot import exp
 
-from tracker.core import settings
-from tracker.core.assess import spec_rows
+from tracker.core.assess import assess_sql, spec_rows
 from tracker.core.catalogue import Catalogue
 
 # Spark as DuckDB reads the same SQL: a division by zero or a failed cast is NULL, not an error; no web UI; no
@@ -36,13 +35,13 @@ TABLE = re.compile(r"create or replace (?:temp )?table (\w+) as\s+(.*)", re.S)
 
 
 def statements(text: str) -> list[str]:
-    """The SQL text's statements, comments left out (no string in assess.sql holds '--' or ';')."""
+    """The SQL text's statements, comments left out (no string in the assessment's SQL holds '--' or ';')."""
     text = re.sub(r"--[^\n]*", "", text)
     return [s.strip() for s in text.split(";") if s.strip()]
 
 
 class Translator:
-    """assess.sql's statements in Spark SQL, with its macros expanded and its variables' values in place."""
+    """The assessment's statements in Spark SQL, with its macros expanded and its variables' values in place."""
 
     def __init__(self, text: str):
         self.macros: dict[str, tuple[list[str], exp.Expression]] = {}
@@ -109,7 +108,7 @@ def session(master: str = "local[2]", memory: str = "2g"):
 
 
 def _frame(spark, rows: list[dict], columns: list[str]):
-    """The catalogue's rows as a Spark frame of strings (assess.sql's first statements cast each column)."""
+    """The catalogue's rows as a Spark frame of strings (the first stage, 1_spec.sql, casts each column)."""
     from pyspark.sql.types import StringType, StructField, StructType
 
     schema = StructType([StructField(c, StringType()) for c in columns])
@@ -126,7 +125,7 @@ def assess(spark, export_folder: Path | str, catalogue: Catalogue):
     for view, dataset in INPUTS.items():
         # joined as text: the export may be a URI (hdfs://…, s3a://…) that a Path would mangle
         spark.read.parquet(f"{str(export_folder).rstrip('/')}/{dataset}").createOrReplaceTempView(view)
-    translator = Translator(settings.sql_text("tracker.core", "assess.sql"))
+    translator = Translator(assess_sql())
     frame = None
     for kind, name, query in translator.steps:
         frame = spark.sql(translator.spark_sql(query))
