@@ -34,6 +34,7 @@ def demo(catalogue):
     return generate(catalogue, seed=2025)
 
 
+@pytest.mark.slow
 def test_same_seed_same_returns_other_seed_other_returns(catalogue, demo):
     again = generate(catalogue, seed=2025)
     assert again.tables == demo.tables and again.groups == demo.groups
@@ -41,6 +42,7 @@ def test_same_seed_same_returns_other_seed_other_returns(catalogue, demo):
     assert other.tables["villages"][2] != demo.tables["villages"][2]
 
 
+@pytest.mark.slow
 def test_same_seed_same_returns_in_another_process():
     """Two processes with different string hashing give the same data (no set order leaks in)."""
     prints = {subprocess.run([sys.executable, "-c", FINGERPRINT], cwd=ROOT, capture_output=True, text=True,

@@ -68,6 +68,7 @@ def test_a_province_file_is_checked_like_the_main_one_and_its_problems_name_it(s
         load_catalogue(setup["catalogue"], policy_dir=setup["policies"], regions=known_regions())
 
 
+@pytest.mark.slow
 def test_a_store_holds_the_provinces_it_is_initialised_with(tmp_path):
     counts = init_store(tmp_path / "s.duckdb", provinces=["33", "34"])
     assert counts["province"] == 2
@@ -96,6 +97,7 @@ def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     return done
 
 
+@pytest.mark.slow
 def test_a_new_province_from_init_to_its_first_briefing(setup, tmp_path, open_app, use_settings, users_file):
     """The steps of docs/provinces.md for a new province: init with its code, its file beside indicators.yaml, check, template,
     load a county's return, then its briefing — with the verdicts worked out by hand."""
@@ -157,6 +159,7 @@ def test_a_new_province_from_init_to_its_first_briefing(setup, tmp_path, open_ap
     assert files == {"indicators.yaml", "indicators-33.yaml"}
 
 
+@pytest.mark.slow
 def test_init_keeps_a_store_with_data_and_adds_a_province_to_it(tmp_path, capsys):
     """`etl init` on a store holding loaded returns refuses (everything would be lost); `--add` adds a province's
     geography, keeping every value, and `--replace` is how to start again."""

@@ -57,6 +57,7 @@ def test_counts_per_level_and_kind(regions):
     assert jiangsu_jiangxi == {"province": 2, "city": 24, "county": 204, "township": 3_254, "village": 44_038}
 
 
+@pytest.mark.slow
 def test_codes_parents_and_kinds_follow_the_nbs_rules(regions):
     known = set(regions["code"])
     for row in regions.itertuples():

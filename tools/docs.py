@@ -1,5 +1,6 @@
 """Build the generated pages of docs/: cli.md from the command lines' parsers and performance.md from the bench
-runs' JSON (bench/results/). `python -m tools.docs` writes both; `--check` only says which are stale (exit 1).
+runs' JSON (bench/results/). `python -m tools.docs` writes both; `--check` only says which are stale (exit 1);
+`--screenshots` also copies into docs/img/ the pictures the browser tests took.
 tests/test_docs.py fails when a page is stale or an option is undocumented, so the pages cannot drift.
 """
 
@@ -109,11 +110,33 @@ def performance_markdown(folder: Path = RESULTS) -> str:
 
 PAGES = {"cli.md": cli_markdown, "performance.md": performance_markdown}
 
+# the browser tests' pictures the docs show: artifacts/screenshots/<name>.png → docs/img/<file>
+SCREENSHOTS = {"briefing-first-screen": "briefing.png", "returns-template": "returns-template.png",
+               "returns-check": "returns-check.png"}
+
+
+def copy_screenshots() -> list[str]:
+    """Copy the browser tests' pictures into docs/img/ (after `python -m pytest -m browser`); the names copied."""
+    import shutil
+
+    taken = ROOT / "artifacts" / "screenshots"
+    (DOCS / "img").mkdir(exist_ok=True)
+    copied = []
+    for name, file in SCREENSHOTS.items():
+        if (taken / f"{name}.png").exists():
+            shutil.copyfile(taken / f"{name}.png", DOCS / "img" / file)
+            copied.append(file)
+    return copied
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.docs", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 when a page is stale")
+    parser.add_argument("--screenshots", action="store_true",
+                        help="also copy the browser tests' pictures (artifacts/screenshots/) that docs/ shows")
     args = parser.parse_args(argv)
+    if args.screenshots and not args.check:
+        print("pictures copied: " + (", ".join(copy_screenshots()) or "none (run the browser tests first)"))
     stale = []
     for name, build in PAGES.items():
         text, path = build(), DOCS / name

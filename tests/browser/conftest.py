@@ -130,9 +130,11 @@ class Visit:
         box = grid.bounding_box()
         self.page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
 
-    def screenshot(self, name: str) -> None:
+    def screenshot(self, name: str, full_page: bool = True) -> None:
+        """A picture of the page in artifacts/screenshots/ (those docs/ shows are copied from there by
+        `python -m tools.docs --screenshots`)."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
 
 @pytest.fixture

@@ -46,6 +46,7 @@ def test_briefing_shows_the_headline_cards_and_sentences(demo_server, visit, cor
     assert visit.page.locator(".js-plotly-plot").count() == 1  # the targets × townships matrix
     assert visit.page.get_by_role("button", name="下载简报（Word）").is_visible()
     visit.screenshot("overview-yugan")
+    visit.screenshot("briefing-first-screen", full_page=False)  # README's picture (python -m tools.docs --screenshots)
 
 
 def test_briefing_in_english(demo_server, visit, core):

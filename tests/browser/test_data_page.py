@@ -24,3 +24,33 @@ def test_data_management_lists_the_demo_batches(demo_server, visit, demo_store):
     assert picker.input_value() == f"{newest['batch_id']} · {newest['source_name']}"
     assert visit.page.get_by_text("该批次有 0 处未导入。").is_visible()  # the demo loads without a rejection
     visit.screenshot("data-management-batches")
+
+
+def test_a_clerks_return_is_checked_before_it_is_published(demo_server, visit, demo_store, tmp_path):
+    """The steps docs/returns.md shows a county clerk, with its pictures: the form, then a return checked (nothing
+    written) with its one bad cell named by row, column and reason."""
+    villages = [code for (code,) in store.StoreReader(demo_store[0]).cursor().execute(
+        "select code from region where county_code = '361127' and level = 'village' and kind = 'village_committee' "
+        "order by code limit 4").fetchall()]
+    sent = tmp_path / "余干县2025年报表.csv"
+    sent.write_text("区划代码,年份,自来水普及率\n" + "".join(
+        f"{code},2025,{'九十' if i == 2 else 95.5 + i}\n" for i, code in enumerate(villages)), encoding="utf-8")
+    before = demo_store[0].read_bytes()
+    visit.page.goto(demo_server + "/data?province=36&city=3611&county=361127")
+    visit.settle()
+    visit.page.get_by_role("tab", name="填报模板").click()
+    visit.page.get_by_text("下载填报模板（Excel）").wait_for(timeout=30_000)
+    visit.screenshot("returns-template", full_page=False)
+    visit.page.get_by_role("tab", name="上传与发布").click()
+    visit.page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(sent))
+    visit.page.get_by_role("button", name="检查（不发布）").click()
+    visit.page.get_by_text("检查完成，尚未发布").wait_for(timeout=60_000)
+    visit.settle()
+    metrics = {m.locator('[data-testid="stMetricLabel"]').inner_text().strip():
+               m.locator('[data-testid="stMetricValue"]').inner_text().strip()
+               for m in visit.page.locator('[data-testid="stMetric"]').all()}
+    assert metrics["拒收数值"] == "1", metrics  # 九十 is not a number; the three others would load
+    grid = visit.page.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for(state="visible", timeout=30_000)
+    visit.screenshot("returns-check")
+    assert demo_store[0].read_bytes() == before  # a check writes nothing
