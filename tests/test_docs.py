@@ -98,3 +98,15 @@ def test_architecture_names_every_folder_and_module_as_they_are():
     assert top <= named | {"tracker/"}, sorted(top - named)
     packages = {f"tracker/{p.name}/" for p in (ROOT / "tracker").iterdir() if (p / "__init__.py").exists()}
     assert packages <= named, sorted(packages - named)
+
+
+def test_the_generated_sections_of_written_pages_are_current():
+    """docs/method.md's table of statuses is tracker/core/status.py's, as `python -m tools.docs` writes it."""
+    from tools import docs
+    from tracker.core.status import STATUSES
+
+    for page, _ in docs.SECTIONS:
+        text = (ROOT / "docs" / page).read_text(encoding="utf-8")
+        assert docs.with_sections(page, text) == text, f"docs/{page} is stale: python -m tools.docs"
+    method = (ROOT / "docs" / "method.md").read_text(encoding="utf-8")
+    assert all(f"| `{s.id}` | {s.zh} | {s.en} |" in method for s in STATUSES.values())

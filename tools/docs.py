@@ -108,7 +108,29 @@ def performance_markdown(folder: Path = RESULTS) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def statuses_markdown() -> str:
+    """The statuses as a table (docs/method.md): id, words in both languages, class, colour, in order."""
+    from tracker.core.status import STATUSES
+
+    lines = ["| status | 中文 | English | class | colour |", "|---|---|---|---|---|"]
+    lines += [f"| `{s.id}` | {s.zh} | {s.en} | {s.cls} | {s.colour} |"
+              for s in sorted(STATUSES.values(), key=lambda s: s.rank)]
+    return "\n".join(lines) + "\n"
+
+
 PAGES = {"cli.md": cli_markdown, "performance.md": performance_markdown}
+# parts of written pages kept by the generator: between <!-- name --> and <!-- /name --> in the page
+SECTIONS = {("method.md", "statuses"): statuses_markdown}
+
+
+def with_sections(name: str, text: str) -> str:
+    """A written page with its generated sections filled in."""
+    for (page, section), build in SECTIONS.items():
+        if page == name:
+            start, end = f"<!-- {section} -->\n", f"<!-- /{section} -->"
+            head, rest = text.split(start, 1)
+            text = head + start + build() + end + rest.split(end, 1)[1]
+    return text
 
 # the browser tests' pictures the docs show: artifacts/screenshots/<name>.png → docs/img/<file>
 SCREENSHOTS = {"briefing-first-screen": "briefing.png", "returns-template": "returns-template.png",
@@ -138,7 +160,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.screenshots and not args.check:
         print("pictures copied: " + (", ".join(copy_screenshots()) or "none (run the browser tests first)"))
     stale = []
-    for name, build in PAGES.items():
+    builders = {**PAGES, **{page: (lambda page=page: with_sections(page, (DOCS / page).read_text(encoding="utf-8")))
+                            for page, _ in SECTIONS}}
+    for name, build in builders.items():
         text, path = build(), DOCS / name
         if path.exists() and path.read_text(encoding="utf-8") == text:
             continue

@@ -191,7 +191,7 @@ def _user(args: argparse.Namespace) -> int:
     if password is not None and len(password) < 8:
         print("a password needs at least 8 characters; nothing written", file=sys.stderr)
         return 1
-    path = args.users or settings.current().users
+    path = args.users
     try:
         write_user(path, args.name, args.role, args.scope, password, args.display, args.oidc)
     except AccessError as e:
@@ -222,7 +222,6 @@ def _code(text: str) -> str:
     return text
 
 
-DB_HELP = "store file (default: $TRACKER_DB or data/tracker.duckdb)"
 YEAR_HELP = "the reporting year, e.g. 2025"
 REGION_HELP = "a province, city or county code, or all for the whole country"
 FORMAT_HELP = "the output's format (CSV on standard output)"
@@ -241,7 +240,7 @@ def parser() -> argparse.ArgumentParser:
                                 "(aggregate / every_unit / share_of_units: what met and status follow), units_in_scope, "
                                 "units_reporting, units_met, share_met, aggregate_value, and the parts of the progress "
                                 "status (base_year_used, base_value, rate_observed, rate_required, progress_ratio)")
-    p.add_argument("--db", type=Path, default=settings.current().db, help=DB_HELP)
+    settings.add_path_option(p, "db")
     p.add_argument("--target", required=True, help="target id from indicators.yaml, e.g. sr_tap_water_90")
     p.add_argument("--year", type=int, required=True, help=YEAR_HELP)
     p.add_argument("--level", required=True, choices=codes.LEVELS, help="the level whose regions get a row each")
@@ -254,7 +253,7 @@ def parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("lagging", help="villages of a region that miss targets, worst first (CSV)",
                          epilog="columns: village_code, village, township, county, targets_in_scope, targets_missed, "
                                 "targets_without_data, shortfall (summed), missed_targets (worst first)")
-    p.add_argument("--db", type=Path, default=settings.current().db, help=DB_HELP)
+    settings.add_path_option(p, "db")
     p.add_argument("--region", type=_code, required=True, help=REGION_HELP)
     p.add_argument("--year", type=int, required=True, help=YEAR_HELP)
     p.add_argument("--min-missed", type=int, default=1, help="list villages missing at least this many targets")
@@ -262,7 +261,7 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_lagging)
 
     p = verbs.add_parser("why", help="why a region has its status for a target and year")
-    p.add_argument("--db", type=Path, default=settings.current().db, help=DB_HELP)
+    settings.add_path_option(p, "db")
     p.add_argument("--target", required=True, help="target id from indicators.yaml, e.g. sr_toilet_waste")
     p.add_argument("--region", type=_code, required=True, help="the region (or a village) whose status is explained")
     p.add_argument("--year", type=int, required=True, help=YEAR_HELP)
@@ -271,7 +270,7 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_why)
 
     area = argparse.ArgumentParser(add_help=False)  # what a briefing and a work list are of, and where they go
-    area.add_argument("--db", type=Path, default=settings.current().db, help=DB_HELP)
+    settings.add_path_option(area, "db")
     area.add_argument("--region", type=_code, required=True,
                       help="province, city or county code, e.g. 3611, or all for the whole country")
     area.add_argument("--year", type=int, required=True, help=YEAR_HELP)
@@ -289,7 +288,7 @@ def parser() -> argparse.ArgumentParser:
                                 "row per target: target_id, target, region_code, base_year, base_value, final_year, "
                                 "final_value, target_value, achieved (yes / no / no_data / in_progress / monitored), "
                                 "first_year_met, years_met, progress_pct, status, document, clause")
-    p.add_argument("--db", type=Path, default=settings.current().db, help=DB_HELP)
+    settings.add_path_option(p, "db")
     p.add_argument("--region", type=_code, required=True,
                    help="province, city or county code, e.g. 3611, or all for the whole country")
     p.add_argument("--plan", default="fyp14", help="plan id from indicators.yaml (default fyp14, the 14th plan)")
@@ -304,7 +303,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--display", help="the name shown in the app, e.g. 余干县乡村振兴局")
     p.add_argument("--oidc", help="the e-mail the intranet's identity provider signs this user in with")
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    p.add_argument("--users", type=Path, help="users file (default: $TRACKER_USERS or config/users.toml)")
+    settings.add_path_option(p, "users")
     p.set_defaults(run=_user)
 
     return parser

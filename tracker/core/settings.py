@@ -23,12 +23,14 @@ variable says otherwise (at 1GB its audit of 56.7 M values runs out of memory).
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
 import duckdb
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository (tracker/core/settings.py → ../..)
@@ -42,10 +44,11 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="TRACKER_", env_ignore_empty=True, frozen=True, extra="ignore")
 
-    db: Path = ROOT / "data" / "tracker.duckdb"
-    catalogue: Path = ROOT / "indicators.yaml"
-    users: Path = ROOT / "config" / "users.toml"
-    policies: Path = POLICY_DIR
+    db: Path = Field(ROOT / "data" / "tracker.duckdb", description="store file")
+    catalogue: Path = Field(ROOT / "indicators.yaml",
+                            description="catalogue file (province files indicators-*.yaml beside it are read too)")
+    users: Path = Field(ROOT / "config" / "users.toml", description="users file")
+    policies: Path = Field(POLICY_DIR, description="folder of the policy texts")
     export: Path | None = None
     duckdb_memory: str = "1GB"
     duckdb_threads: int | None = None
@@ -80,6 +83,15 @@ def use(settings: Settings | None = None, **changes) -> Iterator[Settings]:
         yield chosen
     finally:
         _in_force.remove(chosen)
+
+
+def add_path_option(parser: argparse.ArgumentParser, name: str) -> None:
+    """A command's --NAME option for a path setting (db, catalogue, users): its default the setting in force, its
+    help the field's description with where the default comes from."""
+    field = Settings.model_fields[name]
+    default = field.default.relative_to(ROOT) if field.default.is_relative_to(ROOT) else field.default
+    parser.add_argument(f"--{name}", type=Path, default=getattr(current(), name),
+                        help=f"{field.description} (default: $TRACKER_{name.upper()} or {default})")
 
 
 def connect(database: str = ":memory:", **kwargs) -> duckdb.DuckDBPyConnection:
