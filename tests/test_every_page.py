@@ -54,6 +54,7 @@ LEVELS = {"nation": {"province": "all"}, "province": {"province": "36"},
 AREA_NAMES = {"nation": {"zh": "全国", "en": "China"}, "province": "江西省", "city": "上饶市", "county": "玉山县"}
 
 
+@pytest.mark.slow  # 60 runs of the app, in the full run; the quick tier opens every page once (test_pages, test_app, test_audit)
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("level", list(LEVELS))
 @pytest.mark.parametrize("page", [p.script.removeprefix("app_pages/").removesuffix(".py") for p in PAGES])
