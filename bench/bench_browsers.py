@@ -33,6 +33,7 @@ import threading
 import time
 from pathlib import Path
 
+from bench.record import Run
 from bench.server import ROOT, running_app, running_proxy
 from tracker.core import store
 from tracker.core.catalogue import load_catalogue
@@ -169,7 +170,8 @@ def sessions_held(held: list[set[str]]) -> str:
     return f"; {len(kept)} of {len(held)} sessions held to one process ({spread})"
 
 
-def report(label: str, times: list, errors: list, peak: int, cpu: float, held: list | None = None) -> None:
+def report(label: str, times: list, errors: list, peak: int, cpu: float, held: list | None = None,
+           run: Run | None = None) -> None:
     moves = sorted(t for name, t in times if name != "first open")
     firsts = [t for name, t in times if name == "first open"]
     p95 = moves[max(0, int(round(0.95 * len(moves))) - 1)] if moves else float("nan")
@@ -181,6 +183,12 @@ def report(label: str, times: list, errors: list, peak: int, cpu: float, held: l
           f"server peak {peak / 2**20:,.0f} MB, server CPU {cpu / max(len(times), 1) * 1000:,.0f} ms a page; "
           f"errors {len(errors)}" + (f": {sorted(set(errors))[:5]}" if errors else "") + sessions_held(held or []),
           flush=True)
+    if run is not None and moves:
+        run.add(f"{label.strip()}: page move, median", statistics.median(moves), "s")
+        run.add(f"{label.strip()}: page move, p95", p95, "s")
+        run.add(f"{label.strip()}: server peak memory", peak / 2**20, "MB")
+        run.add(f"{label.strip()}: server CPU a page", cpu / max(len(times), 1) * 1000, "ms")
+        run.add(f"{label.strip()}: errors", len(errors), "")
 
 
 def tap_water_return(db: Path, folder: Path) -> Path:
@@ -207,6 +215,7 @@ def main() -> None:
     db = folder / "tracker.duckdb"
     shutil.copyfile(args.db, db)
     before = headline_values(db)
+    run = Run("browsers", {"store": args.db.name, "rounds": args.rounds, "app processes behind nginx": args.proxy})
     if args.proxy:
         serving = running_proxy(db, args.proxy, folder, {"STREAMLIT_SERVER_COOKIE_SECRET": os.urandom(16).hex()})
     else:
@@ -218,7 +227,7 @@ def main() -> None:
         for n in args.sessions:
             with Memory(pids) as memory:
                 times, errors, _, held = asyncio.run(crowd(url, n, args.rounds))
-            report(f"{n:2} sessions", times, errors, memory.peak, memory.cpu, held)
+            report(f"{n:2} sessions", times, errors, memory.peak, memory.cpu, held, run)
 
         source = tap_water_return(db, folder)
 
@@ -232,11 +241,12 @@ def main() -> None:
         with Memory(pids) as memory:
             times, errors, seen, held = asyncio.run(crowd(url, 10, args.rounds, during=publish))
         after = headline_values(db)
-        report("10 sessions during a load", times, errors, memory.peak, memory.cpu, held)
+        report("10 sessions during a load", times, errors, memory.peak, memory.cpu, held, run)
         mixed = [values for values in seen if values not in (before, after)]
         print(f"briefings seen: {sum(v == before for v in seen)} before the load, {sum(v == after for v in seen)} "
               f"after, {len(mixed)} neither (a half-seen load){': ' + str(mixed[:2]) if mixed else ''}; "
               f"headline before {before}, after {after}", flush=True)
+    run.save()
     shutil.rmtree(folder, ignore_errors=True)
 
 

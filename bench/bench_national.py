@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 from bench import bench_pages
+from bench.record import Run
 from tracker.core import settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,9 +56,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
+    run = Run("national", {"store": args.db.name, "DuckDB memory": args.memory, "warm renders": args.repeat})
     if not args.skip_build:
         took, peak, said = child(["etl", "demo", "--national", "--db", str(args.db)], args.memory)
         print(f"build    {took:7.1f} s   peak {peak:5.2f} GB   ({said})", flush=True)
+        run.add("national demo build (etl demo --national)", took, "s")
+        run.add("national demo build: peak memory", peak, "GB")
     con = settings.connect()
     con.execute("attach ? as s (read_only)", [str(args.db)])
     units = dict(con.execute("select level, count(*) from s.region group by level").fetchall())
@@ -68,9 +72,16 @@ def main() -> None:
           f"{values:,} values, {rows:,} assessment rows", flush=True)
     took, peak, said = child(["etl", "reassess", "--db", str(args.db)], args.memory)
     print(f"reassess {took:7.1f} s   peak {peak:5.2f} GB   ({said[:100]})", flush=True)
-    for codes, nation in ((bench_pages.DEFAULT_AREAS, True), (OTHER_PROVINCE, False)):
-        bench_pages.map_bytes(args.db, codes, nation)
-        bench_pages.render_times(args.db, args.repeat, codes, nation)
+    run.setup.update({"village-level units": units.get("village", 0), "values": values, "assessment rows": rows})
+    run.add("etl reassess", took, "s")
+    run.add("etl reassess: peak memory", peak, "GB")
+    with settings.use(db=args.db):
+        for codes, nation in ((bench_pages.DEFAULT_AREAS, True), (OTHER_PROVINCE, False)):
+            for area, label, size in bench_pages.map_bytes(args.db, codes, nation):
+                run.add(f"lagging map deck, {area} {label}", size / 1024, "KB")
+            for page, area, cold, warm in bench_pages.render_times(args.db, args.repeat, codes, nation):
+                run.add(f"{page} {area} ({codes[0]}): warm render (median)", warm * 1000, "ms")
+    run.save()
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from bench.record import Run
 from tracker.core import export, spark_assess
 from tracker.core.catalogue import load_catalogue
 
@@ -52,6 +53,11 @@ def main() -> None:
     differ = spark_assess.differences(con, "s.assessment", "spark_result")
     print(f"assess   {took:6.1f} s on Spark: {rows:,} rows, {differ:,} differing from DuckDB's ({theirs:,} rows)",
           flush=True)
+    run = Run("spark", {"store": args.db.name, "master": args.master, "driver memory": args.memory})
+    run.add("the assessment on Spark", took, "s")
+    run.add("results", rows, "rows")
+    run.add("results differing from DuckDB's", differ, "rows", "0")
+    run.save()
     shutil.rmtree(folder, ignore_errors=True)
 
 
