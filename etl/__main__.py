@@ -129,8 +129,14 @@ def _load(args: argparse.Namespace) -> int:
 
 def _template(args: argparse.Namespace) -> int:
     from etl.template import write_template
+    from tracker.core import outfile
 
-    counts = write_template(args.out, region=args.region, year=args.year)
+    try:
+        with outfile.writing(args.out, args.force) as part:
+            counts = write_template(part, region=args.region, year=args.year)
+    except outfile.OutputRefused as e:
+        print(e, file=sys.stderr)
+        return 2
     print(f"template written to {args.out}: " + ", ".join(f"{sheet} {n:,} rows prefilled" for sheet, n in counts.items()))
     return 0
 
@@ -140,6 +146,7 @@ def _audit(args: argparse.Namespace) -> int:
     from tracker.core import store
     from tracker.core.audit import audit_and_assess, findings, message
     from tracker.core.catalogue import load_catalogue
+    from tracker.core.xlsx import formula_safe
 
     if not args.db.exists():
         print(f"{args.db}: no store there", file=sys.stderr)
@@ -154,7 +161,7 @@ def _audit(args: argparse.Namespace) -> int:
     frame = frame.rename(columns={"measure_id": "measure", "rule_id": "rule"})
     columns = ["finding_id", "region_code", "region_name", "county", "year", "measure", "rule", "severity", "state",
                "value", "before", "compare", "message", "note", "source_name", "sheet", "row_number", "column_name"]
-    frame[columns].to_csv(sys.stdout, index=False)
+    formula_safe(frame[columns]).to_csv(sys.stdout, index=False)  # a 说明 such as =HYPERLINK(...) stays text
     print(f"{len(frame):,} {args.state} findings" + (f" in {args.region}" if args.region else "") +
           (f" for {args.year}" if args.year else "") + ": " +
           ", ".join(f"{s} {n:,}" for s, n in frame["severity"].value_counts().items()), file=sys.stderr)
@@ -245,6 +252,8 @@ def parser() -> argparse.ArgumentParser:
 
     p = verbs.add_parser("template", help="write the blank return form (xlsx) counties fill in")
     p.add_argument("--out", type=Path, required=True, help="the workbook to write (.xlsx)")
+    p.add_argument("--force", action="store_true",
+                   help="replace --out if a file is there already (a symbolic link is never followed or replaced)")
     p.add_argument("--region", help="prefill the units of this region (e.g. a county code)")
     p.add_argument("--year", type=int, help="prefill this year")
     p.set_defaults(run=_template)

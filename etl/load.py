@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -474,10 +475,26 @@ def _save(con: duckdb.DuckDBPyConnection, report: FileReport, scope: str | None 
     report.status = "loaded"
 
 
+def _not_a_file(path: Path) -> FileReport | None:
+    """A path that is not a regular file (a pipe, a device, a folder), refused before anything reads it: reading a
+    pipe waits for a writer, and a load reads with the store's write lock held. None for a regular file (or one
+    that is not there, which the reader refuses in its own words)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    e = Refused("data.refused.not_a_file", file=path.name)
+    return FileReport(path.name, "", "refused", str(e), message_key=e.key, message_args=e.values)
+
+
 def _report(con: duckdb.DuckDBPyConnection, path: Path, catalogue: Catalogue, scope: str | None, workdir: Path,
             sheet_name: str | None) -> FileReport:
     """What a file would do to the store (checking and loading alike): unchanged when its very bytes or all its
     values are there already, refused, or checked (counts, rejections, changes) and ready to save."""
+    if (not_a_file := _not_a_file(path)) is not None:
+        return not_a_file
     sha = store.file_sha256(path)
     known = next(iter(con.execute("select batch_id, loaded_at from batch where sha256 = ?", [sha]).fetchall()), None)
     if known:

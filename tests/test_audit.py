@@ -332,3 +332,28 @@ def test_finding_ids_come_from_a_sequence_started_after_an_older_stores_findings
         con.execute("drop sequence finding_id_seq")  # as a store written before findings were numbered this way
     with store.writing(db) as con:
         assert con.execute("select nextval('finding_id_seq')").fetchall() == [(42,)]
+
+
+def test_formula_text_in_a_note_stays_text_in_the_findings_csv(loaded, tmp_path):
+    db = tmp_path / "s.duckdb"
+    shutil.copy(loaded[0], db)
+    with store.writing(db) as con:
+        finding = con.execute("select min(finding_id) from finding where state = 'open'").fetchall()[0][0]
+        audit.act(con, [finding], "explain", "yushan_loader", '=HYPERLINK("http://example.invalid","看")')
+    out = io.StringIO()
+    with redirect_stdout(out), redirect_stderr(io.StringIO()):
+        assert etl_cli(["audit", "--db", str(db), "--catalogue", str(CATALOGUE), "--csv"]) == 0
+    frame = pd.read_csv(io.StringIO(out.getvalue()))
+    note = frame.set_index("finding_id").loc[finding, "note"]
+    assert note == '\'=HYPERLINK("http://example.invalid","看")'  # an apostrophe first: text, not a formula
+    assert (frame["value"].dropna() >= 0).all() and frame["value"].dtype.kind == "f"  # numbers stay numbers
+
+
+def test_formula_safe_marks_only_text_that_would_be_a_formula():
+    from tracker.core.xlsx import formula_safe
+
+    frame = pd.DataFrame({"text": ["=1+1", "+86 138", "-x", "@SUM(A1)", "\tA", "普通", None], "n": [-3.5, 1, 2, 3, 4, 5, 6]})
+    safe = formula_safe(frame)
+    assert safe["text"].tolist()[:6] == ["'=1+1", "'+86 138", "'-x", "'@SUM(A1)", "'\tA", "普通"]
+    assert pd.isna(safe["text"].iloc[6])
+    assert safe["n"].tolist() == frame["n"].tolist()

@@ -171,3 +171,31 @@ def test_a_province_briefing_ranks_counties_while_its_page_matrix_shows_cities(w
     b = build(con, cat, "36", 2022, with_charts=False)
     assert b.view.sub_level == "city" and set(b.view.cells["region_code"]) == {"3611"}
     assert b.behind_level == "county" and set(b.behind["区划代码"]) <= {"361123", "361124"} and len(b.behind) == 2
+
+
+def test_writers_refuse_an_existing_file_unless_forced_and_never_follow_a_link(world, cli, tmp_path):
+    briefing = ["briefing", "--region", "361123", "--year", "2022", "--lang", "zh"]
+    out = tmp_path / "b.html"
+    assert cli(world, *briefing, "--out", str(out))[0] == 0
+    first = out.read_bytes()
+    out.write_bytes(b"an earlier briefing")
+    code, said = cli(world, *briefing, "--out", str(out))
+    assert code == 2 and "exists; give --force to replace it" in said and out.read_bytes() == b"an earlier briefing"
+    assert cli(world, *briefing, "--out", str(out), "--force")[0] == 0 and out.read_bytes() == first
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me", encoding="utf-8")
+    link = tmp_path / "link.html"
+    link.symlink_to(precious)
+    code, said = cli(world, *briefing, "--out", str(link), "--force")
+    assert code == 2 and "symbolic link" in said
+    assert precious.read_text(encoding="utf-8") == "keep me" and link.is_symlink()
+    code, said = cli(world, "worklist", "--region", "361123", "--year", "2022", "--out", str(link))
+    assert code == 2 and precious.read_text(encoding="utf-8") == "keep me"
+    from etl.__main__ import main as etl_cli
+
+    form = tmp_path / "form.xlsx"
+    form.write_bytes(b"a clerk's filled-in form")
+    with redirect_stderr(io.StringIO()):
+        assert etl_cli(["template", "--out", str(form)]) == 2
+    assert form.read_bytes() == b"a clerk's filled-in form"
+    assert not [p.name for p in tmp_path.iterdir() if ".part" in p.name]  # nothing half-written left behind

@@ -262,6 +262,25 @@ def test_cli_load_exit_codes_and_summary(db):
     assert bad.returncode == 2 and "refused — no_header.csv：找不到表头" in bad.stdout
 
 
+def test_a_pipe_or_a_folder_is_refused_without_being_read_and_the_good_file_is_published(db, tmp_path):
+    """A FIFO given to `etl load` used to block for ever with the store's write lock held (every other publish
+    waited). Now a path that is not a regular file is refused at once, named, and the other files load."""
+    import os
+
+    pipe = tmp_path / "returns.csv"
+    os.mkfifo(pipe)
+    folder = tmp_path / "folder.csv"
+    folder.mkdir()
+    done = subprocess.run([sys.executable, "-m", "etl", "load", "--db", str(db), str(pipe), str(folder),
+                           str(RETURNS / "duplicates.csv")], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stdout + done.stderr  # refused files, the good one published
+    assert "returns.csv：不是普通文件（管道、设备或文件夹），未读取" in done.stdout
+    assert "folder.csv：不是普通文件" in done.stdout
+    assert "duplicates.csv: loaded as batch 1" in done.stdout and f"published {db}" in done.stdout
+    [report] = check_files(db, [pipe])  # checking alike, in the reader's language
+    assert report.refused and report.message_key == "data.refused.not_a_file"
+
+
 def test_the_same_values_in_another_file_change_nothing_and_say_so(db, tmp_path):
     """The same table sent as UTF-8 CSV, then as GBK CSV with other bytes: no second batch, 'values unchanged'."""
     first = tmp_path / "returns.csv"

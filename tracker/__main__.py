@@ -17,10 +17,11 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
-from tracker.core import codes, settings, store
+from tracker.core import codes, outfile, settings, store
 from tracker.core.access import ROLES
 from tracker.core.catalogue import CatalogueError, load_catalogue
 from tracker.core.i18n import DEFAULT_LANG, LANGS
+from tracker.core.xlsx import formula_safe
 
 
 def _open(db: Path) -> duckdb.DuckDBPyConnection:
@@ -45,7 +46,7 @@ def _csv(frame, out) -> None:
             frame[col] = frame[col].map(lambda v: ";".join(v) if isinstance(v, (list, np.ndarray)) else v)
         elif frame[col].dtype.kind == "f":
             frame[col] = frame[col].round(4)
-    frame.to_csv(out, index=False, lineterminator="\n")
+    formula_safe(frame).to_csv(out, index=False, lineterminator="\n")
 
 
 def _target(catalogue, target_id: str):
@@ -120,14 +121,16 @@ def _briefing(args: argparse.Namespace) -> int:
     if suffix not in (".docx", ".html", ".htm"):
         print(f"{args.out}: the briefing is written as .docx or .html (the file name says which)", file=sys.stderr)
         return 2
+    outfile.check(args.out, args.force)  # before the work, not after
     con = _open(args.db)
     briefing = build(con, load_catalogue(), _area(con, args.region), args.year, args.lang)
     if not briefing.view.cards:
         print(f"note: {args.region} has no target results for {args.year}; the briefing says so", file=sys.stderr)
-    if suffix == ".docx":
-        write_docx(briefing, str(args.out))
-    else:
-        args.out.write_text(write_html(briefing), encoding="utf-8")
+    with outfile.writing(args.out, args.force) as part:
+        if suffix == ".docx":
+            write_docx(briefing, str(part))
+        else:
+            part.write_text(write_html(briefing), encoding="utf-8")
     print(f"{args.out}: briefing for {briefing.view.area_name} {args.year}, {len(briefing.view.cards)} targets, "
           f"{len(briefing.charts)} charts" + (" (demo data, marked as such)" if briefing.view.demo else ""), file=sys.stderr)
     return 0
@@ -146,13 +149,15 @@ def _final(args: argparse.Namespace) -> int:
     if args.plan not in catalogue.plans:
         print(f"{args.plan}: no such plan; the catalogue has {', '.join(catalogue.plans)}", file=sys.stderr)
         return 2
+    outfile.check(args.out, args.force)
     found = build(con, catalogue, _area(con, args.region), args.plan, args.lang)
-    if suffix == ".docx":
-        write_docx(found, catalogue, str(args.out))
-    elif suffix == ".csv":
-        write_csv(found, args.out)
-    else:
-        args.out.write_text(write_html(found, catalogue), encoding="utf-8")
+    with outfile.writing(args.out, args.force) as part:
+        if suffix == ".docx":
+            write_docx(found, catalogue, str(part))
+        elif suffix == ".csv":
+            write_csv(found, part)
+        else:
+            part.write_text(write_html(found, catalogue), encoding="utf-8")
     counts = found.counts
     print(f"{args.out}: final assessment of {args.plan} for {found.area_name}: {len(found.results)} targets, "
           f"{counts['achieved']} achieved, {counts['missed']} not achieved, {counts['no_data']} without data"
@@ -167,9 +172,11 @@ def _worklist(args: argparse.Namespace) -> int:
     if args.out.suffix.lower() != ".xlsx":
         print(f"{args.out}: the work list is written as .xlsx", file=sys.stderr)
         return 2
+    outfile.check(args.out, args.force)
     con = _open(args.db)
-    villages = write_worklist(con, load_catalogue(), _area(con, args.region), args.year, args.min_missed,
-                              str(args.out), args.lang)
+    with outfile.writing(args.out, args.force) as part:
+        villages = write_worklist(con, load_catalogue(), _area(con, args.region), args.year, args.min_missed,
+                                  str(part), args.lang)
     print(f"{args.out}: {villages:,} villages of {args.region or codes.NATION_WORD} miss at least "
           f"{args.min_missed} target(s) in {args.year}", file=sys.stderr)
     return 0
@@ -226,6 +233,7 @@ YEAR_HELP = "the reporting year, e.g. 2025"
 REGION_HELP = "a province, city or county code, or all for the whole country"
 FORMAT_HELP = "the output's format (CSV on standard output)"
 LANG_HELP = "the language of the words (zh default, en)"
+FORCE_HELP = "replace --out if a file is there already (a symbolic link is never followed or replaced)"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -277,9 +285,11 @@ def parser() -> argparse.ArgumentParser:
     area.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG, help=LANG_HELP)
     p = verbs.add_parser("briefing", parents=[area], help="the leadership briefing of an area and year (.docx or .html)")
     p.add_argument("--out", type=Path, required=True, help="FILE.docx or FILE.html")
+    p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.set_defaults(run=_briefing)
     p = verbs.add_parser("worklist", parents=[area], help="the lagging-village work list of an area and year (.xlsx)")
     p.add_argument("--out", type=Path, required=True, help="FILE.xlsx")
+    p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.add_argument("--min-missed", type=int, default=1, help="list villages missing at least this many targets")
     p.set_defaults(run=_worklist)
 
@@ -294,6 +304,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--plan", default="fyp14", help="plan id from indicators.yaml (default fyp14, the 14th plan)")
     p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG, help=LANG_HELP)
     p.add_argument("--out", type=Path, required=True, help="FILE.docx, FILE.html or FILE.csv")
+    p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.set_defaults(run=_final)
 
     p = verbs.add_parser("user", help="add a user of the app or set their password")
@@ -316,6 +327,9 @@ def main(argv: list[str] | None = None) -> int:
     except CatalogueError as e:
         print(e, file=sys.stderr)
         return 1
+    except outfile.OutputRefused as e:
+        print(e, file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Files people take away: tables as Excel workbooks."""
+"""Files people take away: tables as Excel workbooks, and CSV whose text cannot turn into a formula."""
 
 from __future__ import annotations
 
@@ -9,6 +9,21 @@ import pandas as pd
 # A name or value that starts with "=" (or looks like a link) is written as the text it is, never as an
 # Excel formula or hyperlink: files people send must not become formulas in the files we hand back.
 TEXT_ONLY = {"options": {"strings_to_formulas": False, "strings_to_urls": False}}
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads a cell's formula from
+
+
+def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table with every text cell that a spreadsheet would read as a formula (starting with =, +, -, @, a tab or
+    a carriage return) written as text: a leading apostrophe, as spreadsheets themselves mark text. Numbers are
+    left as they are (a negative number is a number); for every CSV a user or a script receives."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = [("'" + v) if isinstance(v, str) and v.startswith(FORMULA_START) else v
+                            for v in safe[column]]
+    return safe
 
 
 SHEET_ROWS = 1_048_575  # an Excel sheet holds 1,048,576 rows, the header included

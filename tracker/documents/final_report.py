@@ -20,6 +20,7 @@ from docx.shared import Mm
 from tracker.core.catalogue import Catalogue
 from tracker.core.clock import today
 from tracker.core.i18n import t
+from tracker.core.xlsx import formula_safe
 from tracker.documents import layout_docx as word
 from tracker.documents import layout_html as html
 from tracker.views.final import Final, outcome_statuses
@@ -145,7 +146,7 @@ def csv_bytes(f: Final) -> bytes:
     """The report as CSV, a row per target (target_id, base_value, final_value, target_value, achieved
     yes/no/no_data, ...): UTF-8 with a byte-order mark, so Excel reads it as UTF-8; the page's download and the
     command line's file are these bytes."""
-    return f.csv_frame().to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    return formula_safe(f.csv_frame()).to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
 
 
 def write_csv(f: Final, out) -> None:
