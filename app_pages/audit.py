@@ -2,15 +2,14 @@
 each finding with its value, last year's and the comparison; a loader explains it or marks it 待更正, a
 reviewer one level up accepts or returns it, every action kept with who and when. Viewers see counts only."""
 
-import io
-
-import pandas as pd
 import streamlit as st
 
+from etl.returns import Refused
 from tracker.core.i18n import md_escape, t
 from tracker.core.xlsx import xlsx_bytes
 from tracker.views.audit import SHOWN, answers, detail, history_table, rules_table
 from ui import auth, data, filters, widgets
+from ui.load_report import answer_frame
 
 MAX_ANSWER_BYTES = 5 * 1024 * 1024  # an answered findings workbook: read only when no larger than this
 MAX_ANSWER_ROWS = 20_000
@@ -93,10 +92,10 @@ if not view.rows.empty:
         if answered.size > MAX_ANSWER_BYTES:
             st.error(t("audit.answer_too_big", lang, name=answered.name, mb=MAX_ANSWER_BYTES // 1024 // 1024))
         else:
-            try:
-                frame = pd.read_excel(io.BytesIO(answered.getvalue()), dtype=str, nrows=MAX_ANSWER_ROWS + 1)
-            except Exception as e:  # a broken workbook says so; the page goes on
-                st.error(t("audit.answer_unreadable", lang, name=answered.name, error=str(e)[:200]))
+            try:  # read as every return is: size and extent checked, in a bounded child process
+                frame = answer_frame(answered.getvalue(), answered.name, MAX_ANSWER_ROWS + 2)
+            except Refused as e:  # a broken or hostile workbook says so; the page goes on
+                st.error(t(e.key, lang, **e.values))
                 frame = None
             if frame is not None and len(frame) > MAX_ANSWER_ROWS:
                 st.error(t("audit.answer_rows", lang, name=answered.name, rows=MAX_ANSWER_ROWS))

@@ -9,6 +9,7 @@ that cannot be read at all raises Refused with a message for the person who sent
 from __future__ import annotations
 
 import csv
+import html
 import io
 import multiprocessing
 import os
@@ -248,6 +249,9 @@ SCAN_CHUNK = 1 << 20
 # a row's r is its number), as the reader takes it: quotes double or single, space around "=", letters of any case
 # and number (r = 'xfd1048576' asks for the same half terabyte as r="XFD1048576")
 CELL_REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]+)(\d+)["']""")
+# the same address written with XML character references (r="&#88;FD1048576" is r="XFD1048576" to an XML parser)
+ENTITY_REF = re.compile(rb"""\sr\s*=\s*["']([^"'<>]{0,200}&#[^"'<>]{0,200})["']""")
+ADDRESS = re.compile(r"([A-Za-z]+)(\d+)")
 DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"(?:[A-Z]+\d+:)?([A-Z]{1,3})(\d+)\"")
 
 
@@ -290,7 +294,7 @@ def check_xlsx_extent(path: Path, sheet_names: list[str] | None = None) -> None:
                         stated = DIMENSION.search(text) if last_row == 0 else None
                         if stated:
                             _refuse_extent(path, name, int(stated.group(2)), _column_number(stated.group(1)))
-                        found = CELL_REF.findall(text)
+                        found = CELL_REF.findall(text) + _entity_addresses(text)
                         if found:  # a chunk holds thousands of cells in a few columns: each column's letters once
                             last_column = max(last_column, *map(_column_number, {letters for letters, _ in found}))
                             last_row = max(last_row, *map(int, [row for _, row in found]))
@@ -298,6 +302,18 @@ def check_xlsx_extent(path: Path, sheet_names: list[str] | None = None) -> None:
                         tail = text[-256:]
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError):
         return  # not a readable .xlsx package: calamine says so in its own refusal
+
+
+def _entity_addresses(text: bytes) -> list[tuple[bytes, bytes]]:
+    """The cell addresses written with character references, resolved as the reader resolves them."""
+    if b"&#" not in text:
+        return []
+    found = []
+    for raw in ENTITY_REF.findall(text):
+        address = ADDRESS.fullmatch(html.unescape(raw.decode("utf-8", "replace")).strip())
+        if address:
+            found.append((address.group(1).encode(), address.group(2).encode()))
+    return found
 
 
 def _refuse_extent(path: Path, sheet: str, rows: int, columns: int) -> None:
@@ -311,21 +327,41 @@ EXCEL_SECONDS = 600  # and the time it may take
 
 
 def _read_excel(path: Path, measure_keys: dict[str, str], sheet_name: str | None, workdir: Path) -> ReturnFile:
-    """An Excel file's tables, read by calamine in a child process with EXCEL_MEMORY of room: a workbook that asks
-    for more than a return can need (a far cell written in a way the extent check does not know, cells without
-    addresses by the million) ends the child, not the server, and is refused. The extent check runs meanwhile
-    (the usual far cell, said precisely; its refusal comes first)."""
+    """An Excel file's tables, read by the bounded reader (_bounded)."""
+    return _bounded(path, sheet_name, _read_workbook, path, measure_keys, sheet_name, workdir)
+
+
+def read_rows(path: Path, max_rows: int) -> list[list[str]]:
+    """The first sheet of an uploaded workbook as rows of text (at most `max_rows`, the header included), read by
+    the same bounded reader as every return: a 数据审核 answer file, say. Refused as a return is."""
+    return _bounded(path, None, _first_sheet_rows, path, max_rows)
+
+
+def _first_sheet_rows(path: Path, max_rows: int) -> list[list[str]]:
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        sheet = book.get_sheet_by_index(0)
+        _refuse_extent(path, book.sheet_names[0], sheet.height, sheet.width)
+        return [[_cell_text(c) or "" for c in row] for _, row in zip(range(max_rows), sheet.iter_rows())]
+    except (CalamineError, OSError, ValueError, IndexError) as e:
+        raise Refused("data.refused.unreadable_excel", file=path.name, error=type(e).__name__) from None
+
+
+def _bounded(path: Path, sheet_name: str | None, work, *args):
+    """`work(*args)` on a workbook, run in a child process with EXCEL_MEMORY of room and EXCEL_SECONDS of time: a
+    workbook that asks for more than a return can need (a far cell written in a way the extent check does not
+    know, cells without addresses by the million) ends the child, not the server, and is refused. The extent
+    check runs meanwhile (the usual far cell, said precisely; its refusal comes first)."""
     def check_extent() -> None:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
             check_xlsx_extent(path, None if sheet_name is None else [sheet_name])
 
     if "fork" not in multiprocessing.get_all_start_methods():  # Windows: checked, then read in this process
         check_extent()
-        return _read_workbook(path, measure_keys, sheet_name, workdir)
+        return work(*args)
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    reader = context.Process(target=_read_in_child, args=(sender, path, measure_keys, sheet_name, workdir),
-                             daemon=True)
+    reader = context.Process(target=_read_in_child, args=(sender, work, *args), daemon=True)
     reader.start()
     sender.close()
     try:
@@ -344,11 +380,11 @@ def _read_excel(path: Path, measure_keys: dict[str, str], sheet_name: str | None
     return result
 
 
-def _read_in_child(sender, path: Path, measure_keys: dict[str, str], sheet_name: str | None, workdir: Path) -> None:
-    """The workbook read in the reader's process, its tables or the exception sent back."""
+def _read_in_child(sender, work, *args) -> None:
+    """The workbook read in the reader's process, what it gives or the exception sent back."""
     _limit_memory()
     try:
-        answer = (False, _read_workbook(path, measure_keys, sheet_name, workdir))
+        answer = (False, work(*args))
     except Exception as e:  # a refusal, or anything else: raised again in the server's process
         answer = (True, e)
     sender.send(answer)
@@ -380,6 +416,18 @@ def _read_workbook(path: Path, measure_keys: dict[str, str], sheet_name: str | N
         if sheet_name not in names:
             raise Refused("data.refused.no_such_sheet", file=path.name, sheet=sheet_name, sheets="、".join(names))
         names = [sheet_name]
+    try:
+        sheets, skipped = _sheets_to_csv(path, book, names, measure_keys, workdir)
+    except (CalamineError, ValueError) as e:  # e.g. a cell address calamine cannot place: a refusal, not a traceback
+        raise Refused("data.refused.unreadable_excel", file=path.name, error=type(e).__name__) from None
+    if not sheets:
+        raise Refused("data.refused.no_sheet_header", file=path.name, sheets="、".join(book.sheet_names))
+    return ReturnFile(path, None, sheets, skipped)
+
+
+def _sheets_to_csv(path: Path, book, names: list[str], measure_keys: dict[str, str],
+                   workdir: Path) -> tuple[list[Sheet], list[str]]:
+    """Each sheet with a header: its rows below the header written to a CSV in `workdir`; and the sheets without."""
     sheets, skipped = [], []
     for number, name in enumerate(names):
         sheet_data = book.get_sheet_by_name(name)
@@ -404,9 +452,7 @@ def _read_workbook(path: Path, measure_keys: dict[str, str], sheet_name: str | N
             for r in rows:  # a row of the sheet's width: its cells as typed, padded with blanks
                 writer.writerow([text(c) or "" for c in r[:width]] + blank[len(r):])
         sheets.append(sheet)
-    if not sheets:
-        raise Refused("data.refused.no_sheet_header", file=path.name, sheets="、".join(book.sheet_names))
-    return ReturnFile(path, None, sheets, skipped)
+    return sheets, skipped
 
 
 def read_return(path: Path, measure_keys: dict[str, str], workdir: Path,

@@ -357,3 +357,17 @@ def test_formula_safe_marks_only_text_that_would_be_a_formula():
     assert safe["text"].tolist()[:6] == ["'=1+1", "'+86 138", "'-x", "'@SUM(A1)", "'\tA", "普通"]
     assert pd.isna(safe["text"].iloc[6])
     assert safe["n"].tolist() == frame["n"].tolist()
+
+
+def test_a_hostile_answer_workbook_is_refused_on_the_page_in_a_sentence(loaded, open_app, users_file, tmp_path):
+    from tests.test_hostile_uploads import far_cell_workbook
+
+    db, _ = loaded
+    params = {"province": "36", "city": "3611", "year": "2025"}
+    at = open_app(db, catalogue=CATALOGUE, users=users_file, params=params, user="yushan_loader", page="audit")
+    far = far_cell_workbook(tmp_path / "answers.xlsx", "A1:C2")
+    at.get("file_uploader")[0].upload("answers.xlsx", far.read_bytes(),
+                                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").run()
+    assert not at.exception
+    assert any("1,048,576 行、16,384 列" in e.value and "answers.xlsx" in e.value for e in at.error), \
+        [e.value for e in at.error]

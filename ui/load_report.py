@@ -7,8 +7,10 @@ import tempfile
 import time
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
+from etl import returns
 from etl.load import FileReport, mostly_rejected
 from tracker.core import audit
 from tracker.core.clock import beijing_text
@@ -20,6 +22,20 @@ from ui import widgets
 
 UPLOAD_PREFIX = "tracker-upload-"
 UPLOADS_KEPT_HOURS = 12  # a session's folder left behind (the browser closed) is removed after this
+
+
+def answer_frame(content: bytes, name: str, max_rows: int) -> pd.DataFrame:
+    """An uploaded answer workbook (数据审核's findings with their 说明) as a table of text, read by the bounded
+    reader every return goes through (etl.returns.read_rows); Refused as a return would be."""
+    with tempfile.TemporaryDirectory(prefix=UPLOAD_PREFIX) as folder:
+        path = Path(folder) / Path(name).name
+        path.write_bytes(content)
+        rows = returns.read_rows(path, max_rows)
+    if not rows:
+        return pd.DataFrame()
+    width = max(len(r) for r in rows)
+    header, body = rows[0] + [""] * (width - len(rows[0])), [r + [""] * (width - len(r)) for r in rows[1:]]
+    return pd.DataFrame(body, columns=header, dtype=object).replace("", None)
 
 
 def saved_uploads(files) -> list[Path]:
