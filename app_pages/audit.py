@@ -5,6 +5,7 @@ reviewer one level up accepts or returns it, every action kept with who and when
 import streamlit as st
 
 from etl.returns import Refused
+from tracker.core.audit import ACTION_FROM, MAX_NOTE, ReviewRefused
 from tracker.core.i18n import md_escape, t
 from tracker.core.xlsx import xlsx_bytes
 from tracker.views.audit import SHOWN, answers, detail, history_table, rules_table
@@ -68,22 +69,26 @@ if not view.rows.empty:
         if not history.empty:
             st.caption(t("audit.history", lang))
             st.dataframe(history_table(history, lang), hide_index=True)
-        note = st.text_area(t("audit.note", lang), key=f"audit.note.{picked}",
+        note = st.text_area(t("audit.note", lang), key=f"audit.note.{picked}", max_chars=MAX_NOTE,
                             placeholder=t("audit.note_example", lang))
         buttons = st.columns(4)
-        actions = []
-        if user.may_explain(row["region_code"]):
-            actions += [("explain", buttons[0]), ("to_correct", buttons[1])]
-        if user.may_review(row["region_code"]) and row["state"] in ("explained", "to_correct", "open", "returned"):
-            actions += [("accept", buttons[2]), ("return", buttons[3])]
+        actions = [(a, buttons[i]) for i, a in enumerate(("explain", "to_correct")) if user.may_explain(row["region_code"])]
+        if user.may_review(row["region_code"]):
+            actions += [(a, buttons[2 + i]) for i, a in enumerate(("accept", "return")) if row["state"] in ACTION_FROM[a]]
+        confirmed = any(a == "accept" for a, _ in actions) and st.checkbox(t("audit.accept_confirm", lang),
+                                                                           key=f"audit.confirm.{picked}")
         for action, column in actions:
             if column.button(t(f"audit.action.{action}", lang), key=f"audit.{action}.{picked}"):
                 if action in ("explain", "return") and not note.strip():
                     st.error(t("audit.note_needed", lang))
-                else:
-                    data.act_on_findings([(picked, note)], action, user.name)
-                    st.success(t(f"audit.done.{action}", lang))
-                    st.rerun()
+                    continue
+                try:
+                    data.act_on_findings([(picked, note)], action, user.name, confirmed)
+                except ReviewRefused as e:
+                    st.error(t(e.key, lang, **e.values))
+                    continue
+                st.success(t(f"audit.done.{action}", lang))
+                st.rerun()
 
     st.subheader(t("audit.answer", lang))
     st.caption(t("audit.answer_note", lang))

@@ -131,7 +131,7 @@ def test_a_value_to_verify_counts_once_explained_and_accepted(loaded):
         audit.audit_and_assess(con, catalogue)
     assert county_water(db) == (67.7, 4)  # explained, not yet accepted: still held
     with store.writing(db) as con:
-        audit.act(con, [jump], "accept", city.name)
+        audit.act(con, [jump], "accept", city.name, confirmed=True)
         audit.audit_and_assess(con, catalogue)
     assert county_water(db) == (70.36, 5)  # (90 + 81 + 0.8 + 90 + 90) / 5
     history = findings.history(read_store(db), jump)
@@ -371,3 +371,68 @@ def test_a_hostile_answer_workbook_is_refused_on_the_page_in_a_sentence(loaded, 
     assert not at.exception
     assert any("1,048,576 行、16,384 列" in e.value and "answers.xlsx" in e.value for e in at.error), \
         [e.value for e in at.error]
+
+
+def test_review_acts_as_promised(loaded, tmp_path):
+    """A reviewer accepts only an explained finding, never one they explained themselves, with a note or an explicit
+    confirmation; a new 说明 on an accepted finding is a new request and what counts is recomputed in the same write;
+    a note is bounded."""
+    db = tmp_path / "s.duckdb"
+    shutil.copy(loaded[0], db)
+    catalogue = load_catalogue(CATALOGUE)
+    jump = read_store(db).execute("select finding_id from finding where rule_id = 'water_jump'").fetchall()[0][0]
+
+    def county_water() -> tuple:
+        return read_store(db).execute("select round(value, 2), units_reporting from assessment where target_id = "
+                                      "'t_water' and region_code = '361123' and year = 2025").fetchall()[0]
+
+    def refused(match: str, *args, **kwargs) -> None:
+        with pytest.raises(audit.ReviewRefused, match=match), store.writing(db) as con:
+            audit.act(con, [jump], *args, **kwargs)
+
+    refused("只有已填写说明的发现才能接受", "accept", "jiangxi", "核实无误")  # nobody explained it yet
+    refused("还没有说明或更正，无需退回", "return", "jiangxi", "请补充")
+    refused("说明有 2,001 字，超过 2,000 字的上限", "explain", "yushan", "长" * 2001)
+    with store.writing(db) as con:
+        assert audit.act(con, [jump], "explain", "shangrao", "新建水厂2025年6月通水") == 1  # the city's loader explains
+    refused("须由其他审核人接受", "accept", "shangrao", confirmed=True)
+    refused("接受前请填写审核意见", "accept", "jiangxi")
+    assert county_water() == (67.7, 4)  # nothing of the refused acts was written
+    with store.writing(db) as con:
+        assert audit.review(con, catalogue, [(jump, "")], "accept", "jiangxi", confirmed=True) == 1
+    assert county_water() == (70.36, 5)  # accepted: it counts, recomputed in the same write
+    with store.writing(db) as con:
+        assert audit.review(con, catalogue, [(jump, "数值需再核")], "explain", "yushan") == 1
+    state = read_store(db).execute("select state from finding where finding_id = ?", [jump]).fetchall()[0][0]
+    assert state == "explained" and county_water() == (67.7, 4)  # a new request: held again at once
+
+
+def test_an_answer_file_with_an_overlong_note_records_nothing_and_says_which():
+    from tracker.views.audit import answers
+
+    frame = pd.DataFrame({"编号": ["7", "8"], "说明": ["新建水厂通水", "长" * 2001]})
+    with pytest.raises(ValueError, match="编号 8 的说明超过 2,000 字"):
+        answers(frame, {7, 8}, lambda i: True, "zh")
+
+
+def test_a_reviewer_accepts_on_the_page_with_a_confirmation_and_not_their_own_note(loaded, open_app, users_file,
+                                                                                    tmp_path):
+    db = tmp_path / "s.duckdb"
+    shutil.copy(loaded[0], db)
+    jump = read_store(db).execute("select finding_id from finding where rule_id = 'water_jump'").fetchall()[0][0]
+    with store.writing(db) as con:
+        audit.act(con, [jump], "explain", "yushan_loader", "新建水厂2025年6月通水")
+    params = {"province": "36", "city": "3611", "county": "361123", "year": "2025"}
+    at = open_app(db, catalogue=CATALOGUE, users=users_file, params=params, user="admin", page="audit")
+    at.selectbox(key="page.audit_shown").select("explained").run()  # the findings awaiting a reviewer
+    at.selectbox(key="page.audit_finding").select(jump).run()
+    assert "接受" in [b.label for b in at.button]  # an administrator reviews
+    at.button(key=f"audit.accept.{jump}").click().run()
+    assert any("接受前请填写审核意见" in e.value for e in at.error) and not at.exception
+    assert read_store(db).execute("select state from finding where finding_id = ?", [jump]).fetchall() == [
+        ("explained",)]
+    at.checkbox(key=f"audit.confirm.{jump}").check().run()
+    at.button(key=f"audit.accept.{jump}").click().run()
+    assert not at.exception
+    assert read_store(db).execute("select state from finding where finding_id = ?", [jump]).fetchall() == [
+        ("accepted",)]

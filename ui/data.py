@@ -199,14 +199,11 @@ def audit(area: str, year: int, lang: str, shown: str, rule: str | None) -> audi
     return _view(*_view_key(), "audit", area, year, lang, shown, rule)
 
 
-def act_on_findings(answers: list[tuple[int, str]], action: str, user: str) -> int:
-    """Record an action on findings, each with its 说明, and publish it in one write; an acceptance or a return
-    changes what the assessment counts, so the assessment is recomputed with it. Returns how many it applied to."""
+def act_on_findings(answers: list[tuple[int, str]], action: str, user: str, confirmed: bool = False) -> int:
+    """Record an action on findings, each with its note, and publish it in one write (tracker.core.audit.review:
+    what counts recomputed with it when it changes). Returns how many it applied to; ReviewRefused says why not."""
     with store.writing(settings.current().db) as con:
-        applied = sum(audit_rules.act(con, [finding_id], action, user, note) for finding_id, note in answers)
-        if applied and action in ("accept", "return"):
-            audit_rules.assess_counted(con, catalogue())
-    return applied
+        return audit_rules.review(con, catalogue(), answers, action, user, confirmed)
 
 years = query(dashboard.years)
 

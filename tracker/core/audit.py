@@ -514,20 +514,66 @@ def has_findings(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 
-def act(con: duckdb.DuckDBPyConnection, finding_ids: list[int], action: str, user: str, note: str = "") -> int:
+MAX_NOTE = 2000  # characters of a 说明 or a review note (an Excel cell holds 32,767; a 说明 is a sentence or two)
+# the states each action may be taken from; an accepted finding changes only by a reviewer's act, or by a loader's
+# new 说明, which makes it a new request for acceptance (and what counts is recomputed with it)
+ACTION_FROM = {"explain": ("open", "explained", "to_correct", "returned", "accepted"),
+               "to_correct": ("open", "explained", "to_correct", "returned", "accepted"),
+               "accept": ("explained",), "return": ("explained", "to_correct", "accepted")}
+
+
+class ReviewRefused(ValueError):
+    """An act the review does not allow, said by a message of the catalogue (`key` with `values`, audit.*); the
+    exception's text is its Chinese wording, a page says it in the reader's language."""
+
+    def __init__(self, key: str, **values: object):
+        self.key, self.values = key, values
+        super().__init__(t(key, "zh", **values))
+
+
+def act(con: duckdb.DuckDBPyConnection, finding_ids: list[int], action: str, user: str, note: str = "",
+        confirmed: bool = False) -> int:
     """Record an action on findings (inside a store write): the new state, with who, when and the 说明.
-    Returns how many findings it applied to (closed or rejected ones take no action)."""
+    Returns how many findings it applied to (closed or rejected ones take no action). A reviewer accepts only an
+    explained finding, never one whose 说明 they wrote themselves, and only with a note or `confirmed`; a return
+    needs a note; a note is at most MAX_NOTE characters."""
     if action not in ACTIONS:
         raise ValueError(f"{action}: not an action ({', '.join(ACTIONS)})")
     if action in ("explain", "return") and not note.strip():
         raise ValueError(f"{action} needs a 说明")
+    if len(note) > MAX_NOTE:
+        raise ReviewRefused("audit.note_too_long", n=f"{len(note):,}", most=f"{MAX_NOTE:,}")
+    if action == "accept" and not note.strip() and not confirmed:
+        raise ReviewRefused("audit.accept_needs_note")
+    asked = con.execute("""
+        select f.finding_id, f.state,
+               (select arg_max(a.user_name, a.acted_at) from finding_action a
+                where a.finding_id = f.finding_id and a.action = 'explain') as explained_by
+        from finding f where list_contains(?, f.finding_id) and f.state not in ('closed', 'rejected')""",
+                        [list(finding_ids)]).fetchall()
+    if action in ("accept", "return") and any(state not in ACTION_FROM[action] for _, state, _ in asked):
+        raise ReviewRefused("audit.not_explained" if action == "accept" else "audit.nothing_to_return")
+    if action == "accept" and any(by == user for _, _, by in asked):
+        raise ReviewRefused("audit.own_note")
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     state = ACTIONS[action]
-    con.execute("create or replace temp table acted as select finding_id from finding "
-                "where list_contains(?, finding_id) and state not in ('closed', 'rejected')", [list(finding_ids)])
+    con.execute("create or replace temp table acted as select unnest(?) as finding_id",
+                [[i for i, s, _ in asked if s in ACTION_FROM[action]]])
     con.execute("update finding set state = ? where finding_id in (select finding_id from acted)", [state])
     con.execute("insert into finding_action select finding_id, ?, ?, ?, ?, ? from acted", [now, user, action, state, note])
     return con.execute("select count(*) from acted").fetchall()[0][0]
+
+
+def review(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, answers: list[tuple[int, str]], action: str,
+           user: str, confirmed: bool = False) -> int:
+    """act() on findings, each with its note, and when that changes what counts (an acceptance, a return, a new
+    说明 on an accepted finding) the assessment recomputed in the same write. Returns how many it applied to."""
+    was_accepted = con.execute("select count(*) from finding where list_contains(?, finding_id) and state = 'accepted'",
+                               [[i for i, _ in answers]]).fetchall()[0][0]
+    applied = sum(act(con, [finding_id], action, user, note, confirmed) for finding_id, note in answers)
+    if applied and (action in ("accept", "return") or was_accepted):
+        assess_counted(con, catalogue)
+    return applied
 
 
 REFUSED_PREFIX = "audit_"  # the reason code of a value an error rule refused: audit_<rule id>

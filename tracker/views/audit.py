@@ -110,6 +110,10 @@ def answers(frame: pd.DataFrame, open_ids: set[int], may_answer, lang: str) -> l
         text_id, note = str(raw_id).strip().removesuffix(".0"), "" if pd.isna(raw_note) else str(raw_note).strip()
         if text_id.isdigit() and note and int(text_id) in open_ids and may_answer(int(text_id)):
             found.append((int(text_id), note))
+    too_long = [str(i) for i, note in found if len(note) > audit.MAX_NOTE]
+    if too_long:
+        raise ValueError(t("audit.answer_note_too_long", lang, ids=t("list.joiner", lang).join(too_long[:10]),
+                           most=f"{audit.MAX_NOTE:,}"))
     return found
 
 
