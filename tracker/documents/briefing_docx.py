@@ -11,15 +11,7 @@ from docx.shared import Mm
 from tracker.core.clock import today
 from tracker.core.i18n import t
 from tracker.documents.briefing import Briefing, shortened, target_table
-from tracker.documents.layout_docx import (
-    HEADING_FONT,
-    NOTE_FONT,
-    TITLE_FONT,
-    document,
-    heading,
-    paragraph,
-    table,
-)
+from tracker.documents.layout_docx import HEADING_FONT, NOTE_FONT, TITLE_FONT, document, heading, paragraph, table
 from tracker.views.overview import LAGGING_K
 
 

@@ -5,10 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from tracker.core.audit import (  # the listing lives with the audit (the command line reads it)
-    OPEN,
-    findings,
-)
+from tracker.core.audit import OPEN, findings  # the listing lives with the audit (the command line reads it)
 
 __all__ = ["counts", "findings", "held", "held_values", "history", "summary"]
 
