@@ -6,7 +6,7 @@ from etl import load
 from tracker.core import codes, settings
 from tracker.core.i18n import t
 from ui import data, filters
-from ui.load_report import saved_uploads, show_rejects, show_report
+from ui.load_report import SHOWN_REJECTS, saved_uploads, show_rejects, show_report
 
 f = filters.current()
 lang = f.lang
@@ -54,10 +54,15 @@ with history_tab:
         chosen = st.selectbox(t("data.pick_batch", lang), history["batch_id"].tolist(),
                               format_func=lambda b: f"{b} · {history.set_index('batch_id').at[b, 'source_name']}",
                               key="batch_pick")
-        rejects = data.batch_rejects(int(chosen))
-        st.caption(t("data.batch_rejects", lang, n=len(rejects)))
-        if not rejects.empty:
-            show_rejects(rejects, lang, data.catalogue(), "batch", f"batch-{chosen}-rejected.xlsx")
+        count = data.batch_reject_count(int(chosen))
+        st.caption(t("data.batch_rejects", lang, n=count))
+        if count:  # a page of them at a time; the download has them all
+            pages = -(-count // SHOWN_REJECTS)
+            page = st.number_input(t("data.rejects_page", lang, pages=pages, n=SHOWN_REJECTS), 1, pages, 1,
+                                   key=f"rejects_page_{chosen}") if pages > 1 else 1
+            show_rejects(data.batch_rejects(int(chosen), SHOWN_REJECTS, (page - 1) * SHOWN_REJECTS), lang,
+                         data.catalogue(), "batch", f"batch-{chosen}-rejected.xlsx",
+                         lambda: data.batch_rejects_xlsx(int(chosen), lang))
 
     st.subheader(t("data.sources", lang))
     code = st.text_input(t("data.source_code", lang), key="source_code").strip()

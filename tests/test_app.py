@@ -202,3 +202,45 @@ def test_an_edited_catalogue_is_assessed_again_before_any_page_reads(tmp_path, s
     con = duckdb.connect(str(db), read_only=True)
     meta = dict(con.execute("select key, value from store_meta").fetchall())
     assert meta["assessed_catalogue_sha256"] == hashlib.sha256(edited.read_bytes()).hexdigest()
+
+
+def test_a_batch_of_many_rejected_rows_is_paged_and_its_excel_has_them_all(tmp_path, store_path, users_file,
+                                                                             open_app):
+    """导入批次 read every rejected row of a batch on each visit (1.1 M rows: 5.5 GB); now a page at a time, and the
+    Excel is written from the store a chunk at a time."""
+    import io
+    import shutil
+
+    import openpyxl
+    import pandas as pd
+
+    from etl.load import load_files
+    from tests.conftest import read_store
+    from tracker.core.catalogue import load_catalogue
+    from tracker.core.xlsx import xlsx_streamed
+    from tracker.present.reasons import rejects_table
+    from tracker.queries import provenance
+
+    db = tmp_path / "tracker.duckdb"
+    shutil.copyfile(store_path, db)
+    sent = tmp_path / "bad.csv"  # 1,201 rows, each a code the store does not know
+    sent.write_text("区划代码,年份,自来水普及率\n" + "".join(f"3611279{i:05d},2024,90\n" for i in range(1201)),
+                    encoding="utf-8")
+    [report] = load_files(db, [sent], accept_rejections=True)
+    assert report.rows_rejected == 1201
+    at = open_app(db, users=users_file, user="admin", page="data_management")
+    shown = at.dataframe[1].value  # the batches' list is the first; the first page of the rejected rows next
+    assert len(shown) == 500 and shown["行"].tolist()[:2] == [2, 3]
+    assert any("1,201" in c.value or "1201" in c.value for c in at.caption), [c.value for c in at.caption]
+    at.number_input(key="rejects_page_1").set_value(3).run()
+    assert at.dataframe[1].value["行"].tolist() == list(range(1002, 1203))  # the last 201 rows
+    # the download: the store's rows a chunk at a time into a workbook written in constant memory (what
+    # data.batch_rejects_xlsx does), here with sheets of 500 rows so the table goes on over three sheets
+    con, cat = read_store(db), load_catalogue()
+    columns = list(rejects_table(pd.DataFrame(), "zh", cat).columns)
+    chunks = (rejects_table(c, "zh", cat) for c in provenance.batch_reject_chunks(con, 1, vectors=1))
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_streamed("未导入的行", columns, chunks, rows=500)), read_only=True)
+    assert book.sheetnames == ["未导入的行", "未导入的行 (2)", "未导入的行 (3)"]
+    rows = [r for sheet in book.worksheets for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert [r[1] for r in rows] == list(range(2, 1203))  # every rejected row, in file order
+    assert rows[0][-1] == rejects_table(provenance.batch_rejects(con, 1, 1), "zh", cat).iloc[0, -1]

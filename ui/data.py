@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
+import pandas as pd
 import streamlit as st
 
 from etl.build import known_regions
@@ -20,7 +21,8 @@ from tracker.core import assess, settings, store
 from tracker.core import audit as audit_rules
 from tracker.core.catalogue import Catalogue, load_catalogue
 from tracker.core.catalogue import catalogue_version as files_version
-from tracker.core.i18n import md_escape
+from tracker.core.i18n import md_escape, t
+from tracker.core.xlsx import xlsx_streamed
 from tracker.queries import dashboard, findings, geography, provenance
 from tracker.views import audit as audit_view
 from tracker.views import catalogue as catalogue_view
@@ -137,6 +139,17 @@ points = query(geography.points)
 is_demo = query(store.is_demo)
 batches = query(provenance.batches)
 batch_rejects = query(provenance.batch_rejects, per_user=True)  # a loader sees their own codeless rows
+batch_reject_count = query(provenance.batch_reject_count, per_user=True)
+
+
+def batch_rejects_xlsx(batch_id: int, lang: str) -> bytes:
+    """Every rejected row of a batch as Excel, read and written a chunk at a time (made when its button is clicked,
+    not cached: a file of a million rejections would be held in memory for nothing)."""
+    from tracker.present.reasons import rejects_table
+
+    con, cat = reader().cursor(scope(), user_name()), catalogue()
+    chunks = (rejects_table(chunk, lang, cat) for chunk in provenance.batch_reject_chunks(con, batch_id))
+    return xlsx_streamed(t("data.sheet.rejected", lang), list(rejects_table(pd.DataFrame(), lang, cat).columns), chunks)
 value_sources = query(provenance.value_sources)
 village_targets = query(dashboard.village_targets)
 find_villages = query(dashboard.find_villages)

@@ -121,10 +121,11 @@ def show_report(report: FileReport, lang: str, key: str, catalogue) -> None:
 SHOWN_REJECTS = 500  # rows drawn on the page; the download has them all
 
 
-def show_rejects(rejects, lang: str, catalogue, key: str, file_name: str) -> None:
+def show_rejects(rejects, lang: str, catalogue, key: str, file_name: str, write_all=None) -> None:
     """Rejected rows as a reader sees them (the row's code and name, the value as sent, the reason in the
-    interface language), the first few hundred on the page, every one in the Excel file made on click."""
+    interface language), the first few hundred on the page, every one in the Excel file made on click (by
+    `write_all` when the rows shown are a page of more)."""
     st.dataframe(rejects_table(rejects.head(SHOWN_REJECTS), lang, catalogue), hide_index=True, key=f"rejects_{key}")
-    widgets.file_button(t("data.download_rejects", lang),
-                        lambda: xlsx_bytes({t("data.sheet.rejected", lang): rejects_table(rejects, lang, catalogue)}),
+    widgets.file_button(t("data.download_rejects", lang), write_all or (
+        lambda: xlsx_bytes({t("data.sheet.rejected", lang): rejects_table(rejects, lang, catalogue)})),
                         file_name, widgets.XLSX, f"download_{key}")

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import io
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
 
 import pandas as pd
+import xlsxwriter
 
 # A name or value that starts with "=" (or looks like a link) is written as the text it is, never as an
 # Excel formula or hyperlink: files people send must not become formulas in the files we hand back.
@@ -51,3 +55,34 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
                     width = max([len(str(column))] + [len(str(v)) for v in frame[column].head(200)]) + 2
                     sheet.set_column(i, i, min(width * 1.6, 60))
     return buffer.getvalue()
+
+
+def xlsx_streamed(name: str, columns: list[str], chunks: Iterable[pd.DataFrame], rows: int = SHEET_ROWS) -> bytes:
+    """A one-table workbook written chunk by chunk in constant memory (xlsxwriter's constant_memory mode, through a
+    temporary file): a table longer than a sheet goes on in '名称 (2)', … Text cells are text, as in xlsx_bytes."""
+    with tempfile.TemporaryDirectory(prefix="tracker-xlsx-") as folder:
+        path = Path(folder) / "table.xlsx"
+        book = xlsxwriter.Workbook(str(path), {"constant_memory": True, **TEXT_ONLY["options"]})
+        bold = book.add_format({"bold": True})
+        sheet, written, part = None, rows, 0
+        for chunk in chunks:
+            for values in chunk.itertuples(index=False, name=None):
+                if written >= rows:
+                    part += 1
+                    sheet = book.add_worksheet(name[:31] if part == 1 else f"{name[:24]} ({part})")
+                    sheet.write_row(0, 0, columns, bold)
+                    sheet.freeze_panes(1, 0)
+                    written = 0
+                written += 1
+                sheet.write_row(written, 0, [_cell(v) for v in values])
+        if sheet is None:  # no rows: the header alone
+            book.add_worksheet(name[:31]).write_row(0, 0, columns, bold)
+        book.close()
+        return path.read_bytes()
+
+
+def _cell(value: object) -> object:
+    """A value xlsxwriter writes as it is: None for missing, plain Python numbers for numpy's."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value

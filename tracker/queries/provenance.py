@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import duckdb
 import pandas as pd
 
@@ -24,15 +26,33 @@ def batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df().pipe(lambda f: f.assign(loaded_at=beijing_column(f["loaded_at"])))
 
 
-def batch_rejects(con: duckdb.DuckDBPyConnection, batch_id: int) -> pd.DataFrame:
-    """The rows and cells a batch did not load, with their reasons, in file order."""
-    return con.execute(
-        """
-        select * exclude (batch_id)  -- a store from before a column was added has what it has
-        from rejected_row where batch_id = ? order by sheet nulls first, row_number, "column"
-        """,
-        [batch_id],
-    ).df()
+BATCH_REJECTS = """
+    select * exclude (batch_id)  -- a store from before a column was added has what it has
+    from rejected_row where batch_id = $batch order by sheet nulls first, row_number, "column"
+    """
+
+
+def batch_rejects(con: duckdb.DuckDBPyConnection, batch_id: int, limit: int | None = None,
+                  offset: int = 0) -> pd.DataFrame:
+    """The rows and cells a batch did not load, with their reasons, in file order (a page of them: `limit` from
+    `offset`; all when `limit` is None)."""
+    if limit is None:
+        return con.execute(BATCH_REJECTS, {"batch": batch_id}).df()
+    return con.execute(BATCH_REJECTS + " limit $limit offset $offset",
+                       {"batch": batch_id, "limit": limit, "offset": offset}).df()
+
+
+def batch_reject_count(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
+    """How many rows and cells a batch did not load."""
+    return con.execute("select count(*) from rejected_row where batch_id = ?", [batch_id]).fetchall()[0][0]
+
+
+def batch_reject_chunks(con: duckdb.DuckDBPyConnection, batch_id: int, vectors: int = 25) -> Iterator[pd.DataFrame]:
+    """A batch's rejected rows in file order, a chunk at a time (`vectors` × 2,048 rows), from one query: a file of a
+    million rejections is written to Excel without holding them all."""
+    result = con.execute(BATCH_REJECTS, {"batch": batch_id})
+    while not (chunk := result.fetch_df_chunk(vectors)).empty:
+        yield chunk
 
 
 def value_sources(con: duckdb.DuckDBPyConnection, region_code: str) -> pd.DataFrame:
