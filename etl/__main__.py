@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from tracker.core import settings
-from tracker.core.audit import FINDING_STATES
+from tracker.core import outfile, settings
+from tracker.core.status import FINDINGS_LISTED
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -129,14 +129,9 @@ def _load(args: argparse.Namespace) -> int:
 
 def _template(args: argparse.Namespace) -> int:
     from etl.template import write_template
-    from tracker.core import outfile
 
-    try:
-        with outfile.writing(args.out, args.force) as part:
-            counts = write_template(part, region=args.region, year=args.year)
-    except outfile.OutputRefused as e:
-        print(e, file=sys.stderr)
-        return 2
+    with outfile.writing(args.out, args.force) as part:
+        counts = write_template(part, region=args.region, year=args.year)
     print(f"template written to {args.out}: " + ", ".join(f"{sheet} {n:,} rows prefilled" for sheet, n in counts.items()))
     return 0
 
@@ -156,7 +151,7 @@ def _audit(args: argparse.Namespace) -> int:
         with store.writing(args.db) as con:
             audit_and_assess(con, catalogue)
     con = store.StoreReader(args.db).cursor()
-    frame = findings(con, args.region or "", args.year, FINDING_STATES[args.state])
+    frame = findings(con, args.region or "", args.year, FINDINGS_LISTED[args.state])
     frame["message"] = [message(catalogue, row, args.lang) for row in frame.to_dict("records")]
     frame = frame.rename(columns={"measure_id": "measure", "rule_id": "rule"})
     columns = ["finding_id", "region_code", "region_name", "county", "year", "measure", "rule", "severity", "state",
@@ -242,7 +237,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--region", help="only findings inside this region code")
     p.add_argument("--year", type=int, help="only findings of this year")
     p.add_argument("--lang", choices=["zh", "en"], default="zh", help="the language of the messages")
-    p.add_argument("--state", choices=list(FINDING_STATES), default="open",
+    p.add_argument("--state", choices=list(FINDINGS_LISTED), default="open",
                    help="open: those holding a value back or waiting for a 说明 (default); refused: the values an "
                         "error rule refused at load; all: every finding, closed and accepted ones included")
     p.add_argument("--run", dest="rerun", action="store_true",
@@ -251,9 +246,7 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_audit)
 
     p = verbs.add_parser("template", help="write the blank return form (xlsx) counties fill in")
-    p.add_argument("--out", type=Path, required=True, help="the workbook to write (.xlsx)")
-    p.add_argument("--force", action="store_true",
-                   help="replace --out if a file is there already (a symbolic link is never followed or replaced)")
+    outfile.add_out_options(p, "the workbook to write (.xlsx)")
     p.add_argument("--region", help="prefill the units of this region (e.g. a county code)")
     p.add_argument("--year", type=int, help="prefill this year")
     p.set_defaults(run=_template)
@@ -280,7 +273,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except outfile.OutputRefused as e:
+        print(e, file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -65,6 +65,11 @@ class FileReport:
     message_key: str | None = None
     message_args: dict = field(default_factory=dict)
 
+    @classmethod
+    def refused_by(cls, refusal: Refused, source_name: str, sha256: str) -> FileReport:
+        """The report of a file refused whole, with the refusal's message (its key and values for other languages)."""
+        return cls(source_name, sha256, "refused", str(refusal), message_key=refusal.key, message_args=refusal.values)
+
     @property
     def refused(self) -> bool:
         return self.status == "refused"
@@ -418,7 +423,7 @@ def _examine(con: duckdb.DuckDBPyConnection, path: Path, sha: str, catalogue: Ca
         if report.rows_read == 0:
             raise Refused("data.refused.no_rows", file=path.name)
     except Refused as e:
-        return FileReport(path.name, report.sha256, "refused", str(e), message_key=e.key, message_args=e.values)
+        return FileReport.refused_by(e, path.name, report.sha256)
     shapes = {s.shape for s in returned.sheets}
     report.kind = "+".join(([] if shapes == {"groups"} else ["values"]) + (["groups"] if "groups" in shapes else []))
     report.detail = returned.detail
@@ -485,8 +490,7 @@ def _not_a_file(path: Path) -> FileReport | None:
         return None
     if stat.S_ISREG(mode):
         return None
-    e = Refused("data.refused.not_a_file", file=path.name)
-    return FileReport(path.name, "", "refused", str(e), message_key=e.key, message_args=e.values)
+    return FileReport.refused_by(Refused("data.refused.not_a_file", file=path.name), path.name, "")
 
 
 def _report(con: duckdb.DuckDBPyConnection, path: Path, catalogue: Catalogue, scope: str | None, workdir: Path,

@@ -233,7 +233,6 @@ YEAR_HELP = "the reporting year, e.g. 2025"
 REGION_HELP = "a province, city or county code, or all for the whole country"
 FORMAT_HELP = "the output's format (CSV on standard output)"
 LANG_HELP = "the language of the words (zh default, en)"
-FORCE_HELP = "replace --out if a file is there already (a symbolic link is never followed or replaced)"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -284,12 +283,10 @@ def parser() -> argparse.ArgumentParser:
     area.add_argument("--year", type=int, required=True, help=YEAR_HELP)
     area.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG, help=LANG_HELP)
     p = verbs.add_parser("briefing", parents=[area], help="the leadership briefing of an area and year (.docx or .html)")
-    p.add_argument("--out", type=Path, required=True, help="FILE.docx or FILE.html")
-    p.add_argument("--force", action="store_true", help=FORCE_HELP)
+    outfile.add_out_options(p, "FILE.docx or FILE.html")
     p.set_defaults(run=_briefing)
     p = verbs.add_parser("worklist", parents=[area], help="the lagging-village work list of an area and year (.xlsx)")
-    p.add_argument("--out", type=Path, required=True, help="FILE.xlsx")
-    p.add_argument("--force", action="store_true", help=FORCE_HELP)
+    outfile.add_out_options(p, "FILE.xlsx")
     p.add_argument("--min-missed", type=int, default=1, help="list villages missing at least this many targets")
     p.set_defaults(run=_worklist)
 
@@ -303,8 +300,7 @@ def parser() -> argparse.ArgumentParser:
                    help="province, city or county code, e.g. 3611, or all for the whole country")
     p.add_argument("--plan", default="fyp14", help="plan id from indicators.yaml (default fyp14, the 14th plan)")
     p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG, help=LANG_HELP)
-    p.add_argument("--out", type=Path, required=True, help="FILE.docx, FILE.html or FILE.csv")
-    p.add_argument("--force", action="store_true", help=FORCE_HELP)
+    outfile.add_out_options(p, "FILE.docx, FILE.html or FILE.csv")
     p.set_defaults(run=_final)
 
     p = verbs.add_parser("user", help="add a user of the app or set their password")

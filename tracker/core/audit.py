@@ -38,10 +38,9 @@ from tracker.core.catalogue import (
 )
 from tracker.core.i18n import t
 from tracker.core.numbers import decimal
+from tracker.core.status import FINDING_OPEN, FINDING_STATES
 
-OPEN = ("open", "explained", "to_correct", "returned")  # states that hold a value back (error, verify)
-STATES = (*OPEN, "accepted", "closed", "rejected")
-FINDING_STATES = {"open": OPEN, "refused": ("rejected",), "all": STATES}  # what `etl audit --state` lists
+OPEN, STATES = FINDING_OPEN, FINDING_STATES  # (tracker/core/status.py) the states that hold a value back; all
 ACTIONS = {  # action → the state it leaves; who may take it is the page's and access's business
     "explain": "explained", "to_correct": "to_correct", "accept": "accepted", "return": "returned"}
 

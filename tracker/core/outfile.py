@@ -4,10 +4,18 @@ half-written file and a link planted where a report goes cannot make the product
 
 from __future__ import annotations
 
+import argparse
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+
+def add_out_options(parser: argparse.ArgumentParser, what: str) -> None:
+    """A writing command's --out (`what` it writes) and --force."""
+    parser.add_argument("--out", type=Path, required=True, help=what)
+    parser.add_argument("--force", action="store_true",
+                        help="replace --out if a file is there already (a symbolic link is never followed or replaced)")
 
 
 class OutputRefused(ValueError):

@@ -64,6 +64,13 @@ STATUSES: dict[str, Status] = {s.id: s for s in (
 STATUS_CLASS = {s.id: s.cls for s in STATUSES.values()}  # status id → class, for mapping a column
 
 
+# The states of a 数据审核 finding (tracker/core/audit.py acts on them): those that hold a value back, all of them,
+# and what `etl audit --state` lists
+FINDING_OPEN = ("open", "explained", "to_correct", "returned")
+FINDING_STATES = (*FINDING_OPEN, "accepted", "closed", "rejected")
+FINDINGS_LISTED = {"open": FINDING_OPEN, "refused": ("rejected",), "all": FINDING_STATES}
+
+
 def label(status: str, lang: str = "zh") -> str:
     """The status in words."""
     return STATUSES[status].name(lang)
