@@ -3,6 +3,7 @@
   assess   one target's results for every region of a level, as CSV on stdout
   lagging  the villages of a region that miss targets, worst first, as CSV on stdout
   why      the parts behind one status (target, region, year), in words
+  backtest an ended plan judged as of an earlier year by each progress method, against the outcome
   briefing the leadership briefing of an area and year, as .docx or self-contained .html
   worklist the lagging-village work list of an area and year, as .xlsx
   user     add a user of the app or set their password (role, region scope)
@@ -109,6 +110,27 @@ def _why(args: argparse.Namespace) -> int:
         print(f"{args.target} has no result for {args.region} in {args.year}", file=sys.stderr)
         return 1
     print("\n".join(found.lines))
+    return 0
+
+
+def _backtest(args: argparse.Namespace) -> int:
+    from tracker.queries import backtest
+
+    catalogue = load_catalogue()
+    try:
+        found = backtest.rows(_open(args.db), catalogue, args.plan, args.as_of, args.region, args.level)
+    except ValueError as e:
+        raise SystemExit(str(e)) from None
+    summary = backtest.summary(found)
+    if args.format == "csv":
+        with outfile.text_out(args.out, args.force) as out:
+            _csv(found, out)
+        _csv(summary, sys.stderr)
+    else:
+        with outfile.text_out(args.out, args.force) as out:
+            print(f"{len(found):,} regions × targets of {args.plan} not yet due in {args.as_of}; "
+                  f"{int(found['outcome'].isin(('met', 'missed')).sum()):,} with a verdict at the deadline", file=out)
+            print(summary.to_string(index=False), file=out)
     return 0
 
 
@@ -275,6 +297,23 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--period", choices=["annual", "cumulative"], help="growth form of a relative rule (default: the catalogue's)")
     p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG, help=LANG_HELP)
     p.set_defaults(run=_why)
+
+    p = verbs.add_parser("backtest", help="an ended plan judged as of an earlier year by each progress method, "
+                                          "against the outcome at the deadline",
+                         epilog="csv: a row per target and region (target_id, level, region_code, region_name, as_of, "
+                                "deadline, years_ahead, value, target_value, status_recent, status_cagr, outcome "
+                                "(met / missed / unknown), value_at_deadline) on stdout or --out, and the summary on "
+                                "stderr; text: the summary. The summary gives, per method and years ahead, the regions "
+                                "that missed and how many were flagged (needs acceleration, limited, deteriorating, "
+                                "pending), and those that met and how many were flagged needlessly")
+    settings.add_path_option(p, "db")
+    p.add_argument("--plan", default="fyp14", help="plan id from indicators.yaml (default fyp14, the 14th plan)")
+    p.add_argument("--as-of", type=int, required=True, help="the year the statuses are read as of, e.g. 2023")
+    p.add_argument("--region", type=_code, help="only regions inside this code")
+    p.add_argument("--level", choices=codes.LEVELS, help="only this level (default: every level above the villages)")
+    p.add_argument("--format", choices=["text", "csv"], default="text", help="text: the summary; csv: every row")
+    outfile.add_out_options(p, "FILE to write (default: standard output)", required=False)
+    p.set_defaults(run=_backtest)
 
     area = argparse.ArgumentParser(add_help=False)  # what a briefing and a work list are of, and where they go
     settings.add_path_option(area, "db")

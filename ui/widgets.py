@@ -7,7 +7,6 @@ import pandas as pd
 import streamlit as st
 
 from tracker.core.i18n import md_escape, t
-from tracker.core.status import label as status_label
 from tracker.core.xlsx import xlsx_bytes
 from tracker.present.charts import PNG_CONFIG
 from tracker.present.scorecard import Card
@@ -24,8 +23,10 @@ def card(c: Card, area: str, lang: str) -> None:
         st.markdown(f"**{label}**")  # the whole title: a metric's label is cut to one line
         st.metric(label, c.value, delta=c.change, delta_color=c.change_colour, delta_arrow=c.arrow,
                   delta_description=t("card.vs_last_year", lang) if c.change else None, label_visibility="collapsed")
-        st.markdown(f":{c.colour}-badge[{status_label(c.status, lang)}] "
+        st.markdown(f":{c.colour}-badge[{c.status_text}] "
                     f"{t('card.target', lang, target=c.target)}" + (f" · {c.note}" if c.note else ""))
+        if c.outlook:
+            st.caption(c.outlook)
         with st.popover(t("why.button", lang), width="stretch"):
             st.markdown("\n".join(f"- {line}" for line in c.why))
 

@@ -22,7 +22,8 @@ def method(lang: str) -> list[str]:
     return tr("method.text", lang).split("\n")
 
 
-STAGES = ("0_macros", "1_spec", "2_values", "3_benchmarks", "4_unit_results", "5_region_results", "6_assessment")
+STAGES = ("0_macros", "1_spec", "2_values", "3_benchmarks", "4_unit_results", "5_region_results", "6_progress",
+          "7_assessment")
 
 
 def assess_sql() -> str:
@@ -34,6 +35,7 @@ def assess_sql() -> str:
 def spec_rows(catalogue: Catalogue) -> tuple[list[dict], list[dict]]:
     """target_spec (one row per target and growth period) and population_spec rows."""
     specs, pops = [], []
+    chosen = settings.current()
 
     def population(pop_id: str, p) -> None:
         pops.append({"pop_id": pop_id, "region": p.region, "level": p.level, "group_id": p.group,
@@ -58,6 +60,8 @@ def spec_rows(catalogue: Catalogue) -> tuple[list[dict], list[dict]]:
             "reading": reading.kind if (reading := catalogue.reading(t)) else None,
             "reading_share": reading.threshold if reading else None,
             "bench_within_rank": None,
+            "measure_min": m.min, "measure_max": m.max,
+            "progress_method": chosen.progress_method, "min_reporting": chosen.min_reporting,
         }
         if r.kind != "relative_growth":
             specs.append({**base, "period": "", "is_primary": True})

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 
-def add_out_options(parser: argparse.ArgumentParser, what: str) -> None:
+def add_out_options(parser: argparse.ArgumentParser, what: str, required: bool = True) -> None:
     """A writing command's --out (`what` it writes) and --force."""
-    parser.add_argument("--out", type=Path, required=True, help=what)
+    parser.add_argument("--out", type=Path, required=required, help=what)
     parser.add_argument("--force", action="store_true",
                         help="replace --out if a file is there already (a symbolic link is never followed or replaced)")
 
@@ -45,3 +46,13 @@ def writing(path: Path, force: bool = False) -> Iterator[Path]:
         os.replace(part, path)  # replaces the name, never follows a link
     finally:
         part.unlink(missing_ok=True)
+
+
+@contextmanager
+def text_out(path: Path | None, force: bool = False) -> Iterator:
+    """A text stream to write to: `path` put in place whole (as writing()), or standard output when None."""
+    if path is None:
+        yield sys.stdout
+        return
+    with writing(path, force) as part, open(part, "w", encoding="utf-8", newline="") as out:
+        yield out

@@ -14,6 +14,8 @@ option, a test's store) without touching the environment:
 | TRACKER_DUCKDB_MEMORY | 1GB | DuckDB's memory_limit for every connection the product opens |
 | TRACKER_DUCKDB_THREADS | (DuckDB's: one per core) | DuckDB's threads |
 | TRACKER_DUCKDB_TEMP | (beside the store: .duckdb-tmp/) | where DuckDB spills what exceeds the memory limit |
+| TRACKER_PROGRESS_METHOD | recent | how a target not yet due is judged: recent pace (recent) or Open SDG's (cagr) |
+| TRACKER_MIN_REPORTING | 80 | the share of its units (%) a region's figure needs for a verdict, else 数据不全 |
 
 An empty variable counts as unset. The default memory limit leaves an 8 GB office PC room for the browser and the
 app itself: DuckDB spills what exceeds it to the temp directory. A server with memory to spare sets
@@ -28,6 +30,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 import duckdb
 from pydantic import Field
@@ -53,6 +56,12 @@ class Settings(BaseSettings):
     duckdb_memory: str = "1GB"
     duckdb_threads: int | None = None
     duckdb_temp: Path | None = None
+    progress_method: Literal["recent", "cagr"] = Field(
+        "recent", description="how a target not yet due is judged: the recent pace against the pace still required "
+                              "(recent), or Open SDG's compound growth since the base year (cagr); docs/method.md")
+    min_reporting: float = Field(80.0, ge=0, le=100,
+                                 description="the share of its units (%) a region's figure needs for a verdict; "
+                                             "below it the status is 数据不全")
 
     @property
     def temp_directory(self) -> Path:

@@ -9,9 +9,10 @@ no verdict, so they stay apart for colour-blind readers and on a projector; ever
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-from tracker.core.i18n import pick
+from tracker.core.i18n import pick, t
 
 # how a reader groups statuses: good (met or on track), watch (needs action), bad (missed or going back),
 # unknown (no verdict possible), other (not a verdict at all); the badge colour Streamlit draws for each
@@ -52,13 +53,16 @@ STATUSES: dict[str, Status] = {s.id: s for s in (
     Status("pending", "尚未完成", "not done yet", "#FDDBC7", "watch", 4),
     Status("on_track", "进度正常", "on track", "#92C5DE", "good", 5),
     Status("achieved", "已达标", "achieved", "#2166AC", "good", 6),
-    Status("met", "达标", "met", "#2166AC", "good", 7),
-    Status("insufficient_data", "数据不足", "insufficient data", "#BDBDBD", "unknown", 8),
-    Status("not_assessable", "无法评估", "not assessable", "#BDBDBD", "unknown", 9),
-    Status("no_data", "无数据", "no data", "#E0E0E0", "unknown", 10),
-    Status("baseline", "基期", "base year", "#F0F0F0", "other", 11),
-    Status("contribution", "计入合计", "counts toward the total", "#F0F0F0", "other", 12),
-    Status("monitored", "仅监测", "monitored", "#F0F0F0", "other", 13),
+    Status("met_late", "逾期达标", "met late", "#4393C3", "good", 7),
+    Status("met_on_time", "按期达标", "met on time", "#2166AC", "good", 8),
+    Status("met", "达标", "met", "#2166AC", "good", 9),
+    Status("incomplete", "数据不全", "incomplete returns", "#BDBDBD", "unknown", 10),
+    Status("insufficient_data", "数据不足", "insufficient data", "#BDBDBD", "unknown", 11),
+    Status("not_assessable", "无法评估", "not assessable", "#BDBDBD", "unknown", 12),
+    Status("no_data", "无数据", "no data", "#E0E0E0", "unknown", 13),
+    Status("baseline", "基期", "base year", "#F0F0F0", "other", 14),
+    Status("contribution", "计入合计", "counts toward the total", "#F0F0F0", "other", 15),
+    Status("monitored", "仅监测", "monitored", "#F0F0F0", "other", 16),
 )}
 
 STATUS_CLASS = {s.id: s.cls for s in STATUSES.values()}  # status id → class, for mapping a column
@@ -71,8 +75,10 @@ FINDING_STATES = (*FINDING_OPEN, "accepted", "closed", "rejected")
 FINDINGS_LISTED = {"open": FINDING_OPEN, "refused": ("rejected",), "all": FINDING_STATES}
 
 
-def label(status: str, lang: str = "zh") -> str:
-    """The status in words."""
+def label(status: str, lang: str = "zh", year: int | None = None) -> str:
+    """The status in words; met late says the year it was met when given (逾期达标（2022年）)."""
+    if status == "met_late" and year is not None and not math.isnan(year):
+        return t("status.met_late_in", lang, year=int(year))
     return STATUSES[status].name(lang)
 
 

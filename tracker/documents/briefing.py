@@ -15,7 +15,6 @@ import pandas as pd
 from tracker.core.catalogue import Catalogue
 from tracker.core.i18n import t
 from tracker.core.status import STATUS_CLASS
-from tracker.core.status import label as status_label
 from tracker.documents import static_charts
 from tracker.present import scorecard
 from tracker.queries import dashboard
@@ -50,9 +49,16 @@ def target_table(b: "Briefing", note_first_part: bool = False) -> pd.DataFrame:
     return pd.DataFrame([{
         t("table.col.target", lang): c.title + ("" if c.region_code == b.view.area else f"（{c.region_name}）"),
         t("table.col.value", lang): c.value, t("table.col.target_value", lang): c.target,
-        t("table.col.status", lang): status_label(c.status, lang), t("table.col.change", lang): c.change or "",
-        t("table.col.note", lang): c.note.split("；")[0].split("; ")[0] if note_first_part else c.note}
+        t("table.col.status", lang): c.status_text, t("table.col.change", lang): c.change or "",
+        t("table.col.note", lang): _first_part(c) if note_first_part else c.note,
+        t("table.col.outlook", lang): c.outlook or ""}
         for c in b.view.cards])
+
+
+def _first_part(c: scorecard.Card) -> str:
+    """A card's note cut to its first part (how many units meet it), and how many reported when not all did."""
+    parts = c.note.replace("; ", "；").split("；")
+    return "；".join(parts[:2] if c.partial else parts[:1])
 
 
 def most_behind(cells: pd.DataFrame, lang: str, most: int = MOST_BEHIND) -> pd.DataFrame:

@@ -9,7 +9,7 @@ other figure beside ("14/16 个村达标", or the mean).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 
 import pandas as pd
@@ -20,7 +20,7 @@ from tracker.core.numbers import compared, number, plain
 from tracker.core.progress import required_path
 from tracker.core.status import CLASS_ORDER, STATUS_CLASS, STATUSES
 from tracker.core.status import label as status_label
-from tracker.present.why import explain
+from tracker.present.why import explain, projection_sentence
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,25 @@ def unit_word(level: str, lang: str, n: int = 2) -> str:
 
 
 def figure(row: dict, target: Target, measure: Measure, lang: str = "zh") -> Figure:
-    """The headline figure of an assessment row (see the module docstring)."""
+    """The headline figure of an assessment row (see the module docstring); a region's figure from fewer than all
+    of its units says how many reported first ("6/143 个村已报")."""
+    fig = _figure(row, target, measure, lang)
+    if not _partial(row, target):
+        return fig
+    n, reporting = row["units_in_scope"], row["units_reporting"]
+    reported = tr("figure.units_reported", lang, reporting=reporting, n=n,
+                  units=unit_word(target.population.level, lang, n))
+    return replace(fig, note=reported + (tr("list.separator", lang) + fig.note if fig.note else ""))
+
+
+def _partial(row: dict, target: Target) -> bool:
+    """Whether a region's figure comes from fewer than all of its units (a total counts what was reported)."""
+    n, reporting = row.get("units_in_scope"), row.get("units_reporting")
+    return not row["is_unit"] and n is not None and reporting is not None and reporting < n \
+        and target.rule.kind != "total"
+
+
+def _figure(row: dict, target: Target, measure: Measure, lang: str) -> Figure:
     rule = target.rule
     unit = measure.value_unit(lang)
     op = getattr(rule, "op", None)
@@ -165,6 +183,9 @@ class Card:
     kind: str  # the Figure's kind
     shortfall: float  # for ordering: how far from the target, 0 when met
     why: list[str] = field(default_factory=list)
+    status_text: str = ""  # the status in words (逾期达标 with its year)
+    partial: bool = False  # the figure comes from fewer than all of its units (the note says how many first)
+    outlook: str | None = None  # where the course leads at the recent pace (a running target's region)
 
     @property
     def colour(self) -> str:
@@ -219,7 +240,9 @@ def cards(rows: pd.DataFrame, catalogue: Catalogue, area: str, year: int, lang: 
             target_id, target.name(lang), region, row["region_name"], row["status"],
             number(fig.value, fig.unit, lang), target_text(fig, lang), fig.note, change, arrow,
             change_direction(fig, arrow), gap,
-            target.deadline, target.headline, fig.kind, short, explain(row, target, measure, lang)))
+            target.deadline, target.headline, fig.kind, short, explain(row, target, measure, lang),
+            status_label(row["status"], lang, row.get("met_late_year")),
+            projection_sentence(row, target, measure, lang, short=True), _partial(row, target)))
     found.sort(key=lambda c: (CLASS_ORDER.index(c.status_class), -c.shortfall, c.target_id))
     return found
 
@@ -286,7 +309,7 @@ def changes(rows: pd.DataFrame, catalogue: Catalogue, all_cards: list[Card], yea
         moved = STATUS_CLASS[prev["status"]] != c.status_class
         records.append({
             "target": c.title, "region": c.region_name,
-            "status_before": status_label(prev["status"], lang), "status_now": status_label(c.status, lang),
+            "status_before": status_label(prev["status"], lang, prev.get("met_late_year")), "status_now": c.status_text,
             "value_before": number(fig.value, fig.unit, lang), "value_now": c.value, "change": c.change or "",
             "_order": (not moved, CLASS_ORDER.index(c.status_class)),
         })
@@ -320,7 +343,8 @@ def cell_frame(rows: pd.DataFrame, catalogue: Catalogue, lang: str = "zh", in_pe
         hover += why
         records.append({"region_code": r["region_code"], "region": r["region_name"], "year": r["year"],
                         "target_id": target.id,
-                        "target": title, "status": r["status"], "status_label": status_label(r["status"], lang),
+                        "target": title, "status": r["status"],
+                        "status_label": status_label(r["status"], lang, r.get("met_late_year")),
                         "value": fig.value, "text": value, "target_text": target_text(fig, lang),
                         "target_value": fig.target, "unit": fig.unit, "op": fig.op, "kind": fig.kind, "note": fig.note,
                         "hover": "<br>".join(hover), "why": why})
@@ -330,7 +354,7 @@ def cell_frame(rows: pd.DataFrame, catalogue: Catalogue, lang: str = "zh", in_pe
 def card_table(all_cards: list[Card], lang: str = "zh") -> pd.DataFrame:
     """Every card as a table row (the briefing's table of targets, and its Excel sheet)."""
     frame = pd.DataFrame([{
-        "target": c.title, "region": c.region_name, "status": status_label(c.status, lang), "value": c.value,
+        "target": c.title, "region": c.region_name, "status": c.status_text, "value": c.value,
         "target_value": c.target, "gap": c.gap or "", "change": c.change or "", "note": c.note,
         "deadline": c.deadline, "target_id": c.target_id} for c in all_cards],
         columns=["target", "region", "status", "value", "target_value", "gap", "change", "note", "deadline",

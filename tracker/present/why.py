@@ -4,11 +4,13 @@ popover, the matrices' hovers, the documents and `python -m tracker why` say the
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
 
+from tracker.core import settings
 from tracker.core.catalogue import Catalogue, Measure, Reading, Target, reading_of
 from tracker.core.i18n import t as tr
 from tracker.core.numbers import compared, decimal
@@ -97,15 +99,116 @@ def explain(row: dict, target: Target, m: Measure, lang: str = "zh") -> list[str
     if row["benchmark"] is not None:
         size = tr("why.benchmark_size", lang, n=row["benchmark_units"]) if row["benchmark_units"] else ""
         lines.append(tr("why.benchmark", lang, value=decimal(row["benchmark"], 2), size=size))
-    if status == "insufficient_data" and not row["is_unit"] and row["met"] is None and row.get("reading") != "aggregate":
+    if status == "incomplete":
+        lines.append(tr("why.incomplete", lang, reporting=row["units_reporting"], n=row["units_in_scope"],
+                        share=decimal(settings.current().min_reporting, 0)))
+    elif status == "insufficient_data" and not row["is_unit"] and row["met"] is None and row.get("reading") != "aggregate":
         lines.append(tr("why.all_reporting_meet", lang))
-    elif row["rate_observed"] is not None and row["rate_required"] is not None:
-        lines.append(tr("why.progress", lang, base_year=row["base_year_used"], base=decimal(row["base_value"], 2),
-                        observed=decimal(row["rate_observed"], 2), deadline=target.deadline,
-                        required=decimal(row["rate_required"], 2), ratio=decimal(row["progress_ratio"], 2)))
+    elif row.get("pace_required") is not None and row.get("pace_recent") is not None:
+        paces = [pace_sentence(row, target, m, lang) + tr("why.pace.ratio", lang, ratio=decimal(row["ratio_recent"], 2))]
+        if row.get("ratio_cagr") is not None:
+            paces.append(tr("why.progress_cagr", lang, base_year=row["base_year_used"], base=decimal(row["base_value"], 2),
+                            observed=decimal(row["rate_observed"], 2), required=decimal(row["rate_required"], 2),
+                            ratio=decimal(row["ratio_cagr"], 2)))
+            if row["progress_ratio"] == row["ratio_cagr"] != row["ratio_recent"]:  # judged by compound growth
+                paces.reverse()
+        lines += paces
+        outlook = projection_sentence(row, target, m, lang)
+        if outlook:
+            lines.append(outlook)
     elif status == "insufficient_data":
         lines.append(tr("why.no_two_years", lang))
+    elif status in ("met_on_time", "met_late") or (status == "missed" and not target.every_year
+                                                    and year > target.deadline):
+        key = "missed_since" if status == "missed" else status
+        lines.append(tr(f"why.verdict.{key}", lang, deadline=target.deadline, year=row.get("met_late_year")))
     elif status in ("met", "missed"):
         lines.append(tr("why.deadline", lang, deadline=target.deadline) +
                      (tr("why.every_year", lang) if target.every_year else ""))
     return lines
+
+
+def _share(change: float) -> str:
+    """A change on a log scale as the percent it multiplies by (0.1 → 10.52)."""
+    return decimal(100 * abs(math.expm1(change)), 1)
+
+
+def pace_sentence(row: dict, target: Target, m: Measure, lang: str = "zh") -> str:
+    """The recent pace and the pace required, in the terms of the figure's scale, with the years they come from."""
+    scale, recent, required = row["pace_scale"], row["pace_recent"], row["pace_required"]
+    direction = -1 if row.get("target_value") is not None and _op(row, target) in ("<=", "<") else 1
+    if direction * required <= 0:
+        return tr("why.pace.at_bound", lang)
+    common = {"start": row["pace_from"], "year": row["year"], "deadline": target.deadline}
+    share = _is_share(row, target, m)
+    if scale == "ceiling":
+        move = "closes" if recent >= 0 else "widens"
+        bound = "100%" if share else decimal(m.max, 2) + _unit(m, lang)
+        return tr("why.pace.ceiling", lang, recent_move=tr(f"why.pace.move.{move}", lang),
+                  recent=decimal(100 * abs(-math.expm1(-recent)), 1), required=decimal(100 * -math.expm1(-required), 1),
+                  bound=bound, **common)
+    if scale == "floor":
+        move = "falls" if recent <= 0 else "rises"
+        bound = "0%" if share else decimal(m.min, 2) + _unit(m, lang)
+        return tr("why.pace.floor", lang, recent_move=tr(f"why.pace.move.{move}", lang), recent=_share(recent),
+                  required=_share(required), bound=bound, **common)
+    if scale == "growth":
+        move = "grows" if recent >= 0 else "shrinks"
+        return tr("why.pace.growth", lang, recent_move=tr(f"why.pace.move.{move}", lang), recent=_share(recent),
+                  required=_share(required), **common)
+    unit = "%" if share else _unit(m, lang)
+    return tr("why.pace.linear", lang, recent=f"{recent:+.2f}", required=f"{required:+.2f}", unit=unit, **common)
+
+
+def _is_share(row: dict, target: Target, m: Measure) -> bool:
+    """Whether a row's figure is a percent of units or of yes (a share rule, a region read by its units meeting
+    the target, a yes/no measure), not the measure's own value."""
+    return m.type == "bool" or (not row["is_unit"] and (target.rule.kind == "share"
+                                                         or row.get("reading") not in (None, "aggregate")))
+
+
+def _unit(m: Measure, lang: str) -> str:
+    unit = m.unit_in(lang)
+    return unit if unit == "%" else f" {unit}"
+
+
+def _op(row: dict, target: Target) -> str | None:
+    rule = target.rule
+    if row["is_unit"]:
+        return rule.condition.op if rule.kind == "share" else getattr(rule, "op", None)
+    return getattr(rule, "op", None) if rule.kind == "share" or row.get("reading") == "aggregate" else ">="
+
+
+def chance_words(chance: float, lang: str = "zh") -> str:
+    """A chance as a reader says it: 约3成 / about 30%; 极小 / 很大 at the ends."""
+    tenths = round(chance * 10)
+    if tenths <= 0:
+        return tr("chance.none", lang)
+    if tenths >= 10:
+        return tr("chance.all", lang)
+    return tr("chance.words", lang, n=tenths)
+
+
+def projection_sentence(row: dict, target: Target, m: Measure, lang: str = "zh", short: bool = False) -> str | None:
+    """Where a region's course leads at its recent pace: the value expected at the deadline with its interval,
+    the year the target would be reached, and the chance of meeting it by the deadline ("按近年进度，预计2027年
+    达到；到期达标可能性约三成"); None for a unit or a row without a projection."""
+    if row["is_unit"] or row.get("projected_value") is None:
+        return None
+    unit = "%" if _is_share(row, target, m) else _unit(m, lang)
+    interval = ""
+    if row.get("projected_low") is not None:
+        interval = tr("why.projection.interval", lang, low=decimal(row["projected_low"], 1) + unit,
+                      high=decimal(row["projected_high"], 1) + unit)
+    reach = row.get("projected_year")
+    reached = (tr("why.projection.no_reach", lang) if reach is None else
+               tr("why.projection.reach_now", lang) if reach <= row["year"] else
+               tr("why.projection.reach", lang, year=int(reach)))
+    if short:  # a card's line
+        parts = [tr("why.projection.short", lang, reach=reached)]
+    else:
+        parts = [tr("why.projection", lang, deadline=target.deadline, value=decimal(row["projected_value"], 1) + unit,
+                    interval=interval), reached]
+    parts.append(tr("why.projection.chance", lang, chance=chance_words(row["chance_met"], lang))
+                 if row.get("chance_met") is not None else tr("why.projection.too_few", lang))
+    return tr("why.projection.joiner", lang).join(parts)

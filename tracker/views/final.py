@@ -23,10 +23,13 @@ from tracker.core.catalogue import Catalogue, Plan, Target
 from tracker.core.clock import beijing_text
 from tracker.core.i18n import t
 from tracker.core.progress import required_path
+from tracker.core.status import label as status_label
 from tracker.present import scorecard
 from tracker.queries import dashboard, geography
 
-OUTCOMES = ("achieved", "missed", "no_data", "in_progress", "monitored")  # 完成情况, in the order counts are said
+OUTCOMES = ("achieved", "achieved_late", "missed", "no_data", "in_progress", "monitored")  # in the order counts are said
+# 完成情况 from the assessment's status in the year read: the same verdict the briefing and every page show
+STATUS_OUTCOME = {"met": "achieved", "met_on_time": "achieved", "met_late": "achieved_late", "missed": "missed"}
 MOST_VILLAGES = 5  # villages named behind each missed target
 
 
@@ -41,6 +44,7 @@ class Result:
     final_year: int  # the year it is judged in
     outcome: str  # one of OUTCOMES
     status: str | None  # the assessment's status in the final year
+    met_late_year: int | None  # the year a target met late was met
     base: float | None
     base_text: str
     values: dict[int, str]  # year → the figure as text, from the base year
@@ -56,6 +60,9 @@ class Result:
     clause: str
 
     def outcome_text(self, lang: str) -> str:
+        """完成情况 in words: the status's own words once judged (逾期达标（2022年）), as every page says it."""
+        if self.outcome in ("achieved", "achieved_late", "missed"):
+            return status_label(self.status, lang, self.met_late_year)
         return t(f"final.outcome.{self.outcome}", lang)
 
 
@@ -108,7 +115,7 @@ class Final:
                                n=self.reporting[1]))
         headline = [r for r in judged if r.target.headline]
         if headline:
-            done = [r.title for r in headline if r.outcome == "achieved"]
+            done = [r.title for r in headline if r.outcome in ("achieved", "achieved_late")]
             sentences.append(t("final.summary.headline", lang, n=len(headline), achieved=len(done)))
         ranked = self.ranking[self.ranking["assessed"] > 0] if not self.ranking.empty else self.ranking
         if len(ranked) > 1:
@@ -128,7 +135,8 @@ class Final:
             if not mine:
                 continue
             missed = [r.title for r in mine if r.outcome == "missed"]
-            sentence = t("final.theme", lang, n=len(mine), achieved=sum(r.outcome == "achieved" for r in mine))
+            sentence = t("final.theme", lang, n=len(mine),
+                         achieved=sum(r.outcome in ("achieved", "achieved_late") for r in mine))
             if missed:
                 sentence += t("final.theme_missed", lang, targets=t("list.joiner", lang).join(missed))
             found.append((theme.name(lang), sentence))
@@ -178,7 +186,8 @@ class Final:
         frame = pd.DataFrame([{
             "target_id": r.target.id, "target": r.title, "region_code": r.region_code, "base_year": r.target.base_year,
             "base_value": r.base, "final_year": r.final_year, "final_value": r.final, "target_value": r.target_value,
-            "achieved": {"achieved": "yes", "missed": "no"}.get(r.outcome, r.outcome),
+            "achieved": {"achieved": "yes", "achieved_late": "late", "missed": "no"}.get(r.outcome, r.outcome),
+            "year_met_late": r.met_late_year,
             "first_year_met": r.first_met, "years_met": f"{r.years_met[0]}/{r.years_met[1]}" if r.years_met else None,
             "progress_pct": None if r.progress is None else round(r.progress, 1), "status": r.status,
             "document": r.target.source.document if r.target.source else None,
@@ -226,6 +235,12 @@ def final_year(target: Target, plan: Plan) -> int:
     return plan.end_year if target.every_year else target.deadline
 
 
+def read_years(target: Target, plan: Plan, last: int) -> range:
+    """The years whose latest row a target's line reads once it is due: from its final year to the plan's last
+    year with data (a dated target keeps the verdict of its deadline after it, or is met late, with the year)."""
+    return range(final_year(target, plan), min(plan.end_year, last) + 1)
+
+
 def _outcome(target: Target, row: dict | None, year: int, judged_in: int) -> str:
     if target.monitored:
         return "monitored"
@@ -233,7 +248,7 @@ def _outcome(target: Target, row: dict | None, year: int, judged_in: int) -> str
         return "in_progress"
     if row is None:
         return "no_data"
-    return {True: "achieved", False: "missed"}.get(row["met"], "no_data")
+    return STATUS_OUTCOME.get(row["status"], "no_data")
 
 
 def _progress(fig_base: scorecard.Figure | None, fig: scorecard.Figure) -> float | None:
@@ -267,6 +282,8 @@ def _result(catalogue: Catalogue, target: Target, plan: Plan, rows: pd.DataFrame
     year = min(judged_in, last)
     if year < judged_in:  # still running: the latest figure so far
         year = max((y for y in by_year if y <= year), default=year)
+    else:  # due: the latest verdict up to the plan's last year
+        year = max((y for y in by_year if y in read_years(target, plan, last)), default=year)
     row = by_year.get(year)
     figures = {y: scorecard.figure(r, target, measure, lang) for y, r in by_year.items()}
     fig = figures.get(year) or scorecard.Figure(None, None, "", "value", None)
@@ -279,6 +296,7 @@ def _result(catalogue: Catalogue, target: Target, plan: Plan, rows: pd.DataFrame
     return Result(
         target=target, title=target.name(lang), region_code=region, region_name=region_name, final_year=year,
         outcome=_outcome(target, row, min(judged_in, last), judged_in), status=row["status"] if row else None,
+        met_late_year=row.get("met_late_year") if row else None,
         base=base_fig.value if base_fig else None,
         base_text=numbers.number(base_fig.value, base_fig.unit, lang) if base_fig else "—",
         values={y: numbers.number(f.value, f.unit, lang) for y, f in figures.items() if y <= plan.end_year},
@@ -298,13 +316,17 @@ def _sub_outcomes(con: duckdb.DuckDBPyConnection, plan: Plan, area: str, level: 
     rows = dashboard.assessment_rows(con, level=level, area=area)
     rows = rows[rows["target_id"].isin(ids) & (rows["status"] != "contribution")]
     if rows.empty:
-        return pd.DataFrame(columns=["code", "name", "target_id", "outcome"])
-    wanted = {tid: min(final_year(tg, plan), last) for tid, tg in ids.items()}
-    rows = rows[rows["year"] == rows["target_id"].map(wanted)]
+        return pd.DataFrame(columns=["code", "name", "target_id", "outcome", "status", "met_late_year"])
+    # a target still running is read in the latest year; one due, in the latest of its years read (read_years)
+    due = {tid: read_years(tg, plan, last) for tid, tg in ids.items()}
+    rows = rows[[y in due[tid] if len(due[tid]) else y == last for tid, y in zip(rows["target_id"], rows["year"])]]
+    rows = rows.sort_values("year").drop_duplicates(["target_id", "region_code"], keep="last")
+    records = [scorecard.clean(x) for x in rows.to_dict("records")]
     return pd.DataFrame({
         "code": rows["region_code"], "name": rows["region_name"], "target_id": rows["target_id"],
-        "outcome": [_outcome(ids[r["target_id"]], r, r["year"], final_year(ids[r["target_id"]], plan))
-                    for r in (scorecard.clean(x) for x in rows.to_dict("records"))]})
+        "outcome": [_outcome(ids[r["target_id"]], r, r["year"], final_year(ids[r["target_id"]], plan)) for r in records],
+        "status": [r["status"] for r in records], "met_late_year": [r["met_late_year"] for r in records]},
+        columns=["code", "name", "target_id", "outcome", "status", "met_late_year"])
 
 
 def _province_outcomes(con: duckdb.DuckDBPyConnection, results: list[Result]) -> pd.DataFrame:
@@ -313,8 +335,9 @@ def _province_outcomes(con: duckdb.DuckDBPyConnection, results: list[Result]) ->
     names = geography.names(con, tuple(sorted({r.region_code[:2] for r in results})))
     return pd.DataFrame({"code": [r.region_code[:2] for r in results],
                          "name": [names.get(r.region_code[:2], "") for r in results],
-                         "target_id": [r.target.id for r in results], "outcome": [r.outcome for r in results]},
-                        columns=["code", "name", "target_id", "outcome"])
+                         "target_id": [r.target.id for r in results], "outcome": [r.outcome for r in results],
+                         "status": [r.status for r in results], "met_late_year": [r.met_late_year for r in results]},
+                        columns=["code", "name", "target_id", "outcome", "status", "met_late_year"])
 
 
 def _ranking(sub: pd.DataFrame, titles: dict[str, str], lang: str) -> pd.DataFrame:
@@ -323,7 +346,7 @@ def _ranking(sub: pd.DataFrame, titles: dict[str, str], lang: str) -> pd.DataFra
     found = []
     for (code, name), mine in sub.groupby(["code", "name"]):
         missed = [titles[x] for x in mine.loc[mine["outcome"] == "missed", "target_id"]]
-        achieved = int((mine["outcome"] == "achieved").sum())
+        achieved = int(mine["outcome"].isin(("achieved", "achieved_late")).sum())
         found.append({"code": code, "name": name, "achieved": achieved, "assessed": achieved + len(missed),
                       "no_data": int((mine["outcome"] == "no_data").sum()),
                       "missed_targets": t("list.joiner", lang).join(missed)})
@@ -336,7 +359,9 @@ def _ranking(sub: pd.DataFrame, titles: dict[str, str], lang: str) -> pd.DataFra
 def _appendix(sub: pd.DataFrame, titles: dict[str, str], order: list[str], sub_level: str, lang: str) -> pd.DataFrame:
     if sub.empty:
         return pd.DataFrame()
-    words = sub.assign(word=[t(f"final.outcome.{o}", lang) for o in sub["outcome"]])
+    words = sub.assign(word=[status_label(r["status"], lang, r["met_late_year"])
+                             if r["outcome"] in ("achieved", "achieved_late", "missed") else t(f"final.outcome.{r['outcome']}", lang)
+                             for r in sub.to_dict("records")])
     table = words.pivot_table(index=["code", "name"], columns="target_id", values="word", aggfunc="first")
     table = table[[tid for tid in order if tid in table.columns]].rename(columns=titles)
     table = table.reset_index().drop(columns="code").rename(columns={"name": t(f"level.{sub_level}", lang)})
@@ -425,6 +450,6 @@ def _paths(results: list[Result], plan: Plan, last: int | None, lang: str) -> pd
 
 def outcome_statuses(results: list[Result]) -> list[str]:
     """The status colour of each result's 完成情况 cell."""
-    return [{"achieved": "met", "missed": "missed", "in_progress": r.status or "pending",
-             "monitored": "monitored"}.get(r.outcome, "no_data") for r in results]
+    return [r.status if r.outcome in ("achieved", "achieved_late", "missed") else
+            {"in_progress": r.status or "pending", "monitored": "monitored"}.get(r.outcome, "no_data") for r in results]
 

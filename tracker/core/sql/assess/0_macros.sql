@@ -1,4 +1,4 @@
--- Assessment, stage 0 of 6: the macros every stage uses.
+-- Assessment, stage 0 of 7: the macros every stage uses.
 -- The comparisons, the Open SDG progress rate and ratio, and result_status: the one CASE that gives a
 -- result its status (tracker/core/status.py holds each status's words, colour and order; assess() checks
 -- the ids written against it).
@@ -34,10 +34,11 @@ create or replace temp macro rate_pct(applies, base, reached, n) as
 create or replace temp macro trajectory_rate(has_trajectory, base_year_used, year, value, base_value, reached, n) as
     rate_pct(has_trajectory and base_year_used < year and value is not null, base_value, reached, n);
 
--- the status once no data, baseline and the like are ruled out: met or missed at or past the deadline
--- (or every year), else achieved, pending (no trajectory), or the Open SDG class of R
-create or replace temp macro toward_deadline(met, final, has_trajectory, ratio) as
-    case when final then case when met then 'met' else 'missed' end
+-- the status once no data, baseline and the like are ruled out: at or past the deadline (or every year) met or
+-- missed (a dated target met at its deadline is met_on_time), else achieved, pending (no pace to judge), or the
+-- class of the progress ratio R
+create or replace temp macro toward_deadline(met, final, every_year, has_trajectory, ratio) as
+    case when final then case when not met then 'missed' when every_year then 'met' else 'met_on_time' end
          when met then 'achieved'
          when not has_trajectory then 'pending'
          else progress_status(ratio) end;
@@ -54,21 +55,59 @@ create or replace temp table level_rank as
 select * from (values ('province', 0), ('city', 1), ('county', 2), ('township', 3), ('village', 4)) t(level, rank);
 
 -- A result's status, for units and regions alike, in this order:
+--   past due     a dated target after its deadline keeps the verdict of its deadline: met_on_time, met_late (met
+--                in a later year), or missed until it is met (6_progress.sql, `verdict`)
 --   no value     a unit with no value this year: no_data
 --   a total      without a target of its own: contribution (it counts toward a region's sum)
 --   monitored    a unit of a monitoring-only target: monitored
 --   base year    baseline (regions too, whether or not they have data)
 --   no value     a region none of whose units reported: no_data
 --   monitored    a region of a monitoring-only target: monitored
+--   partial      a region whose figure comes from fewer than the declared share of its units: incomplete
 --   no verdict   a unit: not_assessable (e.g. growth from no positive base); a region: insufficient_data
---   otherwise    toward_deadline: met / missed at or past the deadline, else achieved, pending or Open SDG's class
-create or replace temp macro result_status(is_unit, has_value, kind, has_target, is_base_year, met, final,
-                                           has_trajectory, ratio) as
-    case when is_unit and not has_value then 'no_data'
+--   otherwise    toward_deadline
+create or replace temp macro result_status(is_unit, has_value, kind, has_target, is_base_year, met, complete,
+                                           verdict, final, every_year, has_trajectory, ratio) as
+    case when verdict is not null then verdict
+         when is_unit and not has_value then 'no_data'
          when kind = 'total' and not has_target then 'contribution'
          when is_unit and kind = 'monitor' then 'monitored'
          when is_base_year then 'baseline'
          when not has_value then 'no_data'
          when kind = 'monitor' then 'monitored'
+         when not complete then 'incomplete'
          when met is null then case when is_unit then 'not_assessable' else 'insufficient_data' end
-         else toward_deadline(met, final, has_trajectory, ratio) end;
+         else toward_deadline(met, final, every_year, has_trajectory, ratio) end;
+
+-- The recent pace (6_progress.sql) is measured on a scale where a steady course is a straight line:
+--   ceiling  a figure rising toward its upper bound (a rate toward 100%): -ln(gap to the bound), so that closing
+--            the same share of the remaining gap each year is a steady pace and a rate near 100 is not stalled
+--   floor    a figure falling toward its lower bound: ln(distance above the bound), a steady share off each year
+--   growth   a figure rising with no upper bound (an income): ln(value above its lower bound), compound growth
+--   linear   anything else: the value itself
+create or replace temp macro scale_kind(direction, lo, hi) as
+    case when direction = 1 and hi is not null then 'ceiling' when direction = -1 and lo is not null then 'floor'
+         when direction = 1 and lo is not null then 'growth' else 'linear' end;
+
+-- within half a percent of the bound's range a figure counts as at the bound (a target of 100% is 99.5 on the scale)
+create or replace temp macro bound_margin(lo, hi) as 0.005 * coalesce(hi - lo, abs(coalesce(hi, lo)), 1.0);
+
+create or replace temp macro on_scale(v, scale, lo, hi) as
+    case scale when 'ceiling' then -ln(greatest(hi - v, bound_margin(lo, hi)))
+               when 'floor' then ln(greatest(v - lo, bound_margin(lo, hi)))
+               when 'growth' then case when v > lo then ln(v - lo) end
+               else v end;
+
+create or replace temp macro off_scale(g, scale, lo, hi) as
+    case scale when 'ceiling' then hi - exp(-g) when 'floor' then lo + exp(g) when 'growth' then lo + exp(g)
+               else g end;
+
+-- the middle of three changes (of two, their mean; of one, itself)
+create or replace temp macro median_of(n, c0, c1, c2) as
+    case when n = 1 then c0 when n = 2 then (c0 + c1) / 2
+         when n >= 3 then c0 + c1 + c2 - greatest(c0, c1, c2) - least(c0, c1, c2) end;
+
+-- the standard normal distribution function (Bowling et al.'s logistic approximation, within 0.00015), its argument
+-- held to ±8 where it is 0 or 1 anyway
+create or replace temp macro clamped(x) as greatest(-8.0, least(8.0, x));
+create or replace temp macro normal_cdf(x) as 1 / (1 + exp(-1.5976 * clamped(x) - 0.07056 * pow(clamped(x), 3)));

@@ -1,4 +1,4 @@
--- Assessment, stage 1 of 6: what is assessed.
+-- Assessment, stage 1 of 7: what is assessed.
 -- Reads target_spec_frame and population_spec_frame (a row per target variant and per population,
 -- registered by tracker.core.assess from the catalogue) and the store's region and group_member.
 -- Writes target_spec, population_spec and population_unit (every unit of every population).
@@ -16,7 +16,9 @@ select target_id::varchar as target_id, period::varchar as period, is_primary::b
        base_year::integer as base_year, deadline::integer as deadline, every_year::boolean as every_year,
        plan_start::integer as plan_start, plan_end::integer as plan_end,
        reading::varchar as reading, reading_share::double as reading_share,
-       bench_within_rank::integer as bench_within_rank
+       bench_within_rank::integer as bench_within_rank,
+       measure_min::double as measure_min, measure_max::double as measure_max,
+       progress_method::varchar as progress_method, min_reporting::double as min_reporting
 from target_spec_frame;
 
 create or replace temp table population_spec as

@@ -1,4 +1,4 @@
--- Assessment, stage 5 of 6: every region above the units.
+-- Assessment, stage 5 of 7: every region above the units.
 -- Writes region_result: a row per target, period, region of every level above the units, and year,
 -- read as the target's region_reading declares (aggregate, every unit, a share of units).
 
@@ -39,7 +39,7 @@ joined as (
            g.growth_of_sum,
            coalesce(rb.growth * 100, g.benchmark) as benchmark,
            coalesce(rb.units, g.benchmark_units) as benchmark_units,
-           s.kind, s.measure_type, s.op, s.rule_value, s.base_year, s.deadline, s.every_year,
+           s.kind, s.measure_type, s.measure_min, s.measure_max, s.min_reporting, s.op, s.rule_value, s.base_year, s.deadline, s.every_year,
            s.plan_start, s.plan_end, s.is_primary, s.pop_region, s.years_from, s.reading, s.reading_share,
            100.0 * g.units_met / g.units_in_scope as share_met,
            -- the population as a whole: a rate's or per-household number's mean (household-weighted when
@@ -91,44 +91,31 @@ judged as (
     from read
 ),
 
-based as (
-    select *,
-           min(case when units_reporting > 0 and value is not null then year end)
-               over (partition by target_id, period, roll_code) as base_year_used,
-           first_value(case when units_reporting > 0 then value end ignore nulls)
-               over (partition by target_id, period, roll_code order by year
-                     rows between unbounded preceding and unbounded following) as base_value,
-           case when region_op in ('<=', '<') then -1 else 1 end as direction,
-           kind not in ('total', 'monitor') and target_value is not null and not every_year and year < deadline
-               as has_trajectory
-    from judged
-),
-
-rated as (
-    select *,
-           trajectory_rate(has_trajectory, base_year_used, year, value, base_value, value, year - base_year_used) as rate_observed,
-           trajectory_rate(has_trajectory, base_year_used, year, value, base_value, target_value, deadline - base_year_used)
-               as rate_required
-    from based
-),
-
 final as (
+    -- the judged row; its status, pace and projection come in stage 6 (6_progress.sql)
     select target_id, period, is_primary, roll_level as level, roll_code as region_code, year,
            value, target_value, benchmark, met,
            case when target_value is not null then shortfall_of(value, region_op, target_value) end as gap,
            null::double as shortfall,
-           result_status(false, units_reporting > 0, kind, target_value is not null, year = base_year, met,
-                         every_year or year >= deadline, has_trajectory,
-                         progress_ratio(rate_observed, rate_required, base_value, direction)) as status,
            units_in_scope, units_reporting, units_met, share_met, aggregate_value, aggregate_weighted,
-           case when has_trajectory then base_year_used end as base_year_used,
-           case when has_trajectory then base_value end as base_value,
-           rate_observed, rate_required,
-           progress_ratio(rate_observed, rate_required, base_value, direction) as progress_ratio,
            benchmark_units, null::double as raw_value, null::double as raw_from,
            year > base_year and year between plan_start and plan_end as in_period,
-           false as is_unit, reading
-    from rated
+           false as is_unit, reading,
+           kind, units_reporting > 0 as has_value, target_value is not null as has_target, base_year, deadline,
+           every_year,
+           -- a figure from fewer than the declared share of its units has no verdict (数据不全)
+           100.0 * units_reporting >= min_reporting * units_in_scope as complete,
+           kind not in ('total', 'monitor') and target_value is not null and not every_year as on_course,
+           case when region_op in ('<=', '<') then -1 else 1 end as direction,
+           -- the figure's bounds, which set the scale of its pace (0_macros.sql, scale_kind): a share of units or of
+           -- yes counts units (so many villages a year: no bounds, a straight line), else the measure's own
+           case when not (kind = 'share' or measure_type = 'bool'
+                          or (kind not in ('monitor', 'total') and coalesce(reading, '') <> 'aggregate'))
+                then measure_min end as value_min,
+           case when not (kind = 'share' or measure_type = 'bool'
+                          or (kind not in ('monitor', 'total') and coalesce(reading, '') <> 'aggregate'))
+                then measure_max end as value_max
+    from judged
 )
 
 select * from final;
