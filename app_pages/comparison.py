@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from tracker.core import codes
 from tracker.core.i18n import md_escape, t
 from ui import data, filters, widgets
 
@@ -25,8 +24,8 @@ widgets.chart(view.ranking, f"ranking-{target_id}-{f.area}-{year}")
 st.subheader(t("comparison.matrix", lang, units=view.units))
 widgets.chart(view.matrix, f"matrix-{view.level}-{f.area}-{year}")
 widgets.why_panel(view.cells, lang, "comparison.why")
-widgets.xlsx_button(t("comparison.download", lang), view.sheets, f"comparison-{f.area or codes.NATION_WORD}-{year}.xlsx",
-                    "comparison.xlsx")
+widgets.xlsx_button(t("comparison.download", lang), view.sheets,
+                    t("file.comparison", lang, name=view.area_name, year=year) + ".xlsx", "comparison.xlsx")
 
 st.subheader(t("comparison.over_time", lang))
 picked = st.multiselect(t("comparison.pick", lang, units=view.units), list(view.names), format_func=view.names.get,

@@ -61,7 +61,7 @@ with history_tab:
             page = st.number_input(t("data.rejects_page", lang, pages=pages, n=SHOWN_REJECTS), 1, pages, 1,
                                    key=f"rejects_page_{chosen}") if pages > 1 else 1
             show_rejects(data.batch_rejects(int(chosen), SHOWN_REJECTS, (page - 1) * SHOWN_REJECTS), lang,
-                         data.catalogue(), "batch", f"batch-{chosen}-rejected.xlsx",
+                         data.catalogue(), "batch", t("file.batch_rejects", lang, batch=chosen) + ".xlsx",
                          lambda: data.batch_rejects_xlsx(int(chosen), lang))
 
     st.subheader(t("data.sources", lang))

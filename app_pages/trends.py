@@ -29,4 +29,5 @@ widgets.chart(view.chart, f"trend-{target_id}-{view.home}")
 st.caption(view.note)
 st.dataframe(view.table)
 widgets.xlsx_button(t("trends.download", lang), {view.titles[target_id][:31]: view.table.reset_index()},
-                    f"trend-{target_id}-{view.home}.xlsx", "trends.xlsx")
+                    t("file.trend", lang, target=view.titles[target_id], name=view.names[view.home]) + ".xlsx",
+                    "trends.xlsx")

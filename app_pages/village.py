@@ -72,4 +72,5 @@ else:
         st.dataframe(view.flags, hide_index=True)
     with st.expander(t("village.sources", lang), icon=":material/source:"):
         st.dataframe(view.sources, hide_index=True)
-    widgets.xlsx_button(t("village.download", lang), view.sheets, f"village-{code}.xlsx", "village.xlsx")
+    widgets.xlsx_button(t("village.download", lang), view.sheets, t("file.village", lang, name=view.name, code=code) + ".xlsx",
+                        "village.xlsx")

@@ -162,13 +162,29 @@ def test_status_matrix_colours_every_cell_by_status_and_leaves_the_rest_blank():
 
 
 def test_ranking_sorts_and_draws_target_and_average_lines():
-    frame = pd.DataFrame({"region": ["甲", "乙", "丙"], "value": [70.0, 95.0, None], "status": ["missed", "met", "no_data"],
-                          "text": ["70%", "95%", "—"], "hover": ["", "", ""]})
-    fig = charts.ranking(frame, "t", "%", 90.0, 80.0, "全市").to_dict()
+    frame = pd.DataFrame({"region": ["甲", "乙", "丙"], "value": [70.0, 95.0, None], "target_value": [90.0, 90.0, 90.0],
+                          "status": ["missed", "met", "no_data"], "text": ["70%", "95%", "—"], "hover": ["", "", ""]})
+    fig = charts.ranking(frame, "t", "%", 80.0, "全市").to_dict()
     bars = fig["data"][0]
     assert list(bars["y"]) == ["甲", "乙"]  # ascending, so the best is drawn at the top; no value, no bar
     assert list(bars["marker"]["color"]) == [STATUSES["missed"].colour, STATUSES["met"].colour]
     assert [(s["x0"], s["line"]["dash"]) for s in fig["layout"]["shapes"]] == [(90.0, "dash"), (80.0, "dot")]
+    # both labels at the top, clear of the axis's ticks at the bottom
+    assert {a["text"]: (a["y"], a["yanchor"]) for a in fig["layout"]["annotations"]} == {"目标": (1, "top"),
+                                                                                          "全市": (1, "top")}
+
+
+def test_each_region_read_against_its_own_benchmark_carries_its_own_marker():
+    """玉山 8.1% against its own 8.0% is met (blue) though below 信州区's 8.625: no single line for all."""
+    frame = pd.DataFrame({"region": ["信州区", "玉山县", "余干县"], "value": [8.7, 8.1, 8.0],
+                          "target_value": [8.625, 8.0, 8.2], "status": ["met", "met", "missed"],
+                          "text": ["8.7%", "8.1%", "8.0%"], "hover": ["", "", ""]})
+    fig = charts.ranking(frame, "t", "%", None, "", "zh")
+    assert not fig.layout.shapes  # no one target line
+    markers = next(d for d in fig.data if d.type == "scatter" and d.name == "各自的目标线（基准不同）")
+    assert list(markers.y) == ["余干县", "玉山县", "信州区"] and list(markers.x) == [8.2, 8.0, 8.625]
+    bars = fig.data[0]
+    assert list(bars.marker.color) == [STATUSES["missed"].colour, STATUSES["met"].colour, STATUSES["met"].colour]
 
 
 def test_required_path_is_compound_to_the_target_and_straight_from_zero():

@@ -332,8 +332,11 @@ def parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("final", help="the final assessment (终期评估) of a plan for an area (.docx, .html or .csv)",
                          epilog="the CSV (UTF-8 with a byte-order mark, the same bytes as the page's download) has a "
                                 "row per target: target_id, target, region_code, base_year, base_value, final_year, "
-                                "final_value, target_value, achieved (yes / no / no_data / in_progress / monitored), "
-                                "first_year_met, years_met, progress_pct, status, document, clause")
+                                "final_value, target_value, achieved (yes / late / no / no_data / in_progress / "
+                                "monitored), year_met_late, first_year_met, years_met, progress_pct, status, and for a "
+                                "target not yet due projected_value, projected_low, projected_high, projected_year, "
+                                "chance_met; document, clause. The Excel download explains each column in the "
+                                "reader's language")
     settings.add_path_option(p, "db")
     p.add_argument("--region", type=_code, required=True,
                    help="province, city or county code, e.g. 3611, or all for the whole country")

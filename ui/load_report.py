@@ -115,7 +115,7 @@ def show_report(report: FileReport, lang: str, key: str, catalogue) -> None:
         return
     reasons = report.by_reason()
     st.caption(t("data.by_reason", lang) + t("data.joiner", lang).join(f"{audit.reason_name(c, lang)} {n:,}" for c, n in reasons.items()))
-    show_rejects(report.rejects, lang, catalogue, key, f"{Path(report.source_name).stem}-rejected.xlsx")
+    show_rejects(report.rejects, lang, catalogue, key, t("file.rejects", lang, name=Path(report.source_name).stem) + ".xlsx")
 
 
 SHOWN_REJECTS = 500  # rows drawn on the page; the download has them all

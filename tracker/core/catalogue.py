@@ -82,9 +82,14 @@ class Document(Named):
     id: DOC_ID
     file: str
     issuer: str
-    number: str
+    number: str  # 文号, as issued (无文号 where it has none)
+    number_en: str = ""  # the number in English where it is words (no number), else the number itself
     date: Annotated[str, Field(pattern=r"^\d{4}(-\d{2}-\d{2})?$")]  # a year where the document gives no day
     scope: str
+
+    def number_in(self, lang: str) -> str:
+        """The document's number as a reader of `lang` reads it."""
+        return pick(self.number, self.number_en or self.number, lang)
 
 
 class Measure(Named):

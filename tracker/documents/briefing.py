@@ -86,7 +86,7 @@ def sources(catalogue: Catalogue, cards: list[scorecard.Card], lang: str) -> pd.
             continue
         document = catalogue.documents[target.source.document]
         records.append({"target": c.title, "document": document.name(lang),
-                        "number": document.number, "clause": target.source.clause, "quote": target.source.quote})
+                        "number": document.number_in(lang), "clause": target.source.clause, "quote": target.source.quote})
     frame = pd.DataFrame(records, columns=["target", "document", "number", "clause", "quote"])
     return frame.rename(columns={col: t(f"briefing.sources.{col}", lang) for col in frame.columns})
 
@@ -100,11 +100,12 @@ def _charts(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, cards: list[sc
     with_line = [c for c in headline if catalogue.targets[c.target_id].rule.kind != "relative_growth"] or headline
     for c in with_line[:2]:
         rows = dashboard.assessment_rows(con, regions=(c.region_code,), target=c.target_id)
-        view = scorecard.trend(rows, catalogue, c.target_id, c.region_code, lang)
+        view = scorecard.trend(rows, catalogue, c.target_id, c.region_code, lang, as_of=year)
         caption = t("briefing.chart.trend", lang, region=c.region_name, target=c.title)
         charts.append((caption, static_charts.trend_png(
             view.lines, caption, view.unit, view.target, catalogue.targets[c.target_id].deadline, view.required,
-            view.benchmark, t("chart.target", lang), t("chart.required", lang), t("chart.benchmark", lang))))
+            view.benchmark, t("chart.target", lang), t("chart.required", lang), t("chart.benchmark", lang),
+            view.projection, t("chart.projection", lang))))
     for c in with_line:
         rows = dashboard.assessment_rows(con, level=level, area=area, years=(year,), target=c.target_id)
         cells = scorecard.cell_frame(rows, catalogue, lang)
@@ -115,9 +116,8 @@ def _charts(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, cards: list[sc
         same_unit = not home.empty and home["unit"].iloc[0] == cells["unit"].iloc[0]
         caption = t("briefing.chart.ranking", lang, target=c.title, year=year, units=t(f"level.{level}", lang))
         charts.append((caption, static_charts.ranking_png(
-            cells, caption, cells["unit"].iloc[0], cells["target_value"].iloc[0],
-            home["value"].iloc[0] if same_unit else None,
-            t("comparison.average", lang, region=c.region_name), t("chart.target", lang))))
+            cells, caption, cells["unit"].iloc[0], home["value"].iloc[0] if same_unit else None,
+            t("comparison.average", lang, region=c.region_name), t("chart.target", lang), t("chart.own_target", lang))))
         break
     return charts
 

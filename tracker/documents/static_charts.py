@@ -58,8 +58,10 @@ def _png(fig) -> bytes:
 def trend_png(lines: pd.DataFrame, title: str, unit: str, target: float | None, deadline: int | None,
               required: pd.DataFrame | None = None, benchmark: pd.DataFrame | None = None,
               target_label: str = "目标", required_label: str = "按期达标所需路径",
-              benchmark_label: str = "比较基准") -> bytes:
-    """A trend with its target line (and required path or benchmark); `lines`: region, year, value, status."""
+              benchmark_label: str = "比较基准", projection: pd.DataFrame | None = None,
+              projection_label: str = "按近年进度预计") -> bytes:
+    """A trend with its target line (and required path or benchmark) and the projection's fan to the deadline;
+    `lines`: region, year, value, status; `projection`: year, value, low, high."""
     fig, ax = _figure(6.0, 3.2)
     for i, (region, part) in enumerate(lines.dropna(subset=["value"]).groupby("region", sort=False)):
         part = part.sort_values("year")
@@ -73,6 +75,12 @@ def trend_png(lines: pd.DataFrame, title: str, unit: str, target: float | None, 
     if required is not None and not required.empty:
         ax.plot(required["year"], required["value"], color="#333333", linestyle="-.", linewidth=1.2,
                 label=required_label)
+    if projection is not None and not projection.empty:
+        ax.plot(projection["year"], projection["value"], color=LINE_COLOURS[0], linestyle="--", linewidth=1.5,
+                label=projection_label, zorder=3)
+        band = projection.dropna(subset=["low", "high"])
+        if not band.empty:
+            ax.fill_between(band["year"], band["low"], band["high"], color=LINE_COLOURS[0], alpha=0.15, linewidth=0)
     if target is not None:
         ax.axhline(target, color="#333333", linestyle="--", linewidth=1.5, label=target_label)
     years = sorted(set(lines["year"]) | ({deadline} if deadline else set()))
@@ -83,11 +91,12 @@ def trend_png(lines: pd.DataFrame, title: str, unit: str, target: float | None, 
     return _png(fig)
 
 
-def ranking_png(frame: pd.DataFrame, title: str, unit: str, target: float | None, average: float | None,
-                average_label: str, target_label: str = "目标") -> bytes:
-    """Regions ranked by value, bars in status colours, with the target and the area's own figure.
+def ranking_png(frame: pd.DataFrame, title: str, unit: str, average: float | None, average_label: str,
+                target_label: str = "目标", own_label: str = "各自的目标线") -> bytes:
+    """Regions ranked by value, bars in status colours, with the target (each bar its own where they differ, as
+    tracker.present.charts.ranking draws them) and the area's own figure.
 
-    `frame`: region, value, status, text.
+    `frame`: region, value, target_value, status, text.
     """
     ordered = frame.dropna(subset=["value"]).sort_values("value")
     fig, ax = _figure(6.0, max(2.2, 0.28 * len(ordered) + 0.9))
@@ -95,13 +104,17 @@ def ranking_png(frame: pd.DataFrame, title: str, unit: str, target: float | None
                    edgecolor="#666666", linewidth=0.5, zorder=3)
     for bar, text in zip(bars, ordered["text"]):
         ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f" {text}", va="center", fontsize=7)
-    if target is not None:
-        ax.axvline(target, color="#333333", linestyle="--", linewidth=1.5, label=target_label, zorder=4)
+    targets = ordered["target_value"].dropna()
+    if targets.nunique() > 1:
+        ax.scatter(ordered["target_value"], ordered["region"], marker="|", s=160, linewidths=2.5, color="#333333",
+                   label=own_label, zorder=5)
+    elif len(targets):
+        ax.axvline(targets.iloc[0], color="#333333", linestyle="--", linewidth=1.5, label=target_label, zorder=4)
     if average is not None:
         ax.axvline(average, color="#7F7F7F", linestyle=":", linewidth=2, label=average_label, zorder=4)
     ax.tick_params(axis="y", labelsize=8)
     ax.set_xlabel(unit_label(unit))
     ax.set_title(title, fontsize=11, loc="left")
-    if target is not None or average is not None:
+    if len(targets) or average is not None:
         ax.legend(fontsize=8, frameon=False, loc="lower right")
     return _png(fig)

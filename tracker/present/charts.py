@@ -77,23 +77,34 @@ def status_matrix(cells: pd.DataFrame, rows: str, columns: str, row_order: list[
     return _layout(fig, title, height=max(260, 90 + 30 * len(row_order)), top=top, right=right)
 
 
-def ranking(frame: pd.DataFrame, title: str, unit: str, target: float | None, average: float | None,
-            average_label: str, lang: str = "zh") -> go.Figure:
+def ranking(frame: pd.DataFrame, title: str, unit: str, average: float | None, average_label: str,
+            lang: str = "zh") -> go.Figure:
     """Regions ranked by value (best at the top), bars coloured by status, with the target and average lines.
 
-    `frame`: region, value, status, text, hover.
+    `frame`: region, value, target_value, status, text, hover. One target for all is a dashed line; where each
+    region has its own (a benchmark recomputed within each, a share of its own units), each bar carries its own
+    marker, so its colour agrees with the line it is read against, and the legend says so.
     """
     ordered = frame.dropna(subset=["value"]).sort_values("value", ascending=True)
+    names = [escape(r) for r in ordered["region"]]
     fig = go.Figure(go.Bar(
-        x=ordered["value"], y=[escape(r) for r in ordered["region"]], orientation="h", text=ordered["text"], textposition="outside",
+        x=ordered["value"], y=names, orientation="h", text=ordered["text"], textposition="outside",
         marker=dict(color=[STATUSES[s].colour for s in ordered["status"]], line=dict(color="#666", width=0.5)),
         hovertext=ordered["hover"], hovertemplate="%{hovertext}<extra></extra>", showlegend=False))
-    if target is not None:
-        fig.add_vline(x=target, line=dict(color=TARGET_COLOUR, width=2, dash="dash"),
-                      annotation_text=t("chart.target", lang), annotation_position="top")
-    if average is not None:
+    targets = ordered["target_value"].dropna()
+    if targets.nunique() > 1:
+        fig.add_trace(go.Scatter(
+            x=ordered["target_value"], y=names, mode="markers", name=t("chart.own_target", lang),
+            marker=dict(symbol="line-ns", size=22, line=dict(color=TARGET_COLOUR, width=3)),
+            hovertext=[f"{n} · {t('chart.own_target', lang)} {v:.2f}" if v == v else n
+                       for n, v in zip(names, ordered["target_value"])],
+            hovertemplate="%{hovertext}<extra></extra>"))
+    elif len(targets):
+        fig.add_vline(x=targets.iloc[0], line=dict(color=TARGET_COLOUR, width=2, dash="dash"),
+                      annotation_text=t("chart.target", lang), annotation_position="top right")
+    if average is not None:  # labelled at the top too, clear of the axis's ticks
         fig.add_vline(x=average, line=dict(color=BENCHMARK_COLOUR, width=2, dash="dot"),
-                      annotation_text=average_label, annotation_position="bottom")
+                      annotation_text=escape(average_label), annotation_position="top left")
     _status_legend(fig, ordered["status"].tolist(), lang)
     fig.update_xaxes(title=unit_label(unit), showgrid=True, gridcolor="#EEE")
     fig.update_yaxes(automargin=True)
@@ -102,11 +113,13 @@ def ranking(frame: pd.DataFrame, title: str, unit: str, target: float | None, av
 
 def trend(frame: pd.DataFrame, title: str, unit: str, target: float | None = None, deadline: int | None = None,
           benchmark: pd.DataFrame | None = None, required: pd.DataFrame | None = None,
-          lang: str = "zh") -> go.Figure:
+          lang: str = "zh", projection: pd.DataFrame | None = None) -> go.Figure:
     """Lines per region over the years, status-coloured markers, the target line to the deadline, the
-    benchmark (relative rules) and the required path from the base year to the target.
+    benchmark (relative rules), the required path from the base year to the target, and the fan of the home
+    region's projection at its recent pace (its 80% interval shaded).
 
-    `frame`: region, year, value, status, hover. `benchmark` and `required`: year, value.
+    `frame`: region, year, value, status, hover. `benchmark` and `required`: year, value; `projection`: year,
+    value, low, high.
     """
     fig = go.Figure()
     for i, (region, part) in enumerate(frame.groupby("region", sort=False)):
@@ -124,10 +137,22 @@ def trend(frame: pd.DataFrame, title: str, unit: str, target: float | None = Non
     if required is not None and not required.empty:
         fig.add_trace(go.Scatter(x=required["year"], y=required["value"], name=t("chart.required", lang),
                                  mode="lines", line=dict(color=TARGET_COLOUR, width=1.5, dash="dashdot")))
+    if projection is not None and not projection.empty:
+        band = projection.dropna(subset=["low", "high"])
+        if not band.empty:
+            fig.add_trace(go.Scatter(x=[*band["year"], *band["year"][::-1]], y=[*band["high"], *band["low"][::-1]],
+                                     fill="toself", fillcolor="rgba(0, 114, 178, 0.15)", line=dict(width=0),
+                                     name=t("chart.projection_interval", lang), hoverinfo="skip"))
+        fig.add_trace(go.Scatter(x=projection["year"], y=projection["value"], name=t("chart.projection", lang),
+                                 mode="lines+markers", line=dict(color=LINE_COLOURS[0], width=2, dash="dot"),
+                                 marker=dict(size=6)))
     if target is not None:
         years = sorted(set(frame["year"]) | ({deadline} if deadline else set()))
         fig.add_trace(go.Scatter(x=[years[0], years[-1]], y=[target, target], name=t("chart.target", lang),
                                  mode="lines", line=dict(color=TARGET_COLOUR, width=2, dash="dash")))
     fig.update_xaxes(dtick=1, title=None, showgrid=False)
-    fig.update_yaxes(title=unit_label(unit), showgrid=True, gridcolor="#EEE")
+    # the unit written level above the axis: a one-character unit (个) turned on its side reads as an arrow
+    fig.update_yaxes(title=None, showgrid=True, gridcolor="#EEE")
+    fig.add_annotation(text=escape(unit_label(unit)), xref="paper", yref="paper", x=0, y=1, xanchor="right",
+                       yanchor="bottom", showarrow=False, font=dict(size=12, color="#555"))
     return _layout(fig, title, height=420)

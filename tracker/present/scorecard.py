@@ -30,7 +30,7 @@ class Figure:
     value: float | None
     target: float | None
     unit: str  # '%' for rates, shares and growth; else the measure's unit
-    kind: str  # value / done / growth / share / total / mean / share_met / monitor
+    kind: str  # value / done / growth / rise (a share against its year before) / share / total / mean / share_met / monitor
     op: str | None  # the comparison the target is read with
     note: str = ""  # units met, mean growth against the benchmark ...
 
@@ -69,6 +69,14 @@ def _figure(row: dict, target: Target, measure: Measure, lang: str) -> Figure:
     unit = measure.value_unit(lang)
     op = getattr(rule, "op", None)
     if row["is_unit"]:
+        if rule.kind == "relative_growth" and measure.type == "rate" and row["raw_value"] is not None:
+            # a share that should rise: the share itself against its own year before, its change beside it
+            # (its growth, "153.3%", would read as a share)
+            note = ""
+            if row["raw_from"] is not None:
+                note = tr("figure.share_change", lang, points=f"{row['raw_value'] - row['raw_from']:+.1f}",
+                          growth=number(row["value"], "%"))
+            return Figure(row["raw_value"], row["raw_from"], "%", "rise", ">", note)
         if rule.kind == "relative_growth":
             return Figure(row["value"], row["benchmark"], "%", "growth", ">")
         if measure.type == "bool":
@@ -94,6 +102,8 @@ def _figure(row: dict, target: Target, measure: Measure, lang: str) -> Figure:
     reading = reading_of(target, measure)
     if reading.kind == "aggregate":  # the population as a whole, the share of units meeting it beside
         if rule.kind == "relative_growth":
+            if measure.type == "rate":  # the growth of a share: said as such
+                met_note = tr("figure.growth_of_share", lang) + (tr("list.separator", lang) + met_note if met_note else "")
             return Figure(row["value"], row["target_value"], "%", "growth", ">", met_note)
         return Figure(row["value"], row["target_value"], figure_unit, "mean", op, met_note)
     note = met_note
@@ -115,6 +125,8 @@ def target_text(fig: Figure, lang: str = "zh") -> str:
     """'≥ 90%', '> 7.1%（基准）', '完成' — the target as a reader reads it."""
     if fig.kind == "done":
         return tr("figure.done", lang)
+    if fig.kind == "rise":
+        return tr("figure.rise", lang)
     if fig.target is None:
         return "—"
     if fig.kind == "share_met":
@@ -397,12 +409,31 @@ class Trend:
     target: float | None
     benchmark: pd.DataFrame  # year, value
     required: pd.DataFrame  # year, value
+    projection: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PROJECTION_COLUMNS))
 
 
-def trend(rows: pd.DataFrame, catalogue: Catalogue, target_id: str, home: str, lang: str = "zh") -> Trend:
+PROJECTION_COLUMNS = ["year", "value", "low", "high"]
+
+
+def projection(rows: pd.DataFrame, home: str, deadline: int) -> pd.DataFrame:
+    """The fan of the home region's latest projection: from its latest figure (a point) to the value expected at
+    the deadline with its 80% interval (year, value, low, high; empty when it has none)."""
+    mine = rows[(rows["region_code"] == home) & rows["projected_value"].notna()]
+    if mine.empty:
+        return pd.DataFrame(columns=PROJECTION_COLUMNS)
+    last = clean(mine.sort_values("year").iloc[-1].to_dict())
+    return pd.DataFrame([
+        {"year": last["year"], "value": last["value"], "low": last["value"], "high": last["value"]},
+        {"year": deadline, "value": last["projected_value"], "low": last["projected_low"],
+         "high": last["projected_high"]}], columns=PROJECTION_COLUMNS)
+
+
+def trend(rows: pd.DataFrame, catalogue: Catalogue, target_id: str, home: str, lang: str = "zh",
+          as_of: int | None = None) -> Trend:
     """A target's lines for the regions in `rows` (every year). Relative rules are drawn as growth (a
     region's mean growth) against the benchmark; the others as their figure against the target, with the
-    path required from the home region's base-year figure to the target by the deadline."""
+    path required from the home region's base-year figure to the target by the deadline, and the fan of its
+    projection as of `as_of` (default: its latest)."""
     target = catalogue.targets[target_id]
     cells = cell_frame(rows, catalogue, lang, in_period=False)
     empty = pd.DataFrame(columns=["year", "value"])
@@ -424,7 +455,8 @@ def trend(rows: pd.DataFrame, catalogue: Catalogue, target_id: str, home: str, l
     if not home_cells.empty:
         first = home_cells.iloc[0]
         required = required_path(first["year"], first["value"], fig_target, target.deadline, first["op"])
-    return Trend(cells[["region", "year", "value", "status", "hover"]], unit, fig_target, empty, required)
+    return Trend(cells[["region", "year", "value", "status", "hover"]], unit, fig_target, empty, required,
+                 projection(rows if as_of is None else rows[rows["year"] <= as_of], home, target.deadline))
 
 
 def abbreviate(names: list[str], lang: str, most: int = 3, joiner: str = "；") -> str:

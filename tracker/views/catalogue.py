@@ -88,7 +88,7 @@ def heading(catalogue: Catalogue, key: str, group_by: str, lang: str) -> str:
     if key == "example":
         return t("catalogue.examples", lang)
     d = catalogue.documents[key]
-    return f"{d.name(lang)}（{d.number}，{d.date}）"
+    return f"{d.name(lang)}（{d.number_in(lang)}，{d.date}）"
 
 
 def matches(target: Target, plan: str, search: str) -> bool:
@@ -146,7 +146,7 @@ def target_markdown(catalogue: Catalogue, target: Target, names: dict[str, str],
         lines.append(line("catalogue.interpretation", e(target.interpretation_in(lang))))
     if target.source:
         doc = catalogue.documents[target.source.document]
-        lines.append(line("catalogue.source", f"{e(doc.zh)}（{e(doc.number)}）· {e(target.source.clause)}"))
+        lines.append(line("catalogue.source", f"{e(doc.zh)}（{e(doc.number_in(lang))}）· {e(target.source.clause)}"))
         before, quote, after = clause_context(texts[doc.id], target.source.quote)
         lines.append(f"> …{e(before)}**:orange-background[{e(quote)}]**{e(after)}…")
     return "\n\n".join(lines)

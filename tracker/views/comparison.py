@@ -83,7 +83,9 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year:
     target = catalogue.targets[view.target_id]
     title = view.titles[view.target_id]
     chosen = cells[cells["target_id"] == view.target_id]
-    unit, target_value = chosen["unit"].iloc[0], chosen["target_value"].iloc[0]
+    unit = chosen["unit"].iloc[0]
+    # one target line where every unit is read against the same; none where each has its own (a benchmark)
+    target_value = chosen["target_value"].iloc[0] if chosen["target_value"].nunique(dropna=False) == 1 else None
 
     home = scorecard.card_regions(catalogue, area)[view.target_id]
     home_cells = scorecard.cell_frame(dashboard.assessment_rows(con, regions=(home,), years=(year,),
@@ -95,7 +97,7 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year:
     view.summary = t("comparison.summary", lang, n=len(chosen), units=scorecard.unit_word(level, lang, len(chosen)),
                      met=met, target=title, average=home_cells["text"].iloc[0] if not home_cells.empty else "—")
     view.ranking = charts.ranking(chosen, t("comparison.ranking_title", lang, target=title, year=year), unit,
-                                  target_value, average, average_label, lang)
+                                  average, average_label, lang)
     table = chosen.sort_values("value", ascending=False)[["region_code", "region", "text", "status_label", "note"]]
     view.ranking_table = table.rename(columns={c: t(f"comparison.col.{c}", lang) for c in table.columns})
     regions = cells.drop_duplicates("region_code").sort_values("region_code")["region"].tolist()

@@ -24,13 +24,17 @@ from tracker.core.clock import beijing_text
 from tracker.core.i18n import t
 from tracker.core.progress import required_path
 from tracker.core.status import label as status_label
-from tracker.present import scorecard
+from tracker.present import scorecard, why
 from tracker.queries import dashboard, geography
 
 OUTCOMES = ("achieved", "achieved_late", "missed", "no_data", "in_progress", "monitored")  # in the order counts are said
 # 完成情况 from the assessment's status in the year read: the same verdict the briefing and every page show
 STATUS_OUTCOME = {"met": "achieved", "met_on_time": "achieved", "met_late": "achieved_late", "missed": "missed"}
 MOST_VILLAGES = 5  # villages named behind each missed target
+PROJECTED = ("projected_value", "projected_low", "projected_high", "projected_year", "chance_met")
+CSV_COLUMNS = ("target_id", "target", "region_code", "base_year", "base_value", "final_year", "final_value", "target_value",
+               "achieved", "year_met_late", "first_year_met", "years_met", "progress_pct", "status", *PROJECTED,
+               "document", "clause")
 
 
 @dataclass
@@ -45,6 +49,8 @@ class Result:
     outcome: str  # one of OUTCOMES
     status: str | None  # the assessment's status in the final year
     met_late_year: int | None  # the year a target met late was met
+    outlook: str | None  # a running target: where its course leads at the recent pace
+    projection: dict  # projected_value, projected_low, projected_high, projected_year, chance_met (running targets)
     base: float | None
     base_text: str
     values: dict[int, str]  # year → the figure as text, from the base year
@@ -99,7 +105,8 @@ class Final:
 
     @property
     def file_name(self) -> str:
-        return t("file.final", self.lang, name=self.area_name, plan=self.plan.id)
+        return t("file.final", self.lang, name=self.area_name,
+                 plan=f"{self.plan.start_year}-{self.plan.end_year}")  # the plan's years, in either language
 
     def summary(self) -> list[str]:
         """一、总体情况: sentences from the numbers."""
@@ -178,33 +185,43 @@ class Final:
                             part for part in (r.note, t("final.years_met", lang, met=r.years_met[0], n=r.years_met[1])
                                               if r.years_met else "") if part),
                         t("final.col.clause", lang): r.clause})
+            if not self.ended:
+                row[t("table.col.outlook", lang)] = r.outlook or ""
             rows.append(row)
         return pd.DataFrame(rows)
 
     def csv_frame(self) -> pd.DataFrame:
         """The machine-readable table: a row per target (python -m tracker final --out FILE.csv)."""
-        frame = pd.DataFrame([{
+        frame = pd.DataFrame(columns=CSV_COLUMNS, data=[{
             "target_id": r.target.id, "target": r.title, "region_code": r.region_code, "base_year": r.target.base_year,
             "base_value": r.base, "final_year": r.final_year, "final_value": r.final, "target_value": r.target_value,
             "achieved": {"achieved": "yes", "achieved_late": "late", "missed": "no"}.get(r.outcome, r.outcome),
             "year_met_late": r.met_late_year,
             "first_year_met": r.first_met, "years_met": f"{r.years_met[0]}/{r.years_met[1]}" if r.years_met else None,
             "progress_pct": None if r.progress is None else round(r.progress, 1), "status": r.status,
+            **{k: r.projection.get(k) for k in PROJECTED},
             "document": r.target.source.document if r.target.source else None,
             "clause": r.target.source.clause if r.target.source else None} for r in self.results])
-        if not frame.empty:
-            frame["first_year_met"] = frame["first_year_met"].astype("Int64")
+        for column in ("first_year_met", "year_met_late", "projected_year"):  # years, not 2022.0
+            frame[column] = pd.to_numeric(frame[column]).astype("Int64")
         return frame
+
+    def csv_columns(self) -> pd.DataFrame:
+        """What each column of the CSV means and the values it takes, in the reader's language (the CSV keeps the
+        names scripts read)."""
+        return pd.DataFrame({t("final.csv.column", self.lang): CSV_COLUMNS,
+                             t("final.csv.meaning", self.lang): [t(f"final.csv.{c}", self.lang) for c in CSV_COLUMNS]})
 
     @property
     def sheets(self) -> dict[str, pd.DataFrame]:
-        """The tables as Excel sheets."""
+        """The tables as Excel sheets, and what the CSV's columns mean."""
         found = {t("final.sheet.targets", self.lang): self.table()}
         if not self.ranking.empty:
             found[t("final.sheet.ranking", self.lang)] = self.ranking_table()
             found[t("final.sheet.appendix", self.lang)] = self.appendix
         if not self.paths.empty:
             found[t("final.sheet.paths", self.lang)] = self.paths
+        found[t("final.sheet.csv_columns", self.lang)] = self.csv_columns()
         return found
 
     def ranking_table(self) -> pd.DataFrame:
@@ -297,6 +314,8 @@ def _result(catalogue: Catalogue, target: Target, plan: Plan, rows: pd.DataFrame
         target=target, title=target.name(lang), region_code=region, region_name=region_name, final_year=year,
         outcome=_outcome(target, row, min(judged_in, last), judged_in), status=row["status"] if row else None,
         met_late_year=row.get("met_late_year") if row else None,
+        outlook=why.projection_sentence(row, target, measure, lang) if row and year < judged_in else None,
+        projection={k: row.get(k) for k in PROJECTED} if row and year < judged_in else {},
         base=base_fig.value if base_fig else None,
         base_text=numbers.number(base_fig.value, base_fig.unit, lang) if base_fig else "—",
         values={y: numbers.number(f.value, f.unit, lang) for y, f in figures.items() if y <= plan.end_year},

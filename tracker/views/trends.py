@@ -65,9 +65,10 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year:
                   **dict(zip(below["region_code"], below["region_name"]))}
     view.picked = [code for code in picked if code in view.names][:MOST_REGIONS] or [view.home]
     lines = scorecard.trend(dashboard.assessment_rows(con, regions=tuple(view.picked), target=view.target_id),
-                            catalogue, view.target_id, view.home, lang)
+                            catalogue, view.target_id, view.home, lang, as_of=year)
     view.chart = charts.trend(lines.lines, t("trends.chart_title", lang, target=view.titles[view.target_id]),
-                              lines.unit, lines.target, target.deadline, lines.benchmark, lines.required, lang)
+                              lines.unit, lines.target, target.deadline, lines.benchmark, lines.required, lang,
+                              lines.projection)
     view.note = t("trends.growth_note" if target.rule.kind == "relative_growth" else "trends.note", lang,
                   deadline=target.deadline)
     shown = lines.lines.dropna(subset=["value"])
