@@ -1,7 +1,7 @@
 """One number, one verdict: a target's status for a region and year reads the same on every page and document
 that shows it — the briefing's cards and its Word table, the comparison's matrix, 终期评估 (its table, its
 appendix of counties, its CSV), the village profile and the lagging-village map — in both languages, at the
-city and at each county, on the demo store.
+province, the city and two counties, on the demo store.
 
 The case that once disagreed: 2021年底前完成问题厕所整改 (sr_problem_toilets), due in 2021 and finished in 2022,
 read 达标 on the 2025 briefing and 未达到 in 终期评估. It is 逾期达标（2022年） in both now.
@@ -28,7 +28,7 @@ def demo(demo_store):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("area", ["3611", "361123", "361181"])
+@pytest.mark.parametrize("area", ["36", "3611", "361123", "361181"])
 def test_the_briefing_and_the_final_assessment_give_one_verdict_and_one_count(demo, area, lang):
     con, catalogue = demo
     page = overview.build(con, catalogue, area, 2025, lang)
@@ -91,3 +91,15 @@ def test_a_villages_profile_and_the_lagging_map_agree(demo):
             cells = profile.profile.cells[(profile.profile.cells["target_id"] == target_id)
                                           & (profile.profile.cells["year"] == 2025)]
             assert cells["status"].tolist() == [mapped[code]], (code, target_id)
+
+
+def test_the_backtest_figures_in_the_docs_are_the_demo_stores(demo_store):
+    """docs/method.md's backtest table comes from docs/backtest.json (python -m tools.docs --backtest): the file
+    holds what the backtest gives on the demo store today."""
+    import json
+
+    from tools import docs
+
+    db, _ = demo_store
+    assert json.loads(docs.BACKTEST.read_text(encoding="utf-8")) == json.loads(json.dumps(docs.backtest_figures(db)))
+    assert "| 2023 | 2 | all | recent |" in (docs.DOCS / "method.md").read_text(encoding="utf-8")

@@ -1,6 +1,9 @@
 """Build the generated pages of docs/: cli.md from the command lines' parsers and performance.md from the bench
-runs' JSON (bench/results/). `python -m tools.docs` writes both; `--check` only says which are stale (exit 1);
-`--screenshots` also copies into docs/img/ the pictures the browser tests took.
+runs' JSON (bench/results/), and the generated sections of written pages (method.md's statuses, and its backtest
+figures from docs/backtest.json). `python -m tools.docs` writes them; `--check` only says which are stale (exit 1);
+`--screenshots` also copies into docs/img/ the pictures the browser tests took; `--backtest` builds the demo store
+and writes docs/backtest.json from `python -m tracker backtest` on it (tests/test_verdicts.py checks the file
+against the demo store, so the figures cannot drift).
 tests/test_docs.py fails when a page is stale or an option is undocumented, so the pages cannot drift.
 """
 
@@ -118,9 +121,60 @@ def statuses_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+BACKTEST = DOCS / "backtest.json"
+BACKTEST_SEED, BACKTEST_PLAN, BACKTEST_YEARS = 2025, "fyp14", (2023, 2024)
+
+
+def backtest_figures(db: Path) -> dict:
+    """The backtest's summary on a store, as docs/backtest.json keeps it: {as of: summary rows}."""
+    import duckdb
+
+    from tracker.core.catalogue import load_catalogue
+    from tracker.queries import backtest
+
+    con, catalogue = duckdb.connect(str(db), read_only=True), load_catalogue()
+    found = {str(year): backtest.summary(backtest.rows(con, catalogue, BACKTEST_PLAN, year)).to_dict("records")
+             for year in BACKTEST_YEARS}
+    return {"store": f"demo (seed {BACKTEST_SEED})", "plan": BACKTEST_PLAN, "as_of": found}
+
+
+def write_backtest() -> None:
+    """Build the demo store in a temporary folder and write its backtest figures to docs/backtest.json."""
+    import json
+    import tempfile
+
+    from etl.demo import build_demo
+
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "demo.duckdb"
+        build_demo(db, seed=BACKTEST_SEED)
+        figures = backtest_figures(db)
+    BACKTEST.write_text(json.dumps(figures, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def backtest_markdown() -> str:
+    """method.md's backtest figures: per year as of, level and method, the regions that missed flagged in time and
+    the regions that met flagged needlessly."""
+    import json
+
+    figures = json.loads(BACKTEST.read_text(encoding="utf-8"))
+    lines = [f"On the {figures['store']} store, plan `{figures['plan']}`, every region above the villages "
+             f"(`python -m tracker backtest --plan {figures['plan']} --as-of YEAR`):", "",
+             "| as of | years ahead | level | method | missed: flagged in time | met: flagged needlessly |",
+             "|---|---|---|---|---|---|"]
+    for year, rows in figures["as_of"].items():
+        for r in rows:
+            def share(n, of, pct):
+                return f"{n} of {of} ({pct:.1f}%)" if of else "—"
+            lines.append(f"| {year} | {r['years_ahead']} | {r['level']} | {r['method']} | "
+                         f"{share(r['missed_flagged'], r['missed'], r['share_missed_flagged'] or 0)} | "
+                         f"{share(r['met_flagged'], r['met'], r['share_met_flagged'] or 0)} |")
+    return "\n".join(lines) + "\n"
+
+
 PAGES = {"cli.md": cli_markdown, "performance.md": performance_markdown}
 # parts of written pages kept by the generator: between <!-- name --> and <!-- /name --> in the page
-SECTIONS = {("method.md", "statuses"): statuses_markdown}
+SECTIONS = {("method.md", "statuses"): statuses_markdown, ("method.md", "backtest"): backtest_markdown}
 
 
 def with_sections(name: str, text: str) -> str:
@@ -156,7 +210,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 when a page is stale")
     parser.add_argument("--screenshots", action="store_true",
                         help="also copy the browser tests' pictures (artifacts/screenshots/) that docs/ shows")
+    parser.add_argument("--backtest", action="store_true",
+                        help="also build the demo store and write its backtest figures (docs/backtest.json)")
     args = parser.parse_args(argv)
+    if args.backtest and not args.check:
+        write_backtest()
     if args.screenshots and not args.check:
         print("pictures copied: " + (", ".join(copy_screenshots()) or "none (run the browser tests first)"))
     stale = []
