@@ -42,7 +42,8 @@ user = auth.current_user(lang)  # with users configured, nothing below runs befo
 if data.is_demo():
     st.badge(t("demo.badge", lang), icon=":material/science:", color="orange", help=t("demo.help", lang))
 st.sidebar.title(t("app.title", lang))
-st.sidebar.caption(t("app.subtitle", lang))
+subtitle = st.sidebar.empty()  # the plan of the year shown, once the year is chosen
 auth.sidebar(user, lang)
-filters.sidebar(lang, user.scope)
+chosen = filters.sidebar(lang, user.scope)
+subtitle.caption(data.subtitle(chosen.year, lang))
 registry.navigation(lang, user.may_load).run()

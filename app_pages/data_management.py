@@ -4,6 +4,7 @@ import streamlit as st
 
 from etl import load
 from tracker.core import codes, settings
+from tracker.core.clock import today
 from tracker.core.i18n import t
 from ui import data, filters
 from ui.load_report import SHOWN_REJECTS, saved_uploads, show_rejects, show_report
@@ -79,5 +80,11 @@ with template_tab:
         st.info(t("data.template_pick", lang))
         st.stop()
     st.markdown(t("data.template_help", lang, area=area["name"]))
-    st.download_button(t("data.download_template", lang), data.template_bytes(f.area, f.year),
-                       file_name=f"{area['name']}-{f.year}-填报模板.xlsx", key="template_download")
+    # the form of the year being reported by default (2026 in December 2026), any year of the catalogue's plans
+    years = list(data.catalogue().years())
+    reporting = data.catalogue().reporting_year(today().year) or f.year
+    form_year = st.selectbox(t("data.template_year", lang), years, index=years.index(reporting) if reporting in years
+                             else len(years) - 1, key="template_year")
+    st.download_button(t("data.download_template", lang), data.template_bytes(f.area, form_year),
+                       file_name=t("file.template", lang, name=area["name"], year=form_year) + ".xlsx",
+                       key="template_download")

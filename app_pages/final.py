@@ -51,10 +51,10 @@ st.markdown("\n".join(f"- {md_escape(s)}" for s in problems) if problems else vi
 if not view.ranking.empty:
     st.subheader(t("final.ranking", lang, units=t(f"level.{view.sub_level}", lang)))
     st.dataframe(view.ranking_table(), hide_index=True)
-    with st.expander(t("final.appendix.units", lang, units=t(f"level.{view.sub_level}", lang))):
+    with st.expander(dict(view.appendices()).get("units", "")):
         st.dataframe(view.appendix, hide_index=True)
 if not view.paths.empty:
-    st.subheader(t("final.appendix.paths", lang))
+    st.subheader(dict(view.appendices())["paths"])
     st.dataframe(view.paths, hide_index=True)
 
 widgets.download_row([

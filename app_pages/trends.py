@@ -11,6 +11,9 @@ lang = f.lang
 view = data.trends(f.area, f.year, lang, filters.requested("target"), tuple(filters.requested("regions", multi=True)))
 st.title(t("trends.title", lang, area=md_escape(view.area_name)))
 st.caption(t("page.trends.description", lang))
+if view.no_figures:
+    st.info(t("trends.no_figures", lang, target=md_escape(data.catalogue().targets[view.no_figures].name(lang)),
+              area=md_escape(view.area_name)))
 if view.empty:
     st.info(t("trends.empty", lang, area=md_escape(view.area_name)))
     st.stop()

@@ -103,6 +103,7 @@ MODELS: dict[str, Model] = {
     "fiber_4g": Model((0.96, 0.93), (0.01, 0.015), 0.0, "flag"),
     "grid_capacity_per_household": Model((2.6, 1.8), (0.04, 0.08), 0.18, "growth"),
     "express_service_point": Model((0.6, 0.3), (0.07, 0.11), 0.0, "flag"),
+    "ecommerce_express_station": Model((0.12, 0.05), (0.05, 0.05), 0.3, "flag"),  # assumed: few, growing
     "two_lane_road": Model((0.96, 0.8), (0.005, 0.02), 0.0, "flag"),
     "rural_road_km_built": Model((60, 80), (-0.02, 0.0), 0.4, "growth"),
     "households": Model((520, 470), (-0.004, -0.008), 0.45, "growth"),  # assumed: villages slowly empty

@@ -62,13 +62,13 @@ def test_escape_markdown_keeps_policy_text_literal():
 def test_grouping_filters_and_tables(cat):
     by_doc = view.grouped_targets(cat, "document", "", "")
     assert list(by_doc) == ["js-2021-4", "lyg-2021-36", "js-2018-3yr", "gz-2021-6", "sr-2021-draft", "example"]
-    assert sum(len(v) for v in by_doc.values()) == 54
+    assert sum(len(v) for v in by_doc.values()) == 55
     assert [t.id for v in view.grouped_targets(cat, "theme", "fyp15", "").values() for t in v] == \
         ["example_fyp15_sr_tap_water_95"]
     found = view.grouped_targets(cat, "document", "", "GIGABIT")
     assert [t.id for v in found.values() for t in v] == ["sr_gigabit_80"]
     table = view.target_table(cat, by_doc["sr-2021-draft"], NAMES, "zh")
-    assert len(table) == 18
+    assert len(table) == 19
     assert list(table.columns) == ["id", "目标", "规则", "评估对象", "基期 → 期限", "条款", "文件"]
     assert set(table["文件"]) == {"indicators.yaml"}
     assert table.loc[table["id"] == "sr_linkage_funds", "基期 → 期限"].item() == "2020 → 2025（逐年评估）"

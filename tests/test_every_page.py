@@ -73,3 +73,40 @@ def test_every_page_opens_in_both_languages_at_every_level(world_of_two, users_f
     if lang == "en":  # nothing of the page is left in Chinese but the names of places, files and documents
         leftover = [text for text in page_texts(at) if CJK.search(without_names(text, world))]
         assert not leftover, leftover
+
+
+@pytest.fixture(scope="module")
+def running(world, tmp_path_factory):
+    """The world with its plan running to 2040, so that this calendar year is being reported (a copy, assessed
+    with that catalogue as the world was: tests/conftest.py)."""
+    import shutil
+
+    from tracker.core import assess, settings, store
+
+    folder = tmp_path_factory.mktemp("running")
+    catalogue = folder / "catalogue.yaml"
+    catalogue.write_text((WORLD / "catalogue.yaml").read_text(encoding="utf-8").replace("end_year: 2025", "end_year: 2040"),
+                         encoding="utf-8")
+    db = folder / "world.duckdb"
+    shutil.copyfile(world, db)
+    with store.writing(db) as con, settings.use(min_reporting=0):
+        assess.assess(con, load_catalogue(catalogue))
+    return db, catalogue
+
+
+@pytest.mark.slow  # 20 runs of the app
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("page", [p.script.removeprefix("app_pages/").removesuffix(".py") for p in PAGES])
+def test_every_page_opens_on_the_year_being_reported_before_any_return(running, users_file, open_app, page, lang):
+    """The year being reported (this calendar year, once a plan covering it has begun) is offered before any of
+    its returns arrive: every page opens on it, and the sidebar says no return has arrived yet."""
+    from tracker.core.clock import today
+
+    db, catalogue = running
+    year = str(today().year)
+    at = open_app(db, catalogue=catalogue, users=users_file, user="admin", page=page,
+                  params={"province": "36", "city": "3611", "year": year, "lang": lang})
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert at.sidebar.selectbox(key="year").value in (year, int(year))
+    assert t("filter.no_returns_yet", lang, year=year) in [c.value for c in at.sidebar.caption]

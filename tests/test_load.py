@@ -227,6 +227,26 @@ def test_the_template_filled_in_by_hand_loads_with_no_rejected_row(db, tmp_path)
     assert rows(db, "select count(distinct region_code) from observation where year = 2024")[0][0] == 327
 
 
+def test_the_form_of_the_year_being_reported_loads_for_that_year(db, tmp_path):
+    """The 15th plan's first year: `etl template --year 2026` fills its year column with 2026, and a return made
+    from it loads as 2026's."""
+    form = tmp_path / "余干县-2026-填报模板.xlsx"
+    code = subprocess.run([sys.executable, "-m", "etl", "template", "--region", "361127", "--year", "2026",
+                           "--out", str(form)], cwd=ROOT, capture_output=True, text=True)
+    assert code.returncode == 0, code.stderr
+    book = openpyxl.load_workbook(form)
+    villages = book["村级数据"]
+    assert {villages.cell(r, 3).value for r in range(4, 4 + 326)} == {2026}
+    headers = [c.value for c in villages[3]]
+    column = headers.index("自来水普及率（%）") + 1
+    for r in range(4, 4 + 20):
+        villages.cell(r, column).value = 95.5
+    book.save(form)
+    [report] = load_files(db, [form])
+    assert report.status == "loaded" and report.values_loaded == 20 and report.values_rejected == 0
+    assert rows(db, "select count(*), min(year), max(year) from observation where year = 2026")[0] == (20, 2026, 2026)
+
+
 def test_a_killed_load_leaves_the_store_unchanged(db, tmp_path):
     big = tmp_path / "big.csv"
     with open(big, "w", encoding="utf-8") as f:

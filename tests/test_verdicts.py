@@ -103,3 +103,19 @@ def test_the_backtest_figures_in_the_docs_are_the_demo_stores(demo_store):
     db, _ = demo_store
     assert json.loads(docs.BACKTEST.read_text(encoding="utf-8")) == json.loads(json.dumps(docs.backtest_figures(db)))
     assert "| 2023 | 2 | all | recent |" in (docs.DOCS / "method.md").read_text(encoding="utf-8")
+
+
+def test_a_link_to_a_target_of_the_new_plan_opens_that_target_and_its_report_is_not_a_final_one(demo):
+    """December 2026: the 15th plan's target has its 2025 base and nothing since. /trends?target=… opens it (not
+    another), and the 15th plan's report is a progress report, never a final assessment."""
+    from tracker.views import trends
+
+    con, catalogue = demo
+    view = trends.build(con, catalogue, "3611", 2025, "zh", "example_fyp15_sr_tap_water_95")
+    assert view.target_id == "example_fyp15_sr_tap_water_95" and view.no_figures is None
+    assert "按近年进度预计" not in [d.name for d in view.chart.data]  # one base year: nothing to carry on
+    report = final.build(con, catalogue, "3611", "fyp15", "zh")
+    assert report.kind == "progress" and "终期评估" not in report.title and report.title.endswith("进展情况（截至2025年）")
+    assert report.file_name.startswith("进展情况-上饶市-2026-2030")
+    assert [title for _, title in report.appendices()][0].startswith("附表1")
+    assert "最新值" in report.table().columns

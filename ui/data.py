@@ -221,6 +221,15 @@ def act_on_findings(answers: list[tuple[int, str]], action: str, user: str, conf
 years = query(dashboard.years)
 
 
+def subtitle(year: int, lang: str) -> str:
+    """The sidebar's subtitle: the plan the year shown belongs to, and whether its targets are being monitored or
+    have had their final assessment ("“十五五”时期（2026—2030年）目标进展监测")."""
+    plans = sorted(catalogue().plans.values(), key=lambda p: p.start_year)
+    plan = next((p for p in reversed(plans) if p.start_year <= year <= p.end_year), plans[-1])
+    ended = (last_year() or 0) >= plan.end_year
+    return t("app.subtitle", lang, plan=plan.name(lang), stage=t(f"app.subtitle.{'final' if ended else 'running'}", lang))
+
+
 def plans_in_view():
     """(the plan before the current one, the current one): the catalogue's plan running this year (else the
     latest begun) and its predecessor — the years an empty store offers."""

@@ -127,6 +127,8 @@ def sidebar(lang: str, scope: str = "") -> Filters:
                          lambda c: counties.get(c, everything), ALL)
     years, default_year = year_options()
     year = _select(t("filter.year", lang), "year", years, str, default_year)
+    if int(year) not in {y for y, _ in data.years()}:  # the year being reported, no return in yet
+        st.sidebar.caption(t("filter.no_returns_yet", lang, year=year))
     filters = Filters(lang, province, city, county, int(year), default_year)
     st.session_state["filters"] = filters
     _mirror_to_url(filters)
@@ -134,15 +136,20 @@ def sidebar(lang: str, scope: str = "") -> Filters:
 
 
 def year_options() -> tuple[list[int], int]:
-    """The years to pick from (those with results) and the one to open on: the latest that most counties
-    have reported (a year just begun, with a few returns in, is picked by hand). With no results yet, the
-    years of the catalogue's current plan and the one before it, opening on last year."""
+    """The years to pick from (those with results, and the year being reported now once its plan has begun, though
+    no return has arrived) and the one to open on: the latest that most counties have reported (a year just
+    begun, with a few returns in, is picked by hand). With no results yet, the years of the catalogue's current
+    plan and the one before it, opening on last year."""
     found = data.years()
     if not found:
         first, plan = data.plans_in_view()
         return list(range(first.base_year, plan.end_year + 1)), max(plan.base_year, min(plan.end_year, today().year - 1))
     complete = [year for year, share in found if share >= COMPLETE]
-    return [year for year, _ in found], (complete or [found[-1][0]])[-1]
+    years = [year for year, _ in found]
+    reporting = data.catalogue().reporting_year(today().year)
+    if reporting is not None and reporting > years[-1]:
+        years.append(reporting)
+    return years, (complete or [found[-1][0]])[-1]
 
 
 def url_params(filters: Filters) -> dict[str, str]:

@@ -156,7 +156,7 @@ def test_final_assessment_page_in_the_browser(demo_server, visit, core):
     visit.page.goto(f"{demo_server}/final?province=36&city=3611")
     visit.settle()
     assert visit.heading() == "上饶市“十四五”时期（2021—2025年）乡村振兴目标终期评估"
-    assert metric_values(visit)[:3] == [str(len(view.results)), str(view.counts["achieved"]),
-                                        str(view.counts["missed"])]
+    assert metric_values(visit)[:4] == [str(len(view.results)), str(view.counts["achieved"]),
+                                        str(view.counts["achieved_late"]), str(view.counts["missed"])]
     assert visit.page.get_by_role("button", name="下载终期评估报告（Word）").is_visible()
     visit.screenshot("final-shangrao")

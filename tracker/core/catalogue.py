@@ -493,6 +493,15 @@ class Catalogue:
         """How a region meets `target` (reading_of)."""
         return reading_of(target, self.measures[target.measure])
 
+    def reporting_year(self, today_year: int) -> int | None:
+        """The year being reported now: this calendar year once a plan covering it has begun, else None."""
+        return today_year if any(p.start_year <= today_year <= p.end_year for p in self.plans.values()) else None
+
+    def years(self) -> range:
+        """Every year a plan of the catalogue concerns, from the first base year to the last end year."""
+        plans = self.plans.values()
+        return range(min(p.base_year for p in plans), max(p.end_year for p in plans) + 1)
+
     def provinces(self) -> list[str]:
         """The provinces the targets and groups name (a store for this catalogue holds at least these)."""
         return sorted({t.population.region[:2] for t in self.targets.values()}

@@ -32,9 +32,9 @@ def _main_table(f: Final) -> pd.DataFrame:
     """二、主要目标完成情况: the table without the yearly values (those go to the appendix)."""
     lang = f.lang
     table = f.table()
-    keep = [t(k, lang) if k != "final.col.base" else t(k, lang, year=f.plan.base_year) for k in (
-        "final.col.target", "final.col.base", "final.col.final", "final.col.target_value", "final.col.outcome",
-        "final.col.progress", "final.col.first_met", "final.col.note")]
+    keep = [t("final.col.target", lang), t("final.col.base", lang, year=f.plan.base_year), f.final_column,
+            *(t(k, lang) for k in ("final.col.target_value", "final.col.outcome", "final.col.progress",
+                                   "final.col.first_met", "final.col.note", "table.col.outlook"))]
     table = table[[c for c in keep if c in table.columns]]
     table.insert(0, t("briefing.col.n", lang), range(1, len(table) + 1))
     return table
@@ -97,15 +97,15 @@ def write_docx(f: Final, catalogue: Catalogue, out: BinaryIO | str) -> None:
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Mm(297), Mm(210)
     section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = Mm(20), Mm(20), Mm(25), Mm(25)
-    word.paragraph(doc, t("final.appendix.yearly", lang), word.HEADING_FONT, 14, indent=False)
+    titles = dict(f.appendices())  # 附表 numbered in the order they come
+    word.paragraph(doc, titles["yearly"], word.HEADING_FONT, 14, indent=False)
     yearly = _yearly(f)
     word.table(doc, yearly, [70] + [177 / (len(yearly.columns) - 1)] * (len(yearly.columns) - 1))
     for part in _appendix_parts(f):
-        word.paragraph(doc, t("final.appendix.units", lang, units=t(f"level.{f.sub_level}", lang)), word.HEADING_FONT,
-                       14, indent=False)
+        word.paragraph(doc, titles["units"], word.HEADING_FONT, 14, indent=False)
         word.table(doc, part, [67] + [15] * (len(part.columns) - 1))
     if not f.paths.empty:
-        word.paragraph(doc, t("final.appendix.paths", lang), word.HEADING_FONT, 14, indent=False)
+        word.paragraph(doc, titles["paths"], word.HEADING_FONT, 14, indent=False)
         word.table(doc, f.paths, [70] + [177 / (len(f.paths.columns) - 1)] * (len(f.paths.columns) - 1))
     word.paragraph(doc, t("final.method_note", lang), word.NOTE_FONT, 12, indent=False)
     doc.save(out)
@@ -130,14 +130,14 @@ def write_html(f: Final, catalogue: Catalogue) -> str:
     parts += [f"<li>{escape(s)}</li>" for s in (f.problems() or [f.no_problems])]
     parts.append("</ul>")
     parts.append(f"<h2>{escape(t('final.section.appendix', lang))}</h2>")
-    parts.append(f"<h3>{escape(t('final.appendix.yearly', lang))}</h3>{html.table(_yearly(f))}")
+    titles = dict(f.appendices())  # 附表 numbered in the order they come
+    parts.append(f"<h3>{escape(titles['yearly'])}</h3>{html.table(_yearly(f))}")
     slices = _appendix_parts(f)
     if slices:
-        units = t(f"level.{f.sub_level}", lang)
-        parts.append(f"<h3>{escape(t('final.appendix.units', lang, units=units))}</h3>")
+        parts.append(f"<h3>{escape(titles['units'])}</h3>")
         parts += [html.table(part) for part in slices]
     if not f.paths.empty:
-        parts.append(f"<h3>{escape(t('final.appendix.paths', lang))}</h3>{html.table(f.paths)}")
+        parts.append(f"<h3>{escape(titles['paths'])}</h3>{html.table(f.paths)}")
     parts.append(f'<p class="note">{escape(t("final.method_note", lang))}</p>')
     return html.page(f.title, parts, lang)
 

@@ -156,7 +156,7 @@ def pace_sentence(row: dict, target: Target, m: Measure, lang: str = "zh") -> st
         move = "grows" if recent >= 0 else "shrinks"
         return tr("why.pace.growth", lang, recent_move=tr(f"why.pace.move.{move}", lang), recent=_share(recent),
                   required=_share(required), **common)
-    unit = "%" if share else _unit(m, lang)
+    unit = tr("why.points", lang) if share or _unit(m, lang) == "%" else _unit(m, lang)
     return tr("why.pace.linear", lang, recent=f"{recent:+.2f}", required=f"{required:+.2f}", unit=unit, **common)
 
 
@@ -193,7 +193,7 @@ def projection_sentence(row: dict, target: Target, m: Measure, lang: str = "zh",
     """Where a region's course leads at its recent pace: the value expected at the deadline with its interval,
     the year the target would be reached, and the chance of meeting it by the deadline ("按近年进度，预计2027年
     达到；到期达标可能性约三成"); None for a unit or a row without a projection."""
-    if row["is_unit"] or row.get("projected_value") is None:
+    if row["is_unit"] or row.get("projected_value") is None or row.get("met"):  # met already: nothing to foresee
         return None
     unit = "%" if _is_share(row, target, m) else _unit(m, lang)
     interval = ""

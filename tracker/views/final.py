@@ -100,13 +100,37 @@ class Final:
         return {o: sum(r.outcome == o for r in self.results) for o in OUTCOMES}
 
     @property
+    def final_column(self) -> str:
+        """The heading of the figure judged: 终期值 once the plan has ended, else the latest value."""
+        return t("final.col.final", self.lang) if self.ended else t("final.col.latest", self.lang)
+
+    @property
+    def kind(self) -> str:
+        """final (终期评估) once the plan's last year has data; midterm (中期评估) when the data reach its middle year;
+        else progress (进展情况): a plan still running is never called a final assessment."""
+        if self.ended:
+            return "final"
+        middle = (self.plan.start_year + self.plan.end_year) // 2
+        return "midterm" if self.last_year == middle else "progress"
+
+    @property
     def title(self) -> str:
-        return t("final.title", self.lang, area=self.area_name, plan=self.plan.name(self.lang))
+        return t(f"final.title.{self.kind}", self.lang, area=self.area_name, plan=self.plan.name(self.lang),
+                 year=self.last_year or "—")
 
     @property
     def file_name(self) -> str:
-        return t("file.final", self.lang, name=self.area_name,
+        return t(f"file.final.{self.kind}", self.lang, name=self.area_name,
                  plan=f"{self.plan.start_year}-{self.plan.end_year}")  # the plan's years, in either language
+
+    def appendices(self) -> list[tuple[str, str]]:
+        """The 附表 the report has, numbered in order: (which, its title) of yearly, units and paths."""
+        found = [("yearly", "final.appendix.yearly", {})]
+        if self.sub_level and not self.appendix.empty:
+            found.append(("units", "final.appendix.units", {"units": t(f"level.{self.sub_level}", self.lang)}))
+        if not self.paths.empty:
+            found.append(("paths", "final.appendix.paths", {}))
+        return [(which, t(key, self.lang, n=i, **values)) for i, (which, key, values) in enumerate(found, start=1)]
 
     def summary(self) -> list[str]:
         """一、总体情况: sentences from the numbers."""
@@ -177,7 +201,7 @@ class Final:
             row = {t("final.col.target", lang): r.title + ("" if r.region_code == self.area else f"（{r.region_name}）"),
                    t("final.col.base", lang, year=self.plan.base_year): r.base_text}
             row.update({str(y): r.values.get(y, "") for y in years})
-            row.update({t("final.col.final", lang): r.final_text, t("final.col.target_value", lang): r.target_text,
+            row.update({self.final_column: r.final_text, t("final.col.target_value", lang): r.target_text,
                         t("final.col.outcome", lang): r.outcome_text(lang),
                         t("final.col.progress", lang): "" if r.progress is None else f"{r.progress:.0f}%",
                         t("final.col.first_met", lang): str(r.first_met or ""),

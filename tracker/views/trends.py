@@ -32,6 +32,7 @@ class Trends:
     chart: object | None = None
     note: str = ""
     table: pd.DataFrame = field(default_factory=pd.DataFrame)  # region × year values
+    no_figures: str | None = None  # a target asked for that has no figure yet for the area
 
     @property
     def empty(self) -> bool:
@@ -53,6 +54,13 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year:
     found = rows[rows["in_period"]]
     view.targets = [tid for tid in catalogue.targets
                     if tid in set(found["target_id"]) and homes[tid] in set(found["region_code"])]
+    if target_id in homes and target_id not in view.targets:
+        # a link to a target whose plan has no year in yet (a 15th-plan target in 2026): it opens, on its base year
+        mine = rows[(rows["target_id"] == target_id) & (rows["region_code"] == homes[target_id])]
+        if mine.empty:
+            view.no_figures = target_id
+        else:
+            view.targets.append(target_id)
     if not view.targets:
         return view
     view.titles = {tid: catalogue.targets[tid].name(lang) for tid in view.targets}

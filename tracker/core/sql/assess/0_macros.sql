@@ -102,6 +102,10 @@ create or replace temp macro off_scale(g, scale, lo, hi) as
     case scale when 'ceiling' then hi - exp(-g) when 'floor' then lo + exp(g) when 'growth' then lo + exp(g)
                else g end;
 
+-- a figure held to its bounds (a share carried on past 100% is 100%)
+-- (greatest and least pass over NULLs: a missing figure stays missing)
+create or replace temp macro within(x, lo, hi) as case when x is not null then least(coalesce(hi, x), greatest(coalesce(lo, x), x)) end;
+
 -- the middle of three changes (of two, their mean; of one, itself)
 create or replace temp macro median_of(n, c0, c1, c2) as
     case when n = 1 then c0 when n = 2 then (c0 + c1) / 2

@@ -62,7 +62,7 @@ final as (
            -- a pace toward the target applies to a numeric per-unit level with a target value
            (kind = 'threshold' or (kind = 'share' and measure_type <> 'bool')) and not every_year as on_course,
            case when unit_op in ('<=', '<') then -1 else 1 end as direction,
-           measure_min as value_min, measure_max as value_max,
+           false as counts_units, measure_min as value_min, measure_max as value_max,
            -- kept for the roll-up (5_region_results.sql), dropped from the table
            province_code, city_code, county_code, township_code, households, v_from as _v_from, v as _v
     from judged

@@ -107,14 +107,16 @@ final as (
            100.0 * units_reporting >= min_reporting * units_in_scope as complete,
            kind not in ('total', 'monitor') and target_value is not null and not every_year as on_course,
            case when region_op in ('<=', '<') then -1 else 1 end as direction,
-           -- the figure's bounds, which set the scale of its pace (0_macros.sql, scale_kind): a share of units or of
-           -- yes counts units (so many villages a year: no bounds, a straight line), else the measure's own
-           case when not (kind = 'share' or measure_type = 'bool'
-                          or (kind not in ('monitor', 'total') and coalesce(reading, '') <> 'aggregate'))
-                then measure_min end as value_min,
-           case when not (kind = 'share' or measure_type = 'bool'
-                          or (kind not in ('monitor', 'total') and coalesce(reading, '') <> 'aggregate'))
-                then measure_max end as value_max
+           -- the figure's bounds: a share of units or of yes lies in 0-100 and counts units (so many villages a
+           -- year: its pace is read in points, 0_macros.sql), else the measure's own
+           kind = 'share' or measure_type = 'bool'
+               or (kind not in ('monitor', 'total') and coalesce(reading, '') <> 'aggregate') as counts_units,
+           case when kind = 'share' or measure_type = 'bool'
+                     or (kind not in ('monitor', 'total') and coalesce(reading, '') <> 'aggregate')
+                then 0.0 else measure_min end as value_min,
+           case when kind = 'share' or measure_type = 'bool'
+                     or (kind not in ('monitor', 'total') and coalesce(reading, '') <> 'aggregate')
+                then 100.0 else measure_max end as value_max
     from judged
 )
 

@@ -12,23 +12,26 @@ create or replace temp table judged_result as
 select target_id, period, is_primary, level, region_code, year, value, target_value, benchmark, met, gap, shortfall,
        units_in_scope, units_reporting, units_met, share_met, aggregate_value, aggregate_weighted, benchmark_units,
        raw_value, raw_from, in_period, is_unit, reading, kind, has_value, has_target, base_year, deadline, every_year,
-       complete, on_course, direction, value_min, value_max
+       complete, on_course, direction, counts_units, value_min, value_max
 from unit_result
 union all
 select target_id, period, is_primary, level, region_code, year, value, target_value, benchmark, met, gap, shortfall,
        units_in_scope, units_reporting, units_met, share_met, aggregate_value, aggregate_weighted, benchmark_units,
        raw_value, raw_from, in_period, is_unit, reading, kind, has_value, has_target, base_year, deadline, every_year,
-       complete, on_course, direction, value_min, value_max
+       complete, on_course, direction, counts_units, value_min, value_max
 from region_result;
 
 create or replace temp table course as
 with valued as (
     -- the years with a value of each series on course, before its deadline, on its scale
     select target_id, period, is_unit, region_code, year, value, target_value, deadline, direction, value_min,
-           value_max, scale_kind(direction, value_min, value_max) as scale,
-           on_scale(value, scale_kind(direction, value_min, value_max), value_min, value_max) as g
+           value_max, case when counts_units then 'linear' else scale_kind(direction, value_min, value_max) end as scale
     from judged_result
     where on_course and has_value and value is not null and year < deadline
+),
+
+scaled as (
+    select *, on_scale(value, scale, value_min, value_max) as g from valued
 ),
 
 changed as (
@@ -36,7 +39,7 @@ changed as (
     select *,
            (g - lag(g) over (partition by target_id, period, is_unit, region_code order by year))
                / (year - lag(year) over (partition by target_id, period, is_unit, region_code order by year)) as change
-    from valued
+    from scaled
 ),
 
 windowed as (
@@ -93,11 +96,14 @@ final as (
            pace_from, pace_changes, rate_observed, rate_required, ratio_recent,
            ratio_cagr,
            -- a region's course carried on to the deadline at the recent pace (units: their status only)
-           case when not is_unit then off_scale(g_projected, scale, value_min, value_max) end as projected_value,
+           case when not is_unit then within(off_scale(g_projected, scale, value_min, value_max), value_min, value_max)
+           end as projected_value,
            case when not is_unit and projected_sd is not null
-                then off_scale(g_projected - 1.2816 * projected_sd, scale, value_min, value_max) end as projected_low,
+                then within(off_scale(g_projected - 1.2816 * projected_sd, scale, value_min, value_max), value_min,
+                            value_max) end as projected_low,
            case when not is_unit and projected_sd is not null
-                then off_scale(g_projected + 1.2816 * projected_sd, scale, value_min, value_max) end as projected_high,
+                then within(off_scale(g_projected + 1.2816 * projected_sd, scale, value_min, value_max), value_min,
+                            value_max) end as projected_high,
            -- the year the target is reached at the recent pace (none within twenty years of the deadline)
            case when is_unit or pace_recent is null then null
                 when direction * (g_target - g) <= 0 then year
