@@ -235,3 +235,34 @@ def test_final_assessment_page_counts_ranks_and_offers_the_report(page):
     assert [b.proto.label for b in at.get("download_button")] == [
         "下载终期评估报告（Word）", "下载终期评估报告（HTML，可打印）", "下载目标完成情况（CSV）", "下载表格（Excel）"]
     assert at.query_params.get("plan") in ("p14", ["p14"])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_target_setting_page_says_what_the_propose_command_writes(page, world, lang, use_settings):
+    """目标测算 for 上饶市's villages' tap water, 90 and 95 by 2025: the page's side-by-side table and its units are
+    those of `python -m tracker propose`."""
+    import io
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from tracker.__main__ import main as tracker_cli
+
+    at = page("propose", lang=lang)
+    at.selectbox(key="page.measure").set_value("water").run()
+    at.text_input(key="propose.values").input("90, 95").run()
+    at.number_input(key="propose.deadline").set_value(2025).run()
+    assert not at.exception, at.exception
+    side = at.dataframe[0].value
+    assert len(side) == 2 and side.iloc[:, 0].tolist() == ["≥ 90%", "≥ 95%"]
+
+    use_settings(catalogue=WORLD / "catalogue.yaml")
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = tracker_cli(["propose", "--measure", "water", "--region", "3611", "--value", "90", "--value", "95",
+                            "--deadline", "2025", "--db", str(world)])
+    assert code == 0
+    summary = pd.read_csv(io.StringIO(err.getvalue()))
+    reaching = [f"{r}/{n}" for r, n in zip(summary["units_reaching"], summary["units"])]
+    assert side.iloc[:, 5].tolist() == reaching
+    units = pd.read_csv(io.StringIO(out.getvalue()), dtype={"code": str})
+    shown = at.dataframe[1].value  # the first candidate's units, those that would not reach it first
+    assert shown.iloc[:, 0].tolist() == units.loc[units["candidate"] == 90, "code"].tolist()

@@ -275,3 +275,29 @@ def test_the_backtest_summary_is_the_one_worked_by_hand(world):
     assert len(rows) == 7 and set(rows.columns) >= {"status_recent", "status_cagr", "outcome", "value_at_deadline"}
     said = pd.read_csv(io.StringIO(err.getvalue())).set_index("method")
     assert said.loc["recent", "share_missed_flagged"] == 100.0
+
+
+def test_target_setting_runs_the_same_estimator_and_agrees_by_hand(world):
+    """目标测算 for ≥ 90% by 2025 over 玉山县's villages, read from the years before 2025: each village carried on at
+    its recent pace is, to the digit, what the assessment projects for its one-village township in 2024."""
+    from tracker.queries import propose
+
+    con, catalogue, _ = world
+    found = propose.propose(con, catalogue, "water", "361123", propose.Candidate(90, 2025), level="village")
+    assert (found.level, found.base_year, len(found.units)) == ("village", 2024, 6)
+    units = found.units.set_index("code")
+    for code in COURSES:
+        assessed = row(con, "t90", code, 2024)
+        if assessed["projected_value"] is not None:
+            assert units.loc[village(code), "projected"] == pytest.approx(assessed["projected_value"], abs=1e-9)
+    # by hand: the decelerating village, 80 in 2024, the middle of its last three changes ln(22/20) = 0.095,
+    # ln(28/22) = 0.241 and ln(40/28) = 0.357 is 0.241: the gap 20 · e^−0.241 = 15.7 → 84.3% in 2025, short of 90;
+    # it needs 10 points in the year
+    decelerating = units.loc[village("361123100")]
+    assert decelerating["projected"] == pytest.approx(100 - 20 * math.exp(-math.log(28 / 22)), abs=1e-9)
+    assert (bool(decelerating["reaches"]), decelerating["required_per_year"], decelerating["gap"]) == (False, 10.0, 10.0)
+    # already there: the steady course (92.2) and the one met all along (96); the rest fall short
+    assert units["reaches"].sum() == found.reaching == 2
+    assert list(found.units["code"])[:2] == [village("361123101"), village("361123102")]  # furthest first: 70, 72
+    # the area as a whole: the villages' plain mean (no households reported) each year, carried on the same way
+    assert found.area_row["value"] == pytest.approx(sum(c[4] for _, c in COURSES.values()) / 6)

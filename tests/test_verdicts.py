@@ -117,5 +117,5 @@ def test_a_link_to_a_target_of_the_new_plan_opens_that_target_and_its_report_is_
     report = final.build(con, catalogue, "3611", "fyp15", "zh")
     assert report.kind == "progress" and "终期评估" not in report.title and report.title.endswith("进展情况（截至2025年）")
     assert report.file_name.startswith("进展情况-上饶市-2026-2030")
-    assert [title for _, title in report.appendices()][0].startswith("附表1")
+    assert next(title for _, title in report.appendices()).startswith("附表1")
     assert "最新值" in report.table().columns

@@ -158,8 +158,8 @@ def backtest_markdown() -> str:
     import json
 
     figures = json.loads(BACKTEST.read_text(encoding="utf-8"))
-    lines = [f"On the {figures['store']} store, plan `{figures['plan']}`, every region above the villages "
-             f"(`python -m tracker backtest --plan {figures['plan']} --as-of YEAR`):", "",
+    lines = [(f"On the {figures['store']} store, plan `{figures['plan']}`, every region above the villages "
+              f"(`python -m tracker backtest --plan {figures['plan']} --as-of YEAR`):"), "",
              "| as of | years ahead | level | method | missed: flagged in time | met: flagged needlessly |",
              "|---|---|---|---|---|---|"]
     for year, rows in figures["as_of"].items():

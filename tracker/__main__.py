@@ -4,6 +4,7 @@
   lagging  the villages of a region that miss targets, worst first, as CSV on stdout
   why      the parts behind one status (target, region, year), in words
   backtest an ended plan judged as of an earlier year by each progress method, against the outcome
+  propose  what a candidate target would ask of an area's units (目标测算), as CSV or Excel
   briefing the leadership briefing of an area and year, as .docx or self-contained .html
   worklist the lagging-village work list of an area and year, as .xlsx
   user     add a user of the app or set their password (role, region scope)
@@ -131,6 +132,32 @@ def _backtest(args: argparse.Namespace) -> int:
             print(f"{len(found):,} regions × targets of {args.plan} not yet due in {args.as_of}; "
                   f"{int(found['outcome'].isin(('met', 'missed')).sum()):,} with a verdict at the deadline", file=out)
             print(summary.to_string(index=False), file=out)
+    return 0
+
+
+def _propose(args: argparse.Namespace) -> int:
+    from tracker.core.xlsx import xlsx_bytes
+    from tracker.queries import propose
+
+    catalogue = load_catalogue()
+    con = _open(args.db)
+    try:
+        found = [propose.propose(con, catalogue, args.measure, args.region,
+                                 propose.Candidate(value, args.deadline, args.op, args.reading, args.share), args.level,
+                                 args.group)
+                 for value in args.value]
+    except ValueError as e:
+        raise SystemExit(str(e)) from None
+    rows, summary = propose.table(found), propose.summary(found)
+    if args.format == "xlsx":
+        if args.out is None:
+            raise SystemExit("--format xlsx needs --out FILE.xlsx")
+        with outfile.writing(args.out, args.force) as part:
+            part.write_bytes(xlsx_bytes({"summary": summary, **{f"{p.candidate.value:g}": p.units for p in found}}))
+    else:
+        with outfile.text_out(args.out, args.force) as out:
+            _csv(rows, out)
+    _csv(summary, sys.stderr)
     return 0
 
 
@@ -314,6 +341,29 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "csv"], default="text", help="text: the summary; csv: every row")
     outfile.add_out_options(p, "FILE to write (default: standard output)", required=False)
     p.set_defaults(run=_backtest)
+
+    p = verbs.add_parser("propose", help="what a candidate target would ask of an area's units (目标测算), as CSV or Excel",
+                         epilog="a row per candidate and unit: candidate, code, name, baseline (the latest year's value), "
+                                "projected (at the deadline at the unit's recent pace, the assessment's estimator), "
+                                "low, high (its 80% interval), reaches (true/false), chance, year_reached, "
+                                "required_per_year, recent_per_year, gap; units that would not reach it first. The "
+                                "summary (on stderr, and the first sheet of the Excel) gives per candidate the area's "
+                                "figure now and projected, its chance, and the units reaching it")
+    settings.add_path_option(p, "db")
+    p.add_argument("--measure", required=True, help="measure id from indicators.yaml, e.g. tap_water_rate")
+    p.add_argument("--region", type=_code, required=True, help="province, city or county code, e.g. 3611")
+    p.add_argument("--value", type=float, action="append", required=True,
+                   help="the candidate target; give it two or three times to compare candidates")
+    p.add_argument("--deadline", type=int, default=2030, help="the year it is due (default 2030, the 15th plan's end)")
+    p.add_argument("--op", choices=[">=", ">", "<=", "<"], default=">=", help="how the value is compared (default >=)")
+    p.add_argument("--reading", choices=["aggregate", "every_unit", "share_of_units"], default="aggregate",
+                   help="the area read as a whole (default), every unit, or a share of units")
+    p.add_argument("--share", type=float, default=100.0, help="share_of_units: the share of units (%%) that must meet it")
+    p.add_argument("--level", choices=codes.LEVELS, help="the units (default: the measure's finest level in the area)")
+    p.add_argument("--group", help="only the members of this group of indicators.yaml, e.g. sr_key_village")
+    p.add_argument("--format", choices=["csv", "xlsx"], default="csv", help="csv (stdout or --out) or xlsx (--out)")
+    outfile.add_out_options(p, "FILE to write (default for csv: standard output)", required=False)
+    p.set_defaults(run=_propose)
 
     area = argparse.ArgumentParser(add_help=False)  # what a briefing and a work list are of, and where they go
     settings.add_path_option(area, "db")

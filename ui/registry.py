@@ -25,6 +25,7 @@ PAGES: list[PageSpec] = [
     PageSpec("app_pages/village.py", "village", ":material/home_pin:"),
     PageSpec("app_pages/region_overview.py", "region", ":material/map:"),
     PageSpec("app_pages/catalogue.py", "catalogue", ":material/menu_book:"),
+    PageSpec("app_pages/propose.py", "propose", ":material/calculate:"),
     PageSpec("app_pages/audit.py", "audit", ":material/rule:"),
     PageSpec("app_pages/data_management.py", "data", ":material/upload_file:"),
 ]

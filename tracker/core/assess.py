@@ -22,8 +22,8 @@ def method(lang: str) -> list[str]:
     return tr("method.text", lang).split("\n")
 
 
-STAGES = ("0_macros", "1_spec", "2_values", "3_benchmarks", "4_unit_results", "5_region_results", "6_progress",
-          "7_assessment")
+STAGES = ("0_macros", "1_spec", "2_values", "3_benchmarks", "4_unit_results", "5_region_results", "6_courses",
+          "7_pace", "8_status", "9_assessment")
 
 
 def assess_sql() -> str:

@@ -156,3 +156,17 @@ def trend(frame: pd.DataFrame, title: str, unit: str, target: float | None = Non
     fig.add_annotation(text=escape(unit_label(unit)), xref="paper", yref="paper", x=0, y=1, xanchor="right",
                        yanchor="bottom", showarrow=False, font=dict(size=12, color="#555"))
     return _layout(fig, title, height=420)
+
+
+def spread(values: pd.Series, title: str, unit: str, lines: list[tuple[float, str]], lang: str = "zh") -> go.Figure:
+    """How a figure spreads over units (a histogram), with vertical lines at the values given (candidates)."""
+    fig = go.Figure(go.Histogram(x=values.dropna(), marker=dict(color=LINE_COLOURS[0], line=dict(color="#FFF", width=1)),
+                                 name=t("chart.units", lang), hovertemplate="%{x}: %{y}<extra></extra>"))
+    for i, (x, label) in enumerate(lines):
+        fig.add_vline(x=x, line=dict(color=TARGET_COLOUR, width=2, dash=("dash", "dot", "dashdot")[i % 3]),
+                      annotation_text=escape(label), annotation_position="top right")
+    fig.update_xaxes(title=unit_label(unit), showgrid=False)
+    fig.update_yaxes(title=None, showgrid=True, gridcolor="#EEE")
+    fig.add_annotation(text=escape(t("chart.units", lang)), xref="paper", yref="paper", x=0, y=1, xanchor="right",
+                       yanchor="bottom", showarrow=False, font=dict(size=12, color="#555"))
+    return _layout(fig, title, height=320)

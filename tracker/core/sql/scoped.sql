@@ -16,6 +16,9 @@ select * from store.main.observation where starts_with(region_code, getvariable(
 create or replace view scoped.main.current_observation as
 select * from store.main.current_observation where starts_with(region_code, getvariable('scope'));
 
+create or replace view scoped.main.counted_observation as
+select * from store.main.counted_observation where starts_with(region_code, getvariable('scope'));
+
 create or replace view scoped.main.assessment as
 select * from store.main.assessment where starts_with(region_code, getvariable('scope'));
 

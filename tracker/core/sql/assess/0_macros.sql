@@ -1,4 +1,4 @@
--- Assessment, stage 0 of 7: the macros every stage uses.
+-- Assessment, stage 0 of 9: the macros every stage uses.
 -- The comparisons, the Open SDG progress rate and ratio, and result_status: the one CASE that gives a
 -- result its status (tracker/core/status.py holds each status's words, colour and order; assess() checks
 -- the ids written against it).
@@ -56,7 +56,7 @@ select * from (values ('province', 0), ('city', 1), ('county', 2), ('township', 
 
 -- A result's status, for units and regions alike, in this order:
 --   past due     a dated target after its deadline keeps the verdict of its deadline: met_on_time, met_late (met
---                in a later year), or missed until it is met (6_progress.sql, `verdict`)
+--                in a later year), or missed until it is met (8_status.sql, `verdict`)
 --   no value     a unit with no value this year: no_data
 --   a total      without a target of its own: contribution (it counts toward a region's sum)
 --   monitored    a unit of a monitoring-only target: monitored
@@ -79,7 +79,7 @@ create or replace temp macro result_status(is_unit, has_value, kind, has_target,
          when met is null then case when is_unit then 'not_assessable' else 'insufficient_data' end
          else toward_deadline(met, final, every_year, has_trajectory, ratio) end;
 
--- The recent pace (6_progress.sql) is measured on a scale where a steady course is a straight line:
+-- The recent pace (7_pace.sql) is measured on a scale where a steady course is a straight line:
 --   ceiling  a figure rising toward its upper bound (a rate toward 100%): -ln(gap to the bound), so that closing
 --            the same share of the remaining gap each year is a steady pace and a rate near 100 is not stalled
 --   floor    a figure falling toward its lower bound: ln(distance above the bound), a steady share off each year

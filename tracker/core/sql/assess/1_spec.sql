@@ -1,4 +1,4 @@
--- Assessment, stage 1 of 7: what is assessed.
+-- Assessment, stage 1 of 9: what is assessed.
 -- Reads target_spec_frame and population_spec_frame (a row per target variant and per population,
 -- registered by tracker.core.assess from the catalogue) and the store's region and group_member.
 -- Writes target_spec, population_spec and population_unit (every unit of every population).

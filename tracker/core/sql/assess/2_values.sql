@@ -1,4 +1,4 @@
--- Assessment, stage 2 of 7: the values the units read.
+-- Assessment, stage 2 of 9: the values the units read.
 -- Reads counted_observation (the values that count) for the measures and provinces the targets name.
 -- Writes obs, measure_year, target_year, unit_year, unit_obs and unit_value (each unit's value in a year,
 -- the year before, the base year, and its households).

@@ -1,4 +1,4 @@
--- Assessment, stage 3 of 7: the benchmarks of relative rules.
+-- Assessment, stage 3 of 9: the benchmarks of relative rules.
 -- Writes bench_unit, region_benchmark and benchmark.
 
 -- population_mean: growth of the mean over the benchmark units reporting both years,

@@ -1,4 +1,4 @@
--- Assessment, stage 4 of 7: each unit's result.
+-- Assessment, stage 4 of 9: each unit's result.
 -- Writes unit_result: a row per target, period, unit and year.
 
 create or replace temp table unit_result as
@@ -44,7 +44,7 @@ judged as (
 ),
 
 final as (
-    -- the judged row; its status, pace and projection come in stage 6 (6_progress.sql), for units and regions alike
+    -- the judged row; its status, pace and projection come in stages 6-8 (6_courses.sql, 7_pace.sql, 8_status.sql)
     select target_id, period, is_primary, pop_level as level, unit_code as region_code, year,
            value, unit_target as target_value, bench_growth * 100 as benchmark, met, gap,
            case when met = false then

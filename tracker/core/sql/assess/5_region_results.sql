@@ -1,4 +1,4 @@
--- Assessment, stage 5 of 7: every region above the units.
+-- Assessment, stage 5 of 9: every region above the units.
 -- Writes region_result: a row per target, period, region of every level above the units, and year,
 -- read as the target's region_reading declares (aggregate, every unit, a share of units).
 
@@ -92,7 +92,7 @@ judged as (
 ),
 
 final as (
-    -- the judged row; its status, pace and projection come in stage 6 (6_progress.sql)
+    -- the judged row; its status, pace and projection come in stages 6-8 (6_courses.sql, 7_pace.sql, 8_status.sql)
     select target_id, period, is_primary, roll_level as level, roll_code as region_code, year,
            value, target_value, benchmark, met,
            case when target_value is not null then shortfall_of(value, region_op, target_value) end as gap,

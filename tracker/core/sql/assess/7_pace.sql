@@ -1,37 +1,18 @@
--- Assessment, stage 6 of 7: progress toward the deadline and the status, for units and regions alike.
--- Reads unit_result and region_result (the judged rows). Writes judged_result (both), course (the pace and the
--- projection of each series on course) and result (every row with its status).
+-- Assessment, stage 7 of 9: the pace of every course, and where it leads — the one estimator of the product.
+-- Reads `series` (target_id, period, is_unit, region_code, year, value, target_value, deadline, direction, value_min,
+-- value_max, scale: the years with a value of each course before its deadline) and the macros (0_macros.sql).
+-- Writes course: each year's recent and required pace, Open SDG's ratio beside, and for a series that is not a
+-- unit's the projection to the deadline. The assessment runs it on its courses (6_courses.sql); 目标测算
+-- (tracker/queries/propose.py) on a measure's units toward a candidate target.
 --
--- The pace (docs/method.md, "Progress"): each year's change on the series' scale (0_macros.sql, scale_kind), the
--- recent pace the middle of its last three changes, the required pace what is left to the target over the years
--- left, and R their ratio; Open SDG's ratio of compound growth since the base year is kept beside it (ratio_cagr)
--- and judges instead when the setting progress_method is 'cagr'. A region's projection carries its course on at
--- the recent pace to the deadline, with an 80% interval from the spread of its last five changes.
-
-create or replace temp table judged_result as
-select target_id, period, is_primary, level, region_code, year, value, target_value, benchmark, met, gap, shortfall,
-       units_in_scope, units_reporting, units_met, share_met, aggregate_value, aggregate_weighted, benchmark_units,
-       raw_value, raw_from, in_period, is_unit, reading, kind, has_value, has_target, base_year, deadline, every_year,
-       complete, on_course, direction, counts_units, value_min, value_max
-from unit_result
-union all
-select target_id, period, is_primary, level, region_code, year, value, target_value, benchmark, met, gap, shortfall,
-       units_in_scope, units_reporting, units_met, share_met, aggregate_value, aggregate_weighted, benchmark_units,
-       raw_value, raw_from, in_period, is_unit, reading, kind, has_value, has_target, base_year, deadline, every_year,
-       complete, on_course, direction, counts_units, value_min, value_max
-from region_result;
+-- The pace (docs/method.md, "Progress toward the deadline"): each year's change on the series' scale (scale_kind),
+-- the recent pace the middle of its last three changes, the required pace what is left to the target over the years
+-- left, and R their ratio; a projection carries the course on at the recent pace to the deadline, with an 80%
+-- interval from the spread of its last five changes.
 
 create or replace temp table course as
-with valued as (
-    -- the years with a value of each series on course, before its deadline, on its scale
-    select target_id, period, is_unit, region_code, year, value, target_value, deadline, direction, value_min,
-           value_max, case when counts_units then 'linear' else scale_kind(direction, value_min, value_max) end as scale
-    from judged_result
-    where on_course and has_value and value is not null and year < deadline
-),
-
-scaled as (
-    select *, on_scale(value, scale, value_min, value_max) as g from valued
+with scaled as (
+    select *, on_scale(value, scale, value_min, value_max) as g from series
 ),
 
 changed as (
@@ -119,49 +100,3 @@ final as (
 
 select * from final;
 
-create or replace temp table result as
-with dated as (
-    -- after its deadline a dated target keeps the verdict of its deadline: met then, met in a later year, or not
-    -- yet met (from years whose figure is complete)
-    select j.*, s.progress_method,
-           max(case when j.year = j.deadline and j.complete and j.met is not null
-                    then case when j.met then 1 else 0 end end)
-               over (partition by j.target_id, j.period, j.is_unit, j.region_code) as met_at_deadline,
-           min(case when j.met and j.complete and j.year > j.deadline then j.year end)
-               over (partition by j.target_id, j.period, j.is_unit, j.region_code order by j.year
-                     rows between unbounded preceding and current row) as met_after,
-           -- the base of Open SDG's compound growth, shown with every year's row: the first year with a value
-           min(case when j.has_value and j.value is not null then j.year end)
-               over (partition by j.target_id, j.period, j.is_unit, j.region_code) as first_year_valued,
-           first_value(case when j.has_value then j.value end ignore nulls)
-               over (partition by j.target_id, j.period, j.is_unit, j.region_code order by j.year
-                     rows between unbounded preceding and unbounded following) as first_value_valued
-    from judged_result j
-    join target_spec s on s.target_id = j.target_id and s.period = j.period
-),
-
-verdicts as (
-    select *,
-           case when not every_year and year > deadline then
-               case when met_at_deadline = 1 then 'met_on_time' when met_after is not null then 'met_late'
-                    when met_at_deadline = 0 then 'missed' end end as verdict,
-           on_course and year < deadline as has_trajectory
-    from dated
-),
-
-final as (
-    select v.*, case when v.verdict = 'met_late' then v.met_after end as met_late_year, c.pace_scale, c.pace_recent, c.pace_required, c.pace_from, c.pace_changes,
-           case when v.has_trajectory then v.first_year_valued end as base_year_used,
-           case when v.has_trajectory then v.first_value_valued end as base_value,
-           c.rate_observed, c.rate_required, c.ratio_recent, c.ratio_cagr,
-           case v.progress_method when 'cagr' then c.ratio_cagr else c.ratio_recent end as progress_ratio,
-           c.projected_value, c.projected_low, c.projected_high, c.projected_year, c.chance_met,
-           result_status(v.is_unit, v.has_value, v.kind, v.has_target, v.year = v.base_year, v.met, v.complete,
-                         v.verdict, v.every_year or v.year >= v.deadline, v.every_year, v.has_trajectory,
-                         case v.progress_method when 'cagr' then c.ratio_cagr else c.ratio_recent end) as status
-    from verdicts v
-    left join course c on c.target_id = v.target_id and c.period = v.period and c.is_unit = v.is_unit
-                      and c.region_code = v.region_code and c.year = v.year
-)
-
-select * from final;

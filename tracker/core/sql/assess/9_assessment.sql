@@ -1,4 +1,4 @@
--- Assessment, stage 7 of 7: the published table.
+-- Assessment, stage 9 of 9: the published table.
 -- Writes assessment: one row per target, period, level, region and year (tests/test_assess.py checks the
 -- grain and that every status is one of tracker/core/status.py's).
 
