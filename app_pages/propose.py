@@ -10,7 +10,7 @@ from tracker.core.i18n import t
 from tracker.core.numbers import compared, number
 from tracker.core.xlsx import xlsx_bytes
 from tracker.present import charts
-from tracker.queries.propose import READINGS, default_level
+from tracker.queries.propose import READINGS, area_rank, default_level
 from ui import data, filters, widgets
 
 f = filters.current()
@@ -20,9 +20,9 @@ area_name = data.region(f.area, lang)["name"]  # escaped for markdown
 st.title(t("propose.title", lang, area=area_name))
 st.caption(t("page.propose.description", lang))
 
-area_rank = codes.LEVELS.index(codes.area_level(f.area))
+rank = area_rank(f.area)
 measures = [m for m in catalogue.measures.values() if m.type in ("rate", "number", "money", "count", "bool")
-            and any(codes.LEVELS.index(lv) > area_rank for lv in m.levels)]
+            and any(codes.LEVELS.index(lv) > rank for lv in m.levels)]
 ids = [m.id for m in measures]
 default = "tap_water_rate" if "tap_water_rate" in ids else ids[0]
 measure_id = st.selectbox(t("propose.measure", lang), ids, format_func=lambda m: catalogue.measures[m].name(lang),
@@ -41,7 +41,7 @@ reading = left.selectbox(t("propose.reading", lang), READINGS, format_func=lambd
                          key="propose.reading")
 share = middle.number_input(t("propose.share", lang), 1.0, 100.0, 80.0, key="propose.share",
                             disabled=reading != "share_of_units")
-levels = [lv for lv in measure.levels if codes.LEVELS.index(lv) > area_rank]
+levels = [lv for lv in measure.levels if codes.LEVELS.index(lv) > rank]
 level = right.selectbox(t("propose.level", lang), levels, index=levels.index(default_level(measure, f.area)),
                         format_func=lambda lv: t(f"level.{lv}", lang), key="propose.level")
 groups = [None, *(g.id for g in catalogue.groups.values()

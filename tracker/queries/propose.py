@@ -58,9 +58,15 @@ UNIT_COLUMNS = ["code", "name", "baseline", "projected", "low", "high", "reaches
                 "required_per_year", "recent_per_year", "gap"]
 
 
+def area_rank(area: str) -> int:
+    """The area's place among the levels (the whole country above the provinces: -1)."""
+    level = codes.area_level(area)
+    return codes.LEVELS.index(level) if level in codes.LEVELS else -1
+
+
 def default_level(measure: Measure, area: str) -> str:
     """The units an area's proposal is read over: the measure's finest level below the area."""
-    below = [lv for lv in codes.LEVELS if codes.LEVELS.index(lv) > codes.LEVELS.index(codes.area_level(area))]
+    below = [lv for lv in codes.LEVELS if codes.LEVELS.index(lv) > area_rank(area)]
     return next((lv for lv in reversed(codes.LEVELS) if lv in measure.levels and lv in below), measure.levels[-1])
 
 
@@ -151,31 +157,24 @@ def propose(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, measure_id: st
                                    projected_year, chance_met
                             from course where year = ?""", [base_year]).df().set_index("region_code")
 
-    latest = values[values["year"] == base_year].set_index("code")
-    names = values.drop_duplicates("code").set_index("code")["name"]
+    # a row per unit, from its latest value, its first value in the years read, and its course (vectorised: a
+    # province has some twenty thousand villages)
+    latest = values[values["year"] == base_year].set_index("code")["value"]
+    first = values.sort_values("year").drop_duplicates("code").set_index("code")
+    units = first[["name"]].assign(baseline=latest).join(
+        course.rename(columns={"projected_value": "projected", "projected_low": "low", "projected_high": "high",
+                               "chance_met": "chance", "projected_year": "year_reached"}), how="left")
+    judged = units["projected"].where(units["projected"].notna(), units["baseline"])
+    units["reaches"] = _meets(judged, candidate) & judged.notna()
     years_left = candidate.deadline - base_year
-    rows = []
-    for code, name in names.items():
-        baseline = latest["value"].get(code)
-        c = course.loc[code] if code in course.index else None
-        projected = None if c is None or pd.isna(c["projected_value"]) else float(c["projected_value"])
-        reaches = bool(_meets(pd.Series([projected if projected is not None else baseline]), candidate).iloc[0]) \
-            if (projected is not None or baseline is not None) else False
-        gap = None if baseline is None else (candidate.value - baseline) * candidate.direction
-        first = values[values["code"] == code].iloc[0]
-        rows.append({
-            "code": code, "name": name, "baseline": baseline, "projected": projected,
-            "low": None if c is None or pd.isna(c["projected_low"]) else float(c["projected_low"]),
-            "high": None if c is None or pd.isna(c["projected_high"]) else float(c["projected_high"]),
-            "reaches": reaches,
-            "chance": None if c is None or pd.isna(c["chance_met"]) else float(c["chance_met"]),
-            "year_reached": None if c is None or pd.isna(c["projected_year"]) else int(c["projected_year"]),
-            "required_per_year": None if baseline is None else (candidate.value - baseline) / years_left,
-            "recent_per_year": None if baseline is None or first["year"] == base_year
-            else (baseline - first["value"]) / (base_year - first["year"]),
-            "gap": None if gap is None else max(gap, 0.0)})
-    units = pd.DataFrame(rows, columns=UNIT_COLUMNS).sort_values(["reaches", "gap"], ascending=[True, False],
-                                                                 na_position="last", kind="stable")
+    units["required_per_year"] = (candidate.value - units["baseline"]) / years_left
+    span = base_year - first["year"]
+    units["recent_per_year"] = ((units["baseline"] - first["value"]) / span).where(span > 0)
+    units["gap"] = ((candidate.value - units["baseline"]) * candidate.direction).clip(lower=0)
+    units = units.reset_index().rename(columns={"index": "code"})[UNIT_COLUMNS]
+    units["year_reached"] = units["year_reached"].astype("Int64")
+    units = units.sort_values(["reaches", "gap", "code"], ascending=[True, False, True], na_position="last",
+                              kind="stable")
     mine = course.loc[area] if area in course.index else None
     area_row = {"target": area_target, "value": float(history["value"].iloc[-1]) if not history.empty else None}
     for key, column in (("projected", "projected_value"), ("low", "projected_low"), ("high", "projected_high"),
