@@ -65,7 +65,7 @@ def test_assess_sql_translates_whole():
     from tracker.core import assess, spark_assess
 
     translator = spark_assess.Translator(assess.assess_sql())
-    assert {"cmp", "progress_status", "toward_deadline", "trajectory_rate", "result_status"} <= set(translator.macros)
+    assert {"cmp", "progress_status", "toward_deadline", "rate_pct", "on_scale", "result_status"} <= set(translator.macros)
     assert [name for kind, name, _ in translator.steps if kind == "variable"] == [
         "assessed_measures", "assessed_provinces", "assessed_from", "assessed_to", "assessed_whole_range"]
     translator.variables["assessed_measures"] = ["water"]

@@ -379,7 +379,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--min-missed", type=int, default=1, help="list villages missing at least this many targets")
     p.set_defaults(run=_worklist)
 
-    p = verbs.add_parser("final", help="the final assessment (终期评估) of a plan for an area (.docx, .html or .csv)",
+    p = verbs.add_parser("final", help="a plan's final assessment (终期评估; while it runs, its progress report, 进展情况 "
+                                       "or 中期评估) for an area (.docx, .html or .csv)",
                          epilog="the CSV (UTF-8 with a byte-order mark, the same bytes as the page's download) has a "
                                 "row per target: target_id, target, region_code, base_year, base_value, final_year, "
                                 "final_value, target_value, achieved (yes / late / no / no_data / in_progress / "

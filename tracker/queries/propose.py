@@ -144,13 +144,13 @@ def propose(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, measure_id: st
     con.register("proposal_frame", series[["region_code", "year", "value", "target_value", "value_min", "value_max",
                                            "counts_units", "direction"]])
     con.execute(settings.sql_text("tracker.core", "assess/0_macros.sql"))
-    con.execute(f"""
+    con.execute("""
         create or replace temp table series as
         select 'proposal' as target_id, '' as period, false as is_unit, region_code, year::integer as year,
-               value::double as value, target_value::double as target_value, {int(candidate.deadline)} as deadline,
+               value::double as value, target_value::double as target_value, $deadline::integer as deadline,
                direction::integer as direction, value_min::double as value_min, value_max::double as value_max,
                case when counts_units then 'linear' else scale_kind(direction, value_min, value_max) end as scale
-        from proposal_frame""")
+        from proposal_frame""", {"deadline": int(candidate.deadline)})
     con.execute(settings.sql_text("tracker.core", "assess/7_pace.sql"))
     con.unregister("proposal_frame")
     course = con.execute("""select region_code, pace_recent, projected_value, projected_low, projected_high,

@@ -29,11 +29,6 @@ create or replace temp macro nonzero(x) as case when x = 0 then 0.001 else x end
 create or replace temp macro rate_pct(applies, base, reached, n) as
     case when applies then annual_rate(nonzero(base), nonzero(reached), n) * 100 end;
 
--- the observed (reached = the value, n = years since the base) or required (reached = the target, n = years from
--- the base to the deadline) rate of a trajectory, for units and roll-ups alike: from the first year with a value
-create or replace temp macro trajectory_rate(has_trajectory, base_year_used, year, value, base_value, reached, n) as
-    rate_pct(has_trajectory and base_year_used < year and value is not null, base_value, reached, n);
-
 -- the status once no data, baseline and the like are ruled out: at or past the deadline (or every year) met or
 -- missed (a dated target met at its deadline is met_on_time), else achieved, pending (no pace to judge), or the
 -- class of the progress ratio R
