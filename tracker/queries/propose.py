@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from tracker.core import codes, settings
-from tracker.core.catalogue import Catalogue, Measure
+from tracker.core.catalogue import OPS, Catalogue, Measure
 
 READINGS = ("aggregate", "every_unit", "share_of_units")
 HISTORY = 5  # years of history before the baseline read for the pace
@@ -102,8 +102,8 @@ def _whole(values: pd.DataFrame, measure: Measure) -> pd.DataFrame:
 
 
 def _meets(values: pd.Series, candidate: Candidate) -> pd.Series:
-    v, x = values, candidate.value
-    return {">=": v >= x, ">": v > x, "<=": v <= x, "<": v < x}.get(candidate.op, v == x)
+    """Whether each value meets the candidate, by the catalogue's own comparisons."""
+    return OPS[candidate.op](values, candidate.value)
 
 
 def propose(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, measure_id: str, area: str, candidate: Candidate,
