@@ -123,8 +123,10 @@ def reassess(path: Path, catalogue_file: Path | None = None) -> dict[str, int]:
     """Recompute the assessment of a published store (after the catalogue changed), and first run again the
     plausibility rules added or edited since the store was last audited (the findings depend on the rules and the
     values only, and every publish audits what it brings); rows by level."""
-    catalogue = load_catalogue(catalogue_file or settings.current().catalogue, regions=known_regions())
     assert Path(path).exists(), f"{path}: no store there; create one with `python -m etl init --db {path}`"
     with store.writing(path) as con:
+        # checked against the store's own geography, as the app checks it
+        catalogue = load_catalogue(catalogue_file or settings.current().catalogue,
+                                   regions=store.region_codes(con))
         reaudit(con, catalogue)
         return assess_counted(con, catalogue)

@@ -187,21 +187,25 @@ def test_a_refused_upload_is_said_in_the_readers_language(tmp_path, store_path, 
 
 
 def test_an_edited_catalogue_is_assessed_again_before_any_page_reads(tmp_path, store_path, open_app):
-    import hashlib
     import shutil
 
     import duckdb
 
+    from tracker.core.catalogue import load_catalogue
+
     db = tmp_path / "tracker.duckdb"
     shutil.copyfile(store_path, db)
     edited = tmp_path / "indicators.yaml"
-    edited.write_text((ROOT / "indicators.yaml").read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    text = (ROOT / "indicators.yaml").read_text(encoding="utf-8")
+    edited.write_text(text + "\n# a comment changes nothing assessed\n", encoding="utf-8")
+    assert load_catalogue(edited).sha256 == load_catalogue(ROOT / "indicators.yaml").sha256
+    edited.write_text(text.replace("deadline: 2030", "deadline: 2029", 1), encoding="utf-8")
     at = open_app(db, catalogue=edited)
     assert not at.exception
     assert at.title[0].value == "江苏省 · 2025年 领导简报"
     con = duckdb.connect(str(db), read_only=True)
     meta = dict(con.execute("select key, value from store_meta").fetchall())
-    assert meta["assessed_catalogue_sha256"] == hashlib.sha256(edited.read_bytes()).hexdigest()
+    assert meta["assessed_catalogue_sha256"] == load_catalogue(edited).sha256 != load_catalogue(ROOT / "indicators.yaml").sha256
 
 
 def test_a_batch_of_many_rejected_rows_is_paged_and_its_excel_has_them_all(tmp_path, store_path, users_file,

@@ -264,5 +264,8 @@ def test_target_setting_page_says_what_the_propose_command_writes(page, world, l
     reaching = [f"{r}/{n}" for r, n in zip(summary["units_reaching"], summary["units"])]
     assert side.iloc[:, 5].tolist() == reaching
     units = pd.read_csv(io.StringIO(out.getvalue()), dtype={"code": str})
-    shown = at.dataframe[1].value  # the first candidate's units, those that would not reach it first
+    counties = at.dataframe[1].value  # which counties would reach the first candidate: their units add up
+    assert counties.iloc[:, 0].tolist() == ["铅山县", "玉山县"] and counties.iloc[:, 1].tolist() == [1, 4]
+    assert f"{counties.iloc[:, 2].sum()}/{counties.iloc[:, 1].sum()}" == side.iloc[0, 5]
+    shown = at.dataframe[2].value  # the first candidate's units, those that would not reach it first
     assert shown.iloc[:, 0].tolist() == units.loc[units["candidate"] == 90, "code"].tolist()

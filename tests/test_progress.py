@@ -21,8 +21,8 @@ import pytest
 from tracker.__main__ import main as tracker_cli
 from tracker.core import assess, settings, store
 from tracker.core.catalogue import load_catalogue
-from tracker.present import why
-from tracker.queries import backtest
+from tracker.present import scorecard, why
+from tracker.queries import backtest, dashboard
 
 YEARS = range(2020, 2026)
 COURSES = {  # township code: (shape, village values 2020-2025)
@@ -301,3 +301,20 @@ def test_target_setting_runs_the_same_estimator_and_agrees_by_hand(world):
     assert list(found.units["code"])[:2] == [village("361123101"), village("361123102")]  # furthest first: 70, 72
     # the area as a whole: the villages' plain mean (no households reported) each year, carried on the same way
     assert found.area_row["value"] == pytest.approx(sum(c[4] for _, c in COURSES.values()) / 6)
+
+
+def test_a_card_says_where_the_course_leads_and_whether_its_figure_is_partial(world):
+    """The card's outlook is the projection's sentence and its partial flag a yes/no (they were once swapped: the card
+    showed "True" and the briefing's table no outlook)."""
+    con, catalogue, _ = world
+    area = "361124"  # 铅山县: its villages' course, 4 of 5 reporting in 2024
+    rows = dashboard.assessment_rows(con, regions=tuple(sorted(set(scorecard.card_regions(catalogue, area).values()))),
+                                     years=(2023, 2024))
+    cards = {c.target_id: c for c in scorecard.cards(rows, catalogue, area, 2024)}
+    for target_id, card in cards.items():
+        got = row(con, target_id, card.region_code, 2024)
+        assert card.outlook == why.projection_sentence(got, catalogue.targets[target_id],
+                                                       catalogue.measures["water"], "zh", short=True)
+        assert card.partial is bool(got["units_reporting"] < got["units_in_scope"])
+    assert any(c.outlook and c.outlook.startswith("按近年进度") for c in cards.values())
+    assert any(c.partial for c in cards.values())

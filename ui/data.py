@@ -17,7 +17,7 @@ import streamlit as st
 
 from etl.build import known_regions
 from etl.template import write_template
-from tracker.core import assess, settings, store
+from tracker.core import assess, drafts, settings, store
 from tracker.core import audit as audit_rules
 from tracker.core.catalogue import Catalogue, load_catalogue
 from tracker.core.catalogue import catalogue_version as files_version
@@ -52,7 +52,7 @@ def reader() -> store.StoreReader:
 def _catalogue(path: str, edited: str, store_version: str | None) -> Catalogue:
     if store_version is None:  # no store yet (first start): check against the reference geography
         return load_catalogue(path, regions=known_regions())
-    return load_catalogue(path, regions=geography.region_codes(reader().cursor()))
+    return load_catalogue(path, regions=store.region_codes(reader().cursor()))
 
 
 def catalogue() -> Catalogue:
@@ -226,6 +226,13 @@ def act_on_findings(answers: list[tuple[int, str]], action: str, user: str, conf
         return audit_rules.review(con, catalogue(), answers, action, user, confirmed)
 
 years = query(dashboard.years)
+
+
+def change_drafts(act: str, *args) -> Catalogue:
+    """Save, adopt or withdraw a draft target (tracker.core.drafts) as the signed-in user, checked against the
+    store's geography; the next read of the catalogue sees the file as written. DraftRefused names what is wrong."""
+    action = {"save": drafts.save_draft, "adopt": drafts.adopt, "withdraw": drafts.withdraw}[act]
+    return action(catalogue(), *args, user_name() or "open", regions=store.region_codes(reader().cursor()))
 
 
 def subtitle(year: int, lang: str) -> str:

@@ -30,6 +30,7 @@ meeting it is always shown beside. Village verdicts stay per village.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -80,7 +81,8 @@ class Theme(Named):
 
 class Document(Named):
     id: DOC_ID
-    file: str
+    file: str | None = None  # its text in the policies folder; None: a document recorded by its number only (a
+    #                          target adopted on 目标测算), whose quotes cannot be checked
     issuer: str
     number: str  # 文号, as issued (无文号 where it has none)
     number_en: str = ""  # the number in English where it is words (no number), else the number itself
@@ -133,6 +135,39 @@ class Source(Strict):
     document: DOC_ID
     clause: str = Field(min_length=1)
     quote: str = Field(min_length=4)
+
+
+class Drafted(Strict):
+    """Who drafted a target on 目标测算, when (Beijing time, ISO 8601) and why."""
+
+    by: str = Field(min_length=1)
+    at: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+    why: str = Field(min_length=2)
+
+
+class Adopted(Strict):
+    """Who recorded a draft's adoption (印发), and when; the document is the target's source."""
+
+    by: str = Field(min_length=1)
+    at: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+class Reference(Strict):
+    """A published figure beside a proposal (目标测算): the nation's (region None) or a province's actual value or
+    aim for a measure in a year, with where it comes from. Never a target of any area."""
+
+    id: ID
+    measure: ID
+    region: Annotated[str, Field(pattern=r"^\d{2}$")] | None = None
+    year: int
+    value: float
+    kind: Literal["actual", "aim"]
+    source: str = Field(min_length=2)
+    source_en: str = Field(min_length=2)
+
+    def source_in(self, lang: str) -> str:
+        """Where the figure comes from, in `lang`."""
+        return pick(self.source, self.source_en, lang)
 
 
 class Group(Named):
@@ -262,13 +297,17 @@ class Target(Named):
     example: bool = False  # an example of a later plan's target, not from a document
     headline: bool = False  # one of the few a leadership briefing shows as a card
     source: Source | None = None
+    drafted: Drafted | None = None  # drafted on 目标测算 (tracker.core.drafts); a draft until adopted
+    adopted: Adopted | None = None  # the draft's adoption recorded; its document is the source
 
     @model_validator(mode="after")
     def _years(self) -> Target:
         if self.deadline <= self.base_year:
             raise ValueError(f"deadline {self.deadline} is not after base year {self.base_year}")
-        if self.source is None and not self.example:
-            raise ValueError("a target needs a source (document, clause, quote) unless it is an example")
+        if self.source is None and not self.example and not self.is_draft:
+            raise ValueError("a target needs a source (document, clause, quote) unless it is an example or a draft")
+        if self.adopted is not None and self.drafted is None:
+            raise ValueError("adopted records a draft's adoption: this target was not drafted")
         if bool(self.interpretation) != bool(self.interpretation_en):
             raise ValueError("an interpretation is given in both languages (interpretation, interpretation_en)")
         if self.region_reading is not None and self.rule.kind not in PER_UNIT_RULES:
@@ -279,6 +318,11 @@ class Target(Named):
     def interpretation_in(self, lang: str) -> str:
         """The interpretation in `lang`."""
         return pick(self.interpretation, self.interpretation_en, lang)
+
+    @property
+    def is_draft(self) -> bool:
+        """Drafted and not adopted: shown on 目标测算 only, never assessed."""
+        return self.drafted is not None and self.adopted is None
 
     @property
     def monitored(self) -> bool:
@@ -424,6 +468,7 @@ class CatalogueFile(Strict):
     groups: list[Group]
     targets: list[Target]
     audit: list[AuditRule] = Field(default_factory=list)
+    references: list[Reference] = Field(default_factory=list)
 
 
 class ProvinceFile(Strict):
@@ -438,24 +483,15 @@ class ProvinceFile(Strict):
     groups: list[Group] = Field(default_factory=list)
     targets: list[Target] = Field(default_factory=list)
     audit: list[AuditRule] = Field(default_factory=list)
+    references: list[Reference] = Field(default_factory=list)
 
 
-SECTIONS = ("plans", "themes", "documents", "measures", "groups", "targets", "audit")
+SECTIONS = ("plans", "themes", "documents", "measures", "groups", "targets", "audit", "references")
 
 
 def catalogue_files(path: Path) -> list[Path]:
     """The main catalogue file and the province files beside it (`<stem>-*.yaml`), in name order."""
     return [path, *sorted(path.parent.glob(f"{path.stem}-*.yaml"))]
-
-
-def catalogue_sha256(path: Path) -> str:
-    """One digest of the main file and its province files (what an assessment was computed from)."""
-    from tracker.core.store import file_sha256
-
-    files = catalogue_files(path)
-    if len(files) == 1:
-        return file_sha256(path)
-    return hashlib.sha256("".join(f"{f.name}:{file_sha256(f)};" for f in files).encode()).hexdigest()
 
 
 def catalogue_version(path: Path) -> str:
@@ -486,8 +522,13 @@ class Catalogue:
         self.documents = {d.id: d for d in data.documents}
         self.measures = {m.id: m for m in data.measures}
         self.groups = {g.id: g for g in data.groups}
-        self.targets = {t.id: t for t in data.targets}
+        self.targets = {t.id: t for t in data.targets if not t.is_draft}  # what is assessed and shown
+        self.drafts = {t.id: t for t in data.targets if t.is_draft}  # on 目标测算 only
         self.audit = {r.id: r for r in data.audit}
+        self.references = {r.id: r for r in data.references}
+        assessed = {section: [e.model_dump(mode="json") for e in getattr(data, section)
+                              if not (section == "targets" and e.is_draft)] for section in SECTIONS}
+        self._sha256 = hashlib.sha256(json.dumps(assessed, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
     def reading(self, target: Target) -> Reading | None:
         """How a region meets `target` (reading_of)."""
@@ -513,8 +554,9 @@ class Catalogue:
 
     @property
     def sha256(self) -> str:
-        """The digest of the files this catalogue was read from."""
-        return catalogue_sha256(self.path)
+        """The digest of what an assessment is computed from: every entry of every file, drafts left out (saving a
+        draft needs no reassessment; adopting one does)."""
+        return self._sha256
 
 
 def _squash(text: str) -> str:
@@ -561,6 +603,8 @@ def _cross_check(cat: CatalogueFile, policy_dir: Path, regions: set[str] | None,
     themes = {t.id for t in cat.themes}
     texts: dict[str, str] = {}
     for i, d in enumerate(cat.documents):
+        if d.file is None:
+            continue
         f = policy_dir / d.file
         if f.exists():
             texts[d.id] = _squash(f.read_text(encoding="utf-8"))
@@ -615,6 +659,17 @@ def _cross_check(cat: CatalogueFile, policy_dir: Path, regions: set[str] | None,
             problems.append(f"{where}.target: unknown target '{r.target}'")
         if r.kind in ("implies", "reverted") and any(m in measures and measures[m].type != "bool" for m in r.measures):
             problems.append(f"{where}.measures: a {r.kind} rule reads yes/no measures")
+
+    for i, r in enumerate(cat.references):
+        where = item("references", i, r.id)
+        m = measures.get(r.measure)
+        if m is None:
+            problems.append(f"{where}.measure: unknown measure '{r.measure}'")
+        elif ((m.valid_range[0] is not None and r.value < m.valid_range[0])
+              or (m.valid_range[1] is not None and r.value > m.valid_range[1])):
+            problems.append(f"{where}.value: {r.value:g} is outside {m.id}'s range")
+        if r.region is not None:
+            check_region(f"{where}.region", r.region)
 
     for i, t in enumerate(cat.targets):
         where = item("targets", i, t.id)
@@ -695,12 +750,15 @@ def _outside_province(data: ProvinceFile) -> list[str]:
 
 
 def load_catalogue(path: Path | None = None, policy_dir: Path | None = None,
-                   regions: set[str] | None = None) -> Catalogue:
+                   regions: set[str] | None = None, replaced: dict[Path, dict] | None = None) -> Catalogue:
     """Parse and check the catalogue and the province files beside it; CatalogueError lists every problem found,
     a province file's prefixed with its name.
 
     `regions`, when given, is the set of known region codes that every code (of their provinces) must be in.
+    `replaced` gives a province file's content instead of the file's own (a new one included): a change is checked
+    whole before it is written (tracker.core.drafts).
     """
+    replaced = replaced or {}
     path = Path(path) if path is not None else settings.current().catalogue
     policy_dir = policy_dir or settings.current().policies
     raw = _read_yaml(path)
@@ -713,8 +771,8 @@ def load_catalogue(path: Path | None = None, policy_dir: Path | None = None,
     places = {section: [(None, i) for i in range(len(merged[section]))] for section in SECTIONS}
     origin: dict[tuple[str, str], str] = {}
     problems = []
-    for extra in catalogue_files(path)[1:]:
-        raw_extra = _read_yaml(extra)
+    for extra in sorted({*catalogue_files(path)[1:], *replaced}):
+        raw_extra = replaced[extra] if extra in replaced else _read_yaml(extra)
         try:
             part = ProvinceFile.model_validate(raw_extra)
         except ValidationError as e:

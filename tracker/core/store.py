@@ -209,3 +209,8 @@ def read_meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 def is_demo(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the store holds the generated demo data (pages then show a 演示数据 badge)."""
     return read_meta(con).get("demo") == "true"
+
+
+def region_codes(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Every region code in the store (what the catalogue's codes are checked against)."""
+    return {r[0] for r in con.execute("select code from region").fetchall()}

@@ -113,13 +113,15 @@ def ranking(frame: pd.DataFrame, title: str, unit: str, average: float | None, a
 
 def trend(frame: pd.DataFrame, title: str, unit: str, target: float | None = None, deadline: int | None = None,
           benchmark: pd.DataFrame | None = None, required: pd.DataFrame | None = None,
-          lang: str = "zh", projection: pd.DataFrame | None = None) -> go.Figure:
+          lang: str = "zh", projection: pd.DataFrame | None = None,
+          references: pd.DataFrame | None = None) -> go.Figure:
     """Lines per region over the years, status-coloured markers, the target line to the deadline, the
-    benchmark (relative rules), the required path from the base year to the target, and the fan of the home
-    region's projection at its recent pace (its 80% interval shaded).
+    benchmark (relative rules), the required path from the base year to the target, the fan of the home
+    region's projection at its recent pace (its 80% interval shaded), and published reference figures as grey
+    diamonds (never targets of the area).
 
     `frame`: region, year, value, status, hover. `benchmark` and `required`: year, value; `projection`: year,
-    value, low, high.
+    value, low, high; `references`: year, value, label.
     """
     fig = go.Figure()
     for i, (region, part) in enumerate(frame.groupby("region", sort=False)):
@@ -146,6 +148,13 @@ def trend(frame: pd.DataFrame, title: str, unit: str, target: float | None = Non
         fig.add_trace(go.Scatter(x=projection["year"], y=projection["value"], name=t("chart.projection", lang),
                                  mode="lines+markers", line=dict(color=LINE_COLOURS[0], width=2, dash="dot"),
                                  marker=dict(size=6)))
+    if references is not None and not references.empty:
+        fig.add_trace(go.Scatter(x=references["year"], y=references["value"], name=t("chart.reference", lang),
+                                 mode="markers+text", text=[escape(x) for x in references["label"]],
+                                 textposition="bottom center", textfont=dict(size=11, color=BENCHMARK_COLOUR),
+                                 marker=dict(symbol="diamond-open", size=11, color=BENCHMARK_COLOUR,
+                                             line=dict(width=2)),
+                                 hovertemplate="%{text}<extra></extra>"))
     if target is not None:
         years = sorted(set(frame["year"]) | ({deadline} if deadline else set()))
         fig.add_trace(go.Scatter(x=[years[0], years[-1]], y=[target, target], name=t("chart.target", lang),
@@ -158,13 +167,20 @@ def trend(frame: pd.DataFrame, title: str, unit: str, target: float | None = Non
     return _layout(fig, title, height=420)
 
 
-def spread(values: pd.Series, title: str, unit: str, lines: list[tuple[float, str]], lang: str = "zh") -> go.Figure:
-    """How a figure spreads over units (a histogram), with vertical lines at the values given (candidates)."""
+def spread(values: pd.Series, title: str, unit: str, lines: list[tuple[float, str]], lang: str = "zh",
+           references: list[tuple[float, str]] = ()) -> go.Figure:
+    """How a figure spreads over units (a histogram), with vertical lines at the values given (candidates) and thin
+    grey ones at published reference figures (never targets of the area)."""
     fig = go.Figure(go.Histogram(x=values.dropna(), marker=dict(color=LINE_COLOURS[0], line=dict(color="#FFF", width=1)),
                                  name=t("chart.units", lang), hovertemplate="%{x}: %{y}<extra></extra>"))
-    for i, (x, label) in enumerate(lines):
-        fig.add_vline(x=x, line=dict(color=TARGET_COLOUR, width=2, dash=("dash", "dot", "dashdot")[i % 3]),
-                      annotation_text=escape(label), annotation_position="top right")
+    # the labels stacked down the right of each line (candidates and references lie close together: 95, 96, 97)
+    marks = [(x, label, TARGET_COLOUR, 2, ("dash", "dot", "dashdot")[i % 3], 13) for i, (x, label) in enumerate(lines)]
+    marks += [(x, label, BENCHMARK_COLOUR, 1, "dot", 11) for x, label in references]
+    for i, (x, label, colour, width, dash, size) in enumerate(marks):
+        fig.add_vline(x=x, line=dict(color=colour, width=width, dash=dash))
+        fig.add_annotation(x=x, y=1 - 0.09 * i, xref="x", yref="paper", text=escape(label), showarrow=False,
+                           xanchor="right", yanchor="top", font=dict(size=size, color=colour),
+                           bgcolor="rgba(255, 255, 255, 0.85)")
     fig.update_xaxes(title=unit_label(unit), showgrid=False)
     fig.update_yaxes(title=None, showgrid=True, gridcolor="#EEE")
     fig.add_annotation(text=escape(t("chart.units", lang)), xref="paper", yref="paper", x=0, y=1, xanchor="right",

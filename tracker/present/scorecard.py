@@ -227,8 +227,11 @@ def card_regions(catalogue: Catalogue, area: str) -> dict[str, str]:
     return found
 
 
-def cards(rows: pd.DataFrame, catalogue: Catalogue, area: str, year: int, lang: str = "zh") -> list[Card]:
-    """A card per target in its plan's period that has a result for its card region in `year`, worst first.
+def cards(rows: pd.DataFrame, catalogue: Catalogue, area: str, year: int, lang: str = "zh",
+          plan: str | None = None) -> list[Card]:
+    """A card per target in its plan's period that has a result for its card region in `year`, worst first; with
+    `plan`, a card per target of that plan with a result in `year`, its base year included (a plan whose first
+    returns have not come).
 
     `rows` holds rows for `year` and `year - 1` of the card regions (tracker.queries.dashboard.assessment_rows).
     """
@@ -237,7 +240,8 @@ def cards(rows: pd.DataFrame, catalogue: Catalogue, area: str, year: int, lang: 
     found = []
     for target_id, region in wanted.items():
         row = by_key.get((target_id, region, year))
-        if row is None or not row["in_period"]:
+        if row is None or (plan is None and not row["in_period"]) or (plan is not None
+                                                                      and catalogue.targets[target_id].plan != plan):
             continue
         target = catalogue.targets[target_id]
         measure = catalogue.measures[target.measure]
@@ -253,8 +257,8 @@ def cards(rows: pd.DataFrame, catalogue: Catalogue, area: str, year: int, lang: 
             number(fig.value, fig.unit, lang), target_text(fig, lang), fig.note, change, arrow,
             change_direction(fig, arrow), gap,
             target.deadline, target.headline, fig.kind, short, explain(row, target, measure, lang),
-            status_label(row["status"], lang, row.get("met_late_year")),
-            projection_sentence(row, target, measure, lang, short=True), _partial(row, target)))
+            status_text=status_label(row["status"], lang, row.get("met_late_year")),
+            partial=_partial(row, target), outlook=projection_sentence(row, target, measure, lang, short=True)))
     found.sort(key=lambda c: (CLASS_ORDER.index(c.status_class), -c.shortfall, c.target_id))
     return found
 
@@ -275,7 +279,10 @@ def summary_sentences(all_cards: list[Card], previous: dict[str, str], area_name
     parts = [tr(f"summary.class.{cls}", lang, n=counts[cls]) for cls in ("good", "watch", "bad", "unknown")
              if counts[cls]]
     sentences = [tr("summary.counts", lang, area=area_name, year=year, n=len(all_cards) - counts["other"],
-                    parts=tr("summary.joiner", lang).join(parts))]
+                    parts=tr("summary.joiner", lang).join(parts))] if parts else []
+    baseline = sum(c.status == "baseline" for c in all_cards)
+    if baseline:  # a plan's base year: figures to start from, no verdict yet
+        sentences.append(tr("summary.baseline", lang, area=area_name, year=year, n=baseline))
     monitored = sum(c.status == "monitored" for c in all_cards)
     if monitored:  # shown as trends, never counted as assessed
         sentences.append(tr("final.summary.monitored", lang, n=monitored))

@@ -42,11 +42,6 @@ def names(con: duckdb.DuckDBPyConnection, region_codes: tuple[str, ...]) -> dict
     return dict(rows)
 
 
-def region_codes(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """Every region code in the store."""
-    return {r[0] for r in con.execute("select code from region").fetchall()}
-
-
 def children(con: duckdb.DuckDBPyConnection, parent_code: str | None) -> list[tuple[str, str]]:
     """(code, name) of the units directly below a region, or the provinces for None."""
     if parent_code is None:

@@ -15,7 +15,8 @@ import duckdb
 import pandas as pd
 
 from tracker.core import codes, settings
-from tracker.core.catalogue import OPS, Catalogue, Measure
+from tracker.core.catalogue import OPS, Catalogue, Measure, Reference
+from tracker.core.drafts import draft_id
 
 READINGS = ("aggregate", "every_unit", "share_of_units")
 HISTORY = 5  # years of history before the baseline read for the pace
@@ -207,3 +208,41 @@ def summary(proposals: list[Proposal]) -> pd.DataFrame:
         "area_high": p.area_row["high"], "area_chance": p.area_row["chance"],
         "area_year_reached": p.area_row["year_reached"], "units": len(p.units), "units_reaching": p.reaching,
         "median_required_per_year": p.units["required_per_year"].median()} for p in proposals])
+
+
+def as_target(proposal: Proposal, plan_id: str, base_year: int, theme: str, zh: str, en: str,
+              group: str | None = None, headline: bool = False) -> dict:
+    """The catalogue entry a candidate becomes when it is saved as a draft (tracker.core.drafts): its rule, the
+    area's units as the population, the reading it was computed with, and the levels between (assessed and shown)."""
+    c = proposal.candidate
+    population = {"region": proposal.area, "level": proposal.level}
+    if group is not None:
+        population["group"] = group
+    elif proposal.level == "village":
+        population["kind"] = "village_committee"  # a target about villages counts the 村委会
+    reading = {"kind": c.reading,
+               "reason": f"目标测算时按“{READING_WORDS[c.reading][0]}”读取。",
+               "reason_en": f"Read as {READING_WORDS[c.reading][1]} when the target was set."}
+    if c.reading == "share_of_units":
+        reading["share"] = c.share
+    rank, unit_rank = area_rank(proposal.area), codes.LEVELS.index(proposal.level)
+    entry = {"id": draft_id(plan_id, proposal.area, proposal.measure.id, c.value), "zh": zh, "en": en,
+             "plan": plan_id, "theme": theme, "measure": proposal.measure.id,
+             "rule": {"kind": "threshold", "op": c.op, "value": c.value}, "population": population,
+             "region_reading": reading, "base_year": base_year, "deadline": c.deadline,
+             "assess_at": [lv for lv in codes.LEVELS if rank <= codes.LEVELS.index(lv) < unit_rank
+                           and lv in ("province", "city", "county")]}
+    if headline:
+        entry["headline"] = True
+    return entry
+
+
+READING_WORDS = {"aggregate": ("整体", "the units as a whole"), "every_unit": ("每个单位都达到", "every unit meeting it"),
+                 "share_of_units": ("达到的单位占比", "the share of units meeting it")}
+
+
+def references(catalogue: Catalogue, measure_id: str, area: str) -> list[Reference]:
+    """The published figures known for the measure: the nation's and the area's province's, by year."""
+    return sorted((r for r in catalogue.references.values()
+                   if r.measure == measure_id and (r.region is None or area.startswith(r.region))),
+                  key=lambda r: (r.year, r.region or ""))

@@ -60,7 +60,8 @@ def population_words(target: Target, catalogue: Catalogue, names: dict[str, str]
 
 def policy_texts(catalogue: Catalogue) -> dict[str, str]:
     """{document id: full text} of the policy documents the catalogue cites."""
-    return {d.id: (catalogue.policy_dir / d.file).read_text(encoding="utf-8") for d in catalogue.documents.values()}
+    return {d.id: (catalogue.policy_dir / d.file).read_text(encoding="utf-8") for d in catalogue.documents.values()
+            if d.file is not None}
 
 
 def region_codes(catalogue: Catalogue) -> tuple[str, ...]:
@@ -147,6 +148,17 @@ def target_markdown(catalogue: Catalogue, target: Target, names: dict[str, str],
     if target.source:
         doc = catalogue.documents[target.source.document]
         lines.append(line("catalogue.source", f"{e(doc.zh)}（{e(doc.number_in(lang))}）· {e(target.source.clause)}"))
-        before, quote, after = clause_context(texts[doc.id], target.source.quote)
-        lines.append(f"> …{e(before)}**:orange-background[{e(quote)}]**{e(after)}…")
+        if doc.id in texts:
+            before, quote, after = clause_context(texts[doc.id], target.source.quote)
+            lines.append(f"> …{e(before)}**:orange-background[{e(quote)}]**{e(after)}…")
+        else:  # adopted on 目标测算: the document is known by its number, its text is not held
+            lines.append(f"> {e(target.source.quote)}")
+            lines.append(t("catalogue.text_not_held", lang))
+    if target.drafted is not None:
+        lines.append(line("catalogue.drafted", e(t("catalogue.drafted_by", lang, who=target.drafted.by,
+                                                    at=target.drafted.at[:16].replace("T", " "),
+                                                    why=target.drafted.why))))
+    if target.adopted is not None:
+        lines.append(line("catalogue.adopted", e(t("catalogue.adopted_by", lang, who=target.adopted.by,
+                                                    at=target.adopted.at[:16].replace("T", " ")))))
     return "\n\n".join(lines)

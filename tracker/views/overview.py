@@ -44,6 +44,14 @@ class Overview:
     reporting: tuple[int, int] = (0, 0)  # (counties that reported in the year, counties of the area)
     unreported: tuple[str, ...] = ()  # the names of those that have not
     review: dict[str, int] | None = None  # the year's 数据审核 findings in the area (queries.findings.summary)
+    as_of: tuple[int, str] | None = None  # (the year read, the plan) when the year asked has no returns yet
+
+    @property
+    def as_of_note(self) -> str | None:
+        """'2026年的报表尚未送达：以下为“十五五”时期目标截至2025年的数值。' when the cards are an earlier year's."""
+        if self.as_of is None:
+            return None
+        return t("overview.as_of", self.lang, year=self.year, as_of=self.as_of[0], plan=self.as_of[1])
 
     @property
     def partial(self) -> str | None:
@@ -57,11 +65,12 @@ class Overview:
     def summary(self, area_name: str | None = None) -> list[str]:
         """The sentences from the numbers (and, in a year still reporting, who has not); `area_name` to name the
         area otherwise (escaped for markdown)."""
-        sentences = scorecard.summary_sentences(self.cards, self.previous, area_name or self.area_name, self.year,
+        read = self.as_of[0] if self.as_of else self.year
+        sentences = scorecard.summary_sentences(self.cards, self.previous, area_name or self.area_name, read,
                                                 len(self.lagging), LAGGING_K, self.lang)
         if self.review and (self.review["findings"] or self.review["refused"]):
-            sentences.append(t("overview.review", self.lang, year=self.year, **self.review))
-        return sentences + ([self.partial] if self.partial else [])
+            sentences.append(t("overview.review", self.lang, year=read, **self.review))
+        return ([self.as_of_note] if self.as_of_note else []) + sentences + ([self.partial] if self.partial else [])
 
     @property
     def headline(self) -> list[scorecard.Card]:
@@ -90,6 +99,15 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year:
     regions = tuple(sorted(set(scorecard.card_regions(catalogue, area).values())))
     rows = dashboard.assessment_rows(con, regions=regions, years=(year - 1, year))
     cards = scorecard.cards(rows, catalogue, area, year, lang)
+    as_of, asked = None, year
+    running = next((p for p in catalogue.plans.values() if p.start_year <= year <= p.end_year), None)
+    latest = dashboard.last_year(con)
+    if not cards and running is not None and latest is not None and running.base_year <= latest < year:
+        # a plan's year whose returns have not come: its targets as the latest year read them (the base year's
+        # figures at first), said so on the page
+        as_of = year = latest
+        rows = dashboard.assessment_rows(con, regions=regions, years=(year - 1, year))
+        cards = scorecard.cards(rows, catalogue, area, year, lang, plan=running.id)
     review = None
     if audit.has_findings(con):
         review = findings.summary(con, area, year)
@@ -100,8 +118,11 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year:
             if n:
                 card.note = (card.note + t("list.separator", lang) if card.note else "") + t("card.held", lang, n=n)
     lagging = assess.lagging_villages(con, area, year, LAGGING_K)
+    if as_of is not None:  # the villages lagging on the ended plan's targets are not this plan's
+        lagging = lagging.iloc[0:0]
     level = MATRIX_LEVEL.get(codes.area_level(area)) or codes.below(area)
-    cells = scorecard.cell_frame(dashboard.assessment_rows(con, level=level, area=area, years=(year,)), catalogue, lang)
+    cells = scorecard.cell_frame(dashboard.assessment_rows(con, level=level, area=area, years=(year,)), catalogue, lang,
+                                 in_period=as_of is None)
     cells = cells[cells["target_id"].isin({c.target_id for c in cards})].reset_index(drop=True)
     matrix = None
     if not cells.empty:
@@ -111,8 +132,9 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year:
                                       sub_areas, t("overview.matrix_title", lang, area=place["name"], year=year), lang)
     dates = dashboard.data_dates(con)
     reported, counties, unreported = dashboard.reporting_counties(con, area, year)
-    return Overview(area, place["name"], year, lang, beijing_text(dates["loaded_at"], lang),
+    return Overview(area, place["name"], asked, lang, beijing_text(dates["loaded_at"], lang),
                     beijing_text(dates["assessed_at"], lang), store.is_demo(con),
                     cards, scorecard.previous_statuses(rows, cards, year), lagging, level, cells, matrix,
                     scorecard.card_table(cards, lang), scorecard.changes(rows, catalogue, cards, year, lang),
-                    (reported, counties), tuple(unreported), review)
+                    (reported, counties), tuple(unreported), review,
+                    (as_of, running.name(lang)) if as_of is not None else None)
