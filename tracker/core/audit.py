@@ -125,13 +125,24 @@ def _outlier(rule: OutlierRule) -> str:
 
 
 def _missing(rule: MissingRule) -> str:
-    # a unit with last year's value and none this year, in a year the measure has values at all
+    # a unit with last year's value and none this year, in a year the measure has values at all — once the year's
+    # returns are due: past the deadline of the reporting round holding the unit (tracker/core/rounds.py), or its
+    # county has submitted without it; with no round, once the year is over
+    due = ("select r.year, r.region_code as round_region, r.deadline from report_round r")
+    acts = ("select year, region_code as county, arg_max(act, acted_at) as act from round_act "
+            "where act in ('submit', 'approve', 'return') group by all")
     return (f"select '{rule.id}' as rule_id, '{rule.severity}' as severity, o.measure_id, o.region_code, "
             f"o.year + 1 as year, null::double as value, o.value as before, null::double as compare, "
             f"null::integer as batch_id "
             f"from audit_obs o join (select measure_id, max(year) as last from audit_obs group by all) y "
-            f"using (measure_id) where {_measures_of(rule)} and o.year < y.last and (o.next_year is null or "
-            f"o.next_year > o.year + 1)")
+            f"using (measure_id) "
+            f"left join ({due}) d on d.year = o.year + 1 and starts_with(o.region_code, d.round_region) "
+            f"left join ({acts}) s on s.year = o.year + 1 and s.county = left(o.region_code, 6) "
+            f"where {_measures_of(rule)} and o.year < y.last and (o.next_year is null or o.next_year > o.year + 1) "
+            f"and case when d.deadline is null then o.year + 1 < year(current_date) "
+            f"else current_date > d.deadline or s.act in ('submit', 'approve') end "
+            f"qualify row_number() over (partition by o.measure_id, o.region_code, o.year "
+            f"order by length(d.round_region) desc nulls last) = 1")
 
 
 # each kind's SQL over the current values (audit_obs: a value with last year's, its earlier maximum and its next
@@ -406,6 +417,13 @@ def publish(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, batch_ids: tup
     if counties is None:  # the whole store, with these rules
         _record_rules(con, catalogue)
     return refused
+
+
+def recheck(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, counties: list[str]) -> None:
+    """Run the value rules again over `counties` and keep what they find (a county's submission makes its missing
+    villages due: the round's acts change what the rules find, not only the values)."""
+    _rules_table(con, catalogue)
+    _keep(con, find(con, catalogue, counties=counties), None, "values", counties)
 
 
 def publish_bunching(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, batch_ids: tuple[int, ...] = ()) -> None:

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from tracker.core import codes, numbers, store
+from tracker.core import codes, numbers, rounds, store
 from tracker.core.catalogue import Catalogue, Plan, Target
-from tracker.core.clock import beijing_text
+from tracker.core.clock import beijing_text, today
 from tracker.core.i18n import t
 from tracker.core.progress import required_path
 from tracker.core.status import label as status_label
@@ -89,6 +89,7 @@ class Final:
     appendix: pd.DataFrame  # sub-areas × targets: 完成情况 in words
     missed: pd.DataFrame  # the targets not achieved: where and how far, the villages behind them
     paths: pd.DataFrame  # a running plan: each target's required value year by year
+    preliminary: str | None = None  # 初步数据（x/y 个县已审核通过） while the last year's round is not signed off
 
     @property
     def ended(self) -> bool:
@@ -141,6 +142,8 @@ class Final:
         parts = [t(f"final.count.{o}", lang, n=counts[o]) for o in OUTCOMES[1:] if counts[o]]
         sentences = [t("final.summary.counts", lang, area=self.area_name, plan=self.plan.name(lang), n=len(judged),
                        achieved=counts["achieved"], rest=(t("summary.joiner", lang).join(parts)))]
+        if self.preliminary:
+            sentences.insert(0, t("round.year_preliminary", lang, year=self.last_year, note=self.preliminary))
         if self.reporting and self.reporting[0] < self.reporting[1]:
             sentences.append(t("final.summary.reporting", lang, year=self.last_year, reported=self.reporting[0],
                                n=self.reporting[1]))
@@ -448,7 +451,8 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, plan_
     reporting = dashboard.reporting_counties(con, area, last)[:2] if last else None
     return Final(area, place["name"], plan, lang, store.is_demo(con), beijing_text(dates["loaded_at"], lang),
                  beijing_text(dates["assessed_at"], lang), last, reporting, results, sub_level, ranking, appendix,
-                 missed, _paths(results, plan, last, lang))
+                 missed, _paths(results, plan, last, lang),
+                 rounds.preliminary(rounds.states(con, last, area, today()), lang) if last else None)
 
 
 def _missed(con: duckdb.DuckDBPyConnection, results: list[Result], sub: pd.DataFrame, area: str,

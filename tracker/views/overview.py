@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from tracker.core import assess, audit, codes, store
+from tracker.core import assess, audit, codes, rounds, store
 from tracker.core.catalogue import Catalogue
-from tracker.core.clock import beijing_text
+from tracker.core.clock import beijing_text, today
 from tracker.core.i18n import t
 from tracker.present import charts, scorecard
 from tracker.queries import dashboard, findings, geography
@@ -45,6 +45,7 @@ class Overview:
     unreported: tuple[str, ...] = ()  # the names of those that have not
     review: dict[str, int] | None = None  # the year's 数据审核 findings in the area (queries.findings.summary)
     as_of: tuple[int, str] | None = None  # (the year read, the plan) when the year asked has no returns yet
+    preliminary: str | None = None  # 初步数据（x/y 个县已审核通过） while the year's round is not signed off
 
     @property
     def as_of_note(self) -> str | None:
@@ -70,7 +71,10 @@ class Overview:
                                                 len(self.lagging), LAGGING_K, self.lang)
         if self.review and (self.review["findings"] or self.review["refused"]):
             sentences.append(t("overview.review", self.lang, year=read, **self.review))
-        return ([self.as_of_note] if self.as_of_note else []) + sentences + ([self.partial] if self.partial else [])
+        first = [t("round.year_preliminary", self.lang, year=read, note=self.preliminary)] if self.preliminary else []
+        if self.as_of_note:
+            first.insert(0, self.as_of_note)
+        return first + sentences + ([self.partial] if self.partial else [])
 
     @property
     def headline(self) -> list[scorecard.Card]:
@@ -137,4 +141,5 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year:
                     cards, scorecard.previous_statuses(rows, cards, year), lagging, level, cells, matrix,
                     scorecard.card_table(cards, lang), scorecard.changes(rows, catalogue, cards, year, lang),
                     (reported, counties), tuple(unreported), review,
-                    (as_of, running.name(lang)) if as_of is not None else None)
+                    (as_of, running.name(lang)) if as_of is not None else None,
+                    rounds.preliminary(rounds.states(con, year, area, today()), lang))

@@ -52,3 +52,28 @@ select o.* from current_observation o
 anti join (select measure_id, region_code, year from finding
            where severity in ('error', 'verify') and state in ('open', 'explained', 'to_correct', 'returned')) f
        on f.measure_id = o.measure_id and f.region_code = o.region_code and f.year = o.year;
+
+-- 报送: the yearly reporting round a province or city office opens (tracker/core/rounds.py): by when its counties
+-- send the year's returns, which measures, and who reviews a county's submission. Opening it again changes it.
+create table if not exists report_round (
+    year             smallint not null,
+    region_code      varchar not null,   -- the office that opened it (a province or city): its counties report
+    deadline         date not null,      -- for the counties
+    township_deadline date,              -- for the townships, when they report
+    measures         varchar not null,   -- the measures asked for, comma-separated
+    reviewer_level   varchar not null,   -- city / province: who approves a county's submission
+    opened_by        varchar,
+    opened_at        timestamp not null,
+    primary key (year, region_code)
+);
+
+-- Every act of a round, with who, when and the note (留痕): open (region_code the office's), submit, approve and
+-- return (region_code the county's).
+create table if not exists round_act (
+    year        smallint not null,
+    region_code varchar not null,
+    act         varchar not null,
+    user_name   varchar,
+    acted_at    timestamp not null,
+    note        varchar
+);

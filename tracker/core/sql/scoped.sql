@@ -49,3 +49,12 @@ where a.finding_id in (select finding_id from scoped.main.finding);
 
 create or replace view scoped.main.store_meta as
 select * from store.main.store_meta;
+
+-- a round is seen by the offices inside its region and by those holding it
+create or replace view scoped.main.report_round as
+select * from store.main.report_round
+where starts_with(region_code, getvariable('scope')) or starts_with(getvariable('scope'), region_code);
+
+create or replace view scoped.main.round_act as
+select * from store.main.round_act
+where starts_with(region_code, getvariable('scope')) or starts_with(getvariable('scope'), region_code);
