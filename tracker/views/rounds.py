@@ -42,7 +42,7 @@ def county_table(found: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("rounds.col.reviewed_at", lang): beijing_text(None if pd.isna(r["reviewed_at"]) else r["reviewed_at"], lang)
         or "—",
         t("rounds.col.days_left", lang): int(r["days_left"]),
-        t("rounds.col.note", lang): r["last_note"] or "",
+        t("rounds.col.note", lang): "" if pd.isna(r["last_note"]) else r["last_note"],
     } for i, (_, r) in enumerate(ranked.iterrows())]
     return pd.DataFrame(rows)
 
@@ -80,7 +80,8 @@ def state_sentence(row, lang: str) -> str:
              sent=int(row["villages_reported"]), n=int(row["villages_expected"]), when=when)
     if row["last_act"]:
         said += " " + t("rounds.sentence.last", lang, act=t(f"rounds.act_word.{row['last_act']}", lang),
-                        who=row["last_by"] or "—", note=row["last_note"] or "—")
+                        who=row["last_by"] or "—", note="—" if pd.isna(row["last_note"]) or not row["last_note"]
+                        else row["last_note"])
     return said
 
 
