@@ -8,7 +8,7 @@ from etl.returns import Refused
 from tracker.core.audit import ACTION_FROM, MAX_NOTE, ReviewRefused
 from tracker.core.i18n import md_escape, t
 from tracker.core.xlsx import xlsx_bytes
-from tracker.views.audit import SHOWN, answers, detail, history_table, rules_table
+from tracker.views.audit import COUNTED, SHOWN, answers, detail, history_table, rules_table
 from ui import auth, data, filters, widgets
 from ui.load_report import answer_frame
 
@@ -26,9 +26,8 @@ rule = st.session_state.get("page.audit_rule")
 view = data.audit(f.area, year, lang, shown if shown in SHOWN else "waiting", rule if rule in rules else None)
 st.title(t("audit.title", lang, area=md_escape(view.area_name), year=year))
 st.caption(t("page.audit.description", lang))
-summary = view.summary
-for column, key in zip(st.columns(5), ("findings", "waiting", "explained", "to_correct", "refused")):
-    column.metric(t(f"audit.metric.{key}", lang), summary[key])
+for column, key in zip(st.columns(len(COUNTED)), COUNTED):  # the header counts what each choice of the table lists
+    column.metric(t(f"audit.shown.{key}", lang), view.shown_counts[key])
 
 st.subheader(t("audit.by_county", lang))
 if view.by_county.empty:

@@ -22,8 +22,10 @@ with upload_tab:
     st.caption(t("data.limits", lang, mb=mb, rows=load.MAX_ROWS) + " " + t("data.uploader_note", lang, mb=mb))
     files = st.file_uploader(t("data.files", lang), type=["csv", "txt", "xlsx", "xls"],
                              accept_multiple_files=True, key="returns_upload")
-    # the whole country has nothing to keep out: the box is offered from a province down
-    only_area = f.area != codes.NATION and st.checkbox(t("data.only_area", lang, area=area["name"]), key="only_area")
+    # offered where it changes something: an area narrower than what the account may load (a county user's rows
+    # outside the county are refused either way; the whole country has nothing to keep out)
+    only_area = len(f.area) > len(data.scope()) and st.checkbox(t("data.only_area", lang, area=area["name"]),
+                                                                key="only_area")
     scope = f.area if only_area else (data.scope() or None)  # a loader's rows outside their region are refused
     if files:
         paths = saved_uploads(files)

@@ -143,7 +143,7 @@ def test_data_management_checks_then_publishes_an_upload(tmp_path, store_path, u
     at = open_app(db, users=users_file, user="admin", page="data_management")
     assert at.title[0].value == "数据管理"
     limits = next(c.value for c in at.caption if "MB" in c.value)
-    assert ".xls）" in limits and "“Browse files”即“选择文件”" in limits  # what is accepted; the English control explained
+    assert ".xls）" in limits and "“Upload”即“上传”" in limits and "“50MB per file • CSV, TXT, XLSX, XLS”" in limits  # what is accepted; the English control explained
     assert at.info[0].value == "还没有导入过报表。"
     content = (ROOT / "tests" / "returns" / "bad_values.csv").read_bytes()
     before = db.read_bytes()

@@ -206,21 +206,27 @@ def test_the_audit_page_counts_for_viewers_and_acts_for_loaders(loaded, open_app
     params = {"province": "36", "city": "3611", "year": "2025"}
     at = open_app(db, catalogue=CATALOGUE, users=users_file, params=params, user="yushan", page="audit")
     assert not at.exception and at.title[0].value == "玉山县 · 2025年 数据审核"  # a viewer of 玉山县
-    # 9 findings in 玉山 (C2's is 铅山's), 5 of them to verify and unanswered; 2 values refused at load
-    assert {m.label: m.value for m in at.metric} == {"本年审核发现": "9", "待说明": "5", "已核实": "0", "待更正": "0",
-                                                     "导入时退回": "2"}
+    # 9 findings in 玉山 (C2's is 铅山's): 5 to verify and unanswered, 4 notes that ask for nothing; 2 values refused
+    # at load — the header counts what each choice of the table lists
+    assert {m.label: m.value for m in at.metric} == {
+        "待说明（未说明或被退回）": "5", "提示（无需处理）": "4", "已说明，待上级接受": "0", "待更正": "0", "已接受": "0",
+        "已关闭或导入时退回": "2"}
     # counts by county and the rules themselves, no village's figures
     assert len(at.dataframe) == 2 and any("查看权限只显示数量" in c.value for c in at.main.caption)
     assert at.dataframe[1].value["级别"].tolist()[:2] == ["核实", "错误"]  # water_jump, unit_slip
     at = open_app(db, catalogue=CATALOGUE, users=users_file, params=params, user="yushan_loader", page="audit")
-    table = at.dataframe[2].value
-    assert len(table) == 9 and table["级别"].tolist() == ["核实"] * 5 + ["提示"] * 4
+    table = at.dataframe[2].value  # the default: those awaiting a 说明, as many as the header says
+    assert len(table) == 5 and table["级别"].tolist() == ["核实"] * 5
+    notes = open_app(db, catalogue=CATALOGUE, users=users_file, params=params, user="yushan_loader", page="audit")
+    notes.selectbox(key="page.audit_shown").set_value("notes").run()
+    assert notes.dataframe[2].value["级别"].tolist() == ["提示"] * 4
     labels = [b.label for b in at.button]
     assert "已核实（附说明）" in labels and "待更正" in labels and "接受" not in labels  # one level up accepts
     at.text_area(key=f"audit.note.{int(table['编号'].iloc[0])}").input("已派人核实").run()
     at.button(key=f"audit.explain.{int(table['编号'].iloc[0])}").click().run()
     assert not at.exception
-    assert {m.label: m.value for m in at.metric}["已核实"] == "1"
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["已说明，待上级接受"], metrics["待说明（未说明或被退回）"]) == ("1", "4")
 
 
 def test_an_answered_workbook_gives_the_explanations_a_loader_may_record():
@@ -270,6 +276,9 @@ def test_the_command_line_names_the_rule_that_refused(history, use_settings):
     said = out.getvalue() + err.getvalue()
     assert "audit_fraction (数据审核规则 fraction) 1" in said and "audit_unit_slip (数据审核规则 unit_slip) 1" in said
     assert audit.reason_name("audit_fraction", "en") == "the plausibility rule fraction"
+    catalogue = load_catalogue(CATALOGUE)  # with the catalogue (the page's report), the rule by its name
+    assert audit.reason_name("audit_fraction", "zh", catalogue) == \
+        f"数据审核规则“{catalogue.audit['fraction'].title('zh')}”" != "数据审核规则“fraction”"
     assert audit.reason_name("unknown_code", "en") == "Unknown code"
 
 
@@ -463,3 +472,21 @@ def test_stopped_reporting_is_noted_only_once_the_returns_are_due(history, tmp_p
         rounds.open_round(con, city, 2025, "3611", date.today() - timedelta(days=1), ["water"])
         audit.recheck(con, catalogue, ["361123"])
     assert stopped() == {"361124100202", "361123100203"}
+
+
+def test_the_history_of_a_finding_is_in_beijing_time():
+    from tracker.views.audit import history_table
+
+    frame = pd.DataFrame({"acted_at": pd.to_datetime(["2026-01-01 02:00"]), "user_name": ["张三"],
+                          "action": ["explain"], "state": ["explained"], "note": ["已核实"]})
+    table = history_table(frame, "zh")
+    assert table["时间（北京时间）"].tolist() == [pd.Timestamp("2026-01-01 10:00")]
+
+
+def test_the_final_report_says_how_many_values_are_held_or_refused(loaded):
+    from tracker.views import final
+
+    db, _ = loaded
+    report = final.build(read_store(db), load_catalogue(CATALOGUE), "361123", "p14", "zh")
+    assert report.held == (5, 2)  # 玉山县 2025: five values awaiting 核实, two refused by error rules at load
+    assert "2025 年有 5 个数值待核实、2 个数值导入时被拒收，均未计入评估。" in report.summary()

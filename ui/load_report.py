@@ -114,7 +114,7 @@ def show_report(report: FileReport, lang: str, key: str, catalogue) -> None:
     if report.rejects.empty:
         return
     reasons = report.by_reason()
-    st.caption(t("data.by_reason", lang) + t("data.joiner", lang).join(f"{audit.reason_name(c, lang)} {n:,}" for c, n in reasons.items()))
+    st.caption(t("data.by_reason", lang) + t("data.joiner", lang).join(f"{audit.reason_name(c, lang, catalogue)} {n:,}" for c, n in reasons.items()))
     show_rejects(report.rejects, lang, catalogue, key, t("file.rejects", lang, name=Path(report.source_name).stem) + ".xlsx")
 
 

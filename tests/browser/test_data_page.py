@@ -42,6 +42,11 @@ def test_a_clerks_return_is_checked_before_it_is_published(demo_server, visit, d
     visit.page.get_by_text("下载填报模板（Excel）").wait_for(timeout=30_000)
     visit.screenshot("returns-template", full_page=False)
     visit.page.get_by_role("tab", name="上传与发布").click()
+    # the hint above the box quotes what Streamlit's English control shows
+    instructions = visit.page.locator('[data-testid="stFileUploaderDropzoneInstructions"]').inner_text()
+    assert "50MB per file • CSV, TXT, XLSX, XLS" in instructions.replace("\n", " ")
+    assert visit.page.get_by_text("“50MB per file • CSV, TXT, XLSX, XLS”").is_visible()
+    assert visit.page.locator('[data-testid="stFileUploaderDropzone"]').get_by_text("Upload", exact=True).count() >= 1
     visit.page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(sent))
     visit.page.get_by_role("button", name="检查（不发布）").click()
     visit.page.get_by_text("检查完成，尚未发布").wait_for(timeout=60_000)

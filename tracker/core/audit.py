@@ -490,9 +490,9 @@ def message(catalogue: Catalogue, row: dict, lang: str = "zh") -> str:
 
 
 def findings(con: duckdb.DuckDBPyConnection, area: str, year: int | None = None, states: tuple[str, ...] = OPEN,
-             rule: str | None = None) -> pd.DataFrame:
-    """The findings inside `area` (in `year`, in `states`, of `rule` when given), worst first: each with its
-    unit's village / township / county names, the file it came in and the latest 说明."""
+             rule: str | None = None, severities: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The findings inside `area` (in `year`, in `states`, of `rule`, of `severities` when given), worst first: each
+    with its unit's village / township / county names, the file it came in and the latest 说明."""
     return con.execute(
         """
         with latest as (
@@ -512,12 +512,14 @@ def findings(con: duckdb.DuckDBPyConnection, area: str, year: int | None = None,
             left join batch b on b.batch_id = f.batch_id
             where starts_with(f.region_code, $area) and ($year is null or f.year = $year)
               and list_contains($states, f.state) and ($rule is null or f.rule_id = $rule)
+              and ($severities is null or list_contains($severities, f.severity))
         )
         select * from final
         order by case severity when 'error' then 0 when 'verify' then 1 else 2 end, county_code, region_code, year,
                  rule_id
         """,
-        {"area": area, "year": year, "states": list(states), "rule": rule},
+        {"area": area, "year": year, "states": list(states), "rule": rule,
+         "severities": list(severities) if severities is not None else None},
     ).df()
 
 
@@ -598,11 +600,14 @@ REFUSED_KEY = "audit."  # and the key of its sentence: audit.<rule id>, the rule
 REFUSED_NAMES = {"code": REFUSED_PREFIX, "key": REFUSED_KEY}  # the parameters of the queries that name them
 
 
-def reason_name(code: str, lang: str) -> str:
+def reason_name(code: str, lang: str, catalogue: Catalogue | None = None) -> str:
     """What a reason code of a rejection is called in `lang`: the load's own (reason.*), or for a value a
-    plausibility rule refused, the rule by its id (数据审核规则 fraction)."""
+    plausibility rule refused, the rule by its name with the catalogue (数据审核规则“比率填成小数”), else its id."""
     if code.startswith(REFUSED_PREFIX):
-        return t("reason.audit", lang, rule=code.removeprefix(REFUSED_PREFIX))
+        rule = code.removeprefix(REFUSED_PREFIX)
+        if catalogue is not None and rule in catalogue.audit:
+            return t("reason.audit_named", lang, rule=catalogue.audit[rule].title(lang))
+        return t("reason.audit", lang, rule=rule)
     return t(f"reason.{code}", lang)
 
 

@@ -363,6 +363,10 @@ class AuditRuleBase(Strict):
     def message(self, lang: str) -> str:
         return pick(self.zh, self.en, lang)
 
+    def title(self, lang: str) -> str:
+        """The rule's name as the pages give it: its message's first words ("比率填成小数")."""
+        return self.message(lang).split("（")[0].split(" (")[0].split("：")[0][:24]
+
     def why(self, lang: str) -> str:
         """Why the rule has its severity, in `lang`."""
         return pick(self.note, self.note_en, lang)

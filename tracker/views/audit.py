@@ -9,14 +9,26 @@ import pandas as pd
 
 from tracker.core import audit
 from tracker.core.catalogue import Catalogue
+from tracker.core.clock import beijing_column
 from tracker.core.i18n import t
 from tracker.core.numbers import number
 from tracker.present.scorecard import clean
 from tracker.queries import findings, geography
 
-# what the page filters by: the states a finding can be in, grouped as a reviewer reads them
-SHOWN = {"waiting": ("open", "returned"), "explained": ("explained",), "to_correct": ("to_correct",),
-         "accepted": ("accepted",), "closed": ("closed", "rejected"), "all": audit.STATES}
+# what the page filters by, and counts in its header (one definition, so the header is the table): the states a
+# finding can be in and its severities, grouped as a reviewer reads them — an open note (提示) asks for nothing
+SHOWN = {"waiting": (("open", "returned"), ("error", "verify")), "notes": (("open", "returned"), ("note",)),
+         "explained": (("explained",), None), "to_correct": (("to_correct",), None), "accepted": (("accepted",), None),
+         "closed": (("closed", "rejected"), None), "all": (audit.STATES, None)}
+COUNTED = ("waiting", "notes", "explained", "to_correct", "accepted", "closed")  # the header's numbers
+
+
+def shown_counts(counts: pd.DataFrame) -> dict[str, int]:
+    """How many findings each of SHOWN's groups holds (findings.counts rows)."""
+    def n(states: tuple[str, ...], severities: tuple[str, ...] | None) -> int:
+        kept = counts["state"].isin(states) & (counts["severity"].isin(severities) if severities else True)
+        return int(counts.loc[kept, "n"].sum())
+    return {key: n(*SHOWN[key]) for key in SHOWN}
 
 
 @dataclass
@@ -28,6 +40,7 @@ class Audit:
     by_county: pd.DataFrame  # counties × rules: the findings still open
     rows: pd.DataFrame  # the findings shown (findings.findings, with the message in `lang`)
     rule_names: dict[str, str]  # rule id → its message's first words
+    shown_counts: dict[str, int]  # each of SHOWN's groups: what the header counts and the table lists
 
     @property
     def table(self) -> pd.DataFrame:
@@ -57,12 +70,13 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year:
         empty = dict.fromkeys(("findings", "explained", "to_correct", "waiting", "refused"), 0)
         return Audit(geography.region(con, area, lang)["name"], year, lang, empty, pd.DataFrame(),
                      pd.DataFrame(columns=["finding_id", "county", "region_name", "region_code", "year", "rule_id",
-                                           "severity", "state", "message", "note"]), {})
-    rows = findings.findings(con, area, year, SHOWN.get(shown, SHOWN["waiting"]), rule)
+                                           "severity", "state", "message", "note"]), {}, dict.fromkeys(SHOWN, 0))
+    states, severities = SHOWN.get(shown, SHOWN["waiting"])
+    rows = findings.findings(con, area, year, states, rule, severities)
     rows["message"] = [audit.message(catalogue, r, lang) for r in rows.to_dict("records")]
     counts = findings.counts(con, area, year)
     waiting = counts[counts["state"].isin(audit.OPEN)]
-    names = {r.id: r.message(lang).split("（")[0].split(" (")[0].split("：")[0][:24] for r in catalogue.audit.values()}
+    names = {r.id: r.title(lang) for r in catalogue.audit.values()}
     by_county = waiting.pivot_table(index="county", columns="rule_id", values="n", aggfunc="sum", fill_value=0) \
         if not waiting.empty else pd.DataFrame()
     by_county = by_county.rename(columns=names)
@@ -70,7 +84,7 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year:
     if not by_county.empty:
         by_county.index.name = t("audit.col.county", lang)
     return Audit(geography.region(con, area, lang)["name"], year, lang, findings.summary(con, area, year), by_county, rows,
-                 names)
+                 names, shown_counts(counts))
 
 
 def detail(catalogue: Catalogue, row: dict, lang: str, median: float | None = None) -> dict[str, str]:
@@ -122,7 +136,7 @@ def history_table(history: pd.DataFrame, lang: str) -> pd.DataFrame:
     if history.empty:
         return history
     return pd.DataFrame({
-        t("audit.history.acted_at", lang): history["acted_at"],
+        t("audit.history.acted_at", lang): beijing_column(history["acted_at"]),
         t("audit.history.user_name", lang): history["user_name"].fillna(t("audit.system", lang)),
         t("audit.history.action", lang): [t(f"audit.action.{a}", lang) for a in history["action"]],
         t("audit.history.state", lang): [t(f"audit.state.{s}", lang) for s in history["state"]],

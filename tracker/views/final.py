@@ -18,14 +18,14 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from tracker.core import codes, numbers, rounds, store
+from tracker.core import audit, codes, numbers, rounds, store
 from tracker.core.catalogue import Catalogue, Plan, Target
 from tracker.core.clock import beijing_text, today
 from tracker.core.i18n import t
 from tracker.core.progress import required_path
 from tracker.core.status import label as status_label
 from tracker.present import scorecard, why
-from tracker.queries import dashboard, geography
+from tracker.queries import dashboard, findings, geography
 
 OUTCOMES = ("achieved", "achieved_late", "missed", "no_data", "in_progress", "monitored")  # in the order counts are said
 # 完成情况 from the assessment's status in the year read: the same verdict the briefing and every page show
@@ -90,6 +90,7 @@ class Final:
     missed: pd.DataFrame  # the targets not achieved: where and how far, the villages behind them
     paths: pd.DataFrame  # a running plan: each target's required value year by year
     preliminary: str | None = None  # 初步数据（x/y 个县已审核通过） while the last year's round is not signed off
+    held: tuple[int, int] = (0, 0)  # the last year's values held for 核实 and refused at load, neither counted
 
     @property
     def ended(self) -> bool:
@@ -147,6 +148,9 @@ class Final:
         if self.reporting and self.reporting[0] < self.reporting[1]:
             sentences.append(t("final.summary.reporting", lang, year=self.last_year, reported=self.reporting[0],
                                n=self.reporting[1]))
+        if any(self.held):
+            sentences.append(t("final.summary.held", lang, year=self.last_year, held=self.held[0],
+                               refused=self.held[1]))
         headline = [r for r in judged if r.target.headline]
         if headline:
             done = [r.title for r in headline if r.outcome in ("achieved", "achieved_late")]
@@ -452,7 +456,15 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, plan_
     return Final(area, place["name"], plan, lang, store.is_demo(con), beijing_text(dates["loaded_at"], lang),
                  beijing_text(dates["assessed_at"], lang), last, reporting, results, sub_level, ranking, appendix,
                  missed, _paths(results, plan, last, lang),
-                 rounds.preliminary(rounds.states(con, last, area, today()), lang) if last else None)
+                 rounds.preliminary(rounds.states(con, last, area, today()), lang) if last else None,
+                 _held(con, area, last))
+
+
+def _held(con: duckdb.DuckDBPyConnection, area: str, year: int | None) -> tuple[int, int]:
+    """(values held for 核实, values refused at load) of the area's year: neither counts in the assessment."""
+    if year is None or not audit.has_findings(con):
+        return 0, 0
+    return len(findings.held(con, area, year)), findings.summary(con, area, year)["refused"]
 
 
 def _missed(con: duckdb.DuckDBPyConnection, results: list[Result], sub: pd.DataFrame, area: str,
