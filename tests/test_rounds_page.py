@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import WORLD, sign_in
+from tests.conftest import WORLD
 
 WORDS = {"zh": {"partial": "部分报送", "submitted": "已报送待审核", "returned": "已退回", "approved": "审核通过",
                 "preliminary": "初步数据（0/2 个县已审核通过）", "why_missing": "尚有 {n} 个村没有数据",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tracker.core import rounds
 from tracker.core.clock import beijing_text
 from tracker.core.i18n import t
 from tracker.present import maps
