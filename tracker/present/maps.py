@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
@@ -139,3 +140,15 @@ def status_deck(collection: dict, bounds: tuple[float, float, float, float], poi
                                 get_line_color=[60, 60, 60], line_width_min_pixels=0.5))
     return CompactDeck(layers=layers, initial_view_state=view_for(bounds), map_style=BLANK_STYLE, map_provider=None,
                        tooltip={"text": tooltip})
+
+
+def outlines_deck(collection: dict, bounds: tuple[float, float, float, float],
+                  shade: Callable[[str], tuple[tuple[int, int, int], str] | None], none_tip: str) -> pdk.Deck:
+    """Outlines each filled and tipped by `shade(code)` — (colour, tooltip) — grey with `none_tip` where it gives
+    None (目标测算's counties reaching a candidate, 报送进度's states)."""
+    for feature in collection["features"]:
+        found = shade(feature["properties"]["code"])
+        colour, tip = found if found is not None else (NO_SHADE, none_tip)
+        feature["properties"]["fill"] = [*colour, 200]
+        feature["properties"]["tip"] = tip
+    return status_deck(collection, bounds, [], "points", "{name}\n{tip}")

@@ -31,18 +31,15 @@ def reach_map(collection: dict, counties: pd.DataFrame, units_word: str, lang: s
     if bounds is None:
         return None
     rows = counties.set_index("county")
-    for feature in collection["features"]:
-        code = feature["properties"]["code"]
-        if code in rows.index:
-            row = rows.loc[code]
-            colour = maps.SEQUENTIAL[maps.class_of(float(row["share"]), maps.SHARE_BREAKS)]
-            tip = t("propose.map.tip", lang, reaching=int(row["reaching"]), n=int(row["units"]), units=units_word,
-                    share=f"{row['share']:g}")
-        else:
-            colour, tip = maps.NO_SHADE, t("propose.map.none", lang)
-        feature["properties"]["fill"] = [*colour, 200]
-        feature["properties"]["tip"] = tip
-    return maps.status_deck(collection, bounds, [], "points", "{name}\n{tip}")
+
+    def shade(code: str):
+        if code not in rows.index:
+            return None
+        row = rows.loc[code]
+        return (maps.SEQUENTIAL[maps.class_of(float(row["share"]), maps.SHARE_BREAKS)],
+                t("propose.map.tip", lang, reaching=int(row["reaching"]), n=int(row["units"]), units=units_word,
+                  share=f"{row['share']:g}"))
+    return maps.outlines_deck(collection, bounds, shade, t("propose.map.none", lang))
 
 
 def reference_label(reference: Reference, names: dict[str, str], lang: str) -> str:

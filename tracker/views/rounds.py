@@ -12,7 +12,6 @@ from tracker.queries import geography
 
 STATE_COLOURS = {"not_sent": (189, 189, 189), "partial": (253, 174, 97), "submitted": (116, 173, 209),
                  "returned": (215, 48, 39), "approved": (26, 152, 80)}
-LATE_OUTLINE = (110, 0, 30)
 MOST_NAMED = 30  # villages named per county in the reminder text
 
 
@@ -47,23 +46,19 @@ def county_table(found: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def state_map(collection: dict, found: pd.DataFrame, lang: str):
-    """The area's county outlines coloured by state (超期 ones outlined dark), a tooltip each; None without
-    outlines."""
+    """The area's county outlines coloured by state, a tooltip each; None without outlines."""
     bounds = geography.bounds(collection)
     if bounds is None:
         return None
     rows = found.set_index("region_code")
-    for feature in collection["features"]:
-        code = feature["properties"]["code"]
-        if code in rows.index:
-            row = rows.loc[code]
-            feature["properties"]["fill"] = [*STATE_COLOURS[row["state"]], 200]
-            feature["properties"]["tip"] = t("rounds.map.tip", lang, state=state_words(row, lang),
-                                             sent=int(row["villages_reported"]), n=int(row["villages_expected"]))
-        else:
-            feature["properties"]["fill"] = [*maps.NO_SHADE, 120]
-            feature["properties"]["tip"] = t("rounds.map.none", lang)
-    return maps.status_deck(collection, bounds, [], "points", "{name}\n{tip}")
+
+    def shade(code: str):
+        if code not in rows.index:
+            return None
+        row = rows.loc[code]
+        return STATE_COLOURS[row["state"]], t("rounds.map.tip", lang, state=state_words(row, lang),
+                                              sent=int(row["villages_reported"]), n=int(row["villages_expected"]))
+    return maps.outlines_deck(collection, bounds, shade, t("rounds.map.none", lang))
 
 
 def legend(lang: str) -> str:
