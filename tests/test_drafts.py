@@ -124,9 +124,10 @@ def test_the_draft_from_a_proposal_reads_as_the_proposal_did(world, catalogue):
     assert made["population"] == {"region": "3611", "level": "village", "group": "key"}
     assert made["region_reading"]["kind"] == "share_of_units" and made["region_reading"]["share"] == 80
     assert made["assess_at"] == ["city", "county"] and made["headline"] is True
-    assert made["id"] == "p15_3611_water_95"
+    assert made["id"] == "p15_3611_key_water_95"
+    assert propose.as_target(found, "p15", 2025, "all", "名", "name")["id"] == "p15_3611_water_95"  # no group: apart
     saved = drafts.save_draft(catalogue, made, "测算", "省局")
-    assert saved.drafts["p15_3611_water_95"].region_reading.share == 80
+    assert saved.drafts["p15_3611_key_water_95"].region_reading.share == 80
 
 
 def test_reference_figures_are_checked_and_found_by_measure_and_province(tmp_path):

@@ -65,10 +65,10 @@ def test_a_province_drafts_a_target_adopts_it_and_every_page_then_shows_it(offic
     at.checkbox(key="propose.draft.headline").check()
     next(b for b in at.button if b.label in ("保存草案", "Save draft")).click().run()
     assert not at.exception, at.exception
-    assert words["saved"] in at.success[0].value and "p15_3611_water_95" in at.success[0].value
+    assert words["saved"] in at.success[0].value and "p15_3611_key_water_95" in at.success[0].value
     assert [e.label for e in at.expander if e.label.startswith(words["draft"])] == [
         f"{words['draft']}{'上饶市重点村自来水普及率达到95%' if lang == 'zh' else 'Tap water ≥ 95% in Key villages'}"
-        " · `p15_3611_water_95`"]
+        " · `p15_3611_key_water_95`"]
 
     name = "上饶市重点村自来水普及率达到95%" if lang == "zh" else "Tap water ≥ 95% in Key villages"
     # not shown elsewhere while a draft: the briefing of the plan's years has no card of it (nor any result)
@@ -76,7 +76,7 @@ def test_a_province_drafts_a_target_adopts_it_and_every_page_then_shows_it(offic
     assert not briefing.exception and len(briefing.info) == 1
     assert not any(name in m.value for m in briefing.markdown)
 
-    draft = "p15_3611_water_95"
+    draft = "p15_3611_key_water_95"
     at.text_input(key=f"adopt.zh.{draft}").input("上饶市“十五五”农村供水保障规划")
     at.text_input(key=f"adopt.number.{draft}").input("饶府发〔2026〕12号")
     at.text_input(key=f"adopt.issuer.{draft}").input("上饶市人民政府")

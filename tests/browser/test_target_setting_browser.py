@@ -16,7 +16,7 @@ from tracker.core.access import write_user
 pytestmark = pytest.mark.browser
 
 SHANGRAO = "province=36&city=3611"
-DRAFT = "fyp15_3611_tap_water_rate_97"
+DRAFT = "fyp15_3611_sr_key_village_tap_water_rate_97"
 PASSWORD = "jiangxi-loader-1"
 WORDS = {
     "zh": {"user": "用户名", "password": "密码", "sign_in": "登录", "title": "上饶市 · 目标测算",

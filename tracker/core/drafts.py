@@ -67,9 +67,10 @@ def now_text() -> str:
     return datetime.now(BEIJING).isoformat(timespec="seconds")
 
 
-def draft_id(plan: str, area: str, measure: str, value: float) -> str:
-    """A draft's id from what it says: fyp15_3611_tap_water_rate_97 (97.5 → 97_5)."""
-    return f"{plan}_{area}_{measure}_{value:g}".replace(".", "_").replace("-", "m")
+def draft_id(plan: str, area: str, group: str | None, measure: str, value: float) -> str:
+    """A draft's id from what it says: fyp15_3611_sr_key_village_tap_water_rate_97 (97.5 → 97_5); the group in it,
+    so drafts of one value for different units of an area stay apart."""
+    return f"{plan}_{area}_{group + '_' if group else ''}{measure}_{value:g}".replace(".", "_").replace("-", "m")
 
 
 @contextmanager

@@ -226,7 +226,7 @@ def as_target(proposal: Proposal, plan_id: str, base_year: int, theme: str, zh: 
     if c.reading == "share_of_units":
         reading["share"] = c.share
     rank, unit_rank = area_rank(proposal.area), codes.LEVELS.index(proposal.level)
-    entry = {"id": draft_id(plan_id, proposal.area, proposal.measure.id, c.value), "zh": zh, "en": en,
+    entry = {"id": draft_id(plan_id, proposal.area, group, proposal.measure.id, c.value), "zh": zh, "en": en,
              "plan": plan_id, "theme": theme, "measure": proposal.measure.id,
              "rule": {"kind": "threshold", "op": c.op, "value": c.value}, "population": population,
              "region_reading": reading, "base_year": base_year, "deadline": c.deadline,
