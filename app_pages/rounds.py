@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from tracker.core import codes, rounds
+from tracker.core.audit import MAX_NOTE
 from tracker.core.clock import beijing_column, today
 from tracker.core.i18n import md_escape, t
 from tracker.core.xlsx import xlsx_bytes
@@ -36,7 +37,7 @@ def refused(e: rounds.RoundRefused) -> None:
 
 
 held = data.round_list(year, f.area)
-if rounds.may_open(user, f.area):
+if user.may_lead(f.area):
     mine = next((r for r in held if r.region_code == f.area), None)
     with st.expander(t("rounds.open.change" if mine else "rounds.open.title", lang, year=year), expanded=not held):
         with st.form("rounds.open"):
@@ -89,7 +90,7 @@ if actable:
     county = st.selectbox(t("rounds.act.county", lang), actable, format_func=names.get, key="rounds.county")
     row = found.set_index("region_code").loc[county]
     st.markdown(view.state_sentence(row, lang))
-    note = st.text_area(t("rounds.act.note", lang), key=f"rounds.note.{county}", max_chars=rounds.MAX_NOTE)
+    note = st.text_area(t("rounds.act.note", lang), key=f"rounds.note.{county}", max_chars=MAX_NOTE)
     buttons = st.columns(3)
     acts = [("submit", rounds.submit, user.may_explain(county) and row["state"] in rounds.SUBMITTABLE),
             ("approve", rounds.approve, user.may_review(county) and row["state"] == "submitted"),

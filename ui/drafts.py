@@ -20,7 +20,7 @@ def section(found: list, said, user, area: str, deadline: int, group: str | None
     measure_id = found[0].measure.id
     st.subheader(t("propose.drafts", lang))
     plan_of_draft = view.draft_plan(catalogue, deadline)
-    if not drafts.may_draft(user.role, user.scope, area):
+    if not user.may_lead(area):
         st.caption(t("propose.draft.who", lang))
     elif plan_of_draft is None or plan_of_draft.end_year < data.plans_in_view()[1].start_year:
         st.caption(t("propose.draft.no_plan", lang, deadline=deadline))
@@ -64,7 +64,7 @@ def section(found: list, said, user, area: str, deadline: int, group: str | None
     for draft in shown:
         with st.expander(f"{t('propose.draft.badge', lang)} · {draft.name(lang)} · `{draft.id}`"):
             st.markdown(catalogue_view.target_markdown(catalogue, draft, names, {}, lang))
-            may = drafts.may_draft(user.role, user.scope, draft.population.region)
+            may = user.may_lead(draft.population.region)
             if may:
                 with st.form(f"propose.adopt.{draft.id}"):
                     st.markdown(t("propose.adopt.intro", lang))

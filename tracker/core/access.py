@@ -72,6 +72,12 @@ class User:
         that reported it (a city's or province's loader) or an administrator."""
         return self.role == "admin" or (self.may_explain(region_code) and len(self.scope) < 6)
 
+    def may_lead(self, area: str) -> bool:
+        """Whether the user acts as the office of a province or city `area`: drafts and adopts its targets
+        (目标测算), opens its reporting round (报送). A loader or admin of that office or one above it."""
+        return (self.may_load and len(self.scope) in (0, 2, 4) and area.startswith(self.scope)
+                and codes.area_level(area) in ("province", "city"))
+
 
 @dataclass(frozen=True)
 class Access:

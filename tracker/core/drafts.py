@@ -14,18 +14,15 @@ are, in the log).
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 import yaml
 
-from tracker.core import codes
+from tracker.core import store
 from tracker.core.catalogue import Catalogue, CatalogueError, load_catalogue
 from tracker.core.clock import BEIJING
 
@@ -38,13 +35,6 @@ class DraftRefused(ValueError):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("; ".join(problems))
-
-
-def may_draft(role: str, scope: str, area: str) -> bool:
-    """Whether a user may draft and adopt targets for `area`: a loader or admin of a province or city office (or of
-    everything) whose scope holds the area, for a province or city area."""
-    return (role in ("loader", "admin") and len(scope) in (0, 2, 4) and area.startswith(scope)
-            and codes.area_level(area) in ("province", "city"))
 
 
 def province_file(catalogue: Catalogue, province: str) -> Path:
@@ -71,17 +61,6 @@ def draft_id(plan: str, area: str, group: str | None, measure: str, value: float
     """A draft's id from what it says: fyp15_3611_sr_key_village_tap_water_rate_97 (97.5 → 97_5); the group in it,
     so drafts of one value for different units of an area stay apart."""
     return f"{plan}_{area}_{group + '_' if group else ''}{measure}_{value:g}".replace(".", "_").replace("-", "m")
-
-
-@contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    lock = path.with_suffix(".lock")
-    with open(lock, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _header(path: Path) -> str:
@@ -134,7 +113,7 @@ def save_draft(catalogue: Catalogue, entry: dict, why: str, by: str, regions: se
     a target already in force."""
     province = str(entry.get("population", {}).get("region", ""))[:2]
     path = province_file(catalogue, province)
-    with _locked(path):
+    with store.write_lock(path):
         raw = _read(path, province)
         targets = raw.setdefault("targets", [])
         place = _position(raw, entry.get("id", ""))
@@ -161,7 +140,7 @@ def adopt(catalogue: Catalogue, target_id: str, document: dict, clause: str, quo
     if target_id not in catalogue.drafts:
         raise DraftRefused([f"targets {target_id}: no such draft"])
     path = province_file(catalogue, catalogue.drafts[target_id].population.region[:2])
-    with _locked(path):
+    with store.write_lock(path):
         raw = _read(path, catalogue.drafts[target_id].population.region[:2])
         documents = raw.setdefault("documents", [])
         known = next((d for d in documents if d.get("number") == document.get("number")), None)
@@ -187,7 +166,7 @@ def withdraw(catalogue: Catalogue, target_id: str, why: str, by: str, regions: s
     if target_id not in catalogue.drafts:
         raise DraftRefused([f"targets {target_id}: no such draft"])
     path = province_file(catalogue, catalogue.drafts[target_id].population.region[:2])
-    with _locked(path):
+    with store.write_lock(path):
         raw = _read(path, "")
         before = raw["targets"].pop(_position(raw, target_id))
         found = _check(catalogue, path, raw, regions)

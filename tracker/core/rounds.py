@@ -20,9 +20,9 @@ from datetime import date, datetime, timezone
 import duckdb
 import pandas as pd
 
-from tracker.core import codes, settings
+from tracker.core import settings
 from tracker.core.access import User
-from tracker.core.audit import recheck
+from tracker.core.audit import MAX_NOTE, recheck
 from tracker.core.catalogue import Catalogue
 from tracker.core.i18n import t
 
@@ -30,7 +30,6 @@ STATES = ("not_sent", "partial", "submitted", "returned", "approved")
 LATE_STATES = ("not_sent", "partial", "returned")  # past the deadline these are 超期
 SUBMITTABLE = ("not_sent", "partial", "returned")
 REVIEW_SCOPE = {"city": 4, "province": 2}  # the longest scope that reviews at each level
-MAX_NOTE = 2000
 
 
 class RoundRefused(ValueError):
@@ -71,16 +70,10 @@ def default_measures(catalogue: Catalogue, year: int) -> list[str]:
     return sorted(m for m in found if m in catalogue.measures and "village" in catalogue.measures[m].levels)
 
 
-def may_open(user: User, region: str) -> bool:
-    """An admin or loader of the province or city office (or an admin of everything) opens its round."""
-    return (user.role in ("loader", "admin") and len(user.scope) in (0, 2, 4) and region.startswith(user.scope)
-            and codes.area_level(region) in ("province", "city"))
-
-
 def open_round(con: duckdb.DuckDBPyConnection, user: User, year: int, region: str, deadline: date,
                measures: list[str], reviewer_level: str = "city", township_deadline: date | None = None) -> Round:
     """Open (or change) the round of `region` for `year`, inside a store write."""
-    if not may_open(user, region):
+    if not user.may_lead(region):
         raise RoundRefused("round.refused.open", region=region)
     if not measures:
         raise RoundRefused("round.refused.no_measures")

@@ -94,8 +94,9 @@ def audit_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 @contextmanager
-def _write_lock(path: Path) -> Iterator[None]:
-    """One writer at a time for a store path, across processes."""
+def write_lock(path: Path) -> Iterator[None]:
+    """One writer at a time for a file (the store, a province's catalogue file), across processes: a lock on
+    `<name>.lock` beside it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_name(path.name + ".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -114,7 +115,7 @@ def writing(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConne
     is left exactly as it was.
     """
     path = Path(path)
-    with _write_lock(path):
+    with write_lock(path):
         for stale in path.parent.glob(BUILDING_PREFIX + path.name + "*"):
             stale.unlink()  # left by a killed write; we hold the lock, so no writer owns it
         staging = path.with_name(f"{BUILDING_PREFIX}{path.name}.{os.getpid()}")
