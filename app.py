@@ -38,6 +38,9 @@ if not data.assessment_is_current():
         reassess(db)
         status.update(label=t("assessment.done", lang), state="complete", expanded=False)
 
+if data.rounds_overdue():  # a round's deadline passed: its villages without a return are due (数据审核)
+    data.sweep_rounds()
+
 user = auth.current_user(lang)  # with users configured, nothing below runs before sign-in
 if data.is_demo():
     st.badge(t("demo.badge", lang), icon=":material/science:", color="orange", help=t("demo.help", lang))

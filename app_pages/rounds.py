@@ -43,6 +43,8 @@ if user.may_lead(f.area):
         with st.form("rounds.open"):
             deadline = st.date_input(t("rounds.open.deadline", lang),
                                      mine.deadline if mine else date(year + 1, 1, 31), key="rounds.deadline")
+            towns_by = st.date_input(t("rounds.open.township_deadline", lang), mine.township_deadline if mine else None,
+                                     key="rounds.township_deadline")
             offered = [m for m in catalogue.measures if "village" in catalogue.measures[m].levels]
             measures = st.multiselect(t("rounds.open.measures", lang), offered,
                                       list(mine.measures) if mine else rounds.default_measures(catalogue, year),
@@ -52,7 +54,7 @@ if user.may_lead(f.area):
                                     format_func=lambda lv: t(f"rounds.level.{lv}", lang))
             if st.form_submit_button(t("rounds.open.button", lang), type="primary"):
                 try:
-                    data.act_on_round(rounds.open_round, user, year, f.area, deadline, measures, reviewer)
+                    data.act_on_round(rounds.open_round, user, year, f.area, deadline, measures, reviewer, towns_by)
                     st.rerun()
                 except rounds.RoundRefused as e:
                     refused(e)
@@ -64,7 +66,9 @@ for r in held:
     office = data.region(r.region_code, lang)  # an office above a county user's scope: its code
     st.caption(t("rounds.about", lang, region=office["name"] if office else r.region_code, year=year,
                  deadline=r.deadline.isoformat(), n=len(r.measures), who=md_escape(r.opened_by or "—"),
-                 reviewer=t(f"rounds.level.{r.reviewer_level}", lang)))
+                 reviewer=t(f"rounds.level.{r.reviewer_level}", lang))
+               + (t("rounds.about.townships", lang, deadline=r.township_deadline.isoformat()) if r.township_deadline
+                  else ""))
 found = data.round_states(year, f.area, now)
 if found.empty:
     st.info(t("rounds.no_counties", lang))
@@ -80,13 +84,20 @@ if codes.area_level(f.area) in ("province", "city"):
     if deck is not None:
         st.pydeck_chart(deck, height=440)
         st.caption(view.legend(lang))
-st.dataframe(view.county_table(found, lang), hide_index=True)
+rank_by = st.radio(t("rounds.rank_by", lang), view.RATES, horizontal=True, key="rounds.rank_by",
+                   format_func=lambda r: t(f"rounds.rank.{r}", lang), help=t("rounds.rates_help", lang))
+st.dataframe(view.county_table(found, lang, rank_by), hide_index=True)
+
+st.subheader(t("rounds.by_township", lang))
+names = dict(zip(found["region_code"], found["region_name"]))
+county_towns = found["region_code"].iloc[0] if len(found) == 1 else st.selectbox(
+    t("rounds.township_county", lang), found["region_code"].tolist(), format_func=names.get, key="rounds.towns_of")
+st.dataframe(view.township_table(data.round_townships(year, county_towns, now), lang), hide_index=True)
 
 # the acts on one county: its clerk's 报送, the review one level up
 actable = [c for c in found["region_code"] if user.may_explain(c) or user.may_review(c)]
 if actable:
     st.subheader(t("rounds.act", lang))
-    names = dict(zip(found["region_code"], found["region_name"]))
     county = st.selectbox(t("rounds.act.county", lang), actable, format_func=names.get, key="rounds.county")
     row = found.set_index("region_code").loc[county]
     st.markdown(view.state_sentence(row, lang))

@@ -111,15 +111,17 @@ def _check(args: argparse.Namespace) -> int:
 
 def _load(args: argparse.Namespace) -> int:
     from etl.load import check_files, load_files
+    from tracker.core.catalogue import load_catalogue
 
+    catalogue = load_catalogue()  # the plausibility rules by their names in the summary
     if args.check:
-        reports = check_files(args.db, args.files, scope=args.region, sheet_name=args.sheet)
+        reports = check_files(args.db, args.files, scope=args.region, sheet_name=args.sheet, catalogue=catalogue)
     else:
-        reports = load_files(args.db, args.files, scope=args.region, sheet_name=args.sheet,
+        reports = load_files(args.db, args.files, scope=args.region, sheet_name=args.sheet, catalogue=catalogue,
                              accept_rejections=args.accept_rejections,
                              progress=lambda f, step: print(f"  … {step}", file=sys.stderr) if args.verbose else None)
     for report in reports:
-        print(report.summary(first=args.show))
+        print(report.summary(first=args.show, catalogue=catalogue))
     if not args.check and any(r.status == "loaded" for r in reports):
         print(f"published {args.db}")
     if any(r.refused for r in reports):
@@ -164,7 +166,7 @@ def _audit(args: argparse.Namespace) -> int:
 
 
 ROUND_COLUMNS = ["region_code", "region_name", "level", "state", "late", "units_expected", "units_reported",
-                 "submitted_at", "reviewed_at", "days_late", "note"]
+                 "submitted_at", "reviewed_at", "days_late", "note", "complete_pct", "on_time_pct", "passed_pct"]
 
 
 def _round(args: argparse.Namespace) -> int:
@@ -180,13 +182,17 @@ def _round(args: argparse.Namespace) -> int:
         return 2
     now = today()
     if args.act == "status":
-        found = rounds.states(store.StoreReader(args.db).cursor(), args.year, args.region, now)
+        reader = store.StoreReader(args.db).cursor()
+        found = rounds.states(reader, args.year, args.region, now)
         if found.empty:
             print(f"no {args.year} round holds {args.region}", file=sys.stderr)
             return 1
-        table = found.assign(level="county", units_expected=found["villages_expected"],
-                             units_reported=found["villages_reported"], note=found["last_note"],
-                             days_late=(-found["days_left"]).clip(lower=0).where(found["late"], 0))
+        table = found.assign(level="county", note=found["last_note"])
+        if args.level == "township":  # townships make no act: their state is what their villages sent
+            table = rounds.township_states(reader, args.year, args.region, now).assign(
+                level="township", submitted_at=None, reviewed_at=None, note=None, on_time_pct=None, passed_pct=None)
+        table = table.assign(units_expected=table["villages_expected"], units_reported=table["villages_reported"],
+                             days_late=(-table["days_left"]).clip(lower=0).where(table["late"], 0))
         if args.format == "csv":
             table[ROUND_COLUMNS].to_csv(sys.stdout, index=False)
         else:
@@ -213,7 +219,8 @@ def _round(args: argparse.Namespace) -> int:
                 measures = args.measures.split(",") if args.measures else rounds.default_measures(
                     load_catalogue(args.catalogue), args.year)
                 rounds.open_round(con, user, args.year, args.region, date.fromisoformat(args.deadline), measures,
-                                  args.reviewer)
+                                  args.reviewer, date.fromisoformat(args.township_deadline)
+                                  if args.township_deadline else None)
             elif args.act == "submit":
                 rounds.submit(con, user, args.year, args.region, args.note, now, load_catalogue(args.catalogue))
             elif args.act == "approve":
@@ -325,10 +332,13 @@ def parser() -> argparse.ArgumentParser:
 
     p = verbs.add_parser("round", help="the yearly reporting round (报送): open it, each county's state, a county's "
                                        "submission and its review",
-                         epilog="status --format csv columns: region_code, region_name, level, state (not_sent / "
-                                "partial / submitted / returned / approved), late, units_expected, units_reported, "
-                                "submitted_at, reviewed_at, days_late, note. Exit status 1 when the act is refused "
-                                "(the reason on standard error).")
+                         epilog="status --format csv columns: region_code, region_name, level, state (a county: "
+                                "not_sent / partial / submitted / returned / approved; a township: not_sent / partial "
+                                "/ complete), late, units_expected, units_reported (villages), submitted_at, "
+                                "reviewed_at, days_late, note, complete_pct (values sent of those asked), on_time_pct "
+                                "(villages that sent by the deadline), passed_pct (values sent that pass the "
+                                "plausibility rules). Exit status 1 when the act is refused (the reason on standard "
+                                "error).")
     p.add_argument("act", choices=["open", "status", "submit", "approve", "return"],
                    help="open the round, list each county's state, or act on a county")
     settings.add_path_option(p, "db")
@@ -340,6 +350,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--as", dest="user", default="operator",
                    help="who acts: a user of the users file (with no users file, the machine's operator)")
     p.add_argument("--deadline", help="open: the counties' deadline, YYYY-MM-DD")
+    p.add_argument("--township-deadline", help="open: the townships' deadline, YYYY-MM-DD (default: the counties')")
+    p.add_argument("--level", choices=["county", "township"], default="county", help="status: counties or townships")
     p.add_argument("--measures", help="open: the measures asked for, comma-separated (default: the year's targets')")
     p.add_argument("--reviewer", choices=["city", "province"], default="city", help="open: who approves")
     p.add_argument("--note", default="", help="submit: why villages are missing; return: why (required)")

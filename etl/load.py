@@ -51,6 +51,7 @@ class FileReport:
     rows_skipped: int = 0  # blank rows and notes below or inside the table
     values_loaded: int = 0
     values_rejected: int = 0
+    members_loaded: int = 0  # of values_loaded, the group lists' members (the rest are statistics)
     blank_cells: int = 0
     duplicates_collapsed: int = 0
     detail: dict = field(default_factory=dict)
@@ -61,6 +62,9 @@ class FileReport:
     values_replaced: int = 0
     values_same: int = 0
     largest_change: dict | None = None
+    # of the values loaded, those a verify rule holds for 核实 (audit.HELD_COLUMNS): loaded, not counted until a
+    # 说明 is accepted on 数据审核
+    held: pd.DataFrame = field(default_factory=pd.DataFrame)
     # a refused, held or unchanged file: what to say (data.refused.*, data.held, data.unchanged.*) and its values
     message_key: str | None = None
     message_args: dict = field(default_factory=dict)
@@ -80,8 +84,12 @@ class FileReport:
             return {}
         return self.rejects["reason_code"].value_counts().to_dict()
 
-    def summary(self, first: int = 5) -> str:
-        """The CLI's account of this file."""
+    @property
+    def values_held(self) -> int:
+        return len(self.held)
+
+    def summary(self, first: int = 5, catalogue: Catalogue | None = None) -> str:
+        """The CLI's account of this file (each plausibility rule by its name with the catalogue)."""
         if self.status in ("refused", "unchanged", "held"):
             return f"{self.source_name}: {self.status} — {self.message}"
         verb = f"loaded as batch {self.batch_id}" if self.status == "loaded" else "checked (not published)"
@@ -92,18 +100,37 @@ class FileReport:
             f"{self.duplicates_collapsed:,} exact duplicates collapsed, {self.rows_skipped:,} blank or note rows skipped"
         ]
         lines.append(f"  against the store: {self.values_new:,} new, {self.values_replaced:,} replaced, "
-                     f"{self.values_same:,} the same as now")
+                     f"{self.values_same:,} the same as now"
+                     + (f"; {self.members_loaded:,} group members" if self.members_loaded else ""))
         if self.largest_change:
             c = self.largest_change
             lines.append(f"  largest change: {c['name']} ({c['code']}) {c['measure_id']} {c['year']}: "
                          f"{c['before']:g} -> {c['value']:g}")
         if self.by_reason():
             lines.append("  rejected by reason: " + ", ".join(
-                f"{code} ({audit.reason_name(code, 'zh')}) {n:,}" for code, n in self.by_reason().items()))
+                f"{code} ({audit.reason_name(code, 'zh', catalogue)}) {n:,}" for code, n in self.by_reason().items()))
             for r in self.rejects.head(first).itertuples():
-                where = f"{r.sheet + ' ' if r.sheet else ''}第{r.row_number}行 {r.column}"
-                lines.append(f"    {where}: {r.reason}")
+                lines.append(f"    {_where(r)}: {r.reason}")
+        if self.values_held:
+            rules = self.held["rule_id"].value_counts()
+            verb = "held" if self.status == "loaded" else "would be held"
+            lines.append(f"  {verb} for 核实 (loaded, not counted until a 说明 is accepted on 数据审核): "
+                         f"{self.values_held:,} — " + ", ".join(
+                             f"{_rule_name(rule, catalogue)} {n:,}" for rule, n in rules.items()))
+            for r in self.held.head(first).itertuples():
+                said = audit.message(catalogue, r._asdict(), "zh") if catalogue else r.rule_id
+                lines.append(f"    {_where(r)} {r.region_name or r.region_code}: {said}")
         return "\n".join(lines)
+
+
+def _where(row) -> str:
+    """第4行 water, or 村级 第4行 water: where a cell is in its file."""
+    return f"{row.sheet + ' ' if isinstance(row.sheet, str) and row.sheet else ''}第{row.row_number}行 {row.column}"
+
+
+def _rule_name(rule: str, catalogue: Catalogue | None) -> str:
+    """A plausibility rule by its Chinese name with the catalogue, else its id."""
+    return catalogue.audit[rule].title("zh") if catalogue and rule in catalogue.audit else rule
 
 
 IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -355,6 +382,7 @@ def _counts(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
                (select count(*) from judged where skip = 'blank'),
                count(*) filter (where judged or blank), count(*) filter (where loaded), count(*) filter (where rejected)
         from per_row""").fetchall()[0])
+    report.members_loaded = int(con.execute("select count(*) from judged_groups where keep").fetchall()[0][0])
     report.rejects = con.execute(REJECTIONS + ' order by sheet nulls first, row_number, "column"').df()
     report.values_rejected = len(report.rejects)  # a row's problem is one rejection, however many cells it has
 
@@ -464,6 +492,7 @@ def _save(con: duckdb.DuckDBPyConnection, report: FileReport, scope: str | None 
     if not orphans.empty:
         report.rejects = pd.concat([report.rejects, orphans], ignore_index=True)
         report.values_loaded -= len(orphans)
+        report.members_loaded -= len(orphans)
         report.values_rejected += len(orphans)
     con.execute("insert into rejected_row by name select ? as batch_id, * from (" + REJECTIONS + ")", [batch_id])
     if not orphans.empty:
@@ -523,20 +552,39 @@ def _say_unchanged(report: FileReport) -> None:
     report.message_key, report.message_args = "data.unchanged.same_values", {"n": report.values_loaded}
 
 
-def _refused_by_audit(reports: list[FileReport], refused: pd.DataFrame) -> None:
-    """Count the values an error rule of the audit refused in their files' reports, with the rule's words."""
-    for report in reports:
+def _after_audit(con: duckdb.DuckDBPyConnection, reports: list[FileReport], refused: pd.DataFrame) -> None:
+    """Count the values an error rule of the audit refused in their files' reports, with the rule's words, and list
+    the values a verify rule holds for 核实."""
+    loaded = [r for r in reports if r.status == "loaded"]
+    held = audit.held(con, tuple(r.batch_id for r in loaded))
+    for report in loaded:
         if not refused.empty:
-            _count_refused(report, refused[refused["batch_id"] == report.batch_id].drop(columns="batch_id"))
+            _count_refused(con, report, refused[refused["batch_id"] == report.batch_id].drop(columns="batch_id"))
+        report.held = held[held["batch_id"] == report.batch_id].drop(columns="batch_id").reset_index(drop=True)
+        con.execute("update batch set rows_rejected = ? where batch_id = ?", [report.rows_rejected, report.batch_id])
 
 
-def _count_refused(report: FileReport, rows: pd.DataFrame) -> None:
-    """A file's values refused by the audit: counted as rejected, listed with its other rejections."""
+def _count_refused(con: duckdb.DuckDBPyConnection, report: FileReport, rows: pd.DataFrame) -> None:
+    """A file's values refused by the audit: counted as rejected (a row with no other rejection now has one), listed
+    with its other rejections, and taken out of the new / replaced / same counts by the store's current value of
+    each (before a load, or again current after its refusal): none — it would have been new; the same; another."""
     if rows.empty:
         return
+    rejected_before = set(zip(report.rejects["sheet"], report.rejects["row_number"])) if not report.rejects.empty \
+        else set()
+    report.rows_rejected += len({(s, n) for s, n in zip(rows["sheet"], rows["row_number"])} - rejected_before)
+    con.register("refused_values", rows[["region_code", "measure_id", "year", "value"]])
+    new, same = con.execute("""
+        select count(*) filter (where c.value is null), count(*) filter (where c.value = r.value)
+        from refused_values r left join current_observation c
+          on c.region_code = r.region_code and c.measure_id = r.measure_id and c.year = r.year""").fetchall()[0]
+    con.unregister("refused_values")
+    report.values_new -= new
+    report.values_same -= same
+    report.values_replaced -= len(rows) - new - same
     report.values_loaded -= len(rows)
     report.values_rejected += len(rows)
-    report.rejects = pd.concat([report.rejects, rows], ignore_index=True)
+    report.rejects = pd.concat([report.rejects, rows.drop(columns=["measure_id", "year", "value"])], ignore_index=True)
 
 
 class _NothingToPublish(Exception):
@@ -571,7 +619,7 @@ def load_files(db: Path, paths: Sequence[Path], *, scope: str | None = None, she
             progress(0.85, "auditing and assessing")
             refused, _ = audit.audit_and_assess(con, catalogue, tuple(r.batch_id for r in reports
                                                                       if r.status == "loaded"))
-            _refused_by_audit(reports, refused)  # the assessment is published with the data it comes from
+            _after_audit(con, reports, refused)  # the assessment is published with the data it comes from
             progress(0.97, "publishing")
     except _NothingToPublish:
         pass
@@ -599,8 +647,9 @@ def check_files(db: Path, paths: Sequence[Path], *, scope: str | None = None, sh
         prepare(con, catalogue)
         for path in map(Path, paths):
             report = _report(con, path, catalogue, scope, Path(workdir), sheet_name)
-            if report.status == "checked" and audit.has_findings(con):  # what the audit's error rules would refuse
-                _count_refused(report, audit.preview(con, catalogue))
+            if report.status == "checked" and audit.has_findings(con):  # what the audit's rules would refuse or hold
+                refused, report.held = audit.preview(con, catalogue)
+                _count_refused(con, report, refused)
             reports.append(report)
     con.close()
     return reports

@@ -264,22 +264,87 @@ def test_checking_a_return_says_what_the_audit_would_refuse(history):
     assert read_store(history).execute("select count(*) from finding").fetchall() == [(0,)]  # nothing written
 
 
-def test_the_command_line_names_the_rule_that_refused(history, use_settings):
-    """A value an error rule refuses is counted under the rule in the load's summary (the summary looked up
-    reason.audit_fraction in the messages and the command crashed; the 数据管理 page's report used the same
-    lookup and now the same audit.reason_name)."""
+def test_the_command_line_names_each_rule_by_its_name_and_lists_what_it_holds(history, use_settings):
+    """A value an error rule refuses is counted under the rule's name in the load's summary (it once said
+    "数据审核规则 fraction", the rule's id), and the values a verify rule will hold for 核实 are listed, each with
+    its place in the file and the rule's sentence."""
     use_settings(catalogue=CATALOGUE)
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
         code = etl_cli(["load", "--db", str(history), "--check", str(HERE / "return_2025.csv")])
     assert code == 0, err.getvalue()
     said = out.getvalue() + err.getvalue()
-    assert "audit_fraction (数据审核规则 fraction) 1" in said and "audit_unit_slip (数据审核规则 unit_slip) 1" in said
+    assert "audit_fraction (数据审核规则“比率填成小数”) 1" in said and "audit_unit_slip (数据审核规则“变化50倍以上”) 1" in said
+    assert "would be held for 核实 (loaded, not counted until a 说明 is accepted on 数据审核): 5 — " in said
+    assert "第3行 water 甲二村: 变化超过30个百分点（50 → 81）" in said
+    assert "fraction)" not in said and "unit_slip)" not in said
     assert audit.reason_name("audit_fraction", "en") == "the plausibility rule fraction"
     catalogue = load_catalogue(CATALOGUE)  # with the catalogue (the page's report), the rule by its name
     assert audit.reason_name("audit_fraction", "zh", catalogue) == \
         f"数据审核规则“{catalogue.audit['fraction'].title('zh')}”" != "数据审核规则“fraction”"
     assert audit.reason_name("unknown_code", "en") == "Unknown code"
+
+
+def test_the_check_and_the_load_say_what_will_be_held_and_their_counts_add_up(history, tmp_path):
+    """The check and the published report list the same five values a verify rule holds for 核实 (A2's 31-point
+    water jump among them) and count the two refused by error rules as the batch list does: loaded = new +
+    replaced + same; rejected values = the batch's rejected rows kept; rows with a rejection counted."""
+    from etl.load import check_files
+
+    catalogue = load_catalogue(CATALOGUE)
+    [checked] = check_files(history, [HERE / "return_2025.csv"], catalogue=catalogue)
+    db = tmp_path / "audit.duckdb"
+    shutil.copyfile(history, db)
+    [loaded] = load_files(db, [HERE / "return_2025.csv"], catalogue=catalogue)
+    A1, A2, B2 = "361123100201", "361123100202", "361123101202"
+    for report in (checked, loaded):
+        assert sorted(zip(report.held["region_code"], report.held["rule_id"])) == [
+            (A1, "gig_fibre"), (A1, "part"), (A1, "plan_back"), (A2, "water_jump"), (B2, "income_jump")]
+        assert report.values_loaded == 21 == report.values_new + report.values_replaced + report.values_same
+        assert (report.values_rejected, report.rows_rejected) == (2, 2)  # A3's water and B1's income, rows 4 and 5
+    jump = loaded.held.set_index("rule_id").loc["water_jump"]
+    assert (jump["row_number"], jump["column"], jump["value"], jump["before"]) == (3, "water", 81.0, 50.0)
+    con = read_store(db)
+    assert con.execute("select values_loaded, values_rejected, rows_rejected from batch where batch_id = 2").fetchall() \
+        == [(21, 2, 2)]
+    assert con.execute("select count(*) from rejected_row where batch_id = 2").fetchall() == [(2,)]
+    assert con.execute("select count(*) from observation where batch_id = 2").fetchall() == [(21,)]
+    held = {(r, m) for r, m in con.execute("select region_code, measure_id from current_observation where batch_id = 2 "
+                                           "except select region_code, measure_id from counted_observation "
+                                           "where batch_id = 2").fetchall()}
+    assert held == set(zip(loaded.held["region_code"], loaded.held["measure_id"]))  # the list is what is not counted
+    summary = loaded.summary(catalogue=catalogue)
+    assert "held for 核实" in summary and "would be" not in summary
+
+
+def _show_report(report, lang: str, catalogue_file: str) -> None:
+    from tracker.core.catalogue import load_catalogue
+    from ui.load_report import show_report
+
+    show_report(report, lang, "0", load_catalogue(catalogue_file))
+
+
+def test_the_data_page_report_shows_what_will_be_held_in_either_language(history):
+    """数据管理's report of a check (ui.load_report.show_report, as the page draws it under the uploaded files): a
+    metric of the values held for 核实, a sentence naming each rule by its name in the interface's language, and
+    the held values in a table with the rule's sentence."""
+    from streamlit.testing.v1 import AppTest
+
+    from etl.load import check_files
+
+    [report] = check_files(history, [HERE / "return_2025.csv"], catalogue=load_catalogue(CATALOGUE))
+    for lang, sentence, rule, held, refused in (
+            ("zh", "发布后，其中 5 个数值将导入但暂不计入评估，待核实", "变化超过30个百分点 1", "待核实数值", "拒收数值"),
+            ("en", "Once published, 5 of these values will be loaded but not counted", "Moved over 30 points 1",
+             "Held for checking", "Values rejected")):
+        at = AppTest.from_function(_show_report, args=(report, lang, str(CATALOGUE)), default_timeout=30).run()
+        assert not at.exception, at.exception
+        metrics = {m.label: m.value for m in at.metric}
+        assert (metrics[held], metrics[refused]) == ("5", "2")
+        [warning] = [w.value for w in at.warning if sentence in w.value]
+        assert rule in warning and "water_jump" not in warning
+        [table] = [d.value for d in at.dataframe if len(d.value) == 5]  # the held values (the rejected are 2)
+        assert table.iloc[:, -1].str.len().min() > 0  # each with the rule's sentence
 
 
 def test_reassess_reruns_only_the_rules_that_changed(loaded, tmp_path):
@@ -447,9 +512,10 @@ def test_a_reviewer_accepts_on_the_page_with_a_confirmation_and_not_their_own_no
         ("accepted",)]
 
 
-def test_stopped_reporting_is_noted_only_once_the_returns_are_due(history, tmp_path):
+def test_stopped_reporting_is_noted_only_once_the_returns_are_due(history, tmp_path, open_app, users_file):
     """With a 2025 round whose deadline is ahead, a village that has not sent yet is not 'stopped': no note until its
-    county submits without it (铅山县's C2), or the deadline passes (玉山县's A3)."""
+    county submits without it (铅山县's C2), or the deadline passes (玉山县's A3) — seen by the app before its next
+    page, with no load or act to run the rules."""
     from datetime import date, timedelta
 
     from tracker.core import rounds
@@ -470,8 +536,10 @@ def test_stopped_reporting_is_noted_only_once_the_returns_are_due(history, tmp_p
     assert stopped() == {"361124100202"}
     with store.writing(db) as con:  # the deadline moved back: past
         rounds.open_round(con, city, 2025, "3611", date.today() - timedelta(days=1), ["water"])
-        audit.recheck(con, catalogue, ["361123"])
-    assert stopped() == {"361124100202", "361123100203"}
+    assert stopped() == {"361124100202"} and rounds.overdue(read_store(db)) == [(2025, "3611")]
+    at = open_app(db, catalogue=CATALOGUE, users=users_file)  # any visit, before sign-in even
+    assert not at.exception
+    assert stopped() == {"361124100202", "361123100203"} and rounds.overdue(read_store(db)) == []
 
 
 def test_the_history_of_a_finding_is_in_beijing_time():

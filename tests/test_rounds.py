@@ -169,7 +169,8 @@ def test_the_command_line_does_what_the_page_does(world, tmp_path, users_file):
             code = etl_cli(["round", *argv, *common])
         return code, out.getvalue(), err.getvalue()
 
-    assert run("open", "--region", "3611", "--deadline", "2027-01-31", "--as", "admin")[0] == 0
+    assert run("open", "--region", "3611", "--deadline", "2027-01-31", "--township-deadline", "2027-01-15",
+               "--as", "admin")[0] == 0
     code, _, err = run("approve", "--region", "361123", "--as", "yushan_loader")
     assert code == 1 and "never a county itself" in err  # a county approving itself
     assert run("submit", "--region", "361123", "--as", "yushan_loader", "--note", "合并村无数据")[0] == 0
@@ -180,6 +181,16 @@ def test_the_command_line_does_what_the_page_does(world, tmp_path, users_file):
     table = pd.read_csv(io.StringIO(out), dtype={"region_code": str})
     assert code == 0 and list(table.columns) == ["region_code", "region_name", "level", "state", "late",
                                                  "units_expected", "units_reported", "submitted_at", "reviewed_at",
-                                                 "days_late", "note"]
+                                                 "days_late", "note", "complete_pct", "on_time_pct",
+                                                 "passed_pct"]
     assert table[["region_code", "state"]].values.tolist() == [["361123", "approved"], ["361124", "partial"]]
     assert err.strip() == "1/2 counties approved"
+    code, out, _ = run("status", "--region", "3611", "--format", "csv", "--level", "township")
+    towns = pd.read_csv(io.StringIO(out), dtype={"region_code": str})
+    assert code == 0 and set(towns["level"]) == {"township"} and towns["region_code"].str.len().eq(9).all()
+    counties = table.set_index("region_code")
+    for county in ("361123", "361124"):  # a county's townships hold its villages, sent and expected
+        mine = towns[towns["region_code"].str.startswith(county)]
+        assert (mine["units_expected"].sum(), mine["units_reported"].sum()) == \
+            (counties.at[county, "units_expected"], counties.at[county, "units_reported"]) != (0, 0)
+    assert set(towns["state"]) <= {"not_sent", "partial", "complete"}

@@ -71,7 +71,13 @@ def test_a_round_from_opening_to_approval(app, lang):
     assert not city.exception, city.exception
     assert states(city) == [words["partial"], words["partial"]]
     assert words["remind"] in city.code[0].value
-    assert city.dataframe[1].value.iloc[:, 0].tolist() == missing  # the villages without a 2023 value, named
+    assert city.dataframe[2].value.iloc[:, 0].tolist() == missing  # the villages without a 2023 value, named
+    towns = city.dataframe[1].value  # 玉山县's townships (the first county), their villages sent of expected
+    assert towns.iloc[:, 0].tolist() == ["甲镇", "乙镇"]
+    sent = [tuple(map(int, x.split("/"))) for x in towns.iloc[:, 2]]
+    yushan = city.dataframe[0].value.set_index(city.dataframe[0].value.columns[1]).loc["玉山县"].iloc[2]
+    assert tuple(map(sum, zip(*sent))) == tuple(map(int, yushan.split("/")))
+    assert sum(e - s for s, e in sent) == sum(code.startswith("361123") for code in missing)
     briefing = app(lang, "admin", page="overview")
     assert any(words["preliminary"] in m.value for m in briefing.markdown)
 

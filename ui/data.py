@@ -227,9 +227,22 @@ def act_on_findings(answers: list[tuple[int, str]], action: str, user: str, conf
 
 years = query(dashboard.years)
 round_states = query(rounds.states)
+round_townships = query(rounds.township_states)
 round_list = query(rounds.rounds)
 round_missing = query(rounds.missing_villages)
 round_history = query(rounds.history)
+
+
+def rounds_overdue() -> bool:
+    """Whether a round's deadline passed since the value rules last ran over its counties (not cached)."""
+    return bool(rounds.overdue(reader().cursor()))
+
+
+def sweep_rounds() -> None:
+    """Run the value rules over the counties of the rounds whose deadline passed, in one write (tracker.core.rounds
+    .sweep): their villages without a return are now due."""
+    with store.writing(settings.current().db) as con:
+        rounds.sweep(con, catalogue())
 
 
 def act_on_round(act, *args) -> None:

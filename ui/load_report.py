@@ -17,7 +17,7 @@ from tracker.core.clock import beijing_text
 from tracker.core.i18n import md_escape, t
 from tracker.core.numbers import number
 from tracker.core.xlsx import xlsx_bytes
-from tracker.present.reasons import rejects_table
+from tracker.present.reasons import held_table, rejects_table
 from ui import widgets
 
 UPLOAD_PREFIX = "tracker-upload-"
@@ -72,6 +72,8 @@ def _sweep_old_uploads() -> None:
 def change_lines(report: FileReport, lang: str, catalogue) -> str:
     """What the load does to the store's current values: added, replaced (the largest change), the same."""
     text = t("data.changes", lang, new=f"{report.values_new:,}", n=report.values_replaced, same=f"{report.values_same:,}")
+    if report.members_loaded:
+        text += t("data.members", lang, n=report.members_loaded)
     change = report.largest_change
     if change:
         measure = catalogue.measures.get(change["measure_id"])
@@ -106,16 +108,32 @@ def show_report(report: FileReport, lang: str, key: str, catalogue) -> None:
     if report.status == "checked" and mostly_rejected(report):
         st.warning(t("data.mostly_rejected", lang, n=report.rows_rejected, rows=report.rows_read))
     counts = [("rows_read", report.rows_read), ("values_loaded", report.values_loaded),
-              ("values_rejected", report.values_rejected), ("blank_cells", report.blank_cells),
-              ("rows_skipped", report.rows_skipped)]
+              ("values_held", report.values_held), ("values_rejected", report.values_rejected),
+              ("blank_cells", report.blank_cells), ("rows_skipped", report.rows_skipped)]
     for column, (name, n) in zip(st.columns(len(counts)), counts):
         column.metric(t(f"data.count.{name}", lang), f"{n:,}")
     st.markdown(change_lines(report, lang, catalogue))
+    if report.values_held:
+        show_held(report, lang, catalogue, key)
     if report.rejects.empty:
         return
     reasons = report.by_reason()
     st.caption(t("data.by_reason", lang) + t("data.joiner", lang).join(f"{audit.reason_name(c, lang, catalogue)} {n:,}" for c, n in reasons.items()))
     show_rejects(report.rejects, lang, catalogue, key, t("file.rejects", lang, name=Path(report.source_name).stem) + ".xlsx")
+
+
+def show_held(report: FileReport, lang: str, catalogue, key: str) -> None:
+    """The values a verify rule holds for 核实 (or will, once published): how many by rule, the first few hundred,
+    and all of them as Excel."""
+    rules = report.held["rule_id"].value_counts()
+    named = t("data.joiner", lang).join(f"{catalogue.audit[r].title(lang) if r in catalogue.audit else r} {n:,}"
+                                        for r, n in rules.items())
+    st.warning(t("data.held.loaded" if report.status == "loaded" else "data.held.checked", lang,
+                 n=report.values_held, rules=named))
+    st.dataframe(held_table(report.held.head(SHOWN_REJECTS), lang, catalogue), hide_index=True, key=f"held_{key}")
+    widgets.file_button(t("data.download_held", lang), lambda: xlsx_bytes(
+        {t("data.sheet.held", lang): held_table(report.held, lang, catalogue)}),
+                        t("file.held", lang, name=Path(report.source_name).stem) + ".xlsx", widgets.XLSX, f"download_held_{key}")
 
 
 SHOWN_REJECTS = 500  # rows drawn on the page; the download has them all

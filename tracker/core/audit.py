@@ -295,13 +295,18 @@ def _rules_table(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:
     con.unregister("audit_rule_frame")
 
 
-def preview(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> pd.DataFrame:
-    """What the error rules would refuse of a checked return (the temp views `judged_place` and `stage_cells` of
-    etl.load, nothing saved): its kept values laid over the store's current ones, in the counties it brings values for. The
-    refused values as rejected rows (sheet, row_number, region_code, region_name, column, raw_value,
-    reason_code, reason, reason_key, reason_args)."""
-    if not any(r.severity == "error" for r in catalogue.audit.values()):
-        return pd.DataFrame()
+HELD_COLUMNS = ["sheet", "row_number", "region_code", "region_name", "column", "measure_id", "year", "value",
+                "before", "compare", "rule_id"]
+
+
+def preview(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What the error and verify rules would do to a checked return (the temp views `judged_place` and `stage_cells`
+    of etl.load, nothing saved): its kept values laid over the store's current ones, in the counties it brings values
+    for. Returns the values an error rule would refuse, as rejected rows (sheet, row_number, region_code,
+    region_name, column, raw_value, reason_code, reason, reason_key, reason_args, measure_id, year, value), and those
+    a verify rule would hold for 核实 once the refused ones are out (HELD_COLUMNS)."""
+    if not any(r.severity in ("error", "verify") for r in catalogue.audit.values()):
+        return pd.DataFrame(), pd.DataFrame(columns=HELD_COLUMNS)
     con.execute("""
         create or replace temp table audit_candidate as
         select j.measure_id, j.code as region_code, j.year, j.value, -1 as batch_id, j.sheet, j.row_number,
@@ -319,23 +324,51 @@ def preview(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> pd.DataFram
                           and c.region_code = o.region_code and c.year = o.year)
         union all
         select measure_id, region_code, year, value, batch_id, sheet, row_number, column_name from audit_candidate""")
-    found = find(con, catalogue, counties=counties if len(counties) <= MANY else None,
-                 source="audit_preview_source", severity="error")
+    within = counties if len(counties) <= MANY else None
+    found = find(con, catalogue, counties=within, source="audit_preview_source", severity="error")
     found = found[found["batch_id"] == -1]
-    if found.empty:
-        return pd.DataFrame()
-    found = found.assign(reason=[_message(catalogue.audit[r["rule_id"]], r, "zh") for r in found.to_dict("records")])
-    con.register("preview_frame", found)
-    refused = con.execute("""
-        select f.sheet, f.row_number, f.region_code, c.region_name, f.column_name as "column", c.raw_value,
-               $code || f.rule_id as reason_code, f.reason, $key || f.rule_id as reason_key,
-               to_json(struct_pack("value" := f.value, before := f.before, compare := f.compare))::varchar
-                   as reason_args
-        from preview_frame f
-        join audit_candidate c on c.measure_id = f.measure_id and c.region_code = f.region_code and c.year = f.year
-        """, REFUSED_NAMES).df()
-    con.unregister("preview_frame")
-    return refused
+    refused = pd.DataFrame()
+    if not found.empty:
+        found = found.assign(reason=[_message(catalogue.audit[r["rule_id"]], r, "zh") for r in found.to_dict("records")])
+        con.register("preview_frame", found)
+        refused = con.execute("""
+            select f.sheet, f.row_number, f.region_code, c.region_name, f.column_name as "column", c.raw_value,
+                   $code || f.rule_id as reason_code, f.reason, $key || f.rule_id as reason_key,
+                   to_json(struct_pack("value" := f.value, before := f.before, compare := f.compare))::varchar
+                       as reason_args, f.measure_id, f.year, f.value
+            from preview_frame f
+            join audit_candidate c on c.measure_id = f.measure_id and c.region_code = f.region_code and c.year = f.year
+            """, REFUSED_NAMES).df()
+        # what the verify rules find is what they find once the refused values are out, as at publish
+        con.execute("delete from audit_candidate c using preview_frame f where c.measure_id = f.measure_id "
+                    "and c.region_code = f.region_code and c.year = f.year")
+        con.unregister("preview_frame")
+    held = find(con, catalogue, counties=within, source="audit_preview_source", severity="verify")
+    held = held[held["batch_id"] == -1]
+    con.register("held_frame", held)
+    held = con.execute("""
+        select h.sheet, h.row_number, h.region_code, c.region_name, h.column_name as "column", h.measure_id, h.year,
+               h.value, h.before, h.compare, h.rule_id
+        from held_frame h
+        join audit_candidate c on c.measure_id = h.measure_id and c.region_code = h.region_code and c.year = h.year
+        order by h.sheet nulls first, h.row_number, h.rule_id""").df()
+    con.unregister("held_frame")
+    return refused, held
+
+
+def held(con: duckdb.DuckDBPyConnection, batch_ids: tuple[int, ...]) -> pd.DataFrame:
+    """The values of the batches a verify rule holds for 核实 (findings in an OPEN state: not counted until a 说明 is
+    accepted),
+    with their batch (HELD_COLUMNS and batch_id)."""
+    return con.execute("""
+        select o.batch_id, o.sheet, o.row_number, f.region_code, r.name as region_name, o.column_name as "column",
+               f.measure_id, f.year, f.value, f.before, f.compare, f.rule_id
+        from finding f
+        join current_observation o on o.measure_id = f.measure_id and o.region_code = f.region_code
+                                  and o.year = f.year
+        left join region r on r.code = f.region_code
+        where f.severity = 'verify' and list_contains(?, f.state) and list_contains(?, o.batch_id)
+        order by o.batch_id, o.sheet nulls first, o.row_number, f.rule_id""", [list(OPEN), list(batch_ids)]).df()
 
 
 def touched(con: duckdb.DuckDBPyConnection, batch_ids: tuple[int, ...]) -> list[str] | None:
@@ -400,7 +433,7 @@ def publish(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, batch_ids: tup
     touch (the whole store when there are none or many): refuse what an error rule finds among the new batches'
     values (into rejected_row, with the rule's words), keep the findings. Returns the refused values as rejected
     rows (sheet, row_number, region_code, region_name, column, raw_value, reason_code, reason, reason_key,
-    reason_args, batch_id) for the load reports."""
+    reason_args, batch_id, measure_id, year, value) for the load reports."""
     _rules_table(con, catalogue)
     # the counties the batches touch — or every county when the rules changed since the store was last audited
     counties = touched(con, batch_ids) if rules_current(con, catalogue) else None
@@ -445,14 +478,14 @@ def _refuse(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, errors: pd.Dat
                $code || r.rule_id as reason_code, r.reason, $key || r.rule_id as reason_key,
                to_json(struct_pack("value" := r.value, before := r.before, compare := r.compare))::varchar
                    as reason_args,
-               r.region_code, g.name as region_name
+               r.region_code, g.name as region_name, r.measure_id, r.year, r.value
         from refused_frame r
         join observation o on o.batch_id = r.batch_id and o.measure_id = r.measure_id
                           and o.region_code = r.region_code and o.year = r.year
         left join region g on g.code = r.region_code""", REFUSED_NAMES).df()
     con.register("refused_rows", refused)
-    con.execute("insert into rejected_row by name select * exclude (reason_args), reason_args::json as reason_args "
-                "from refused_rows")
+    con.execute("insert into rejected_row by name select * exclude (reason_args, measure_id, year, value), "
+                "reason_args::json as reason_args from refused_rows")
     con.unregister("refused_rows")
     con.execute("""delete from observation o using refused_frame r
                    where o.batch_id = r.batch_id and o.measure_id = r.measure_id and o.region_code = r.region_code

@@ -22,9 +22,10 @@ import pandas as pd
 
 from tracker.core import settings
 from tracker.core.access import User
-from tracker.core.audit import MAX_NOTE, recheck
+from tracker.core.audit import MAX_NOTE, assess_counted, recheck
 from tracker.core.catalogue import Catalogue
 from tracker.core.i18n import t
+from tracker.core.status import FINDING_OPEN
 
 STATES = ("not_sent", "partial", "submitted", "returned", "approved")
 LATE_STATES = ("not_sent", "partial", "returned")  # past the deadline these are 超期
@@ -49,6 +50,7 @@ class Round:
     reviewer_level: str
     opened_by: str | None
     opened_at: datetime
+    township_deadline: date | None = None  # when townships report (gather their villages' returns) first
 
 
 def _now() -> datetime:
@@ -85,29 +87,84 @@ def open_round(con: duckdb.DuckDBPyConnection, user: User, year: int, region: st
                 [year, region, deadline, township_deadline, ",".join(measures), reviewer_level, user.name, now])
     con.execute("insert into round_act values (?, ?, 'open', ?, ?, ?)",
                 [year, region, user.name, now, f"截止 {deadline.isoformat()}；{len(measures)} 项指标"])
-    return Round(year, region, deadline, tuple(measures), reviewer_level, user.name, now)
+    return Round(year, region, deadline, tuple(measures), reviewer_level, user.name, now, township_deadline)
 
 
 def rounds(con: duckdb.DuckDBPyConnection, year: int, area: str) -> list[Round]:
     """The rounds of `year` that hold the area or lie inside it, the most local last."""
-    rows = con.execute("""select year, region_code, deadline, measures, reviewer_level, opened_by, opened_at
+    rows = con.execute("""select year, region_code, deadline, measures, reviewer_level, opened_by, opened_at,
+                                 township_deadline
                           from report_round where year = ? and (starts_with(?, region_code) or starts_with(region_code, ?))
                           order by length(region_code), region_code""", [year, area, area]).fetchall()
-    return [Round(y, r, d, tuple(m.split(",")), lv, by, at) for y, r, d, m, lv, by, at in rows]
+    return [Round(y, r, d, tuple(m.split(",")), lv, by, at, td) for y, r, d, m, lv, by, at, td in rows]
+
+
+def _villages_sql() -> str:
+    return settings.sql_text("tracker.core", "round_villages.sql")
+
+
+def _beijing_day(moments: pd.Series) -> pd.Series:
+    """UTC timestamps (naive, as the store keeps them) as the midnight of their Beijing day (UTC+8)."""
+    return (pd.to_datetime(moments) + pd.Timedelta(hours=8)).dt.normalize()
+
+
+def _pct(part: pd.Series, whole: pd.Series) -> pd.Series:
+    return (100 * part / whole.where(whole > 0)).round(1)
 
 
 def states(con: duckdb.DuckDBPyConnection, year: int, area: str, today: date) -> pd.DataFrame:
-    """Each county of the area in its round: the counts, the last act, the state, 超期 (late) and the days to the
-    deadline (negative: past it); none when no round holds it."""
-    found = con.execute(settings.sql_text("tracker.core", "round_states.sql"),
-                        {"year": year, "area": area, "today": today}).df()
+    """Each county of the area in its round: the counts, the last act, the state, 超期 (late), the days to the
+    deadline (negative: past it), whether its first 报送 came by the deadline, and its rates: 完整率 (values sent of
+    those asked for), 及时率 (villages that sent by the deadline), 审核通过率 (values sent that pass the plausibility
+    rules: neither refused nor held for 核实); none when no round holds it."""
+    found = con.execute(settings.sql_text("tracker.core", "round_states.sql").replace("{villages}", _villages_sql()),
+                        {"year": year, "area": area, "today": today, "held": list(FINDING_OPEN)}).df()
     found["deadline"] = pd.to_datetime(found["deadline"]).dt.date
     found["late"] = found["state"].isin(LATE_STATES) & (found["days_left"] < 0)
-    found["complete_pct"] = (100 * found["values_sent"] / found["values_expected"].where(found["values_expected"] > 0)
-                             ).round(1)
-    on_time = found["first_submitted_at"].dt.date <= found["deadline"]
+    found["complete_pct"] = _pct(found["values_sent"], found["values_expected"])
+    found["on_time_pct"] = _pct(found["villages_on_time"], found["villages_expected"])
+    found["passed_pct"] = _pct(found["values_sent"] - found["values_held"], found["values_sent"] + found["values_refused"])
+    on_time = _beijing_day(found["first_submitted_at"]) <= pd.to_datetime(found["deadline"])
     found["on_time"] = on_time.where(found["first_submitted_at"].notna())
     return found
+
+
+def villages(con: duckdb.DuckDBPyConnection, year: int, area: str) -> pd.DataFrame:
+    """Each village (村委会) of the area in its round: township and county, deadlines, measures asked and sent, when its
+    first value arrived (round_villages.sql)."""
+    return con.execute(_villages_sql(), {"year": year, "area": area}).df()
+
+
+TOWNSHIP_STATES = ("not_sent", "partial", "complete")
+
+
+def township_states(con: duckdb.DuckDBPyConnection, year: int, area: str, today: date) -> pd.DataFrame:
+    """Each township of the area in its round, from its villages' returns (townships gather them; they make no act):
+    未报送 (no village has sent), 部分报送 (some measures of some villages missing), 已报齐 (every village every
+    measure), 超期 past the township deadline (the county's when the round sets none) while not complete; the
+    villages sent and complete, the values, the days to the deadline."""
+    found = villages(con, year, area)
+    if found.empty:
+        return pd.DataFrame(columns=["region_code", "region_name", "county_name", "villages_expected",
+                                     "villages_reported", "villages_complete", "values_sent", "values_expected",
+                                     "complete_pct", "state", "deadline", "days_left", "late"])
+    found = found.assign(reported=found["measures_sent"] > 0,
+                         complete=found["measures_sent"] >= found["measures_asked"])
+    towns = found.groupby("township_code", as_index=False).agg(
+        county_name=("county_name", "first"), villages_expected=("code", "size"), villages_reported=("reported", "sum"),
+        villages_complete=("complete", "sum"), values_sent=("measures_sent", "sum"),
+        values_expected=("measures_asked", "sum"), deadline=("township_deadline", "first"))
+    names = dict(con.execute("select code, name from region where list_contains(?, code)",
+                             [towns["township_code"].tolist()]).fetchall())
+    towns.insert(1, "region_name", towns["township_code"].map(names))
+    towns = towns.rename(columns={"township_code": "region_code"})
+    towns["complete_pct"] = _pct(towns["values_sent"], towns["values_expected"])
+    towns["state"] = ["not_sent" if r == 0 else "complete" if c == n else "partial" for r, c, n in
+                      zip(towns["villages_reported"], towns["villages_complete"], towns["villages_expected"])]
+    towns["deadline"] = pd.to_datetime(towns["deadline"]).dt.date
+    towns["days_left"] = [(d - today).days for d in towns["deadline"]]
+    towns["late"] = (towns["state"] != "complete") & (towns["days_left"] < 0)
+    return towns
 
 
 def state_of(con: duckdb.DuckDBPyConnection, year: int, county: str, today: date) -> dict:
@@ -138,7 +195,43 @@ def submit(con: duckdb.DuckDBPyConnection, user: User, year: int, county: str, n
         raise RoundRefused("round.refused.why_missing", n=missing)
     _act(con, year, county, "submit", user, note.strip())
     if catalogue is not None:
-        recheck(con, catalogue, [county])
+        _due_now(con, catalogue, [county])
+
+
+def _due_now(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, counties: list[str]) -> None:
+    """The counties' returns are now due (submitted, or the deadline passed): the value rules run again over them (the
+    'stopped reporting' rule now finds their villages without a value), and the assessment is redone when such a rule
+    holds values back (a rule of severity note does not)."""
+    recheck(con, catalogue, counties)
+    if any(r.kind == "missing" and r.severity != "note" for r in catalogue.audit.values()):
+        assess_counted(con, catalogue)
+
+
+SWEPT = "round_due:"  # store_meta key prefix: a round whose deadline the rules have seen pass (value: that deadline)
+
+
+def overdue(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
+    """The rounds whose deadline has passed (as the value rules read the date) since the rules last ran over their
+    counties: their villages without a return became due with no load or act to run the rules."""
+    return con.execute("""select r.year, r.region_code from report_round r
+                          left join store_meta m on m.key = ? || r.year || ':' || r.region_code
+                          where current_date > r.deadline and m.value is distinct from r.deadline::varchar
+                          order by r.year, r.region_code""", [SWEPT]).fetchall()
+
+
+def sweep(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> list[tuple[int, str]]:
+    """Inside a store write: run the value rules over the counties of every overdue round and mark it seen (the app
+    does this before a page reads, as it reassesses after a catalogue edit). Returns the rounds swept."""
+    due = overdue(con)
+    for year, region in due:
+        counties = [c for (c,) in con.execute("select code from region where level = 'county' and starts_with(code, ?)",
+                                              [region]).fetchall()]
+        _due_now(con, catalogue, counties)
+        key = f"{SWEPT}{year}:{region}"
+        con.execute("delete from store_meta where key = ?", [key])
+        con.execute("insert into store_meta select ?, deadline::varchar from report_round "
+                    "where year = ? and region_code = ?", [key, year, region])
+    return due
 
 
 def _reviewable(con: duckdb.DuckDBPyConnection, user: User, year: int, county: str, today: date) -> dict:
@@ -175,22 +268,12 @@ def return_submission(con: duckdb.DuckDBPyConnection, user: User, year: int, cou
 def missing_villages(con: duckdb.DuckDBPyConnection, year: int, area: str) -> pd.DataFrame:
     """The villages (村委会) of the area's round counties that have sent no value of a measure asked for, with their
     township and county, in code order (the 催报 list)."""
-    return con.execute("""
-        with counties as (
-            select c.code, r.measures
-            from region c join report_round r on r.year = $year and starts_with(c.code, r.region_code)
-            where c.level = 'county' and starts_with(c.code, $area)
-            qualify row_number() over (partition by c.code order by length(r.region_code) desc) = 1
-        )
-        select v.code, v.name, t.name as township, c2.name as county
-        from region v
-        join counties c on c.code = v.county_code
+    return con.execute(f"""
+        select v.code, r.name, t.name as township, v.county_name as county
+        from ({_villages_sql()}) v
+        join region r on r.code = v.code
         left join region t on t.code = v.township_code
-        join region c2 on c2.code = v.county_code
-        where v.level = 'village' and v.kind = 'village_committee' and starts_with(v.code, $area)
-          and not exists (select 1 from current_observation o
-                          where o.region_code = v.code and o.year = $year and o.value is not null
-                            and list_contains(string_split(c.measures, ','), o.measure_id))
+        where v.measures_sent = 0
         order by v.code""", {"year": year, "area": area}).df()
 
 

@@ -59,3 +59,26 @@ def rejects_table(rejects: pd.DataFrame, lang: str, catalogue: Catalogue) -> pd.
                        for k, a, r in zip(frame["reason_key"], frame["reason_args"], frame["reason"])]
     frame = frame.fillna({"sheet": "", "region_code": "", "region_name": ""})
     return frame[COLUMNS].rename(columns={c: t(f"data.col.{c}", lang) for c in COLUMNS})
+
+
+HELD_COLUMNS = ["sheet", "row_number", "region_code", "region_name", "measure_id", "year", "value", "rule", "reason"]
+
+
+def held_table(held: pd.DataFrame, lang: str, catalogue: Catalogue) -> pd.DataFrame:
+    """Values a verify rule holds for 核实 (etl.load FileReport.held) as a reader sees them: where in the file, the
+    unit, the measure and year, the value, the rule by its name and its sentence in `lang`, headers in `lang`."""
+    columns = [t(f"data.col.{c}", lang) for c in HELD_COLUMNS]
+    if held.empty:
+        return pd.DataFrame(columns=columns)
+    rows = held.to_dict("records")
+    frame = pd.DataFrame({
+        "sheet": [r["sheet"] or "" for r in rows], "row_number": [r["row_number"] for r in rows],
+        "region_code": [r["region_code"] for r in rows], "region_name": [r["region_name"] or "" for r in rows],
+        "measure_id": [catalogue.measures[r["measure_id"]].name(lang) if r["measure_id"] in catalogue.measures
+                       else r["measure_id"] for r in rows],
+        "year": [r["year"] for r in rows], "value": [r["value"] for r in rows],
+        "rule": [catalogue.audit[r["rule_id"]].title(lang) if r["rule_id"] in catalogue.audit else r["rule_id"]
+                 for r in rows],
+        "reason": [message(catalogue, r, lang) for r in rows]})
+    frame.columns = columns
+    return frame

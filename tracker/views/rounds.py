@@ -12,6 +12,7 @@ from tracker.queries import geography
 
 STATE_COLOURS = {"not_sent": (189, 189, 189), "partial": (253, 174, 97), "submitted": (116, 173, 209),
                  "returned": (215, 48, 39), "approved": (26, 152, 80)}
+RATES = ("complete_pct", "on_time_pct", "passed_pct")  # 完整率, 及时率, 审核通过率: what the counties are ranked by
 MOST_NAMED = 30  # villages named per county in the reminder text
 
 
@@ -23,16 +24,19 @@ def state_words(row, lang: str) -> str:
     return words
 
 
-def county_table(found: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """A row per county, ranked by completeness (then code): state, villages sent of expected, values complete,
-    on time, when sent and reviewed (Beijing time), days to the deadline, the last note."""
-    ranked = found.sort_values(["complete_pct", "region_code"], ascending=[False, True], na_position="last")
+def county_table(found: pd.DataFrame, lang: str, rank_by: str = "complete_pct") -> pd.DataFrame:
+    """A row per county, ranked by one of its RATES (then code): state, villages sent of expected, the rates, whether
+    the county's 报送 came on time and was approved, when sent and reviewed (Beijing time), days to the deadline, the
+    last note."""
+    ranked = found.sort_values([rank_by, "region_code"], ascending=[False, True], na_position="last")
     rows = [{
         t("rounds.col.rank", lang): i + 1,
         t("rounds.col.county", lang): r["region_name"],
         t("rounds.col.state", lang): state_words(r, lang),
         t("rounds.col.villages", lang): f"{int(r['villages_reported'])}/{int(r['villages_expected'])}",
         t("rounds.col.complete", lang): r["complete_pct"],
+        t("rounds.col.on_time_pct", lang): r["on_time_pct"],
+        t("rounds.col.passed_pct", lang): r["passed_pct"],
         t("rounds.col.on_time", lang): "—" if pd.isna(r["on_time"]) else t(f"rounds.yes_no.{bool(r['on_time'])}", lang),
         t("rounds.col.approved", lang): t(f"rounds.yes_no.{r['state'] == 'approved'}", lang),
         t("rounds.col.submitted_at", lang): beijing_text(None if pd.isna(r["submitted_at"]) else r["submitted_at"], lang)
@@ -43,6 +47,20 @@ def county_table(found: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("rounds.col.note", lang): "" if pd.isna(r["last_note"]) else r["last_note"],
     } for i, (_, r) in enumerate(ranked.iterrows())]
     return pd.DataFrame(rows)
+
+
+def township_table(towns: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A row per township in code order: its state (超期 past its deadline), villages sent, villages complete, values
+    complete, deadline and days to it."""
+    return pd.DataFrame([{
+        t("rounds.col.township", lang): r["region_name"],
+        t("rounds.col.state", lang): state_words(r, lang),
+        t("rounds.col.villages", lang): f"{int(r['villages_reported'])}/{int(r['villages_expected'])}",
+        t("rounds.col.complete_villages", lang): int(r["villages_complete"]),
+        t("rounds.col.complete", lang): r["complete_pct"],
+        t("rounds.col.deadline", lang): r["deadline"].isoformat(),
+        t("rounds.col.days_left", lang): int(r["days_left"]),
+    } for _, r in towns.iterrows()])
 
 
 def state_map(collection: dict, found: pd.DataFrame, lang: str):

@@ -1,44 +1,35 @@
 -- 报送进度: each county of the area in the year's round (tracker/core/rounds.py), its state derived from what
--- arrived and from the acts: villages expected (村委会) and reporting a value of a measure asked for, values
--- expected and sent, the last act, the deadline and the days to it. Parameters: $year, $area, $today.
-with rounds as (
-    select * from report_round where year = $year
-),
-
-counties as (
-    -- each county of the area under the most local round holding it
-    select c.code, c.name, r.region_code as round_region, r.deadline, r.measures, r.reviewer_level
-    from region c join rounds r on starts_with(c.code, r.region_code)
-    where c.level = 'county' and starts_with(c.code, $area)
-    qualify row_number() over (partition by c.code order by length(r.region_code) desc) = 1
-),
-
-asked as (
-    -- the village-level measures each round asks for
-    select distinct c.round_region, m.measure_id
-    from counties c, unnest(string_split(c.measures, ',')) as m(measure_id)
-),
-
-villages as (
-    select v.code, v.county_code, c.round_region
-    from region v join counties c on c.code = v.county_code
-    where v.level = 'village' and v.kind = 'village_committee'
-),
-
-sent as (
-    select o.region_code, count(distinct o.measure_id) as measures_sent
-    from current_observation o
-    join villages v on v.code = o.region_code
-    join asked a on a.round_region = v.round_region and a.measure_id = o.measure_id
-    where o.year = $year and o.value is not null
-    group by o.region_code
+-- arrived (round_villages.sql, filled in below) and from the acts: villages expected (村委会), reporting a
+-- value of a measure asked for, and reporting one by the deadline (in Beijing time, UTC+8); values expected and sent;
+-- values an error rule refused and values a verify rule holds for 核实; the last act, the deadline and the days to
+-- it. A county with no village committees (a district of 居委会 only) has nothing to send and is not in the round.
+-- Parameters: $year, $area, $today, $held.
+with villages as (
+    {villages}
 ),
 
 per_county as (
-    select v.county_code, count(*) as villages_expected, count(s.region_code) as villages_reported,
-           coalesce(sum(s.measures_sent), 0) as values_sent
-    from villages v left join sent s on s.region_code = v.code
-    group by v.county_code
+    select county_code, any_value(county_name) as county_name, any_value(round_region) as round_region,
+           any_value(deadline) as deadline, any_value(reviewer_level) as reviewer_level,
+           count(*) as villages_expected, count(*) filter (where measures_sent > 0) as villages_reported,
+           count(*) filter (where (first_at + interval 8 hour)::date <= deadline)
+               as villages_on_time,
+           sum(measures_sent) as values_sent, sum(measures_asked) as values_expected
+    from villages group by county_code
+),
+
+checked as (
+    -- the year's values of the county's villages (of the measures asked for) that an error rule refused, or that a
+    -- verify rule holds for 核实 (a finding in one of the $held states)
+    select v.county_code, count(distinct (f.region_code, f.measure_id)) filter (where f.state = 'rejected')
+               as values_refused,
+           count(distinct (f.region_code, f.measure_id)) filter (where f.severity = 'verify'
+                                                                  and list_contains($held, f.state)) as values_held
+    from finding f
+    join villages v on v.code = f.region_code
+    join report_round r on r.year = $year and r.region_code = v.round_region
+    where f.year = $year and list_contains(string_split(r.measures, ','), f.measure_id)
+    group by all
 ),
 
 acts as (
@@ -55,18 +46,16 @@ timed as (
     from acts group by region_code
 )
 
-select c.code as region_code, c.name as region_name, c.round_region, c.deadline, c.reviewer_level,
-       coalesce(p.villages_expected, 0) as villages_expected, coalesce(p.villages_reported, 0) as villages_reported,
-       coalesce(p.values_sent, 0) as values_sent,
-       coalesce(p.villages_expected, 0) * (select count(*) from asked a where a.round_region = c.round_region)
-           as values_expected,
+select p.county_code as region_code, p.county_name as region_name, p.round_region, p.deadline, p.reviewer_level,
+       p.villages_expected, p.villages_reported, p.villages_on_time, p.values_sent, p.values_expected,
+       coalesce(k.values_refused, 0) as values_refused, coalesce(k.values_held, 0) as values_held,
        l.act as last_act, l.user_name as last_by, l.acted_at as last_at, l.note as last_note,
        t.first_submitted_at, t.submitted_at, t.reviewed_at,
        case l.act when 'approve' then 'approved' when 'return' then 'returned' when 'submit' then 'submitted'
-            else case when coalesce(p.villages_reported, 0) = 0 then 'not_sent' else 'partial' end end as state,
-       date_diff('day', $today::date, c.deadline) as days_left
-from counties c
-left join per_county p on p.county_code = c.code
-left join acts l on l.region_code = c.code and l.latest = 1
-left join timed t on t.region_code = c.code
-order by c.code
+            else case when p.villages_reported = 0 then 'not_sent' else 'partial' end end as state,
+       date_diff('day', $today::date, p.deadline) as days_left
+from per_county p
+left join checked k on k.county_code = p.county_code
+left join acts l on l.region_code = p.county_code and l.latest = 1
+left join timed t on t.region_code = p.county_code
+order by p.county_code
