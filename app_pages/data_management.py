@@ -31,7 +31,8 @@ with upload_tab:
         paths = saved_uploads(files)
         left, right = st.columns(2)
         if left.button(t("data.check", lang), key="check_button"):
-            st.session_state["check_reports"] = load.check_files(settings.current().db, paths, scope=scope)
+            st.session_state["check_reports"] = load.check_files(settings.current().db, paths, scope=scope,
+                                                                 rejects_dir=paths[0].parent.parent / "rejects")
         checked = st.session_state.get("check_reports") or []
         accept = any(load.mostly_rejected(r) for r in checked) and st.checkbox(
             t("data.accept_rejections", lang), key="accept_rejections")

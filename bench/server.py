@@ -44,18 +44,18 @@ def wait_until_healthy(url: str, proc: subprocess.Popen, log_path: Path, what: s
 
 
 @contextmanager
-def running_app(store_path: Path, log_path: Path | None = None,
-                env: dict[str, str] | None = None) -> Iterator[tuple[str, int]]:
-    """`streamlit run app.py` serving `store_path` (with `env` added to its environment); yields its URL
-    and process id, stops it after."""
+def running_app(store_path: Path, log_path: Path | None = None, env: dict[str, str] | None = None,
+                script: Path = ROOT / "serve.py") -> Iterator[tuple[str, int]]:
+    """`streamlit run serve.py` serving `store_path` (with `env` added to its environment) — or another `script`, run
+    in its own folder; yields its URL and process id, stops it after."""
     port = free_port()
     env = {**os.environ, "TRACKER_DB": str(store_path), **(env or {})}
     log_path = log_path or Path(store_path).parent / "server.log"
     log = open(log_path, "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", script.name, "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=script.parent, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     wait_until_healthy(url, proc, log_path, "the app")
@@ -75,6 +75,12 @@ def site_config(app_ports: list[int], listen: int) -> str:
     if not servers or "    listen 80;\n" not in text:
         raise ValueError(f"{SITE}: expected its upstream's server lines and 'listen 80;'")
     text = text.replace("".join(servers), "".join(f"    server 127.0.0.1:{p};\n" for p in app_ports))
+    if "        add_header Set-Cookie $tracker_route_cookie always;\n" not in text:
+        raise ValueError(f"{SITE}: expected the route cookie's add_header in its main location")
+    # which process answered, for the test and benches only (the shipped file names no internal address)
+    text = text.replace("        add_header Set-Cookie $tracker_route_cookie always;\n",
+                        "        add_header Set-Cookie $tracker_route_cookie always;\n"
+                        "        add_header X-Tracker-Backend $upstream_addr always;\n")
     return text.replace("    listen 80;\n", f"    listen 127.0.0.1:{listen};\n")
 
 

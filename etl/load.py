@@ -55,7 +55,11 @@ class FileReport:
     blank_cells: int = 0
     duplicates_collapsed: int = 0
     detail: dict = field(default_factory=dict)
+    # the first REPORT_REJECTS rejected rows (every one is in the store once published, or in `rejects_file` after a
+    # check given a folder for it), and how many of each reason code
     rejects: pd.DataFrame = field(default_factory=pd.DataFrame)
+    reasons: dict[str, int] = field(default_factory=dict)
+    rejects_file: Path | None = None
     # against the store's current values: how many the load adds, replaces and leaves as they are, and the
     # largest change (region code and name, measure id, year, before, after)
     values_new: int = 0
@@ -80,9 +84,15 @@ class FileReport:
 
     def by_reason(self) -> dict[str, int]:
         """How many rejections of each reason code, most first."""
-        if self.rejects.empty:
-            return {}
-        return self.rejects["reason_code"].value_counts().to_dict()
+        return dict(sorted(self.reasons.items(), key=lambda item: (-item[1], item[0])))
+
+    def _add_rejects(self, rows: pd.DataFrame) -> None:
+        """Count rejected rows by reason and keep them while the report holds fewer than REPORT_REJECTS."""
+        for code, n in rows["reason_code"].value_counts().items():
+            self.reasons[code] = self.reasons.get(code, 0) + int(n)
+        room = REPORT_REJECTS - len(self.rejects)
+        if room > 0:
+            self.rejects = pd.concat([self.rejects, rows.head(room)], ignore_index=True)
 
     @property
     def values_held(self) -> int:
@@ -355,6 +365,9 @@ REJECTIONS = """
     where reason_code is not null and reason_code <> 'duplicate'"""
 
 
+REPORT_REJECTS = 1000  # rejected rows a report holds (a page shows SHOWN_REJECTS); the rest are counted, and kept
+
+
 def _counts(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
     """Count what the judges found: values and rows loaded and rejected, blank cells, repeats collapsed, and
     the rows read (every row with a value or a rejection, and each row with a code and only blank cells).
@@ -383,8 +396,10 @@ def _counts(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
                count(*) filter (where judged or blank), count(*) filter (where loaded), count(*) filter (where rejected)
         from per_row""").fetchall()[0])
     report.members_loaded = int(con.execute("select count(*) from judged_groups where keep").fetchall()[0][0])
-    report.rejects = con.execute(REJECTIONS + ' order by sheet nulls first, row_number, "column"').df()
-    report.values_rejected = len(report.rejects)  # a row's problem is one rejection, however many cells it has
+    report.reasons = dict(con.execute("select reason_code, count(*) from (" + REJECTIONS + ") group by all").fetchall())
+    report.values_rejected = sum(report.reasons.values())  # a row's problem is one rejection, however many cells
+    report.rejects = con.execute(REJECTIONS + ' order by sheet nulls first, row_number, "column" limit ?',
+                                 [REPORT_REJECTS]).df()
 
 
 def _changes(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
@@ -490,7 +505,7 @@ def _save(con: duckdb.DuckDBPyConnection, report: FileReport, scope: str | None 
         from orphans o join group_def d on d.group_id = o.group_id join group_def p on p.group_id = d.parent
         join reason_template t on t.key = 'not_in_parent'""").df()
     if not orphans.empty:
-        report.rejects = pd.concat([report.rejects, orphans], ignore_index=True)
+        report._add_rejects(orphans)
         report.values_loaded -= len(orphans)
         report.members_loaded -= len(orphans)
         report.values_rejected += len(orphans)
@@ -559,32 +574,36 @@ def _after_audit(con: duckdb.DuckDBPyConnection, reports: list[FileReport], refu
     held = audit.held(con, tuple(r.batch_id for r in loaded))
     for report in loaded:
         if not refused.empty:
-            _count_refused(con, report, refused[refused["batch_id"] == report.batch_id].drop(columns="batch_id"))
+            _count_refused(con, report, refused[refused["batch_id"] == report.batch_id].drop(columns="batch_id"),
+                           f"select sheet, row_number from rejected_row where batch_id = {int(report.batch_id)} "
+                           "and not starts_with(reason_code, 'audit_')")
         report.held = held[held["batch_id"] == report.batch_id].drop(columns="batch_id").reset_index(drop=True)
         con.execute("update batch set rows_rejected = ? where batch_id = ?", [report.rows_rejected, report.batch_id])
 
 
-def _count_refused(con: duckdb.DuckDBPyConnection, report: FileReport, rows: pd.DataFrame) -> None:
-    """A file's values refused by the audit: counted as rejected (a row with no other rejection now has one), listed
-    with its other rejections, and taken out of the new / replaced / same counts by the store's current value of
-    each (before a load, or again current after its refusal): none — it would have been new; the same; another."""
+def _count_refused(con: duckdb.DuckDBPyConnection, report: FileReport, rows: pd.DataFrame, rejected_sql: str) -> None:
+    """A file's values refused by the audit: counted as rejected (a row with no other rejection — none in
+    `rejected_sql`, the file's other rejected rows — now has one), listed with its other rejections, and taken out of
+    the new / replaced / same counts by the store's current value of each (before a load, or again current after its
+    refusal): none — it would have been new; the same; another."""
     if rows.empty:
         return
-    rejected_before = set(zip(report.rejects["sheet"], report.rejects["row_number"])) if not report.rejects.empty \
-        else set()
-    report.rows_rejected += len({(s, n) for s, n in zip(rows["sheet"], rows["row_number"])} - rejected_before)
-    con.register("refused_values", rows[["region_code", "measure_id", "year", "value"]])
-    new, same = con.execute("""
-        select count(*) filter (where c.value is null), count(*) filter (where c.value = r.value)
+    con.register("refused_values", rows[["sheet", "row_number", "region_code", "measure_id", "year", "value"]])
+    new, same, rows_now = con.execute(f"""
+        select count(*) filter (where c.value is null), count(*) filter (where c.value = r.value),
+               (select count(*) from (select distinct sheet, row_number from refused_values) n
+                where not exists (select 1 from ({rejected_sql}) o
+                                  where o.sheet is not distinct from n.sheet and o.row_number = n.row_number))
         from refused_values r left join current_observation c
           on c.region_code = r.region_code and c.measure_id = r.measure_id and c.year = r.year""").fetchall()[0]
     con.unregister("refused_values")
+    report.rows_rejected += rows_now
     report.values_new -= new
     report.values_same -= same
     report.values_replaced -= len(rows) - new - same
     report.values_loaded -= len(rows)
     report.values_rejected += len(rows)
-    report.rejects = pd.concat([report.rejects, rows.drop(columns=["measure_id", "year", "value"])], ignore_index=True)
+    report._add_rejects(rows.drop(columns=["measure_id", "year", "value"]))
 
 
 class _NothingToPublish(Exception):
@@ -627,6 +646,32 @@ def load_files(db: Path, paths: Sequence[Path], *, scope: str | None = None, she
     return reports
 
 
+def _write_rejects(con: duckdb.DuckDBPyConnection, refused: pd.DataFrame, path: Path) -> Path:
+    """Every rejected row of a checked file (the judges' and the audit's), in file order, to Parquet by DuckDB (in
+    bounded memory, however many)."""
+    columns = ["sheet", "row_number", "region_code", "region_name", "column", "raw_value", "reason_code", "reason",
+               "reason_key", "reason_args"]
+    con.register("refused_rows", refused[columns] if not refused.empty else pd.DataFrame(columns=columns, dtype=object))
+    con.execute(f"""copy (select * from ({REJECTIONS})
+                         union all by name select * from refused_rows
+                         order by sheet nulls first, row_number, "column")
+                    to '{str(path).replace("'", "''")}' (format parquet)""")
+    con.unregister("refused_rows")
+    return path
+
+
+def rejects_chunks(report: FileReport, rows: int = 50_000):
+    """Every rejected row of a checked file a chunk at a time (from its `rejects_file`, else the report's own)."""
+    if report.rejects_file is None:
+        yield report.rejects
+        return
+    con = settings.connect()
+    result = con.execute("select * from read_parquet(?)", [str(report.rejects_file)])
+    while not (chunk := result.fetch_df_chunk(max(rows // 2048, 1))).empty:
+        yield chunk
+    con.close()
+
+
 def _drop_scratch(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the temp tables the files were read and judged in (a file's cells take hundreds of MB under the
     memory limit the audit and the assessment then need)."""
@@ -636,8 +681,9 @@ def _drop_scratch(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def check_files(db: Path, paths: Sequence[Path], *, scope: str | None = None, sheet_name: str | None = None,
-                catalogue: Catalogue | None = None) -> list[FileReport]:
-    """The reports `load_files` would give, without writing anything."""
+                catalogue: Catalogue | None = None, rejects_dir: Path | None = None) -> list[FileReport]:
+    """The reports `load_files` would give, without writing anything to the store; with `rejects_dir`, a file with
+    more rejections than its report holds has all of them written there (Parquet, `rejects_file`)."""
     catalogue = catalogue or load_catalogue()
     con = settings.connect()
     con.execute("attach ? as store (read_only)", [str(db)])
@@ -647,9 +693,13 @@ def check_files(db: Path, paths: Sequence[Path], *, scope: str | None = None, sh
         prepare(con, catalogue)
         for path in map(Path, paths):
             report = _report(con, path, catalogue, scope, Path(workdir), sheet_name)
+            refused = pd.DataFrame()
             if report.status == "checked" and audit.has_findings(con):  # what the audit's rules would refuse or hold
                 refused, report.held = audit.preview(con, catalogue)
-                _count_refused(con, report, refused)
+                _count_refused(con, report, refused, REJECTIONS)
+            if rejects_dir is not None and report.values_rejected > len(report.rejects):
+                Path(rejects_dir).mkdir(parents=True, exist_ok=True)
+                report.rejects_file = _write_rejects(con, refused, Path(rejects_dir) / f"rejects-{len(reports)}.parquet")
             reports.append(report)
     con.close()
     return reports

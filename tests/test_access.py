@@ -208,12 +208,17 @@ def test_excel_files_keep_a_name_that_looks_like_a_formula_as_text(tmp_path):
     assert sheet["A3"].hyperlink is None
 
 
-def test_wrong_passwords_lock_a_name_and_an_address_across_sessions():
-    lock = access.Lockout(limit=3, minutes=15)
+@pytest.mark.parametrize("shared", [False, True])
+def test_wrong_passwords_lock_a_name_and_an_address_across_sessions(shared, tmp_path):
+    """Counted in the process, or in a file every app process shares: failures spread over two processes (two
+    Lockouts on one file) lock as if made in one."""
+    path = tmp_path / "sign-in" / "wrong-passwords.json" if shared else None
+    lock = access.Lockout(path, limit=3, minutes=15)
+    other = access.Lockout(path, limit=3, minutes=15) if shared else lock
     start = datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc)
     for i in range(3):
         assert lock.locked_until("yushan", "10.0.0.7", start) is None
-        lock.failed("yushan", "10.0.0.7", start + timedelta(seconds=i))
+        (lock if i % 2 else other).failed("yushan", "10.0.0.7", start + timedelta(seconds=i))
     assert lock.locked_until("YuShan ", None, start + timedelta(minutes=1)) == start + timedelta(seconds=2, minutes=15)
     assert lock.locked_until("qianshan", "10.0.0.7", start) is not None  # the address is locked for every name
     assert lock.locked_until("qianshan", "10.0.0.8", start) is None

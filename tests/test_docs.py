@@ -31,7 +31,7 @@ def test_every_target_and_measure_has_both_names():
 
 def test_readme_is_a_newcomers_page_with_the_two_commands_and_links_that_resolve():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "pip install -r requirements.txt && streamlit run app.py" in readme
+    assert "pip install -r requirements.txt && streamlit run serve.py" in readme
     assert "pip install -r requirements.txt && python -m pytest" in readme
     assert len(readme.encode("utf-8")) <= 10_000, "README is a newcomer's page: details go to docs/"
     dated = [line for line in readme.splitlines()

@@ -11,14 +11,14 @@ import pandas as pd
 import streamlit as st
 
 from etl import returns
-from etl.load import FileReport, mostly_rejected
+from etl.load import FileReport, mostly_rejected, rejects_chunks
 from tracker.core import audit
 from tracker.core.clock import beijing_text
 from tracker.core.i18n import md_escape, t
 from tracker.core.numbers import number
-from tracker.core.xlsx import xlsx_bytes
+from tracker.core.xlsx import xlsx_bytes, xlsx_streamed
 from tracker.present.reasons import held_table, rejects_table
-from ui import widgets
+from ui import data, widgets
 
 UPLOAD_PREFIX = "tracker-upload-"
 UPLOADS_KEPT_HOURS = 12  # a session's folder left behind (the browser closed) is removed after this
@@ -119,7 +119,14 @@ def show_report(report: FileReport, lang: str, key: str, catalogue) -> None:
         return
     reasons = report.by_reason()
     st.caption(t("data.by_reason", lang) + t("data.joiner", lang).join(f"{audit.reason_name(c, lang, catalogue)} {n:,}" for c, n in reasons.items()))
-    show_rejects(report.rejects, lang, catalogue, key, t("file.rejects", lang, name=Path(report.source_name).stem) + ".xlsx")
+    def write_all() -> bytes:
+        if report.batch_id:  # published: every rejected row is in the store
+            return data.batch_rejects_xlsx(report.batch_id, lang)
+        # checked: those the report holds, or all of them from the file the check wrote
+        return xlsx_streamed(t("data.sheet.rejected", lang), list(rejects_table(pd.DataFrame(), lang, catalogue).columns),
+                             (rejects_table(chunk, lang, catalogue) for chunk in rejects_chunks(report)))
+    show_rejects(report.rejects, lang, catalogue, key, t("file.rejects", lang, name=Path(report.source_name).stem) + ".xlsx",
+                 write_all, total=report.values_rejected)
 
 
 def show_held(report: FileReport, lang: str, catalogue, key: str) -> None:
@@ -139,10 +146,12 @@ def show_held(report: FileReport, lang: str, catalogue, key: str) -> None:
 SHOWN_REJECTS = 500  # rows drawn on the page; the download has them all
 
 
-def show_rejects(rejects, lang: str, catalogue, key: str, file_name: str, write_all=None) -> None:
+def show_rejects(rejects, lang: str, catalogue, key: str, file_name: str, write_all=None, total: int | None = None) -> None:
     """Rejected rows as a reader sees them (the row's code and name, the value as sent, the reason in the
-    interface language), the first few hundred on the page, every one in the Excel file made on click (by
-    `write_all` when the rows shown are a page of more)."""
+    interface language), the first few hundred on the page (saying so when there are more, `total`), every one in
+    the Excel file made on click (by `write_all` when the rows shown are a page of more)."""
+    if total is not None and total > SHOWN_REJECTS:
+        st.caption(t("data.rejects_shown", lang, shown=f"{min(len(rejects), SHOWN_REJECTS):,}", n=f"{total:,}"))
     st.dataframe(rejects_table(rejects.head(SHOWN_REJECTS), lang, catalogue), hide_index=True, key=f"rejects_{key}")
     widgets.file_button(t("data.download_rejects", lang), write_all or (
         lambda: xlsx_bytes({t("data.sheet.rejected", lang): rejects_table(rejects, lang, catalogue)})),

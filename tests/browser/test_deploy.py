@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -95,3 +96,21 @@ def test_two_processes_behind_nginx_keep_each_session_and_serve_one_publish(prox
     for visit in sessions.values():
         visit.page.context.close()
         assert visit.external == [] and visit.failed == [] and visit.console_errors == []
+
+
+def test_the_shipped_proxy_file_names_no_backend_closes_internals_and_limits_sign_ins(proxy):
+    """As shipped: no header names an internal address (the test's copy adds one), /_stcore/metrics is closed at the
+    proxy, and a client posting sign-in grants faster than 10 a minute (burst 10) is answered 429 by nginx."""
+    url, _, _ = proxy
+    assert "X-Tracker-Backend" not in bench_server.SITE.read_text(encoding="utf-8")
+
+    def status(path: str, data: bytes | None = None) -> int:
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url + path, data=data), timeout=10) as r:
+                return r.status
+        except urllib.error.HTTPError as e:
+            return e.code
+
+    assert status("/_stcore/metrics") == 404
+    answers = [status("/auth/session", b"not-a-grant") for _ in range(20)]
+    assert answers.count(429) >= 5 and set(answers) <= {403, 429}  # the open demo refuses a grant: 403 first

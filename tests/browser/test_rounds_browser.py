@@ -62,7 +62,8 @@ def round_server(demo_store, tmp_path):
 
 
 def signed_in(visit, address: str, who: str, words: dict) -> None:
-    """Open `address` as `who` (a new page load is a new session: it asks again)."""
+    """Open `address` as `who`, in a browser that holds no sign-in (another person's, say)."""
+    visit.page.context.clear_cookies()
     visit.page.goto(address)
     visit.settle()
     visit.page.get_by_label(words["user"], exact=True).fill(who)

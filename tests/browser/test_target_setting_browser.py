@@ -57,7 +57,8 @@ def office_server(demo_store, tmp_path):
 
 
 def signed_in(visit, address: str, words: dict) -> None:
-    """Open `address` and sign in as the province's loader."""
+    """Open `address` and sign in as the province's loader, in a browser that holds no sign-in."""
+    visit.page.context.clear_cookies()
     visit.page.goto(address)
     visit.settle()
     visit.page.get_by_label(words["user"], exact=True).fill("jiangxi")

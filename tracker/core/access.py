@@ -22,12 +22,16 @@ is the example kept in the repository.
 from __future__ import annotations
 
 import base64
+import fcntl
 import hashlib
 import hmac
+import json
 import os
 import secrets
 import threading
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -250,11 +254,13 @@ def oidc_user(access: Access, email: str | None) -> User | None:
 
 
 class Lockout:
-    """Wrong passwords counted per user name and per client address across every session of the process; after
-    `limit` failures within `minutes`, that name or address is locked for `minutes` (right password or not).
-    A reload or a new browser session starts no new count."""
+    """Wrong passwords counted per user name and per client address; after `limit` failures within `minutes`, that
+    name or address is locked for `minutes` (right password or not). With a `path`, the count lives in that file
+    (under a file lock), shared by every app process on the machine: a reload, a new browser session or another
+    process behind the proxy starts no new count."""
 
-    def __init__(self, limit: int = 5, minutes: int = 15):
+    def __init__(self, path: Path | None = None, limit: int = 5, minutes: int = 15):
+        self.path = Path(path) if path else None
         self.limit, self.window = limit, timedelta(minutes=minutes)
         self._failures: dict[str, list[datetime]] = {}
         self._lock = threading.Lock()
@@ -263,25 +269,46 @@ class Lockout:
     def _keys(name: str, address: str | None) -> list[str]:
         return [f"name:{name.strip().lower()}"] + ([f"address:{address}"] if address else [])
 
+    @contextmanager
+    def _counts(self) -> Iterator[dict[str, list[datetime]]]:
+        """The failures, for reading and changing: this process's own, or the shared file's (written back)."""
+        with self._lock:
+            if self.path is None:
+                yield self._failures
+                return
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with open(self.path.with_name(self.path.name + ".lock"), "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                try:
+                    raw = json.loads(self.path.read_text(encoding="utf-8")) if self.path.exists() else {}
+                except ValueError:
+                    raw = {}  # a torn file counts as no failures rather than locking everyone out
+                counts = {k: [datetime.fromisoformat(at) for at in v] for k, v in raw.items()}
+                yield counts
+                kept = {k: [at.isoformat() for at in v] for k, v in counts.items() if v}
+                temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+                temporary.write_text(json.dumps(kept), encoding="utf-8")
+                temporary.replace(self.path)
+
     def locked_until(self, name: str, address: str | None, now: datetime) -> datetime | None:
         """When the lock on this name or address ends; None when neither is locked."""
-        with self._lock:
+        with self._counts() as failures:
             ends = []
             for key in self._keys(name, address):
-                recent = [at for at in self._failures.get(key, []) if now - at < self.window]
-                self._failures[key] = recent
+                recent = [at for at in failures.get(key, []) if now - at < self.window]
+                failures[key] = recent
                 if len(recent) >= self.limit:
                     ends.append(recent[-1] + self.window)
             return max(ends, default=None)
 
     def failed(self, name: str, address: str | None, now: datetime) -> None:
-        with self._lock:
+        with self._counts() as failures:
             for key in self._keys(name, address):
-                self._failures.setdefault(key, []).append(now)
+                failures[key] = [at for at in failures.get(key, []) if now - at < self.window] + [now]
 
     def succeeded(self, name: str) -> None:
-        with self._lock:
-            self._failures.pop(self._keys(name, None)[0], None)
+        with self._counts() as failures:
+            failures.pop(self._keys(name, None)[0], None)
 
 
 def current_record(access: Access, user: User) -> User | None:

@@ -15,6 +15,7 @@ option, a test's store) without touching the environment:
 | TRACKER_DUCKDB_THREADS | (DuckDB's: one per core) | DuckDB's threads |
 | TRACKER_DUCKDB_TEMP | (beside the store: .duckdb-tmp/) | where DuckDB spills what exceeds the memory limit |
 | TRACKER_PROGRESS_METHOD | recent | how a target not yet due is judged: recent pace (recent) or Open SDG's (cagr) |
+| TRACKER_UPLOADS_PER_SESSION_MB | 200 | what one session's uploads may hold at once (each file at most Streamlit's 50 MB) |
 | TRACKER_MIN_REPORTING | 80 | the share of its units (%) a region's figure needs for a verdict, else 数据不全 |
 
 An empty variable counts as unset. The default memory limit leaves an 8 GB office PC room for the browser and the
@@ -59,6 +60,7 @@ class Settings(BaseSettings):
     progress_method: Literal["recent", "cagr"] = Field(
         "recent", description="how a target not yet due is judged: the recent pace against the pace still required "
                               "(recent), or Open SDG's compound growth since the base year (cagr); docs/method.md")
+    uploads_per_session_mb: int = Field(200, ge=1, description="what one session's uploads may hold at once (MB)")
     min_reporting: float = Field(80.0, ge=0, le=100,
                                  description="the share of its units (%) a region's figure needs for a verdict; "
                                              "below it the status is 数据不全")
@@ -67,6 +69,12 @@ class Settings(BaseSettings):
     def temp_directory(self) -> Path:
         """Where DuckDB spills: TRACKER_DUCKDB_TEMP, else .duckdb-tmp/ beside the store."""
         return self.duckdb_temp or self.db.parent / ".duckdb-tmp"
+
+    @property
+    def sign_in_state(self) -> Path:
+        """Where every app process keeps what sign-in shares: sessions ended by 退出登录, wrong passwords counted
+        (tracker/core/sessions.py): .tracker-sign-in/ beside the store."""
+        return self.db.parent / ".tracker-sign-in"
 
     def given(self, name: str) -> bool:
         """Whether a field was set (by the environment or by use()) rather than left at its default."""

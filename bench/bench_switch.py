@@ -1,0 +1,127 @@
+"""Benchmark: a page switch as a user makes it — a click in the sidebar, in Chromium — beside Streamlit's own floor.
+
+    python -m bench.bench_switch --db data/tracker.duckdb [--area "province=36&city=3611&year=2025"] [--rounds 3]
+
+Starts the app on the store (open, as on the demo data) and, at the same time on this machine, a bare app of four
+pages (st.navigation, a title and a line each: what any Streamlit page costs). In one Chromium session each, opens
+the first page, then clicks every page's link in the sidebar in menu order, `--rounds` times. A switch ends when
+the new page's heading is shown, Streamlit reports the script finished (its running indicator is gone) and no
+skeleton is left; the time includes the browser's own drawing (maps, charts), as a user waits for it. The first
+round is cold; each page's figure is the median of the later rounds, and its ratio to the floor's median switch
+(aim: at most 3×). A fresh session's first page (the briefing, the lagging map) is timed too, against its warm
+switch (aim: at most 2×). Needs Debian's chromium (/usr/bin/chromium).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from bench.record import Run
+from bench.server import running_app
+
+CHROMIUM = "/usr/bin/chromium"
+FLOOR_APP = '''import streamlit as st
+
+
+def page(n):
+    def show():
+        st.title(f"Floor page {n}")
+        st.write("A page with a title and a line: what any Streamlit page switch costs.")
+    show.__name__ = f"floor_{n}"
+    return show
+
+
+st.navigation([st.Page(page(n), title=f"Floor page {n}", url_path=f"floor{n}") for n in range(4)]).run()
+'''
+DONE = """(previous) => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+    if (document.querySelectorAll('[data-testid="stSkeleton"]').length) return false;
+    const h = document.querySelector('[data-testid="stMain"] h1');
+    return !!h && h.innerText.trim() !== previous;
+}"""
+
+
+def heading(page) -> str:
+    found = page.locator('[data-testid="stMain"] h1')
+    return found.first.inner_text().strip() if found.count() else ""
+
+
+def settle(page, previous: str = "") -> None:
+    page.wait_for_function(DONE, arg=previous, timeout=120_000, polling=20)
+
+
+def switches(page, url: str, rounds: int) -> dict[str, list[float]]:
+    """Open `url`, then click each sidebar link in menu order, `rounds` times: the seconds of each switch by page."""
+    page.goto(url)
+    settle(page)
+    links = page.locator('[data-testid="stSidebarNav"] a')
+    names = [n.strip() for n in links.all_inner_texts()]
+    times: dict[str, list[float]] = {n: [] for n in names}
+    for _ in range(rounds):  # from the page after the first (shown) one round to the first: every click changes page
+        for i in [*range(1, len(names)), 0]:
+            previous = heading(page)
+            start = time.perf_counter()
+            links.nth(i).click()
+            settle(page, previous)
+            times[names[i]].append(time.perf_counter() - start)
+    return times
+
+
+def first_visit(browser, url: str) -> float:
+    """Seconds from opening `url` in a fresh session until its page is settled."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(url)
+    settle(page)
+    seconds = time.perf_counter() - start
+    context.close()
+    return seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", type=Path, required=True, help="the store (the demo store: python -m etl demo)")
+    parser.add_argument("--area", default="province=36&city=3611&year=2025", help="the URL parameters of the area")
+    parser.add_argument("--rounds", type=int, default=3, help="clicks through every page (the first is cold)")
+    args = parser.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as folder, sync_playwright() as p:
+        floor_script = Path(folder) / "floor.py"
+        floor_script.write_text(FLOOR_APP, encoding="utf-8")
+        env = {"TRACKER_USERS": str(Path(folder) / "no-users.toml")}
+        with running_app(args.db, Path(folder) / "app.log", env) as (app_url, _), \
+                running_app(args.db, Path(folder) / "floor.log", script=floor_script) as (floor_url, _):
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+            floor = switches(context.new_page(), f"{floor_url}/", args.rounds)
+            app = switches(context.new_page(), f"{app_url}/?{args.area}", args.rounds)
+            warm = {name: statistics.median(t[1:] or t) for name, t in app.items()}
+            floor_median = statistics.median([x for t in floor.values() for x in (t[1:] or t)])
+            cold = {name: first_visit(browser, f"{app_url}/{path}?{args.area}")
+                    for name, path in (("领导简报", ""), ("落后村地图", "lagging"))}
+            browser.close()
+    run = Run("switch", {"store": args.db.name, "area": args.area, "rounds": args.rounds,
+                         "browser": "Debian chromium, 1400×1000, same machine"})
+    run.add("bare Streamlit page switch (the floor)", floor_median, "s")
+    for name, seconds in warm.items():
+        run.add(f"{name}: warm switch", seconds, "s")
+        run.add(f"{name}: against the floor", seconds / floor_median, "×", "≤ 3×")
+    for name, seconds in cold.items():
+        run.add(f"{name}: a fresh session's first page", seconds, "s")
+        if name in warm:
+            run.add(f"{name}: first page against its warm switch", seconds / warm[name], "×", "≤ 2×")
+    for figure in run.figures:
+        print(f"{figure['name']}: {figure['value']} {figure['unit']}")
+    run.save()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
