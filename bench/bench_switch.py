@@ -60,7 +60,7 @@ def switches(page, url: str, rounds: int) -> dict[str, list[float]]:
     page.goto(url)
     settle(page)
     links = page.locator('[data-testid="stSidebarNav"] a')
-    names = [n.strip() for n in links.all_inner_texts()]
+    names = [n.strip().split("\n")[-1].strip() for n in links.all_inner_texts()]  # the title, not the icon's name
     times: dict[str, list[float]] = {n: [] for n in names}
     for _ in range(rounds):  # from the page after the first (shown) one round to the first: every click changes page
         for i in [*range(1, len(names)), 0]:
