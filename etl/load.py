@@ -575,8 +575,8 @@ def _after_audit(con: duckdb.DuckDBPyConnection, reports: list[FileReport], refu
     for report in loaded:
         if not refused.empty:
             _count_refused(con, report, refused[refused["batch_id"] == report.batch_id].drop(columns="batch_id"),
-                           f"select sheet, row_number from rejected_row where batch_id = {int(report.batch_id)} "
-                           "and not starts_with(reason_code, 'audit_')")
+                           sql_with("select sheet, row_number from rejected_row where batch_id = {batch} "
+                                    "and not starts_with(reason_code, 'audit_')", batch=int(report.batch_id)))
         report.held = held[held["batch_id"] == report.batch_id].drop(columns="batch_id").reset_index(drop=True)
         con.execute("update batch set rows_rejected = ? where batch_id = ?", [report.rows_rejected, report.batch_id])
 
@@ -589,10 +589,10 @@ def _count_refused(con: duckdb.DuckDBPyConnection, report: FileReport, rows: pd.
     if rows.empty:
         return
     con.register("refused_values", rows[["sheet", "row_number", "region_code", "measure_id", "year", "value"]])
-    new, same, rows_now = con.execute(f"""
+    new, same, rows_now = con.execute("with others as (" + rejected_sql + """)
         select count(*) filter (where c.value is null), count(*) filter (where c.value = r.value),
                (select count(*) from (select distinct sheet, row_number from refused_values) n
-                where not exists (select 1 from ({rejected_sql}) o
+                where not exists (select 1 from others o
                                   where o.sheet is not distinct from n.sheet and o.row_number = n.row_number))
         from refused_values r left join current_observation c
           on c.region_code = r.region_code and c.measure_id = r.measure_id and c.year = r.year""").fetchall()[0]
@@ -652,10 +652,8 @@ def _write_rejects(con: duckdb.DuckDBPyConnection, refused: pd.DataFrame, path: 
     columns = ["sheet", "row_number", "region_code", "region_name", "column", "raw_value", "reason_code", "reason",
                "reason_key", "reason_args"]
     con.register("refused_rows", refused[columns] if not refused.empty else pd.DataFrame(columns=columns, dtype=object))
-    con.execute(f"""copy (select * from ({REJECTIONS})
-                         union all by name select * from refused_rows
-                         order by sheet nulls first, row_number, "column")
-                    to '{str(path).replace("'", "''")}' (format parquet)""")
+    con.sql("select * from (" + REJECTIONS + ") union all by name select * from refused_rows "
+            'order by sheet nulls first, row_number, "column"').write_parquet(str(path))
     con.unregister("refused_rows")
     return path
 

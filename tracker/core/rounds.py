@@ -268,9 +268,9 @@ def return_submission(con: duckdb.DuckDBPyConnection, user: User, year: int, cou
 def missing_villages(con: duckdb.DuckDBPyConnection, year: int, area: str) -> pd.DataFrame:
     """The villages (村委会) of the area's round counties that have sent no value of a measure asked for, with their
     township and county, in code order (the 催报 list)."""
-    return con.execute(f"""
+    return con.execute("with v as (" + _villages_sql() + """)
         select v.code, r.name, t.name as township, v.county_name as county
-        from ({_villages_sql()}) v
+        from v
         join region r on r.code = v.code
         left join region t on t.code = v.township_code
         where v.measures_sent = 0

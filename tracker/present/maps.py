@@ -11,6 +11,7 @@ import json
 import math
 from collections.abc import Callable
 
+import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
@@ -142,13 +143,14 @@ def status_deck(collection: dict, bounds: tuple[float, float, float, float], poi
                        tooltip={"text": tooltip})
 
 
-def outlines_deck(collection: dict, bounds: tuple[float, float, float, float],
-                  shade: Callable[[str], tuple[tuple[int, int, int], str] | None], none_tip: str) -> pdk.Deck:
-    """Outlines each filled and tipped by `shade(code)` — (colour, tooltip) — grey with `none_tip` where it gives
-    None (目标测算's counties reaching a candidate, 报送进度's states)."""
+def outlines_deck(collection: dict, bounds: tuple[float, float, float, float], rows: pd.DataFrame,
+                  shade: Callable[[pd.Series], tuple[tuple[int, int, int], str]], none_tip: str) -> pdk.Deck:
+    """Outlines each filled and tipped by `shade(row)` — (colour, tooltip) — from its row of `rows` (indexed by
+    region code), grey with `none_tip` where it has none (目标测算's counties reaching a candidate, 报送进度's
+    states)."""
     for feature in collection["features"]:
-        found = shade(feature["properties"]["code"])
-        colour, tip = found if found is not None else (NO_SHADE, none_tip)
+        code = feature["properties"]["code"]
+        colour, tip = shade(rows.loc[code]) if code in rows.index else (NO_SHADE, none_tip)
         feature["properties"]["fill"] = [*colour, 200]
         feature["properties"]["tip"] = tip
     return status_deck(collection, bounds, [], "points", "{name}\n{tip}")

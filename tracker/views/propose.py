@@ -30,16 +30,12 @@ def reach_map(collection: dict, counties: pd.DataFrame, units_word: str, lang: s
     bounds = geography.bounds(collection)
     if bounds is None:
         return None
-    rows = counties.set_index("county")
 
-    def shade(code: str):
-        if code not in rows.index:
-            return None
-        row = rows.loc[code]
+    def shade(row):
         return (maps.SEQUENTIAL[maps.class_of(float(row["share"]), maps.SHARE_BREAKS)],
                 t("propose.map.tip", lang, reaching=int(row["reaching"]), n=int(row["units"]), units=units_word,
                   share=f"{row['share']:g}"))
-    return maps.outlines_deck(collection, bounds, shade, t("propose.map.none", lang))
+    return maps.outlines_deck(collection, bounds, counties.set_index("county"), shade, t("propose.map.none", lang))
 
 
 def reference_label(reference: Reference, names: dict[str, str], lang: str) -> str:

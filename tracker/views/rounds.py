@@ -68,15 +68,11 @@ def state_map(collection: dict, found: pd.DataFrame, lang: str):
     bounds = geography.bounds(collection)
     if bounds is None:
         return None
-    rows = found.set_index("region_code")
 
-    def shade(code: str):
-        if code not in rows.index:
-            return None
-        row = rows.loc[code]
+    def shade(row):
         return STATE_COLOURS[row["state"]], t("rounds.map.tip", lang, state=state_words(row, lang),
                                               sent=int(row["villages_reported"]), n=int(row["villages_expected"]))
-    return maps.outlines_deck(collection, bounds, shade, t("rounds.map.none", lang))
+    return maps.outlines_deck(collection, bounds, found.set_index("region_code"), shade, t("rounds.map.none", lang))
 
 
 def legend(lang: str) -> str:
