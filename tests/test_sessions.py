@@ -87,6 +87,7 @@ def test_the_gate_before_streamlits_file_routes(tmp_path):
     upload and no download (403); metrics closed (404); a session's uploads held at most the cap (413 past it), a
     removed file giving its room back; the open demo (no users) guards nothing."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     from tracker.core import settings
     from ui import server
@@ -108,7 +109,8 @@ def test_the_gate_before_streamlits_file_routes(tmp_path):
         async def send(message):
             if message["type"] == "http.response.start":
                 answered.append(message["status"])
-        asyncio.run(gate(scope, receive, send))
+        with ThreadPoolExecutor(1) as pool:  # a loop of its own (a browser test may have left one running here)
+            pool.submit(asyncio.run, gate(scope, receive, send)).result()
         return answered[0]
 
     users = tmp_path / "users.toml"
