@@ -568,8 +568,8 @@ def _say_unchanged(report: FileReport) -> None:
 
 
 def _after_audit(con: duckdb.DuckDBPyConnection, reports: list[FileReport], refused: pd.DataFrame) -> None:
-    """Count the values an error rule of the audit refused in their files' reports, with the rule's words, and list
-    the values a verify rule holds for 核实."""
+    """Count the values an error rule of the audit refused in their files' reports (and their batch rows), with the
+    rule's words, and list the values a verify rule holds for 核实."""
     loaded = [r for r in reports if r.status == "loaded"]
     held = audit.held(con, tuple(r.batch_id for r in loaded))
     for report in loaded:
@@ -578,7 +578,8 @@ def _after_audit(con: duckdb.DuckDBPyConnection, reports: list[FileReport], refu
                            sql_with("select sheet, row_number from rejected_row where batch_id = {batch} "
                                     "and not starts_with(reason_code, 'audit_')", batch=int(report.batch_id)))
         report.held = held[held["batch_id"] == report.batch_id].drop(columns="batch_id").reset_index(drop=True)
-        con.execute("update batch set rows_rejected = ? where batch_id = ?", [report.rows_rejected, report.batch_id])
+        con.execute("update batch set values_loaded = ?, values_rejected = ?, rows_rejected = ? where batch_id = ?",
+                    [report.values_loaded, report.values_rejected, report.rows_rejected, report.batch_id])
 
 
 def _count_refused(con: duckdb.DuckDBPyConnection, report: FileReport, rows: pd.DataFrame, rejected_sql: str) -> None:
@@ -649,8 +650,7 @@ def load_files(db: Path, paths: Sequence[Path], *, scope: str | None = None, she
 def _write_rejects(con: duckdb.DuckDBPyConnection, refused: pd.DataFrame, path: Path) -> Path:
     """Every rejected row of a checked file (the judges' and the audit's), in file order, to Parquet by DuckDB (in
     bounded memory, however many)."""
-    columns = ["sheet", "row_number", "region_code", "region_name", "column", "raw_value", "reason_code", "reason",
-               "reason_key", "reason_args"]
+    columns = con.sql(REJECTIONS).columns
     con.register("refused_rows", refused[columns] if not refused.empty else pd.DataFrame(columns=columns, dtype=object))
     con.sql("select * from (" + REJECTIONS + ") union all by name select * from refused_rows "
             'order by sheet nulls first, row_number, "column"').write_parquet(str(path))

@@ -34,15 +34,7 @@ def lockout() -> access.Lockout:
     return _lockout(settings.current().sign_in_state / "wrong-passwords.json")
 
 
-@st.cache_resource(show_spinner=False)
-def _access(path: str, modified_ns: int) -> access.Access:
-    return access.load_access(path)
-
-
-def users_config() -> access.Access:
-    """The users file, read again when it changes; AccessError when it is broken."""
-    path = settings.current().users
-    return _access(str(path), path.stat().st_mtime_ns if path.exists() else 0)
+users_config = server.read_users  # the users file, read again when it changes; AccessError when it is broken
 
 
 def _begin(user: access.User, config: access.Access, **more) -> None:

@@ -36,11 +36,16 @@ def _users(path: str, modified_ns: int) -> access.Access:
     return access.load_access(Path(path))
 
 
-def users() -> access.Access | None:
-    """The users file, read again when it changes; None when it is broken (nothing is honoured, nothing open)."""
+def read_users() -> access.Access:
+    """The users file, read again when it changes; AccessError when it is broken."""
     path = settings.current().users
+    return _users(str(path), path.stat().st_mtime_ns if path.exists() else 0)
+
+
+def users() -> access.Access | None:
+    """The users file; None when it is broken (nothing is honoured, nothing open)."""
     try:
-        return _users(str(path), path.stat().st_mtime_ns if path.exists() else 0)
+        return read_users()
     except access.AccessError:
         return None
 

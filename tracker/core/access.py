@@ -22,7 +22,6 @@ is the example kept in the repository.
 from __future__ import annotations
 
 import base64
-import fcntl
 import hashlib
 import hmac
 import json
@@ -46,7 +45,7 @@ from pydantic import (
     field_validator,
 )
 
-from tracker.core import codes, settings
+from tracker.core import codes, outfile, settings, store
 
 Role = Literal["viewer", "loader", "admin"]  # viewer: pages and downloads; loader: also loads; admin: all
 ROLES = get_args(Role)
@@ -276,9 +275,7 @@ class Lockout:
             if self.path is None:
                 yield self._failures
                 return
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(self.path.with_name(self.path.name + ".lock"), "w") as lock:
-                fcntl.flock(lock, fcntl.LOCK_EX)
+            with store.write_lock(self.path):
                 try:
                     raw = json.loads(self.path.read_text(encoding="utf-8")) if self.path.exists() else {}
                 except ValueError:
@@ -286,9 +283,8 @@ class Lockout:
                 counts = {k: [datetime.fromisoformat(at) for at in v] for k, v in raw.items()}
                 yield counts
                 kept = {k: [at.isoformat() for at in v] for k, v in counts.items() if v}
-                temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-                temporary.write_text(json.dumps(kept), encoding="utf-8")
-                temporary.replace(self.path)
+                with outfile.writing(self.path, force=True) as part:
+                    part.write_text(json.dumps(kept), encoding="utf-8")
 
     def locked_until(self, name: str, address: str | None, now: datetime) -> datetime | None:
         """When the lock on this name or address ends; None when neither is locked."""

@@ -358,8 +358,7 @@ def preview(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> tuple[pd.Da
 
 def held(con: duckdb.DuckDBPyConnection, batch_ids: tuple[int, ...]) -> pd.DataFrame:
     """The values of the batches a verify rule holds for 核实 (findings in an OPEN state: not counted until a 说明 is
-    accepted),
-    with their batch (HELD_COLUMNS and batch_id)."""
+    accepted), with their batch (HELD_COLUMNS and batch_id)."""
     return con.execute("""
         select o.batch_id, o.sheet, o.row_number, f.region_code, r.name as region_name, o.column_name as "column",
                f.measure_id, f.year, f.value, f.before, f.compare, f.rule_id
@@ -491,9 +490,6 @@ def _refuse(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, errors: pd.Dat
                    where o.batch_id = r.batch_id and o.measure_id = r.measure_id and o.region_code = r.region_code
                      and o.year = r.year""")
     store.settle_current(con, "refused_frame")  # the version each refused value replaced is current again
-    con.execute("""update batch set values_loaded = values_loaded - n.n, values_rejected = values_rejected + n.n
-                   from (select batch_id, count(*) as n from refused_frame group by all) n
-                   where batch.batch_id = n.batch_id""")
     con.unregister("refused_frame")
     return refused
 

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from datetime import datetime
 from pathlib import Path
 
 import yaml
 
-from tracker.core import store
+from tracker.core import outfile, store
 from tracker.core.catalogue import Catalogue, CatalogueError, load_catalogue
 from tracker.core.clock import BEIJING
 
@@ -84,9 +83,8 @@ def _read(path: Path, province: str) -> dict:
 
 def _write(path: Path, raw: dict) -> None:
     text = _header(path) + yaml.safe_dump(raw, allow_unicode=True, sort_keys=False, width=120)
-    temporary = path.with_name(f".{path.name}.writing")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+    with outfile.writing(path, force=True) as part:
+        part.write_text(text, encoding="utf-8")
 
 
 def _check(catalogue: Catalogue, path: Path, raw: dict, regions: set[str] | None) -> Catalogue:

@@ -135,9 +135,6 @@ def villages(con: duckdb.DuckDBPyConnection, year: int, area: str) -> pd.DataFra
     return con.execute(_villages_sql(), {"year": year, "area": area}).df()
 
 
-TOWNSHIP_STATES = ("not_sent", "partial", "complete")
-
-
 def township_states(con: duckdb.DuckDBPyConnection, year: int, area: str, today: date) -> pd.DataFrame:
     """Each township of the area in its round, from its villages' returns (townships gather them; they make no act):
     未报送 (no village has sent), 部分报送 (some measures of some villages missing), 已报齐 (every village every
@@ -223,10 +220,11 @@ def sweep(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> list[tuple[in
     """Inside a store write: run the value rules over the counties of every overdue round and mark it seen (the app
     does this before a page reads, as it reassesses after a catalogue edit). Returns the rounds swept."""
     due = overdue(con)
+    if due:  # the rules over every county of those rounds, and the assessment, once
+        _due_now(con, catalogue, [c for (c,) in con.execute(
+            "select code from region where level = 'county' and list_has_any(?, [left(code, 2), left(code, 4)])",
+            [sorted({region for _, region in due})]).fetchall()])
     for year, region in due:
-        counties = [c for (c,) in con.execute("select code from region where level = 'county' and starts_with(code, ?)",
-                                              [region]).fetchall()]
-        _due_now(con, catalogue, counties)
         key = f"{SWEPT}{year}:{region}"
         con.execute("delete from store_meta where key = ?", [key])
         con.execute("insert into store_meta select ?, deadline::varchar from report_round "

@@ -17,17 +17,15 @@ from __future__ import annotations
 
 import base64
 import binascii
-import fcntl
 import hashlib
 import hmac
 import json
-import os
 import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tracker.core import access
+from tracker.core import access, outfile, store
 
 COOKIE = "tracker_session"
 GRANT_SECONDS = 60
@@ -135,17 +133,14 @@ class EndedSessions:
 
     def end(self, token: Token, now: float) -> None:
         """End a session: its token is refused from now on, by every process."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path.with_name(self.path.name + ".lock"), "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with store.write_lock(self.path):
             kept = []
             if self.path.exists():
                 kept = [line for line in self.path.read_text(encoding="utf-8").splitlines()
                         if line.strip() and int(line.split(" ")[1]) > now]
             kept.append(f"{token.id} {token.ends}")
-            temporary = self.path.with_name(self.path.name + f".{os.getpid()}.tmp")
-            temporary.write_text("\n".join(kept) + "\n", encoding="utf-8")
-            temporary.replace(self.path)
+            with outfile.writing(self.path, force=True) as part:
+                part.write_text("\n".join(kept) + "\n", encoding="utf-8")
 
 
 def now() -> float:
