@@ -7,6 +7,7 @@ word for word as the catalogue page shows them; the SQL implements exactly those
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 
 import duckdb
@@ -32,8 +33,8 @@ def assess_sql() -> str:
     return "\n".join(settings.sql_text("tracker.core", f"assess/{stage}.sql") for stage in STAGES)
 
 
-def spec_rows(catalogue: Catalogue) -> tuple[list[dict], list[dict]]:
-    """target_spec (one row per target and growth period) and population_spec rows."""
+def spec_rows(catalogue: Catalogue, targets: set[str] | None = None) -> tuple[list[dict], list[dict]]:
+    """target_spec (one row per target and growth period) and population_spec rows (of `targets` when given)."""
     specs, pops = [], []
     chosen = settings.current()
 
@@ -42,6 +43,8 @@ def spec_rows(catalogue: Catalogue) -> tuple[list[dict], list[dict]]:
                      "group_level": catalogue.groups[p.group].level if p.group else None, "kind": p.kind})
 
     for t in catalogue.targets.values():
+        if targets is not None and t.id not in targets:
+            continue
         r, m, plan = t.rule, catalogue.measures[t.measure], catalogue.plans[t.plan]
         population(t.id, t.population)
         base = {
@@ -78,27 +81,60 @@ def spec_rows(catalogue: Catalogue) -> tuple[list[dict], list[dict]]:
     return specs, pops
 
 
-def assess(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> dict[str, int]:
-    """Recompute the table `assessment` from the store's current data; rows by level.
+def targets_reading(catalogue: Catalogue, measures: set[str] | None, provinces: set[str] | None) -> set[str] | None:
+    """The targets whose results may change when the values that count of `measures` change in `provinces` (None:
+    every target): those reading one of the measures — their own, their benchmark's, or households, which weight
+    every rate — whose population or benchmark lies in one of the provinces. A target's results depend on nothing
+    else but the catalogue, the geography and the settings (tests/test_assess.py checks the incremental result
+    against a full recompute)."""
+    if measures is None or provinces is None:
+        return None
+    chosen = set()
+    for t in catalogue.targets.values():
+        b = getattr(t.rule, "benchmark", None)
+        reads = {t.measure, "households"} | ({b.measure or t.measure} if b is not None and b.kind == "recorded" else set())
+        regions = [t.population.region] + ([b.population.region] if b is not None and b.population else []) \
+            + ([b.region] if b is not None and b.region else [])
+        if reads & measures and {code[:2] for code in regions} & provinces:
+            chosen.add(t.id)
+    return chosen
+
+
+# the published table from the stages' result: all of it (a full recompute), or the rows of some targets replaced
+PUBLISH_ALL = "create or replace table assessment as"
+PUBLISH_SOME = "delete from assessment where list_contains(getvariable('assessed_targets'), target_id);\ninsert into assessment"
+
+
+def assess(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, targets: set[str] | None = None) -> dict[str, int]:
+    """Recompute the table `assessment` from the store's current data — every target, or only `targets` (their rows
+    replaced, when the stored assessment is of this catalogue; a full recompute otherwise); rows by level.
 
     Runs inside a store write (tracker.core.store.writing), so the results are published with the
     data they come from. Records when, and from which catalogue, in store_meta.
     """
-    specs, pops = spec_rows(catalogue)
-    con.register("target_spec_frame", pd.DataFrame(specs))  # typed by the first stage (1_spec.sql)
-    con.register("population_spec_frame", pd.DataFrame(pops))
-    con.execute(assess_sql())
-    con.unregister("target_spec_frame")
-    con.unregister("population_spec_frame")
+    if targets is not None and not is_current(con, catalogue, same_settings=True):
+        targets = None
+    if targets != set():
+        specs, pops = spec_rows(catalogue, targets)
+        con.register("target_spec_frame", pd.DataFrame(specs))  # typed by the first stage (1_spec.sql)
+        con.register("population_spec_frame", pd.DataFrame(pops))
+        script = assess_sql()
+        if targets is not None:
+            con.execute("set variable assessed_targets = ?", [sorted(targets)])
+            assert script.count(PUBLISH_ALL) == 1, "the last stage publishes the table"
+            script = script.replace(PUBLISH_ALL, PUBLISH_SOME)
+        con.execute(script)
+        con.unregister("target_spec_frame")
+        con.unregister("population_spec_frame")
     con.register("status_spec", pd.DataFrame(status.spec_rows()))
     unknown = con.execute("select distinct status from assessment anti join status_spec using (status)").fetchall()
     con.unregister("status_spec")
     if unknown:  # a status the SQL wrote that tracker/core/status.py does not define: no words, no colour
         raise ValueError(f"the assessment wrote statuses tracker/core/status.py does not know: {unknown}")
-    sha = catalogue.sha256
-    con.execute("delete from store_meta where key in ('assessed_at', 'assessed_catalogue_sha256')")
-    con.execute("insert into store_meta values ('assessed_at', ?), ('assessed_catalogue_sha256', ?)",
-                [datetime.now(timezone.utc).isoformat(timespec="seconds"), sha])
+    con.execute("delete from store_meta where key in ('assessed_at', 'assessed_catalogue_sha256', 'assessed_settings')")
+    con.execute("insert into store_meta values ('assessed_at', ?), ('assessed_catalogue_sha256', ?), "
+                "('assessed_settings', ?)",
+                [datetime.now(timezone.utc).isoformat(timespec="seconds"), catalogue.sha256, _settings_read()])
     return dict(con.execute("select level, count(*) from assessment group by level").fetchall())
 
 
@@ -108,12 +144,20 @@ def is_assessed(con: duckdb.DuckDBPyConnection) -> bool:
                             "and database_name = current_database()").fetchall()[0][0])
 
 
-def is_current(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> bool:
-    """Whether the stored assessment was computed from this very catalogue file."""
+def _settings_read() -> str:
+    """The settings the assessment reads (spec_rows), as stored with it."""
+    chosen = settings.current()
+    return json.dumps({"progress_method": chosen.progress_method, "min_reporting": chosen.min_reporting})
+
+
+def is_current(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, *, same_settings: bool = False) -> bool:
+    """Whether the stored assessment was computed from this very catalogue (and, with `same_settings`, with the
+    settings in force: what replacing some targets' rows needs)."""
     from tracker.core.store import read_meta
 
-    sha = catalogue.sha256
-    return is_assessed(con) and read_meta(con).get("assessed_catalogue_sha256") == sha
+    meta = read_meta(con) if is_assessed(con) else {}
+    return meta.get("assessed_catalogue_sha256") == catalogue.sha256 and (
+        not same_settings or meta.get("assessed_settings") == _settings_read())
 
 
 def results(con: duckdb.DuckDBPyConnection, target: Target, year: int, level: str, region: str | None = None,
