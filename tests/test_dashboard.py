@@ -232,7 +232,7 @@ def test_township_points_sum_villages_and_the_deck_stays_offline_and_small():
     assert spec["mapStyle"] == BLANK_STYLE and "http" not in view.deck.to_json()
     layer = next(layer for layer in spec["layers"] if layer["id"] == "villages")
     assert len(layer["data"]) == 3 and set(layer["data"][0]) == {"lon", "lat", "c", "code", "n", "v", "s"}
-    outline_props = next(layer for layer in spec["layers"] if layer["id"] == "outlines")["data"]["features"][0]["properties"]
+    outline_props = next(layer for layer in spec["layers"] if layer["id"] == "outlines")["data"][0]
     # shaded in the county's status colour (its verdict by the target's reading): limited progress
     assert outline_props["v"] == "57.5%（进展有限）" and outline_props["fill"] == [244, 165, 130, 90]
     assert view.bytes == len(view.deck.to_json().encode()) and view.points == 3

@@ -52,7 +52,13 @@ def test_choropleth_deck_is_offline_and_shades_by_value():
     assert spec["mapStyle"] == "app/static/blank-style.json"
     assert "http" not in deck.to_json()
     assert breaks == [1, 2, 3, 4, 5]
-    fills = [f["properties"]["fill"] for f in spec["layers"][0]["data"]["features"]]
+    fills = [polygon["fill"] for polygon in spec["layers"][0]["data"]]
     assert fills[0][:3] == list(maps.SEQUENTIAL[0]) and fills[-1][:3] == list(maps.SEQUENTIAL[-1])
-    assert [layer["@@type"] for layer in spec["layers"]] == ["GeoJsonLayer", "ScatterplotLayer"]
+    assert [layer["@@type"] for layer in spec["layers"]] == ["SolidPolygonLayer", "LineLayer", "ScatterplotLayer"]
+    # each square drawn once, filled and tipped by its properties; its four edges as lines
+    assert [polygon["code"] for polygon in spec["layers"][0]["data"]] == [f"3201{i:02}" for i in range(1, 6)]
+    assert spec["layers"][0]["data"][0]["polygon"] == [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]
+    assert spec["layers"][1]["data"][:4] == [{"s": [0, 0], "t": [1, 0]}, {"s": [1, 0], "t": [1, 1]},
+                                             {"s": [1, 1], "t": [0, 1]}, {"s": [0, 1], "t": [0, 0]}]
+    assert len(spec["layers"][1]["data"]) == 5 * 4
     assert spec["views"] and deck._tooltip == {"text": "{name}\n{code}"}  # text, never HTML

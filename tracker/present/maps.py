@@ -87,12 +87,7 @@ def choropleth_deck(
         value = feature["properties"].get(value_key)
         colour = SEQUENTIAL[class_of(value, breaks)] if value is not None else (220, 220, 220)
         feature["properties"]["fill"] = [*colour, 200]
-    layers = [
-        pdk.Layer(
-            "GeoJsonLayer", data=collection, id="outlines", pickable=True, stroked=True, filled=True,
-            get_fill_color="properties.fill", get_line_color=list(OUTLINE), line_width_min_pixels=1,
-        )
-    ]
+    layers = outline_layers(collection)
     if points:
         layers.append(pdk.Layer(
             "ScatterplotLayer", data=points, id="points", pickable=True, get_position=["lon", "lat"],
@@ -106,6 +101,24 @@ def choropleth_deck(
 SHARE_BREAKS = [20.0, 40.0, 60.0, 80.0, 100.0]  # share of units meeting a target, in fixed fifths
 MISSED = [(254, 204, 92), (253, 141, 60), (240, 59, 32), (189, 0, 38), (110, 0, 30)]  # YlOrRd: 1, 2, 3, 4, 5+
 NO_SHADE = (235, 235, 235)
+
+
+def outline_layers(collection: dict) -> list[pdk.Layer]:
+    """The outlines of a GeoJSON collection as two simple layers: each polygon filled with its feature's `fill`
+    and tipped by its properties ("outlines", pickable), and its rings' edges as lines ("borders"). deck.gl's
+    GeoJsonLayer draws the same with a filled layer and a path layer, whose shader takes 0.6 s to compile in a
+    browser drawing WebGL without a graphics card (each time a map is shown): lines cost half of that."""
+    polygons, edges = [], []
+    for feature in collection["features"]:
+        geometry = feature["geometry"]
+        parts = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        for part in parts:
+            polygons.append({**feature["properties"], "polygon": part})
+            edges.extend({"s": ring[i], "t": ring[i + 1]} for ring in part for i in range(len(ring) - 1))
+    return [pdk.Layer("SolidPolygonLayer", data=polygons, id="outlines", pickable=True, get_polygon="polygon",
+                      get_fill_color="fill"),
+            pdk.Layer("LineLayer", data=edges, id="borders", get_source_position="s", get_target_position="t",
+                      get_color=list(OUTLINE), width_min_pixels=1)]
 
 
 def hex_rgb(colour: str) -> list[int]:
@@ -132,8 +145,7 @@ def status_deck(collection: dict, bounds: tuple[float, float, float, float], poi
     Points carry few, short fields (lon, lat, c and what the tooltip names) to keep what the browser
     receives small. The points layer is pickable so a click can open the unit.
     """
-    layers = [pdk.Layer("GeoJsonLayer", data=collection, id="outlines", pickable=True, stroked=True, filled=True,
-                        get_fill_color="properties.fill", get_line_color=list(OUTLINE), line_width_min_pixels=1)]
+    layers = outline_layers(collection)
     if points:
         layers.append(pdk.Layer("ScatterplotLayer", data=points, id=layer_id, pickable=True, get_position=["lon", "lat"],
                                 get_fill_color="c", get_radius="r" if "r" in points[0] else 250,
