@@ -4,7 +4,6 @@ import streamlit as st
 
 from tracker.core.assess import method
 from tracker.core.i18n import t
-from tracker.views import catalogue as view
 from ui import data, filters
 
 lang = filters.current().lang
@@ -28,14 +27,18 @@ search = right.text_input(t("catalogue.search", lang), key="catalogue_search")
 with st.expander(t("catalogue.method", lang)):
     st.markdown("\n".join(f"- {line}" for line in method(lang)))
 
-names = data.names(view.region_codes(cat))
-texts = data.policy_texts()
-groups = view.grouped_targets(cat, group_by, plan, search)
-if not groups:
+sections = data.catalogue_sections(group_by, plan, search, lang)
+if not sections:
     st.info(t("catalogue.none", lang))
-for key, targets in groups.items():
-    st.subheader(view.heading(cat, key, group_by, lang))
-    st.dataframe(view.target_table(cat, targets, names, lang), hide_index=True)
-    for target in targets:
-        with st.expander(f"{target.name(lang)} · `{target.id}`"):
-            st.markdown(view.target_markdown(cat, target, names, texts, lang))
+# a target's record (its clause in its paragraph) for the row picked in its table, or at once when one is left
+alone = sum(len(section.records) for section in sections) == 1
+if sections and not alone:
+    st.caption(t("catalogue.pick", lang))
+for i, section in enumerate(sections):
+    st.subheader(section.heading)
+    event = st.dataframe(section.table, hide_index=True, on_select="rerun", selection_mode="single-row",
+                         key=f"catalogue.table.{group_by}.{plan}.{search}.{i}")
+    picked = [section.table["id"].iloc[row] for row in (event.selection.rows if event else [])]
+    for target_id in picked or (list(section.records) if alone else []):
+        with st.container(border=True):
+            st.markdown(section.records[target_id])

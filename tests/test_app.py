@@ -105,14 +105,16 @@ def test_catalogue_page_lists_every_target_and_finds_one(app):
     assert not at.exception
     assert at.title[0].value == "指标目录"
     assert metrics(at) == {"目标": "55", "政策文件": "5", "统计指标": "44", "对象名单": "9"}
-    assert len(at.expander) == 1 + 55  # how targets are assessed, then one per target
+    assert len(at.expander) == 1  # how targets are assessed; a target's record once its row is picked
+    assert "点选表中的一行" in at.caption[1].value and "**" not in "".join(m.value for m in at.main.markdown[1:])
     method = at.expander[0].markdown[0].value
     assert "单位增幅严格高于基准才算达标" in method and "R ≥ 0.95" in method
     assert sum(len(df.value) for df in at.dataframe) == 55
     at.text_input(key="catalogue_search").input("sr_gigabit").run()
     assert [s.value for s in at.main.subheader] == ["上饶市“十四五”乡村振兴重点帮扶村工作实施方案（征求意见稿）（无文号，2021-09-23）"]
     assert at.dataframe[0].value["规则"].tolist() == ["已实现“双千兆网络覆盖”的单位占比 ≥ 80%"]
-    detail = at.expander[1].markdown[0].value
+    [detail] = [m.value for m in at.main.markdown if "orange-background" in m.value]  # one left: shown at once
+    assert detail.startswith("**")  and "`sr_gigabit_80`" in detail.split("\n")[0]
     assert "**:orange-background[实现“双千兆”网络覆盖80%以上行政村]**" in detail
     assert "上饶市 · 单位：行政村（村委会）" in detail
 

@@ -165,7 +165,8 @@ def _view_key() -> tuple[str, str, str]:
 
 VIEWS: dict[str, Callable] = {"overview": overview_view.build, "comparison": comparison_view.build,
                               "trends": trends_view.build, "lagging": lagging_view.build, "village": village_view.build,
-                              "final": final_view.build, "audit": audit_view.build, "propose": propose_query.candidates}
+                              "final": final_view.build, "audit": audit_view.build, "propose": propose_query.candidates,
+                              "catalogue": catalogue_view.build}
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -202,6 +203,11 @@ def proposals(measure_id: str, area: str, values: tuple[float, ...], deadline: i
 def lagging(area: str, year: int, lang: str, mode: str, target_id: str | None, k: int):
     """The 落后村地图 view model (tracker.views.lagging), cached with its deck's JSON written once."""
     return _view(*_view_key(), "lagging", area, year, lang, mode, target_id, k)
+
+
+def catalogue_sections(group_by: str, plan: str, search: str, lang: str) -> list[catalogue_view.Section]:
+    """The 指标目录 page's sections (tracker.views.catalogue)."""
+    return _view(*_view_key(), "catalogue", group_by, plan, search, lang)
 
 
 def final(area: str, plan_id: str, lang: str) -> final_view.Final:

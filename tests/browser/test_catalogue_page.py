@@ -26,14 +26,31 @@ def test_find_a_target_and_read_its_clause(server, visit):
     box = visit.page.get_by_label("查找目标（名称或编号）")
     box.fill("sr_tap_water_90")
     box.press("Enter")
-    visit.page.wait_for_function(
-        "document.querySelectorAll('[data-testid=\"stExpander\"]').length === 2", timeout=30_000)  # method + one
+    # the one target left: its record shown at once, in a bordered box under its table
+    detail = visit.page.locator('[data-testid="stMarkdownContainer"]',
+                                has_text="到2025年，重点村自来水普及率达到90%").last
+    detail.wait_for(timeout=30_000)
     visit.settle()
-    visit.page.locator('[data-testid="stExpander"] summary').nth(1).click()
-    detail = visit.page.locator('[data-testid="stExpander"]').nth(1)
-    detail.get_by_text("到2025年，重点村自来水普及率达到90%").wait_for(timeout=10_000)
     text = detail.inner_text()
     assert "每个单位自来水普及率 ≥ 90%" in text
     assert "地区判定口径：按全部村总体（合计或户数加权）。依据：" in text  # the region reading, with its reason
     assert "实施供水保障工程" in text  # the sentence's own paragraph, around the quote
     visit.screenshot("catalogue-tap-water")
+
+
+def test_a_row_picked_in_a_table_shows_its_targets_record(server, visit):
+    """The tables list every target; a target's record (its clause in its paragraph) is drawn for the row picked."""
+    visit.page.goto(server + "/catalogue")
+    visit.settle()
+    main = visit.page.locator('[data-testid="stMain"]')
+    assert "点选表中的一行" in main.inner_text()
+    assert main.locator('[data-testid="stMarkdownContainer"]', has_text="出处").count() == 0  # no record yet
+    visit.select_first_row()
+    from tracker.core.catalogue import load_catalogue
+    from tracker.views.catalogue import grouped_targets
+
+    first = next(iter(grouped_targets(load_catalogue(), "document", "", "").values()))[0]
+    record = main.locator('[data-testid="stMarkdownContainer"]', has_text="出处").last
+    record.wait_for(timeout=30_000)
+    visit.settle()
+    assert first.zh in record.inner_text() and first.id in record.inner_text()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from tracker.core.catalogue import Catalogue, Target, clause_context, targets_by
 from tracker.core.i18n import md_escape, t
 from tracker.core.numbers import decimal
 from tracker.present.why import reading_sentence
+from tracker.queries import geography
 
 
 def rule_words(target: Target, catalogue: Catalogue, lang: str = "zh", names: dict[str, str] | None = None) -> str:
@@ -162,3 +165,23 @@ def target_markdown(catalogue: Catalogue, target: Target, names: dict[str, str],
         lines.append(line("catalogue.adopted", e(t("catalogue.adopted_by", lang, who=target.adopted.by,
                                                     at=target.adopted.at[:16].replace("T", " ")))))
     return "\n\n".join(lines)
+
+
+@dataclass
+class Section:
+    """A group of targets on the page: its heading, its table, and each target's record by id."""
+
+    heading: str
+    table: pd.DataFrame
+    records: dict[str, str]  # target id → its name and target_markdown
+
+
+def build(con, catalogue: Catalogue, group_by: str, plan: str, search: str, lang: str) -> list[Section]:
+    """The page's sections for its choices (cached by ui.data: the tables and the records with their quoted
+    paragraphs take a tenth of a second to write)."""
+    names = {code: md_escape(name) for code, name in geography.names(con, region_codes(catalogue)).items()}
+    texts = policy_texts(catalogue)
+    return [Section(heading(catalogue, key, group_by, lang), target_table(catalogue, targets, names, lang),
+                    {x.id: f"**{md_escape(x.name(lang))}** · `{x.id}`\n\n" + target_markdown(catalogue, x, names, texts, lang)
+                     for x in targets})
+            for key, targets in grouped_targets(catalogue, group_by, plan, search).items()]
