@@ -85,8 +85,8 @@ def targets_reading(catalogue: Catalogue, measures: set[str] | None, provinces: 
     """The targets whose results may change when the values that count of `measures` change in `provinces` (None:
     every target): those reading one of the measures — their own, their benchmark's, or households, which weight
     every rate — whose population or benchmark lies in one of the provinces. A target's results depend on nothing
-    else but the catalogue, the geography and the settings (tests/test_assess.py checks the incremental result
-    against a full recompute)."""
+    else but the catalogue, the geography and the settings (tests/test_incremental.py checks the incremental
+    result against a full recompute)."""
     if measures is None or provinces is None:
         return None
     chosen = set()
@@ -121,7 +121,8 @@ def assess(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, targets: set[st
         script = assess_sql()
         if targets is not None:
             con.execute("set variable assessed_targets = ?", [sorted(targets)])
-            assert script.count(PUBLISH_ALL) == 1, "the last stage publishes the table"
+            if script.count(PUBLISH_ALL) != 1:
+                raise RuntimeError(f"the assessment's last stage must publish the table once ({PUBLISH_ALL!r})")
             script = script.replace(PUBLISH_ALL, PUBLISH_SOME)
         con.execute(script)
         con.unregister("target_spec_frame")

@@ -223,8 +223,8 @@ def find(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, region: str | Non
                      order by year)
         """, {"region": region or ""})
     if any(r.kind == "missing" for r in rules):
-        con.execute(f"create or replace temp table audit_last as select measure_id, max(year) as last from {source} "
-                    f"where list_contains({measures}, measure_id) group by all")
+        con.execute("create or replace temp table audit_last as select measure_id, max(year) as last from " + source
+                    + " where list_contains(" + measures + ", measure_id) group by all")
     con.execute("create or replace temp table audit_found as " + " union all ".join(f"({q})" for q in queries))
     return con.execute(WITH_CELLS[source] + " where " + _within(counties, "f.region_code")).df()
 
@@ -681,7 +681,7 @@ def review(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, answers: list[t
     if applied and (action in ("accept", "return") or was_accepted):  # what counts changed: their measures, there
         acted = con.execute("select distinct left(region_code, 6), measure_id from finding "
                             "where list_contains(?, finding_id)", [[i for i, _ in answers]]).fetchall()
-        assess_counted(con, catalogue, Touched(sorted({c for c, _ in acted}), {m for _, m in acted}))
+        assess_counted(con, catalogue, Touched([], set()).and_(set(acted)))
     return applied
 
 
