@@ -55,10 +55,12 @@ def heading(page) -> str:
 
 
 # then the browser has drawn it: two animation frames come within 50 ms of each other (a map draws its layers for up
-# to a second after Streamlit's script has finished: without this, that time is charged to the next switch)
+# to a second after Streamlit's script has finished: without this, that time is charged to the next switch); the
+# browser tests' settle waits for the same (tests/browser/conftest.py)
 DRAWN = """async () => {
-    let last = performance.now();
-    for (let i = 0; i < 600; i++) {
+    const start = performance.now();
+    let last = start;
+    for (let i = 0; performance.now() - start < 10000; i++) {  // at most 10 s (a page that never settles)
         await new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
         const now = performance.now();
         if (now - last < 50 && i > 0) return;

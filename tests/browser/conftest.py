@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 import pytest
 
 from bench import server as bench_server
+from bench.bench_switch import DRAWN
 from tests.conftest import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -105,11 +106,13 @@ class Visit:
             route.abort()
 
     def settle(self) -> None:
-        """Wait until the script has finished running and nothing is still a skeleton."""
+        """Wait until the script has finished running, nothing is still a skeleton, and the browser draws frames
+        again (a map draws its layers for up to a second after the script ends: a click then waits behind it)."""
         self.page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
                                     timeout=60_000)
         self.page.wait_for_function(
             "document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0", timeout=60_000)
+        self.page.evaluate(DRAWN)
 
     def heading(self) -> str:
         """The page's title (the sidebar has its own h1)."""
