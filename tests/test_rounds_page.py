@@ -108,3 +108,21 @@ def test_a_round_from_opening_to_approval(app, lang):
     assert table.iloc[:, 1].tolist()[table.iloc[:, 2].tolist().index(words["approved"])] == "玉山县"
     history = city.dataframe[-1].value
     assert len(history) == 5  # opened, submitted, returned, submitted, approved
+
+
+@pytest.mark.parametrize("nothing", [None, float("nan")])
+def test_a_county_that_has_not_acted_is_said_without_a_last_act(nothing):
+    """The county picked to act on may have no act yet: its last act is null, as None or, once its frame went
+    through pandas, NaN (the page once failed on 'rounds.act_word.nan')."""
+    import pandas as pd
+
+    from tracker.views.rounds import state_sentence
+
+    row = pd.Series({"days_left": 3, "region_name": "信州区", "state": "not_sent", "villages_reported": 0,
+                     "villages_expected": 5, "late": False, "last_act": nothing, "last_by": nothing,
+                     "last_note": nothing})
+    assert state_sentence(row, "zh") == "信州区：未报送，0/5 个村已报，距截止还有 3 天。"
+    acted = row.copy()
+    acted["last_act"], acted["last_by"], acted["last_note"] = "return", "shangrao", nothing
+    said = state_sentence(acted, "zh")
+    assert said.startswith("信州区：未报送") and "shangrao" in said and "nan" not in said

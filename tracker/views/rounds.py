@@ -86,11 +86,15 @@ def state_sentence(row, lang: str) -> str:
     when = t("rounds.days.left", lang, n=days) if days >= 0 else t("rounds.days.past", lang, n=-days)
     said = t("rounds.sentence", lang, county=row["region_name"], state=state_words(row, lang),
              sent=int(row["villages_reported"]), n=int(row["villages_expected"]), when=when)
-    if row["last_act"]:
+    if _said(row["last_act"]):  # a county with no act yet has a null there (NaN once its frame went through pandas)
         said += " " + t("rounds.sentence.last", lang, act=t(f"rounds.act_word.{row['last_act']}", lang),
-                        who=row["last_by"] or "—", note="—" if pd.isna(row["last_note"]) or not row["last_note"]
-                        else row["last_note"])
+                        who=_said(row["last_by"]) or "—", note=_said(row["last_note"]) or "—")
     return said
+
+
+def _said(value) -> str:
+    """A text cell as said: '' for a null, whether pandas holds it as None or NaN."""
+    return "" if value is None or pd.isna(value) else str(value)
 
 
 def reminder_text(found: pd.DataFrame, missing: pd.DataFrame, lang: str) -> str:
