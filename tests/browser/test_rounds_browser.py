@@ -77,6 +77,7 @@ def act(visit, words: dict, button: str, note: str = "", county: str | None = No
     page = visit.page
     if county:
         page.get_by_role("combobox", name=words["county"]).click()
+        page.keyboard.type(county)  # the list shows a window of its counties: typing narrows it, as a person does
         page.get_by_role("option", name=county, exact=True).click()
         visit.settle()
     if note:
