@@ -406,10 +406,9 @@ def _changes(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
     """Compare the values the file would load with the store's current ones: new, replaced, the same, and
     the largest change (by how far it moves, relative to the value it replaces). When the store has no value in
     the range of codes and years the file brings (a first load, a new year's), every value is new."""
-    lo, hi, first, last, kept = con.execute("select min(code), max(code), min(year), max(year), count(*) from judged "
-                                            "where keep").fetchall()[0]
-    if lo is None or not con.execute("select exists (select 1 from current_observation where region_code between ? "
-                                     "and ? and year between ? and ?)", [lo, hi, first, last]).fetchall()[0][0]:
+    *ranges, kept = con.execute("select min(code), max(code), min(year), max(year), count(*) from judged "
+                                "where keep").fetchall()[0]
+    if not store.holds_current(con, *ranges):
         report.values_new, report.values_replaced, report.values_same = kept, 0, 0
         return
     found = con.execute("""

@@ -70,16 +70,6 @@ def catalogue_version() -> str:
     return files_version(settings.current().catalogue)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _policy_texts(catalogue_version: str) -> dict[str, str]:
-    return catalogue_view.policy_texts(catalogue())
-
-
-def policy_texts() -> dict[str, str]:
-    """{document id: full text} of the policy documents the catalogue cites (cached per catalogue)."""
-    return _policy_texts(catalogue_version())
-
-
 def scope() -> str:
     """The signed-in user's region scope ('' for everything), set by ui.auth.current_user."""
     found = st.session_state.get("auth.scope")

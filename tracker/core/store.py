@@ -37,23 +37,34 @@ def file_sha256(path: Path | str) -> str:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
+# a current value of an earlier batch, with its code and year in a range
+EARLIER = "o.batch_id < ? and not o.superseded and o.region_code between ? and ? and o.year between ? and ?"
+
+
+def holds_current(con: duckdb.DuckDBPyConnection, lo: str | None, hi: str | None, first: int | None,
+                  last: int | None, before_batch: int = 2**31 - 1) -> bool:
+    """Whether the store has a current value (of a batch before `before_batch`) with a code in lo..hi and a year in
+    first..last: when it has none, nothing a new batch brings there replaces anything (a first load, a new year's)
+    and the comparisons can be skipped. False for an empty range (lo None)."""
+    return lo is not None and con.execute("select exists (select 1 from observation as o where " + EARLIER + ")",
+                                          [before_batch, lo, hi, first, last]).fetchall()[0][0]
+
+
 def supersede(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
     """Mark the values a new batch replaces: the same measure, region and year from an earlier batch. Only the
     range of codes and years the batch brings is read (a province's file in a store of every province skips the
-    others'), and nothing is matched when no earlier value lies in that range (a first load, a new year's)."""
+    others'), and nothing is matched when no earlier value lies in that range."""
     lo, hi, first, last = con.execute(
         "select min(region_code), max(region_code), min(year), max(year) from observation where batch_id = ?",
         [batch_id]).fetchall()[0]
-    earlier = "o.batch_id < ? and not o.superseded and o.region_code between ? and ? and o.year between ? and ?"
-    ranges = [batch_id, lo, hi, first, last]
-    if lo is None or not con.execute("select exists (select 1 from observation as o where " + earlier + ")",
-                                     ranges).fetchall()[0][0]:
+    if not holds_current(con, lo, hi, first, last, batch_id):
         return
+    ranges = [batch_id, lo, hi, first, last]
     con.execute("""
         update observation as o set superseded = true
         from (select measure_id, region_code, year from observation where batch_id = ?) as n
         where o.measure_id = n.measure_id and o.region_code = n.region_code and o.year = n.year
-          and """ + earlier, [batch_id, *ranges])
+          and """ + EARLIER, [batch_id, *ranges])
 
 
 SETTLE = """

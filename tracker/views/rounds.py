@@ -44,7 +44,7 @@ def county_table(found: pd.DataFrame, lang: str, rank_by: str = "complete_pct") 
         t("rounds.col.reviewed_at", lang): beijing_text(None if pd.isna(r["reviewed_at"]) else r["reviewed_at"], lang)
         or "—",
         t("rounds.col.days_left", lang): int(r["days_left"]),
-        t("rounds.col.note", lang): "" if pd.isna(r["last_note"]) else r["last_note"],
+        t("rounds.col.note", lang): _said(r["last_note"]),
     } for i, (_, r) in enumerate(ranked.iterrows())]
     return pd.DataFrame(rows)
 
