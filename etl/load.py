@@ -232,6 +232,8 @@ def _csv_refusal(file_name: str, error: duckdb.Error) -> Refused:
     """A malformed CSV refused in the sender's terms: the line, and what is wrong with it (never a traceback
     or a server path)."""
     text = str(error)
+    if "Invalid unicode" in text:  # neither UTF-8 as its head was, nor GBK (ReturnFile.transcode)
+        return Refused("data.refused.encoding", file=file_name)
     line = CSV_ERROR_LINE.search(text)
     if "unterminated quote" in text:
         what = "quote"
@@ -267,7 +269,7 @@ STAGE_COLUMNS = ["part", "row_number", "col_no", "code_raw", "year_raw", "county
                  "value_raw"]
 
 
-def stage(con: duckdb.DuckDBPyConnection, returned: ReturnFile) -> int:
+def stage(con: duckdb.DuckDBPyConnection, returned: ReturnFile, workdir: Path) -> int:
     """Stage every sheet's cells as text: the view stage_cells, one row per value cell as sent (blank cells
     included: the judge counts them), over the sheets' own tables; stage_part (a sheet: its name, the headers
     of its code, year and name columns, how many value columns a row has) and stage_column (a value column:
@@ -282,7 +284,13 @@ def stage(con: duckdb.DuckDBPyConnection, returned: ReturnFile) -> int:
     rows_total = 0
     for i, sheet in enumerate(returned.sheets):
         raw = f"sheet_raw_{i}"
-        _raw_table(con, sheet, raw, returned.path.name)
+        try:
+            _raw_table(con, sheet, raw, returned.path.name)
+        except Refused as refused:  # a CSV in UTF-8 as far as its head, then not: GBK, or refused (transcode)
+            if refused.key != "data.refused.encoding" or sheet.csv_path != returned.path:
+                raise
+            sheet.csv_path = returned.transcode(workdir)
+            _raw_table(con, sheet, raw, returned.path.name)
         rows_total += con.execute(sql_with("select count(*) from {raw}", raw=raw)).fetchall()[0][0]
         code, year, county, name = (sheet.column(role) for role in ("code", "year", "county", "name"))
         col = lambda i_: f"c{i_}" if i_ is not None else "null"  # noqa: E731 - generated names only
@@ -462,7 +470,7 @@ def _examine(con: duckdb.DuckDBPyConnection, path: Path, sha: str, catalogue: Ca
     report = FileReport(path.name, sha, "checked")
     try:
         returned = read_return(path, measure_keys(catalogue), workdir, sheet_name)
-        rows_total = stage(con, returned)
+        rows_total = stage(con, returned, workdir)
         if rows_total > MAX_ROWS:
             raise Refused("data.refused.too_many_rows", file=path.name, rows=rows_total, max_rows=MAX_ROWS)
         judge(con, catalogue, scope)

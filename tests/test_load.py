@@ -319,6 +319,30 @@ def test_the_same_values_in_another_file_change_nothing_and_say_so(db, tmp_path)
     assert rows(db, "select count(*) from batch") == [(1,)]
 
 
+def test_a_csv_in_gbk_past_a_head_of_plain_ascii_is_read_as_gbk_and_one_in_neither_is_refused(db, tmp_path):
+    """The encoding is told from the file's head (the rest is checked as DuckDB reads it): a GBK file whose Chinese
+    first comes after that head is read again as GBK, its values and its rejections' words intact; a file that is
+    neither UTF-8 nor GBK past its head is refused for its encoding, and nothing is published."""
+    from etl.returns import HEAD_BYTES
+
+    filler = "361127100203,2024,tap_water_rate,\n" * (HEAD_BYTES // 30)  # blank cells: skipped
+    late = tmp_path / "late-gbk.csv"
+    late.write_bytes(("region_code,year,measure,value\n" + filler
+                      + "361127100204,2024,自来水普及率,88\n361127100205,2024,自来水普及率,大约90\n").encode("gbk"))
+    assert late.read_bytes()[:HEAD_BYTES].isascii()
+    [report] = load_files(db, [late])
+    assert report.status == "loaded" and report.detail["encoding"] == "gbk"
+    assert rows(db, "select value from observation where region_code = ? and year = 2024", [V2]) == [(88.0,)]
+    assert report.reasons == {"not_a_number": 1}
+    assert "“大约90”" in report.rejects["reason"].iloc[0]
+    neither = tmp_path / "neither.csv"
+    neither.write_bytes(("region_code,year,measure,value\n" + filler).encode() + b"361127100204,2024,\xff\xfe\xff,1\n")
+    before = db.read_bytes()
+    [refused] = load_files(db, [neither])
+    assert refused.status == "refused" and refused.message_key == "data.refused.encoding"
+    assert db.read_bytes() == before
+
+
 def test_the_check_says_how_many_current_values_a_load_replaces_and_the_largest_change(db, tmp_path):
     first = tmp_path / "a.csv"
     first.write_text("区划代码,年份,自来水普及率（%）\n361127100203,2024,92.5\n361127100204,2024,89\n", encoding="utf-8")

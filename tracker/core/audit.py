@@ -1,7 +1,7 @@
 """数据审核: the catalogue's plausibility rules, compiled to SQL and run over the store's current values.
 
 `find(con, catalogue)` runs every value rule in one query over the current values of the measures they read
-(each value with last year's and its earlier ones, by window), and returns what they find; `publish(con,
+(each value with the year before's and whether the year after has one), and returns what they find; `publish(con,
 catalogue, batch_id)` keeps the findings in the table `finding` at a publish: it refuses the new batch's values
 an error rule finds (into rejected_row, with the rule's message), opens the new findings, keeps those found
 again with the same value (and their 说明), and closes those whose value a later return changed. Nothing is
@@ -81,8 +81,10 @@ def _yoy_change(rule: YoyChangeRule) -> str:
 
 
 def _fraction(rule: FractionRule) -> str:
-    return _select(rule, f"{_measures_of(rule)} and o.value > 0 and o.value <= 1 and o.earlier_max > {_num(rule.above)}",
-                   before="o.earlier_max")
+    # the largest earlier value, looked up for the few values that could be fractions only
+    earlier = ("select o.*, (select max(e.value) from audit_obs e where e.series = o.series and e.year < o.year) "
+               f"as earlier_max from audit_obs o where {_measures_of(rule)} and o.value > 0 and o.value <= 1")
+    return _select(rule, f"o.earlier_max > {_num(rule.above)}", before="o.earlier_max", source=f"({earlier}) o")
 
 
 def _part_above_whole(rule: PartAboveWholeRule) -> str:
@@ -103,12 +105,11 @@ def _reverted(rule: RevertedRule) -> str:
 
 
 def _copied(rule: CopiedRule) -> str:
+    # the same as the year before, and as each of the n - 1 years before (a region has one current value a year)
     n = rule.years
-    frame = f"partition by o.measure_id, o.region_code order by o.year rows between {n - 1} preceding and current row"
-    inner = (f"select o.*, min(o.value) over w as lo, max(o.value) over w as hi, min(o.year) over w as first, "
-             f"count(*) over w as n from audit_obs o where {_measures_of(rule)} window w as ({frame})")
-    return _select(rule, f"o.value <> 0 and o.lo = o.hi and o.n = {n} and o.year - o.first = {n - 1}",
-                   source=f"({inner}) o")
+    same = (f"(select count(*) from audit_obs e where e.series = o.series and e.year >= o.year - {n - 1} "
+            f"and e.year < o.year and e.value = o.value) = {n - 1}")
+    return _select(rule, f"{_measures_of(rule)} and o.value <> 0 and {LAST_YEAR} and o.before = o.value and {same}")
 
 
 def _outlier(rule: OutlierRule) -> str:
@@ -140,15 +141,15 @@ def _missing(rule: MissingRule) -> str:
             f"from audit_obs o join audit_last y using (measure_id) "
             f"left join ({due}) d on d.year = o.year + 1 and starts_with(o.region_code, d.round_region) "
             f"left join ({acts}) s on s.year = o.year + 1 and s.county = left(o.region_code, 6) "
-            f"where {_measures_of(rule)} and o.year < y.last and (o.next_year is null or o.next_year > o.year + 1) "
+            f"where {_measures_of(rule)} and o.year < y.last and o.next_year is null "
             f"and case when d.deadline is null then o.year + 1 < year(current_date) "
             f"else current_date > d.deadline or s.act in ('submit', 'approve') end "
             f"qualify row_number() over (partition by o.measure_id, o.region_code, o.year "
             f"order by length(d.round_region) desc nulls last) = 1")
 
 
-# each kind's SQL over the current values (audit_obs: a value with last year's, its earlier maximum and its next
-# year); bunching reads the assessment instead, so it runs after it (bunching())
+# each kind's SQL over the current values (audit_obs: a value with its series, the year before's value and year,
+# and the next year when it has a value); bunching reads the assessment instead, so it runs after it (bunching())
 COMPILERS = {"yoy_change": _yoy_change, "fraction": _fraction, "part_above_whole": _part_above_whole,
              "implies": _implies, "reverted": _reverted, "copied": _copied, "outlier": _outlier,
              "missing": _missing}
@@ -199,8 +200,10 @@ def find(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, region: str | Non
     `region`, and in `counties` — county codes, or the codes of cities and provinces for their own rows — when
     given); only the measures the rules read are windowed. What a rule finds in a county depends on the county's
     values alone (and on the years the measure has anywhere), so up to MANY counties the rules read only theirs;
-    for more, every value is read once and what lies in the counties is kept. A series is partitioned by one
-    integer (the measure's place × 10¹² + the region code, of at most 12 digits): 15% faster than by the two texts.
+    for more, every value is read once and what lies in the counties is kept. A value's series is one integer (the
+    measure's place × 10¹² + the region code, of at most 12 digits), and the year before's value and the next year
+    are joined to it by series and year: the rules need no other neighbour (a window over the series took half as
+    long again, its sort and its earlier maximum, now looked up by the one rule that reads it).
     `source` is the store's current values, or those with a checked return laid over them (preview)."""
     if source not in SOURCES:
         raise ValueError(f"{source}: not a source of values ({', '.join(SOURCES)})")
@@ -214,13 +217,15 @@ def find(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, region: str | Non
     con.execute(
         f"""
         create or replace temp table audit_obs as
-        select measure_id, region_code, year, value, batch_id,
-               lag(value) over w as before, lag(year) over w as before_year, lead(year) over w as next_year,
-               max(value) over (w rows between unbounded preceding and 1 preceding) as earlier_max
-        from {source}
-        where list_contains({measures}, measure_id) and starts_with(region_code, $region) and {_within(read)}
-        window w as (partition by list_position({measures}, measure_id) * 1000000000000 + region_code::bigint
-                     order by year)
+        with v as materialized (
+            select measure_id, region_code, year, value, batch_id,
+                   list_position({measures}, measure_id) * 1000000000000 + region_code::bigint as series
+            from {source}
+            where list_contains({measures}, measure_id) and starts_with(region_code, $region) and {_within(read)}
+        )
+        select v.*, b.value as before, b.year as before_year, a.year as next_year
+        from v left join v b on b.series = v.series and b.year = v.year - 1
+               left join v a on a.series = v.series and a.year = v.year + 1
         """, {"region": region or ""})
     if any(r.kind == "missing" for r in rules):
         con.execute("create or replace temp table audit_last as select measure_id, max(year) as last from " + source
