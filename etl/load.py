@@ -199,6 +199,7 @@ def prepare(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:
     # rejection; the English is made from the same templates and the rejection's parts when shown)
     reasons = reason_templates("zh")
     con.execute("set variable row_ref = ?", [reasons.pop("row_ref")])
+    con.execute("set variable more_places = ?", [reasons.pop("more_places")])
     con.execute("set variable list_joiner = ?", [t("list.joiner", "zh")])
     templates = pd.DataFrame({"key": list(reasons), "template": list(reasons.values())})
     # a level as a bit, a measure's levels as the sum of theirs: whether a unit may report a measure is one AND

@@ -115,6 +115,26 @@ def test_repeated_codes_found_alike_by_bits_and_by_grouping(db, monkeypatch, max
         ("361127100203", 2, 90.0), ("361127100205", 6, 70.0)]
 
 
+def test_a_code_repeated_thousands_of_times_is_rejected_naming_the_first_places_and_how_many(db, tmp_path):
+    """A code filled down a long sheet: 4,000 rows of one village, measure and year with differing values. Every row
+    is rejected (none is guessed), the sentence names the first ten rows and how many there are in all, in Chinese
+    and in English, and the load keeps within its memory (every place listed in every cell once ran it out)."""
+    from tracker.core.catalogue import load_catalogue
+    from tracker.present.reasons import rejects_table
+
+    path = tmp_path / "filled-down.csv"
+    path.write_text("区划代码,年份,自来水普及率\n" + "".join(f"{V1},2024,{50 + i % 40}\n" for i in range(4000))
+                    + f"{V2},2024,91\n", encoding="utf-8")
+    [report] = load_files(db, [path], accept_rejections=True)  # mostly rejected: published once the loader has looked
+    assert report.status == "loaded" and (report.values_loaded, report.values_rejected) == (1, 4000)
+    assert report.reasons == {"conflicting_duplicate": 4000}
+    first = report.rejects["reason"].iloc[0]
+    assert "（第2行、第3行、第4行、第5行、第6行、第7行、第8行、第9行、第10行、第11行……共4000处）" in first
+    english = rejects_table(report.rejects.head(1), "en", load_catalogue())["Reason"].iloc[0]
+    assert "(row 2, row 3, row 4, row 5, row 6, row 7, row 8, row 9, row 10, row 11 … 4000 in all)" in english
+    assert rows(db, "select region_code, value from current_observation") == [(V2, 91.0)]
+
+
 def test_values_are_cleaned_by_the_stated_rules(db):
     [report] = load_files(db, [RETURNS / "good_long_utf8_bom.csv"])
     assert report.status == "loaded" and report.batch_id == 1

@@ -67,7 +67,8 @@ cell_rejects as (
 
 repeat_rejects as (
     select l.sheet, l.row_number, l.column_name, l.value_raw as raw_value, 'conflicting_duplicate' as reason_code,
-           'conflicting_duplicate' as reason_key, l.code as region_code, l.region_name, r.a_rows, r.a_places
+           'conflicting_duplicate' as reason_key, l.code as region_code, l.region_name, r.a_rows,
+           r.a_rows_in_all, r.a_places
     from located as l
     join judge_repeated as r on r.part = l.part and r.row_number = l.row_number and r.col_no = l.col_no
     where l.row_problem is null and l.problem = 'conflicting_duplicate'
@@ -91,7 +92,7 @@ select r.sheet, r.row_number, r.column_name, r.raw_value, r.reason_code, r.reaso
                            county := r.a_county, name := r.a_name, header := r.a_header, "year" := r.a_year,
                            year_lo := getvariable('judge_year_lo'), year_hi := getvariable('judge_year_hi'),
                            "value" := r.a_value, lo := num_text(d.lo), hi := num_text(d.hi), measure := r.a_measure,
-                           "level" := g.level, rows := r.a_rows::json)) as reason_args,
+                           "level" := g.level, rows := r.a_rows::json, rows_in_all := r.a_rows_in_all)) as reason_args,
        r.region_code, r.region_name
 from rejects r
 join reason_template t on t.key = r.reason_key

@@ -3,7 +3,7 @@
 -- Variable judge_repeats: whether there are any (etl.load.judge finds out cheaply; false leaves judged as it is
 -- and judge_repeated empty).
 -- Output: judge_repeated, each repeated cell with how many values its key has, its place among them, and the
--- places of all (for the rejection's sentence); judged's `problem` and `keep` updated.
+-- places of all (the first ten, and how many: for the rejection's sentence); judged's `problem` and `keep` updated.
 
 create or replace temp table judge_repeated as
 with repeated_cells as (
@@ -12,19 +12,25 @@ with repeated_cells as (
     semi join (select key from judged where keep and getvariable('judge_repeats') group by key having count(*) > 1)
         as r on r.key = j.key
     where j.keep
+),
+-- a key's places, listed once for all its cells: the first ten and how many in all (every place listed in every
+-- cell took memory by the square of the repeats: a code filled down a long sheet ran a load out of memory)
+places as (
+    select key, count(*) as n_places,
+           list(struct_pack(sheet, row := row_number) order by sheet nulls first, row_number)[1:10] as listed
+    from repeated_cells group by key
 )
 select
-    key, part, row_number, col_no,
-    count(distinct value) over (partition by key) as n_values,
-    row_number() over (partition by key order by sheet nulls first, row_number, column_name) as nth,
-    to_json(list(struct_pack(sheet, row := row_number)) over (
-        partition by key order by sheet nulls first, row_number
-        rows between unbounded preceding and unbounded following)) as a_rows,
-    string_agg(coalesce(sheet || ' ', '') || replace(getvariable('row_ref'), '{row}', row_number::varchar),
-               getvariable('list_joiner')) over (
-        partition by key order by sheet nulls first, row_number
-        rows between unbounded preceding and unbounded following) as a_places
-from repeated_cells;
+    c.key, c.part, c.row_number, c.col_no,
+    count(distinct c.value) over (partition by c.key) as n_values,
+    row_number() over (partition by c.key order by c.sheet nulls first, c.row_number, c.column_name) as nth,
+    to_json(p.listed) as a_rows, p.n_places as a_rows_in_all,
+    concat(array_to_string(list_transform(p.listed, lambda x: coalesce(x.sheet || ' ', '')
+                                                    || replace(getvariable('row_ref'), '{row}', x.row::varchar)),
+                           getvariable('list_joiner')),
+           case when p.n_places > len(p.listed)
+                then replace(getvariable('more_places'), '{n}', p.n_places::varchar) end) as a_places
+from repeated_cells as c join places as p on p.key = c.key;
 
 update judged set problem = case when r.n_values > 1 then 'conflicting_duplicate' else 'duplicate' end, keep = false
 from judge_repeated as r

@@ -19,10 +19,13 @@ from tracker.core.i18n import DEFAULT_LANG, t
 COLUMNS = ["sheet", "row_number", "region_code", "region_name", "column", "raw_value", "reason"]
 
 
-def _places(rows: list[dict] | None, lang: str) -> str:
-    """'第4行、第5行' / 'row 4, row 5' (with the sheet, where the file has several)."""
-    return t("list.joiner", lang).join((f"{r['sheet']} " if r.get("sheet") else "") + t("reject.row_ref", lang, row=r["row"])
-                                       for r in rows or [])
+def _places(rows: list[dict] | None, lang: str, in_all: int | None = None) -> str:
+    """'第4行、第5行' / 'row 4, row 5' (with the sheet, where the file has several); the first places only, and how many
+    in all, when there are more (`in_all`)."""
+    rows = rows or []
+    listed = t("list.joiner", lang).join((f"{r['sheet']} " if r.get("sheet") else "") + t("reject.row_ref", lang, row=r["row"])
+                                         for r in rows)
+    return listed + (t("reject.more_places", lang, n=in_all) if in_all and in_all > len(rows) else "")
 
 
 def reason_text(key: str | None, args: str | dict | None, stored: str, lang: str, catalogue: Catalogue) -> str:
@@ -42,7 +45,7 @@ def reason_text(key: str | None, args: str | dict | None, stored: str, lang: str
         measure=measure.name(lang) if measure else "", unit=measure.unit_in(lang) if measure else "",
         levels=t("list.joiner", lang).join(t(f"level_name.{v}", lang) for v in measure.levels) if measure else "",
         level=t(f"level_name.{parts['level']}", lang) if parts.get("level") else "",
-        places=_places(parts.get("rows"), lang), group=group.name(lang) if group else "")
+        places=_places(parts.get("rows"), lang, parts.get("rows_in_all")), group=group.name(lang) if group else "")
     return t(f"reject.{key}", lang, **values)
 
 
