@@ -22,7 +22,7 @@ st.markdown(view.summary)
 widgets.chart(view.ranking, f"ranking-{target_id}-{f.area}-{year}")
 
 st.subheader(t("comparison.matrix", lang, units=view.units))
-widgets.chart(view.matrix, f"matrix-{view.level}-{f.area}-{year}")
+widgets.status_matrix(view.matrix)
 widgets.why_panel(view.cells, lang, "comparison.why")
 widgets.xlsx_button(t("comparison.download", lang), view.sheets,
                     t("file.comparison", lang, name=view.area_name, year=year) + ".xlsx", "comparison.xlsx")

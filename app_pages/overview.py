@@ -33,7 +33,7 @@ st.subheader(t("overview.matrix", lang, level=t(f"level.{view.sub_level}", lang)
 if view.matrix is None:
     st.info(t("overview.no_matrix", lang))
 else:
-    widgets.chart(view.matrix, f"matrix-{f.area}-{year}")
+    widgets.status_matrix(view.matrix)
     widgets.why_panel(view.cells, lang, "overview.why")
 
 st.subheader(t("overview.all_targets", lang))

@@ -55,7 +55,7 @@ else:
         column.metric(t(f"village.metric.{key}", lang), view.profile.counts[key])
     st.markdown(f"**{t('village.targets', lang, year=year)}**")
     st.dataframe(view.profile.table, hide_index=True)
-    widgets.chart(view.matrix, f"village-{code}-statuses")
+    widgets.status_matrix(view.matrix)
     widgets.why_panel(view.profile.cells.assign(region=view.profile.cells["year_text"]), lang, "village.why")
     target_id = st.selectbox(t("village.chart_target", lang), list(view.titles), format_func=view.titles.get,
                              key=filters.page_state("target", list(view.titles), view.target_id))

@@ -15,6 +15,7 @@ from tracker.core.progress import required_path
 from tracker.core.status import STATUSES
 from tracker.present import charts, scorecard
 from tracker.present.maps import BLANK_STYLE
+from tracker.present.matrix import status_matrix
 from tracker.views import lagging as lagging_view
 
 CAT = load_catalogue(WORLD / "catalogue.yaml")
@@ -145,20 +146,25 @@ def test_card_regions_for_an_area_inside_or_around_the_jurisdiction():
 
 def test_status_matrix_colours_every_cell_by_status_and_leaves_the_rest_blank():
     cells = pd.DataFrame([
-        {"target": "A", "region": "甲", "status": "met", "text": "95%", "hover": "why A甲"},
-        {"target": "A", "region": "乙", "status": "missed", "text": "40%", "hover": "why A乙"},
-        {"target": "B", "region": "甲", "status": "no_data", "text": "—", "hover": "why B甲"},
+        {"target": "A", "region": "甲", "status": "met", "status_label": "达标", "text": "95%",
+         "hover": "甲 · A<br>95%（目标 ≥ 90%）"},
+        {"target": "A", "region": "乙", "status": "missed", "status_label": "未达标", "text": "40%",
+         "hover": "乙 · A<br>40%<br>&lt;说明&gt;"},
+        {"target": "B", "region": "甲", "status": "no_data", "status_label": "无数据", "text": "—", "hover": "甲 · B"},
     ])
-    fig = charts.status_matrix(cells, "target", "region", ["A", "B"], ["甲", "乙"], "t").to_dict()
-    heat = fig["data"][0]
-    order = sorted(STATUSES, key=lambda s: STATUSES[s].rank)
-    assert heat["z"] == [[order.index("met") + 0.5, order.index("missed") + 0.5], [order.index("no_data") + 0.5, None]]
-    assert heat["text"] == [["95%", "40%"], ["—", ""]]
-    assert heat["hovertext"][1][1] == "B · 乙<br>该目标不适用于此地区"
-    # the colour scale maps each status's band to its colour
-    met_band = order.index("met") / len(order)
-    assert [met_band, STATUSES["met"].colour] in [list(step) for step in heat["colorscale"]]
-    assert [trace["name"] for trace in fig["data"][1:]] == ["未达标", "达标", "无数据"]  # named in the legend
+    m = status_matrix(cells, "target", "region", ["A", "B"], ["甲", "乙"], "标题")
+    assert [[c.status for c in row] for row in m.cells] == [["met", "missed"], ["no_data", None]]
+    assert [[c.text for c in row] for row in m.cells] == [["95%", "40%"], ["—", ""]]
+    # hovering says the place, the status in words, the figure and why — as plain text, a line each
+    assert m.cells[0][1].why == "乙 · A\n未达标\n40%\n<说明>"
+    assert m.cells[1][1].why == "B · 乙\n该目标不适用于此地区"
+    assert m.legend == [("未达标", STATUSES["missed"].colour), ("达标", STATUSES["met"].colour),
+                        ("无数据", STATUSES["no_data"].colour)]  # every colour shown is named, worst first
+    html = m.html()
+    assert (f'title="乙 · A\n未达标\n40%\n&lt;说明&gt;" style="padding:3px 8px;text-align:center;white-space:nowrap;'
+            f'min-width:44px;border:none;background:{STATUSES["missed"].colour};color:{STATUSES["missed"].ink}">40%</td>'
+            in html)
+    assert '<th scope="row"' in html and html.count("<tr>") == 3 and "标题" in html
 
 
 def test_ranking_sorts_and_draws_target_and_average_lines():
@@ -268,12 +274,11 @@ def test_english_units_read_naturally():
     assert scorecard.unit_label(industries.value_unit("en")) == "industries"
 
 
-def test_a_matrix_title_stays_clear_of_its_rotated_column_labels():
-    cells = pd.DataFrame([{"target": "A", "region": f"{'很长的乡镇名称'}{i}镇", "status": "met", "text": "1",
-                           "hover": "h"} for i in range(8)])
-    wide = charts.status_matrix(cells, "target", "region", ["A"], cells["region"].tolist(), "标题")
-    few = charts.status_matrix(cells.head(3), "target", "region", ["A"], cells["region"].head(3).tolist(), "标题")
-    assert wide.layout.xaxis.tickangle == -35 and few.layout.xaxis.tickangle == 0
-    # the top margin holds the title (40 px) and the labels; rotated ones by their length (9 characters here)
-    assert wide.layout.margin.t >= 40 + 9 * 13 * 0.5 > few.layout.margin.t
-    assert wide.layout.title.yref == "container" and wide.layout.title.yanchor == "top"
+def test_a_matrix_of_many_columns_stands_their_labels_upright_and_escapes_every_name():
+    cells = pd.DataFrame([{"target": "A", "region": f"很长的乡镇名称{i}镇", "status": "met", "status_label": "达标",
+                           "text": "1", "hover": "h"} for i in range(8)] + [
+        {"target": "A", "region": "<b>镇</b>", "status": "met", "status_label": "达标", "text": "1", "hover": "h"}])
+    wide = status_matrix(cells, "target", "region", ["A"], cells["region"].tolist(), "标题").html()
+    few = status_matrix(cells.head(3), "target", "region", ["A"], cells["region"].head(3).tolist(), "标题").html()
+    assert "writing-mode:vertical-rl" in wide and "writing-mode" not in few
+    assert "&lt;b&gt;镇&lt;/b&gt;" in wide and "<b>" not in wide  # a name is only text

@@ -1,4 +1,4 @@
-"""Pieces several pages draw the same way: a target card, a chart with its PNG button, an Excel
+"""Pieces several pages draw the same way: a target card, a chart with its PNG button, the status matrix, an Excel
 download, the "why this colour" panel and a link to a village's profile."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import streamlit as st
 from tracker.core.i18n import md_escape, t
 from tracker.core.xlsx import xlsx_bytes
 from tracker.present.charts import PNG_CONFIG
+from tracker.present.matrix import StatusMatrix
 from tracker.present.scorecard import Card
 from ui import filters
 
@@ -35,6 +36,11 @@ def chart(fig, name: str, key: str | None = None) -> None:
     """A plotly chart with the modebar's PNG download named for the view (rendered in the browser, offline)."""
     config = {**PNG_CONFIG, "toImageButtonOptions": {**PNG_CONFIG["toImageButtonOptions"], "filename": name}}
     st.plotly_chart(fig, config=config, key=key, width="stretch")
+
+
+def status_matrix(m: StatusMatrix) -> None:
+    """The status matrix as its HTML table (a cell's reason on hover)."""
+    st.html(m.html())
 
 
 def xlsx_button(label: str, sheets: dict[str, pd.DataFrame], file_name: str, key: str) -> None:

@@ -42,41 +42,6 @@ def _status_legend(fig: go.Figure, statuses: list[str], lang: str) -> None:
                                              line=dict(color="#666", width=1)), hoverinfo="skip"))
 
 
-def status_matrix(cells: pd.DataFrame, rows: str, columns: str, row_order: list[str], column_order: list[str],
-                  title: str, lang: str = "zh") -> go.Figure:
-    """A rows × columns matrix of cells coloured by status, each showing its value, hover saying why.
-
-    `cells` has the `rows` and `columns` fields plus status, text and hover (tracker.present.scorecard.cell_frame).
-    A cell without a row is left white and says 'not applicable'.
-    """
-    statuses = sorted(STATUSES, key=lambda s: STATUSES[s].rank)
-    index = {s: i for i, s in enumerate(statuses)}
-    lookup = {(r[rows], r[columns]): r for r in cells.to_dict("records")}
-    none_text = t("chart.not_applicable", lang)
-    z, text, hover = [], [], []
-    for row in row_order:
-        z.append([index[lookup[(row, col)]["status"]] + 0.5 if (row, col) in lookup else None for col in column_order])
-        text.append([lookup[(row, col)]["text"] if (row, col) in lookup else "" for col in column_order])
-        hover.append([lookup[(row, col)]["hover"] if (row, col) in lookup else f"{row} · {col}<br>{none_text}"
-                      for col in column_order])
-    n = len(statuses)
-    scale = []
-    for i, s in enumerate(statuses):
-        scale += [[i / n, STATUSES[s].colour], [(i + 1) / n, STATUSES[s].colour]]
-    fig = go.Figure(go.Heatmap(  # labels escaped: plotly reads tags in text, names are only text
-        z=z, x=[escape(c) for c in column_order], y=[escape(r) for r in row_order], zmin=0, zmax=n, colorscale=scale, showscale=False, xgap=2, ygap=2,
-        text=text, texttemplate="%{text}", hovertext=hover, hovertemplate="%{hovertext}<extra></extra>"))
-    _status_legend(fig, cells["status"].tolist(), lang)
-    fig.update_yaxes(autorange="reversed", automargin=True, showgrid=False)
-    rotated = len(column_order) > 6
-    fig.update_xaxes(side="top", automargin=False, showgrid=False, tickangle=-35 if rotated else 0)
-    # the column labels stand in the top margin, under the title: rotated, they need room by their length
-    longest = max((len(str(c)) for c in column_order), default=0)
-    top = 40 + 20 + (int(FONT["size"] * longest * 0.6) if rotated else 10)
-    right = 10 + (int(FONT["size"] * longest * 0.8) if rotated else 0)  # the last label leans out to the right
-    return _layout(fig, title, height=max(260, 90 + 30 * len(row_order)), top=top, right=right)
-
-
 def ranking(frame: pd.DataFrame, title: str, unit: str, average: float | None, average_label: str,
             lang: str = "zh") -> go.Figure:
     """Regions ranked by value (best at the top), bars coloured by status, with the target and average lines.

@@ -14,6 +14,7 @@ from tracker.core.catalogue import Catalogue
 from tracker.core.i18n import t
 from tracker.core.status import STATUS_CLASS
 from tracker.present import charts, scorecard
+from tracker.present.matrix import StatusMatrix, status_matrix
 from tracker.queries import dashboard, geography
 
 MOST_PICKED = 5  # counties drawn over time at once
@@ -49,7 +50,7 @@ class Comparison:
     summary: str = ""
     ranking: object | None = None  # plotly ranking of the units on the target
     ranking_table: pd.DataFrame = field(default_factory=pd.DataFrame)
-    matrix: object | None = None
+    matrix: StatusMatrix | None = None
     names: dict[str, str] = field(default_factory=dict)  # {unit code: name} that may be picked
     picked: list[str] = field(default_factory=list)  # units drawn over time
     over_time: object | None = None
@@ -101,8 +102,8 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year:
     table = chosen.sort_values("value", ascending=False)[["region_code", "region", "text", "status_label", "note"]]
     view.ranking_table = table.rename(columns={c: t(f"comparison.col.{c}", lang) for c in table.columns})
     regions = cells.drop_duplicates("region_code").sort_values("region_code")["region"].tolist()
-    view.matrix = charts.status_matrix(cells, "target", "region", [view.titles[tid] for tid in view.targets], regions,
-                                       t("comparison.matrix_title", lang, area=area_name, year=year), lang)
+    view.matrix = status_matrix(cells, "target", "region", [view.titles[tid] for tid in view.targets], regions,
+                                t("comparison.matrix_title", lang, area=area_name, year=year), lang)
 
     view.names = dict(zip(chosen["region_code"], chosen["region"]))
     view.picked = [code for code in picked if code in view.names][:MOST_PICKED] or \

@@ -16,6 +16,7 @@ from tracker.core.catalogue import Catalogue
 from tracker.core.clock import beijing_text, today
 from tracker.core.i18n import t
 from tracker.present import charts, scorecard
+from tracker.present.matrix import StatusMatrix, status_matrix
 from tracker.queries import dashboard, findings, geography
 
 LAGGING_K = 3  # "villages missing three or more targets": the count the briefing quotes, on the page and in documents
@@ -38,7 +39,7 @@ class Overview:
     lagging: pd.DataFrame  # villages missing LAGGING_K or more targets (assess.lagging_villages)
     sub_level: str  # the level of the matrix's sub-areas
     cells: pd.DataFrame  # the sub-areas × targets cells of the cards' targets (scorecard.cell_frame)
-    matrix: object | None  # the plotly matrix of those cells, None when there are none
+    matrix: StatusMatrix | None  # the matrix of those cells, None when there are none
     table: pd.DataFrame  # every card as a table row
     changes: pd.DataFrame  # what changed since the previous year
     reporting: tuple[int, int] = (0, 0)  # (counties that reported in the year, counties of the area)
@@ -132,8 +133,8 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year:
     if not cells.empty:
         titles = set(cells["target"])
         sub_areas = cells.drop_duplicates("region_code").sort_values("region_code")["region"].tolist()
-        matrix = charts.status_matrix(cells, "target", "region", [c.title for c in cards if c.title in titles],
-                                      sub_areas, t("overview.matrix_title", lang, area=place["name"], year=year), lang)
+        matrix = status_matrix(cells, "target", "region", [c.title for c in cards if c.title in titles],
+                               sub_areas, t("overview.matrix_title", lang, area=place["name"], year=year), lang)
     dates = dashboard.data_dates(con)
     reported, counties, unreported = dashboard.reporting_counties(con, area, year)
     return Overview(area, place["name"], asked, lang, beijing_text(dates["loaded_at"], lang),

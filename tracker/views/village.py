@@ -13,6 +13,7 @@ from tracker.core.i18n import t
 from tracker.core.numbers import plain
 from tracker.core.status import STATUS_CLASS
 from tracker.present import charts, scorecard
+from tracker.present.matrix import StatusMatrix, status_matrix
 from tracker.present.scorecard import cell_frame
 from tracker.queries import dashboard, findings, geography
 
@@ -122,7 +123,7 @@ class Village:
     year: int
     lang: str
     profile: Profile
-    matrix: object | None  # the village's statuses, targets × years
+    matrix: StatusMatrix | None  # the village's statuses, targets × years
     titles: dict[str, str]  # {target id: title} of the targets it is assessed on
     target_id: str | None  # the target whose course is drawn
     course: object | None  # that target's chart: the village, its township and county where comparable
@@ -145,8 +146,8 @@ def build(con, catalogue: Catalogue, code: str, year: int, lang: str = "zh", tar
     parents = geography.names(con, (place["township_code"], place["county_code"]))
     rows = dashboard.village_rows(con, code)
     found = profile(rows, catalogue, code, year, lang)
-    matrix = charts.status_matrix(found.cells, "target", "year_text", found.targets, found.years,
-                                  t("village.matrix_title", lang, name=place["name"]), lang) \
+    matrix = status_matrix(found.cells, "target", "year_text", found.targets, found.years,
+                           t("village.matrix_title", lang, name=place["name"]), lang) \
         if not found.table.empty else None
     titles = dict(zip(found.cells["target_id"], found.cells["target"]))
     course = None
