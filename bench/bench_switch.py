@@ -6,8 +6,8 @@ Starts the app on the store (open, as on the demo data) and, at the same time on
 pages (st.navigation, a title and a line each: what any Streamlit page costs). In one Chromium session each, opens
 the first page, then clicks every page's link in the sidebar in menu order, `--rounds` times. A switch ends when
 the new page's heading is shown, Streamlit reports the script finished (its running indicator is gone), no
-skeleton is left and the browser draws frames again (a map's layers are drawn after the script ends); the time
-includes the browser's own drawing (maps, charts), as a user waits for it. The first
+skeleton is left and the browser's last long task after it has ended (a map's layers are drawn after the script
+ends); the time includes the browser's own drawing (maps, charts), as a user waits for it. The first
 round is cold; each page's figure is the median of the later rounds, and its ratio to the floor's median switch
 (aim: at most 3×). A fresh session's first page (the briefing, the lagging map, and the bare app's) is timed too:
 in a new tab of the same browser, its scripts cached, as a returning user opens it (median of three; against its
@@ -54,24 +54,37 @@ def heading(page) -> str:
     return found.first.inner_text().strip() if found.count() else ""
 
 
-# then the browser has drawn it: two animation frames come within 50 ms of each other (a map draws its layers for up
-# to a second after Streamlit's script has finished: without this, that time is charged to the next switch); the
-# browser tests' settle waits for the same (tests/browser/conftest.py)
+# then the browser has drawn it: no long task (over 50 ms: drawing a map's layers, laying out a chart) for QUIET ms;
+# the seconds from here to the end of the last long task are the page's drawing, which the switch includes (a map
+# draws its layers for a second or more after Streamlit's script has finished, in tasks that may start after the
+# browser has drawn a frame or two: waiting for two quick frames charged a map's drawing to the next page on a slow
+# machine). At most 10 s (a page that never settles). The browser tests' settle waits for the same
+# (tests/browser/conftest.py).
+QUIET = 250
 DRAWN = """async () => {
-    const start = performance.now();
-    let last = start;
-    for (let i = 0; performance.now() - start < 10000; i++) {  // at most 10 s (a page that never settles)
-        await new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
-        const now = performance.now();
-        if (now - last < 50 && i > 0) return;
-        last = now;
+    if (!window.__lastLongTask) {
+        window.__lastLongTask = {end: 0};
+        new PerformanceObserver(list => {
+            for (const e of list.getEntries())
+                window.__lastLongTask.end = Math.max(window.__lastLongTask.end, e.startTime + e.duration);
+        }).observe({type: 'longtask', buffered: true});
     }
+    const start = performance.now();
+    while (performance.now() - start < 10000) {
+        await new Promise(r => setTimeout(r, 25));
+        if (performance.now() - Math.max(window.__lastLongTask.end, start) >= """ + str(QUIET) + """)
+            return Math.max(window.__lastLongTask.end - start, 0) / 1000;
+    }
+    return (performance.now() - start) / 1000;
 }"""
 
 
-def settle(page, previous: str = "") -> None:
+def settle(page, previous: str = "") -> float:
+    """Wait until the page's script has finished and the browser has drawn it; when it was drawn (perf_counter
+    seconds): the script's end plus the drawing after it (the quiet wait after the drawing is not counted)."""
     page.wait_for_function(DONE, arg=previous, timeout=120_000, polling=20)
-    page.evaluate(DRAWN)
+    finished = time.perf_counter()
+    return finished + page.evaluate(DRAWN)
 
 
 def switches(page, url: str, rounds: int) -> dict[str, list[float]]:
@@ -86,8 +99,7 @@ def switches(page, url: str, rounds: int) -> dict[str, list[float]]:
             previous = heading(page)
             start = time.perf_counter()
             links.nth(i).click()
-            settle(page, previous)
-            times[names[i]].append(time.perf_counter() - start)
+            times[names[i]].append(settle(page, previous) - start)
     return times
 
 
@@ -100,8 +112,7 @@ def first_visit(browser, url: str, context=None) -> float:
     page = context.new_page()
     start = time.perf_counter()
     page.goto(url)
-    settle(page)
-    seconds = time.perf_counter() - start
+    seconds = settle(page) - start
     page.close()
     if fresh:
         context.close()

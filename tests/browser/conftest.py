@@ -106,8 +106,9 @@ class Visit:
             route.abort()
 
     def settle(self) -> None:
-        """Wait until the script has finished running, nothing is still a skeleton, and the browser draws frames
-        again (a map draws its layers for up to a second after the script ends: a click then waits behind it)."""
+        """Wait until the script has finished running, nothing is still a skeleton, and the browser has drawn it (no
+        long task for a quarter of a second: a map draws its layers for a second or more after the script ends, and
+        a click would wait behind it)."""
         self.page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
                                     timeout=60_000)
         self.page.wait_for_function(
