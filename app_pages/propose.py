@@ -119,9 +119,9 @@ if not references.empty:
 if codes.area_level(f.area) in ("province", "city"):  # which counties would reach the first candidate
     counties = view.by_county(first, data.names(tuple(sorted(set(first.units["code"].str[:6])))))
     st.subheader(t("propose.by_county", lang, candidate=said(first), units=units))
-    deck = view.reach_map(data.map_outlines(f.area), counties, units, lang)
-    if deck is not None:
-        st.pydeck_chart(deck, height=480)
+    reach = view.reach_map(data.map_outlines(f.area), counties, units, lang)
+    if reach is not None:
+        widgets.chart(reach, f"propose-reach-{measure_id}-{f.area}")
         st.caption(t("propose.map.legend", lang, units=units))
     st.dataframe(counties.drop(columns="county").rename(columns={c: t(f"propose.county.{c}", lang)
                                                                  for c in ("name", "units", "reaching", "share")}),

@@ -80,9 +80,9 @@ for column, key in zip(st.columns(len(rounds.STATES) + 1), (*rounds.STATES, "lat
 
 st.subheader(t("rounds.by_county", lang))
 if codes.area_level(f.area) in ("province", "city"):
-    deck = view.state_map(data.map_outlines(f.area), found, lang)
-    if deck is not None:
-        st.pydeck_chart(deck, height=440)
+    states = view.state_map(data.map_outlines(f.area), found, lang)
+    if states is not None:
+        widgets.chart(states, f"rounds-{f.area}")
         st.caption(view.legend(lang))
 rank_by = st.radio(t("rounds.rank_by", lang), view.RATES, horizontal=True, key="rounds.rank_by",
                    format_func=lambda r: t(f"rounds.rank.{r}", lang), help=t("rounds.rates_help", lang))

@@ -62,3 +62,29 @@ def test_choropleth_deck_is_offline_and_shades_by_value():
                                              {"s": [1, 1], "t": [0, 1]}, {"s": [0, 1], "t": [0, 0]}]
     assert len(spec["layers"][1]["data"]) == 5 * 4
     assert spec["views"] and deck._tooltip == {"text": "{name}\n{code}"}  # text, never HTML
+
+
+def test_outlines_are_drawn_as_filled_shapes_each_shaded_and_tipped_by_its_row():
+    """Two regions, one of two parts; a row for one of them: its colour and its words, the other grey with the
+    words for none; a name is text (escaped); the map's latitude stretched by 1 / cos of the middle latitude."""
+    import math
+
+    import pandas as pd
+
+    square = lambda x, y: [[[x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1], [x, y]]]  # noqa: E731
+    collection = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": "361123", "name": "玉山县"},
+         "geometry": {"type": "MultiPolygon", "coordinates": [square(118, 28), square(120, 28)]}},
+        {"type": "Feature", "properties": {"code": "361124", "name": "<b>铅山县</b>"},
+         "geometry": {"type": "Polygon", "coordinates": square(117, 28)}}]}
+    rows = pd.DataFrame({"share": [60.0]}, index=["361123"])
+    fig = maps.outlines_figure(collection, (117.0, 28.0, 121.0, 29.0), rows,
+                               lambda row: ((8, 81, 156), f"{row['share']:g}% 可达"), "无数据", height=480)
+    yushan, qianshan = fig.data
+    assert yushan.fill == "toself" and yushan.fillcolor == "rgb(8,81,156)" and yushan.text == "玉山县<br>60% 可达"
+    assert list(yushan.x) == [118, 119, 119, 118, 118, None, 120, 121, 121, 120, 120, None]  # two parts, one trace
+    assert qianshan.fillcolor == "rgb({},{},{})".format(*maps.NO_SHADE)
+    assert qianshan.text == "&lt;b&gt;铅山县&lt;/b&gt;<br>无数据"
+    assert fig.layout.yaxis.scaleanchor == "x"
+    assert fig.layout.yaxis.scaleratio == pytest.approx(1 / math.cos(math.radians(28.5)))
+    assert fig.layout.height == 480

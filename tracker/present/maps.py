@@ -1,4 +1,5 @@
-"""Map builders: pydeck decks that draw outlines and points with no basemap and no internet.
+"""Map builders: pydeck decks that draw outlines and points with no basemap and no internet, and plotly
+figures of shaded outlines alone (outlines_figure).
 
 Streamlit inserts a Carto basemap into any deck without a map style, even with
 map_provider=None; a blank MapLibre style served by Streamlit's static file serving
@@ -9,13 +10,16 @@ from __future__ import annotations
 
 import json
 import math
+from html import escape
 from collections.abc import Callable
 
 import pandas as pd
+import plotly.graph_objects as go
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
 from tracker.core.status import STATUSES
+from tracker.present.charts import FONT
 
 BLANK_STYLE = "app/static/blank-style.json"
 
@@ -155,14 +159,33 @@ def status_deck(collection: dict, bounds: tuple[float, float, float, float], poi
                        tooltip={"text": tooltip})
 
 
-def outlines_deck(collection: dict, bounds: tuple[float, float, float, float], rows: pd.DataFrame,
-                  shade: Callable[[pd.Series], tuple[tuple[int, int, int], str]], none_tip: str) -> pdk.Deck:
+def outlines_figure(collection: dict, bounds: tuple[float, float, float, float], rows: pd.DataFrame,
+                    shade: Callable[[pd.Series], tuple[tuple[int, int, int], str]], none_tip: str,
+                    height: int) -> go.Figure:
     """Outlines each filled and tipped by `shade(row)` — (colour, tooltip) — from its row of `rows` (indexed by
     region code), grey with `none_tip` where it has none (目标测算's counties reaching a candidate, 报送进度's
-    states)."""
+    states). Drawn by plotly as filled shapes in longitude × latitude, the latitude stretched by 1 / cos as on the
+    map, not by deck.gl: a deck compiles its shaders each time it is shown, 1–2 s in a browser drawing WebGL
+    without a graphics card, where these shapes draw in a few hundredths (SVG). A feature's parts are one trace,
+    its outer rings separated by gaps; the tooltip is text (names escaped: plotly reads tags)."""
+    fig = go.Figure()
     for feature in collection["features"]:
-        code = feature["properties"]["code"]
+        code, name = feature["properties"]["code"], feature["properties"]["name"]
         colour, tip = shade(rows.loc[code]) if code in rows.index else (NO_SHADE, none_tip)
-        feature["properties"]["fill"] = [*colour, 200]
-        feature["properties"]["tip"] = tip
-    return status_deck(collection, bounds, [], "points", "{name}\n{tip}")
+        geometry = feature["geometry"]
+        parts = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        xs, ys = [], []
+        for part in parts:
+            xs += [p[0] for p in part[0]] + [None]
+            ys += [p[1] for p in part[0]] + [None]
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", name=code, showlegend=False,
+                                 fillcolor="rgb({},{},{})".format(*colour), line=dict(color="rgb({},{},{})".format(*OUTLINE),
+                                                                                    width=1),
+                                 hoveron="fills", hoverinfo="text",
+                                 text=escape(f"{name}\n{tip}").replace("\n", "<br>")))
+    middle = math.radians((bounds[1] + bounds[3]) / 2)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / math.cos(middle))
+    fig.update_layout(height=height, margin=dict(l=0, r=0, t=0, b=0), plot_bgcolor="white", paper_bgcolor="white",
+                      dragmode="pan", font=FONT)
+    return fig

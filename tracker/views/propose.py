@@ -35,7 +35,8 @@ def reach_map(collection: dict, counties: pd.DataFrame, units_word: str, lang: s
         return (maps.SEQUENTIAL[maps.class_of(float(row["share"]), maps.SHARE_BREAKS)],
                 t("propose.map.tip", lang, reaching=int(row["reaching"]), n=int(row["units"]), units=units_word,
                   share=f"{row['share']:g}"))
-    return maps.outlines_deck(collection, bounds, counties.set_index("county"), shade, t("propose.map.none", lang))
+    return maps.outlines_figure(collection, bounds, counties.set_index("county"), shade, t("propose.map.none", lang),
+                               height=480)
 
 
 def reference_label(reference: Reference, names: dict[str, str], lang: str) -> str:

@@ -72,7 +72,8 @@ def state_map(collection: dict, found: pd.DataFrame, lang: str):
     def shade(row):
         return STATE_COLOURS[row["state"]], t("rounds.map.tip", lang, state=state_words(row, lang),
                                               sent=int(row["villages_reported"]), n=int(row["villages_expected"]))
-    return maps.outlines_deck(collection, bounds, found.set_index("region_code"), shade, t("rounds.map.none", lang))
+    return maps.outlines_figure(collection, bounds, found.set_index("region_code"), shade, t("rounds.map.none", lang),
+                               height=440)
 
 
 def legend(lang: str) -> str:
