@@ -45,23 +45,17 @@ def _collection():
     ]}
 
 
-def test_choropleth_deck_is_offline_and_shades_by_value():
-    deck, breaks = maps.choropleth_deck(_collection(), "n", (0, 0, 1, 1),
-                                        points=[{"code": "x", "name": "镇", "lon": 0.5, "lat": 0.5}])
-    spec = json.loads(deck.to_json())
-    assert spec["mapStyle"] == "app/static/blank-style.json"
-    assert "http" not in deck.to_json()
+def test_choropleth_shades_by_value_class_and_tips_each_outline_with_its_name_and_code():
+    fig, breaks = maps.choropleth_figure(_collection(), "n", (0, 0, 1, 1),
+                                         points=[{"code": "x", "name": "<i>镇</i>", "lon": 0.5, "lat": 0.5}])
     assert breaks == [1, 2, 3, 4, 5]
-    fills = [polygon["fill"] for polygon in spec["layers"][0]["data"]]
-    assert fills[0][:3] == list(maps.SEQUENTIAL[0]) and fills[-1][:3] == list(maps.SEQUENTIAL[-1])
-    assert [layer["@@type"] for layer in spec["layers"]] == ["SolidPolygonLayer", "LineLayer", "ScatterplotLayer"]
-    # each square drawn once, filled and tipped by its properties; its four edges as lines
-    assert [polygon["code"] for polygon in spec["layers"][0]["data"]] == [f"3201{i:02}" for i in range(1, 6)]
-    assert spec["layers"][0]["data"][0]["polygon"] == [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]
-    assert spec["layers"][1]["data"][:4] == [{"s": [0, 0], "t": [1, 0]}, {"s": [1, 0], "t": [1, 1]},
-                                             {"s": [1, 1], "t": [0, 1]}, {"s": [0, 1], "t": [0, 0]}]
-    assert len(spec["layers"][1]["data"]) == 5 * 4
-    assert spec["views"] and deck._tooltip == {"text": "{name}\n{code}"}  # text, never HTML
+    *outlines, points = fig.data
+    assert [o.name for o in outlines] == [f"3201{i:02}" for i in range(1, 6)]
+    assert outlines[0].fillcolor == "rgb({},{},{})".format(*maps.SEQUENTIAL[0])
+    assert outlines[-1].fillcolor == "rgb({},{},{})".format(*maps.SEQUENTIAL[-1])
+    assert outlines[0].text == "县1<br>320101" and list(outlines[0].x) == [0, 1, 1, 0, 0, None]
+    assert points.mode == "markers" and list(points.text) == ["&lt;i&gt;镇&lt;/i&gt;"]  # a name is text
+    assert "http" not in fig.to_json()  # nothing to fetch: no tiles, no map style
 
 
 def test_outlines_are_drawn_as_filled_shapes_each_shaded_and_tipped_by_its_row():

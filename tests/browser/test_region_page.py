@@ -15,8 +15,12 @@ def test_region_page_shows_jiangsu_on_an_offline_map(server, visit):
     assert visit.heading() == "江苏省 · 地区概况"
     values = visit.page.locator('[data-testid="stMetricValue"]').all_inner_texts()
     assert values == ["13", "104", "1,487", "13,263", "8,383"]
-    box = visit.map_box()
+    # the counties as filled shapes (plotly, no WebGL), shaded by their village committees
+    chart = visit.page.locator(".js-plotly-plot").first
+    chart.wait_for(state="visible", timeout=30_000)
+    box = chart.bounding_box()
     assert box["width"] > 600 and box["height"] > 400
+    assert chart.locator("path.js-fill").count() >= 95  # 江苏省's county-level units (some share an outline)
     visit.screenshot("region-jiangsu")
 
 

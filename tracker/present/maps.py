@@ -72,34 +72,22 @@ def view_for(bounds: tuple[float, float, float, float], width: int = 900, height
     return pdk.ViewState(longitude=(min_lon + max_lon) / 2, latitude=lat, zoom=round(zoom, 2))
 
 
-def choropleth_deck(
-    collection: dict,
-    value_key: str,
-    bounds: tuple[float, float, float, float],
-    points: list[dict] | None = None,
-    tooltip: str = "{name}\n{code}",
-) -> tuple[pdk.Deck, list[float]]:
-    """Outlines shaded by `value_key` in quantile classes, with optional points on top.
-
-    Returns the deck and the class breaks (for the legend). Tooltips are plain text, so
-    names from files are never interpreted as HTML.
-    """
-    values = [f["properties"][value_key] for f in collection["features"]
-              if f["properties"].get(value_key) is not None]
-    breaks = class_breaks(values)
-    for feature in collection["features"]:
-        value = feature["properties"].get(value_key)
-        colour = SEQUENTIAL[class_of(value, breaks)] if value is not None else (220, 220, 220)
-        feature["properties"]["fill"] = [*colour, 200]
-    layers = outline_layers(collection)
+def choropleth_figure(collection: dict, value_key: str, bounds: tuple[float, float, float, float],
+                      points: list[dict] | None = None, height: int = 560) -> tuple[go.Figure, list[float]]:
+    """Outlines shaded by their property `value_key` in quantile classes (outlines_figure; tipped by their name and
+    code, grey and tipped by their name without a value), with optional points on top (their name on hover); the
+    figure and the class breaks (for the legend)."""
+    values = {f["properties"]["code"]: f["properties"][value_key] for f in collection["features"]
+              if f["properties"].get(value_key) is not None}
+    breaks = class_breaks(list(values.values()))
+    rows = pd.DataFrame({"value": list(values.values())}, index=list(values), dtype=float)
+    fig = outlines_figure(collection, bounds, rows, lambda row: (SEQUENTIAL[class_of(row["value"], breaks)], row.name),
+                          "", height)
     if points:
-        layers.append(pdk.Layer(
-            "ScatterplotLayer", data=points, id="points", pickable=True, get_position=["lon", "lat"],
-            get_fill_color=list(POINT), get_radius=300, radius_min_pixels=3, radius_max_pixels=8,
-        ))
-    deck = CompactDeck(layers=layers, initial_view_state=view_for(bounds), map_style=BLANK_STYLE,
-                       map_provider=None, tooltip={"text": tooltip})
-    return deck, breaks
+        fig.add_trace(go.Scatter(x=[p["lon"] for p in points], y=[p["lat"] for p in points], mode="markers",
+                                 marker=dict(color="rgb({},{},{})".format(*POINT), size=7), showlegend=False,
+                                 hoverinfo="text", text=[escape(str(p["name"])) for p in points]))
+    return fig, breaks
 
 
 SHARE_BREAKS = [20.0, 40.0, 60.0, 80.0, 100.0]  # share of units meeting a target, in fixed fifths
