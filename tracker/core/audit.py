@@ -69,7 +69,7 @@ def _measures_of(rule: AuditRuleBase) -> str:
     return f"list_contains({_ids(rule.measures)}, o.measure_id)"
 
 
-LAST_YEAR = "o.before_year = o.year - 1"
+LAST_YEAR = "o.before is not null"  # audit_obs.before is the year before's value, or null
 
 
 def _yoy_change(rule: YoyChangeRule) -> str:
@@ -141,7 +141,7 @@ def _missing(rule: MissingRule) -> str:
             f"from audit_obs o join audit_last y using (measure_id) "
             f"left join ({due}) d on d.year = o.year + 1 and starts_with(o.region_code, d.round_region) "
             f"left join ({acts}) s on s.year = o.year + 1 and s.county = left(o.region_code, 6) "
-            f"where {_measures_of(rule)} and o.year < y.last and o.next_year is null "
+            f"where {_measures_of(rule)} and o.year < y.last and not o.has_next_year "
             f"and case when d.deadline is null then o.year + 1 < year(current_date) "
             f"else current_date > d.deadline or s.act in ('submit', 'approve') end "
             f"qualify row_number() over (partition by o.measure_id, o.region_code, o.year "
@@ -223,7 +223,7 @@ def find(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, region: str | Non
             from {source}
             where list_contains({measures}, measure_id) and starts_with(region_code, $region) and {_within(read)}
         )
-        select v.*, b.value as before, b.year as before_year, a.year as next_year
+        select v.*, b.value as before, a.year is not null as has_next_year
         from v left join v b on b.series = v.series and b.year = v.year - 1
                left join v a on a.series = v.series and a.year = v.year + 1
         """, {"region": region or ""})

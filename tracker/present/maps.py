@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import math
-from html import escape
 from collections.abc import Callable
+from html import escape
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -85,7 +85,7 @@ def choropleth_figure(collection: dict, value_key: str, bounds: tuple[float, flo
                           "", height)
     if points:
         fig.add_trace(go.Scatter(x=[p["lon"] for p in points], y=[p["lat"] for p in points], mode="markers",
-                                 marker=dict(color="rgb({},{},{})".format(*POINT), size=7), showlegend=False,
+                                 marker=dict(color=rgb(POINT), size=7), showlegend=False,
                                  hoverinfo="text", text=[escape(str(p["name"])) for p in points]))
     return fig, breaks
 
@@ -111,6 +111,11 @@ def outline_layers(collection: dict) -> list[pdk.Layer]:
                       get_fill_color="fill"),
             pdk.Layer("LineLayer", data=edges, id="borders", get_source_position="s", get_target_position="t",
                       get_color=list(OUTLINE), width_min_pixels=1)]
+
+
+def rgb(colour: tuple[int, int, int]) -> str:
+    """(8, 81, 156) → 'rgb(8,81,156)', as plotly takes a colour."""
+    return "rgb({},{},{})".format(*colour)
 
 
 def hex_rgb(colour: str) -> list[int]:
@@ -167,8 +172,7 @@ def outlines_figure(collection: dict, bounds: tuple[float, float, float, float],
             xs += [p[0] for p in part[0]] + [None]
             ys += [p[1] for p in part[0]] + [None]
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", name=code, showlegend=False,
-                                 fillcolor="rgb({},{},{})".format(*colour), line=dict(color="rgb({},{},{})".format(*OUTLINE),
-                                                                                    width=1),
+                                 fillcolor=rgb(colour), line=dict(color=rgb(OUTLINE), width=1),
                                  hoveron="fills", hoverinfo="text",
                                  text=escape(f"{name}\n{tip}").replace("\n", "<br>")))
     middle = math.radians((bounds[1] + bounds[3]) / 2)

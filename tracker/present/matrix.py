@@ -17,8 +17,8 @@ import pandas as pd
 from tracker.core.i18n import t
 from tracker.core.status import STATUSES
 from tracker.core.status import label as status_label
+from tracker.present.charts import FONT
 
-FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 UPRIGHT_HEADERS = 6  # more columns than this: their labels stand vertically (as a Chinese form's do)
 
 
@@ -51,7 +51,7 @@ class StatusMatrix:
         legend = "".join(f'<span style="margin-right:14px;white-space:nowrap"><span style="display:inline-block;'
                          f'width:12px;height:12px;background:{colour};border:1px solid #666;vertical-align:-1px;'
                          f'margin-right:4px"></span>{escape(name)}</span>' for name, colour in self.legend)
-        return (f'<div class="status-matrix" style="font-family:{FONT};font-size:13px;color:#262730">'
+        return (f'<div class="status-matrix" style="font-family:{FONT["family"]};font-size:13px;color:#262730">'
                 f'<div style="font-size:15px;font-weight:600;margin:0 0 6px">{escape(self.title)}</div>'
                 '<div style="overflow-x:auto"><table style="border-collapse:separate;border-spacing:2px;border:none">'
                 f'<thead><tr><th></th>{heads}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
@@ -86,8 +86,7 @@ def status_matrix(cells: pd.DataFrame, rows: str, columns: str, row_order: list[
                 line.append(Cell("", None, f"{row} · {col}\n{none_text}"))
                 continue
             lines = _plain(found["hover"]).split("\n")
-            words = found.get("status_label") or status_label(found["status"], lang)
-            line.append(Cell(found["text"], found["status"], "\n".join(lines[:1] + [words] + lines[1:])))
+            line.append(Cell(found["text"], found["status"], "\n".join(lines[:1] + [found["status_label"]] + lines[1:])))
         grid.append(line)
     shown = sorted(set(cells["status"]), key=lambda s: STATUSES[s].rank)
     legend = [(status_label(s, lang), STATUSES[s].colour) for s in shown]
