@@ -29,14 +29,14 @@ if mode == "target":
                              key=filters.page_state("target", view.targets, view.target_id))
     filters.keep("target", target_id)
 
-if view.map.deck is None:
+if view.map.figure is None:
     st.info(t("lagging.no_outline", lang))
 else:
-    event = st.pydeck_chart(view.map.deck, height=580, on_select="rerun", selection_mode="single-object",
-                            key=f"lagging.map.{mode}")
-    picked = (event.selection.get("objects") or {}).get(lagging_view.VILLAGES) if event else None
+    event = widgets.chart(view.map.figure, f"lagging-{mode}-{f.area}", key=f"lagging.map.{mode}",
+                          on_select="rerun" if view.map.layer == lagging_view.VILLAGES else "ignore")
+    picked = [p["customdata"] for p in event.selection.points if "customdata" in p] if event else []
     if picked:
-        widgets.open_village(picked[0]["code"])
+        widgets.open_village(picked[0])
     st.caption(t(view.map.legend, lang) + " " + t("lagging.size", lang, points=f"{view.map.points:,}",
                                                   kb=f"{view.map.bytes / 1024:,.0f}"))
 if view.map.statuses:

@@ -77,8 +77,7 @@ def main() -> None:
     run.add("etl reassess: peak memory", peak, "GB")
     with settings.use(db=args.db):
         for codes, nation in ((bench_pages.DEFAULT_AREAS, True), (OTHER_PROVINCE, False)):
-            for area, label, size in bench_pages.map_bytes(args.db, codes, nation):
-                run.add(f"lagging map deck, {area} {label}", size / 1024, "KB")
+            bench_pages.add_map_sizes(run, args.db, codes, nation)
             for page, area, cold, warm in bench_pages.render_times(args.db, args.repeat, codes, nation):
                 run.add(f"{page} {area} ({codes[0]}): warm render (median)", warm * 1000, "ms")
     run.save()

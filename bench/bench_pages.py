@@ -6,7 +6,7 @@
 For each store and each page, for a province, a city and a county (and the whole country with --nation):
 the first render (cold: queries run, caches empty) and the median of `--repeat` further renders (warm: what
 a user sees clicking around), measured with streamlit.testing's AppTest in this process, which runs the
-page script as the server does (no browser, no network). Then the size of the map's deck JSON for each
+page script as the server does (no browser, no network). Then the size of the map's figure JSON for each
 area, in both map modes. The store must already be assessed with the current catalogue (the app would
 otherwise recompute first): `python -m etl reassess --db STORE`.
 """
@@ -68,7 +68,7 @@ def render_times(db: Path, repeat: int, codes: tuple[str, ...] = DEFAULT_AREAS,
 
 
 def map_bytes(db: Path, codes: tuple[str, ...] = DEFAULT_AREAS, nation: bool = False) -> list[tuple[str, str, int]]:
-    """The lagging map's deck size for a province, a city and a county (and the whole country, with `nation`),
+    """The lagging map's size as sent (its figure's JSON) for a province, a city and a county (and the whole country, with `nation`),
     by target and by targets missed."""
     catalogue = load_catalogue()
     con = store.StoreReader(db).cursor()
@@ -87,6 +87,12 @@ def map_bytes(db: Path, codes: tuple[str, ...] = DEFAULT_AREAS, nation: bool = F
     return found
 
 
+def add_map_sizes(run: Run, db: Path, codes: tuple[str, ...], nation: bool) -> None:
+    """Record map_bytes in a bench run, in KB."""
+    for area, label, size in map_bytes(db, codes, nation):
+        run.add(f"lagging map sent, {area} {label}", size / 1024, "KB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", action="append", type=Path, required=True)
@@ -99,8 +105,7 @@ def main() -> None:
         print(f"== {db}")
         run = Run("pages", {"store": db.name, "areas": args.areas, "warm renders": args.repeat})
         with settings.use(db=db):
-            for area, label, size in map_bytes(db, codes, args.nation):
-                run.add(f"lagging map deck, {area} {label}", size / 1024, "KB")
+            add_map_sizes(run, db, codes, args.nation)
             for page, area, cold, warm in render_times(db, args.repeat, codes, args.nation):
                 run.add(f"{page} {area}: first render", cold * 1000, "ms")
                 run.add(f"{page} {area}: warm render (median)", warm * 1000, "ms")

@@ -1,11 +1,10 @@
 """The dashboard's core, as pure functions: figures and their wording, cards and sentences, chart
-builders (figure dicts) and the lagging map (deck JSON), with no Streamlit."""
+builders (figure dicts) and the lagging map (its plotly figure), with no Streamlit."""
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
+import plotly.io as pio
 import pytest
 
 from tests.conftest import WORLD
@@ -14,7 +13,6 @@ from tracker.core.catalogue import load_catalogue
 from tracker.core.progress import required_path
 from tracker.core.status import STATUSES
 from tracker.present import charts, scorecard
-from tracker.present.maps import BLANK_STYLE
 from tracker.present.matrix import status_matrix
 from tracker.views import lagging as lagging_view
 
@@ -202,7 +200,7 @@ def test_required_path_is_compound_to_the_target_and_straight_from_zero():
     assert required_path(None, 50.0, 90.0, 2025, ">=").empty
 
 
-def test_township_points_sum_villages_and_the_deck_stays_offline_and_small():
+def test_township_points_sum_villages_and_the_map_stays_offline():
     villages = pd.DataFrame({
         "code": ["361123100201", "361123100202", "361123101201"], "name": ["甲一村", "甲二村", "乙一村"],
         "township": ["甲镇", "甲镇", "乙镇"], "lon": [118.2, 118.21, 118.22], "lat": [28.7, 28.71, 28.72],
@@ -234,14 +232,14 @@ def test_township_points_sum_villages_and_the_deck_stays_offline_and_small():
                "geometry": {"type": "Polygon", "coordinates": [[[118.1, 28.6], [118.3, 28.6], [118.3, 28.8], [118.1, 28.6]]]}}]}
     view = lagging_view.lagging_map(outline, {"361123": "limited"}, {"361123": "57.5%（进展有限）"}, each,
                                     lagging_view.VILLAGES)
-    spec = json.loads(view.deck.to_json())
-    assert spec["mapStyle"] == BLANK_STYLE and "http" not in view.deck.to_json()
-    layer = next(layer for layer in spec["layers"] if layer["id"] == "villages")
-    assert len(layer["data"]) == 3 and set(layer["data"][0]) == {"lon", "lat", "c", "code", "n", "v", "s"}
-    outline_props = next(layer for layer in spec["layers"] if layer["id"] == "outlines")["data"][0]
-    # shaded in the county's status colour (its verdict by the target's reading): limited progress
-    assert outline_props["v"] == "57.5%（进展有限）" and outline_props["fill"] == [244, 165, 130, 90]
-    assert view.bytes == len(view.deck.to_json().encode()) and view.points == 3
+    sent = pio.to_json(view.figure, validate=False)
+    assert "http" not in sent and view.bytes == len(sent.encode()) and view.points == 3
+    county, villages_drawn = view.figure.data
+    # shaded in the county's status colour (its verdict by the target's reading), faded: limited progress
+    assert county.fillcolor == "rgb(251,223,211)" and county.text == "玉山县<br>57.5%（进展有限）"
+    assert villages_drawn.name == "villages" and list(villages_drawn.customdata) == [p["code"] for p in each]
+    assert villages_drawn.text[1] == "甲二村 361123100202<br>45.0%（目标 ≥ 90%）<br>倒退"
+    assert villages_drawn.marker.color[1] == "rgb(214,96,77)"  # 倒退's colour
 
 
 def test_work_list_names_the_missed_targets():

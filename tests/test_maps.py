@@ -1,11 +1,12 @@
-"""Map builders as pure functions: class breaks, view fitting and the deck's JSON."""
+"""Map builders as pure functions: class breaks, shaded outlines and points as plotly figures."""
 
 from __future__ import annotations
 
-import json
+import math
 
 import pytest
 
+from tracker.core.status import STATUSES
 from tracker.present import maps
 
 
@@ -27,14 +28,31 @@ def test_class_of(value, index):
     assert maps.class_of(value, [2, 4, 6, 8, 10]) == index
 
 
-def test_view_fits_the_bounds():
-    jiangsu = (116.36, 30.76, 121.97, 35.13)
-    view = maps.view_for(jiangsu, width=900, height=560)
-    assert view.longitude == pytest.approx(119.165)
-    assert view.latitude == pytest.approx(32.945)
-    assert 6.0 < view.zoom < 7.0  # a province, whole, in 900 × 560 px
-    county = maps.view_for((116.3, 28.4, 116.9, 29.0))
-    assert county.zoom > view.zoom + 2
+def test_status_map_shades_outlines_by_status_under_points_sized_at_the_maps_scale():
+    """Two counties, one with a verdict (its status colour, faded) and one without (grey, no words); a village
+    point 250 m across its radius, a summed point growing with its villages up to 14 px, a lone one 2.5 px at
+    least; each point's code in its customdata (what a click returns) and its words escaped."""
+    collection = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": code, "name": name},
+         "geometry": {"type": "Polygon", "coordinates": [[[x, 28], [x + 0.5, 28], [x + 0.5, 28.5], [x, 28]]]}}
+        for code, name, x in (("361123", "玉山县", 118.0), ("361124", "铅山县", 118.5))]}
+    bounds = (118.0, 28.0, 119.0, 28.5)
+    point = {"lon": 118.2, "lat": 28.2, "c": [26, 150, 65], "v": "95%", "s": "按期达标"}
+    points = [{**point, "code": "361123100201", "n": "<b>甲一村</b>"},
+              {**point, "code": "361123101", "n": "乙镇", "r": 400 + 120 * 5},
+              {**point, "code": "361123102", "n": "丙镇", "r": 400 + 120 * 3000},
+              {**point, "code": "361123103", "n": "丁镇", "r": 1}]
+    fig = maps.status_figure(collection, bounds, {"361123": "met"}, {"361123": "95.0%（按期达标）"}, points,
+                             "villages", height=580)
+    yushan, qianshan, drawn = fig.data
+    assert yushan.fillcolor == maps.rgb(maps.faded(maps.hex_rgb(STATUSES["met"].colour)))
+    assert yushan.text == "玉山县<br>95.0%（按期达标）" and qianshan.fillcolor == maps.rgb(maps.NO_SHADE)
+    assert drawn.name == "villages" and list(drawn.customdata) == [p["code"] for p in points]
+    assert drawn.text[0] == "&lt;b&gt;甲一村&lt;/b&gt; 361123100201<br>95%<br>按期达标"
+    # the map is 900 px for 1° of longitude at 28.25°N: 98 km, so 250 m is 2.3 px (2.5 at least), 1,000 m 9.2 px
+    per_metre = 900 / (111_320 * math.cos(math.radians(28.25)))
+    assert list(drawn.marker.size) == [5.0, round(2 * 1000 * per_metre, 1), 28.0, 5.0]
+    assert drawn.marker.color[0] == "rgb(26,150,65)" and "http" not in fig.to_json()
 
 
 def _collection():
@@ -61,8 +79,6 @@ def test_choropleth_shades_by_value_class_and_tips_each_outline_with_its_name_an
 def test_outlines_are_drawn_as_filled_shapes_each_shaded_and_tipped_by_its_row():
     """Two regions, one of two parts; a row for one of them: its colour and its words, the other grey with the
     words for none; a name is text (escaped); the map's latitude stretched by 1 / cos of the middle latitude."""
-    import math
-
     import pandas as pd
 
     square = lambda x, y: [[[x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1], [x, y]]]  # noqa: E731

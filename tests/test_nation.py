@@ -73,22 +73,21 @@ def test_the_whole_country_lists_its_provinces_with_their_counts(world):
 def test_the_whole_countrys_map_sums_villages_into_counties(outlined):
     con, cat = read_store(outlined), load_catalogue(CATALOGUE)
     view = lagging.build(con, cat, codes.NATION, 2022, "zh", "target", "t_water", 3)
-    spec = json.loads(view.map.deck.to_json())
-    points = next(layer for layer in spec["layers"] if layer["id"] == lagging.SUMMARIES)["data"]
+    *outlines, points = view.map.figure.data
     # t_water's key villages in 2022: 甲一村 95 (met), 甲二村 45, 乙一村 no return (玉山县); 丙一村 80 (铅山县)
-    assert [(p["code"], p["n"], p["v"], p["s"]) for p in points] == [
-        ("361123", "玉山县", "1/3 个村达标（33%）", "1 个村无数据"),
-        ("361124", "铅山县", "0/1 个村达标（0%）", "0 个村无数据")]
-    outline = next(layer for layer in spec["layers"] if layer["id"] == "outlines")["data"]
-    assert {polygon["code"] for polygon in outline} == {"36"}  # the provinces' outlines, not the counties'
+    assert points.name == lagging.SUMMARIES and list(zip(points.customdata, points.text)) == [
+        ("361123", "玉山县 361123<br>1/3 个村达标（33%）<br>1 个村无数据"),
+        ("361124", "铅山县 361124<br>0/1 个村达标（0%）<br>0 个村无数据")]
+    assert [o.name for o in outlines] == ["36"]  # the provinces' outlines, not the counties'
     assert view.map.legend == "lagging.legend.county" and view.area_name == "全国"
+    assert view.map.layer == lagging.SUMMARIES  # a click on a county's point opens nothing
     missed = lagging.build(con, cat, codes.NATION, 2022, "zh", "missed", None, 1)
-    spec = json.loads(missed.map.deck.to_json())
-    summed = next(layer for layer in spec["layers"] if layer["id"] == lagging.SUMMARIES)["data"]
+    *_, summed = missed.map.figure.data
     by_county = missed.lagging.groupby(missed.lagging["village_code"].str[:6]).size().to_dict()
-    assert {p["code"]: p["v"] for p in summed} == {code: f"{n} 个村未达标" for code, n in by_county.items()}
-    assert sum(by_county.values()) == len(missed.lagging) > 0 and "villages" not in [
-        layer["id"] for layer in spec["layers"]]  # no village point is sent for the whole country
+    assert {code: text.split("<br>")[1] for code, text in zip(summed.customdata, summed.text)} == {
+        code: f"{n} 个村未达标" for code, n in by_county.items()}
+    # no village point is sent for the whole country
+    assert sum(by_county.values()) == len(missed.lagging) > 0 and summed.name == lagging.SUMMARIES
 
 
 def test_the_whole_country_compares_the_counties_in_each_targets_scope(world):

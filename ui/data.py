@@ -191,7 +191,7 @@ def proposals(measure_id: str, area: str, values: tuple[float, ...], deadline: i
 
 
 def lagging(area: str, year: int, lang: str, mode: str, target_id: str | None, k: int):
-    """The 落后村地图 view model (tracker.views.lagging), cached with its deck's JSON written once."""
+    """The 落后村地图 view model (tracker.views.lagging), cached with its figure and size."""
     return _view(*_view_key(), "lagging", area, year, lang, mode, target_id, k)
 
 

@@ -42,7 +42,7 @@ class Filters:
 
 
 def _seed_from_url() -> None:
-    """Copy the URL's filter values into the session state, once per session."""
+    """Copy the URL's filter values into the session state, once per session (and after switch_page)."""
     if st.session_state.get("_filters_seeded"):
         return
     for key in URL_KEYS:
@@ -215,6 +215,13 @@ def keep(key: str, value) -> None:
     current = st.query_params.get_all(key) if isinstance(wanted, list) else st.query_params.get(key)
     if current != wanted:
         st.query_params[key] = wanted
+
+
+def switch_page(page: str, query_params: dict[str, str]) -> None:
+    """Go to `page` now, its URL carrying `query_params`. Streamlit clears every widget's state when a script
+    switches page, the sidebar's area, year and language among them: they are read again from that URL."""
+    st.session_state["_filters_seeded"] = False
+    st.switch_page(page, query_params=query_params)
 
 
 def current() -> Filters:

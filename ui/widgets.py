@@ -32,10 +32,12 @@ def card(c: Card, area: str, lang: str) -> None:
             st.markdown("\n".join(f"- {line}" for line in c.why))
 
 
-def chart(fig, name: str, key: str | None = None) -> None:
-    """A plotly chart with the modebar's PNG download named for the view (rendered in the browser, offline)."""
+def chart(fig, name: str, key: str | None = None, on_select: str = "ignore"):
+    """A plotly chart with the modebar's PNG download named for the view (rendered in the browser, offline);
+    on_select="rerun": a click on a point selects it, and the point (its customdata) is in what this returns."""
     config = {**PNG_CONFIG, "toImageButtonOptions": {**PNG_CONFIG["toImageButtonOptions"], "filename": name}}
-    st.plotly_chart(fig, config=config, key=key, width="stretch")
+    return st.plotly_chart(fig, config=config, key=key, width="stretch", on_select=on_select,
+                           selection_mode="points")
 
 
 def status_matrix(m: StatusMatrix) -> None:
@@ -93,4 +95,4 @@ def village_link(code: str, name: str, lang: str) -> None:
 def open_village(code: str) -> None:
     """Go to a village's profile now (after a click on the map or the work list)."""
     st.session_state["kept.village"] = code
-    st.switch_page("app_pages/village.py", query_params={**filters.url_params(filters.current()), "village": code})
+    filters.switch_page("app_pages/village.py", {**filters.url_params(filters.current()), "village": code})

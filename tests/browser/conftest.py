@@ -120,11 +120,10 @@ class Visit:
         return self.page.locator('[data-testid="stMain"] h1').first.inner_text().strip()
 
     def map_box(self) -> dict:
-        """Wait for the deck.gl map's canvas, give deck.gl time to draw, and return its size on screen."""
-        canvas = self.page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
-        canvas.wait_for(state="visible", timeout=30_000)
-        self.page.wait_for_timeout(1500)  # let deck.gl draw before a picture is taken
-        return canvas.bounding_box()
+        """Wait for the page's map (a plotly chart of filled outlines) and return its size on screen."""
+        chart = self.page.locator(".js-plotly-plot:has(path.js-fill)").first
+        chart.wait_for(state="visible", timeout=30_000)
+        return chart.bounding_box()
 
     def select_first_row(self) -> None:
         """Tick the first row of the page's first table (st.dataframe draws on a canvas: click its row marker,

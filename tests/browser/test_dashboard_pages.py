@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 
 from tracker.core import store
@@ -16,11 +17,12 @@ from tracker.core.assess import lagging_villages
 from tracker.core.catalogue import load_catalogue
 from tracker.present import scorecard
 from tracker.queries import dashboard
-from tracker.views import overview
+from tracker.views import lagging, overview
 
 pytestmark = pytest.mark.browser
 
 YUGAN = "province=36&city=3611&county=361127"
+POINTS = ".js-plotly-plot .scatterlayer .trace:last-child path.point"  # the lagging map's points, in their order
 
 
 @pytest.fixture(scope="module")
@@ -80,13 +82,15 @@ def test_comparison_ranks_every_county_of_the_city(demo_server, visit, core):
 
 
 def test_lagging_map_draws_and_a_row_of_the_work_list_opens_the_village(demo_server, visit, core):
-    con, _ = core
+    con, cat = core
     worst = lagging_villages(con, "361127", 2025, 3).iloc[0]
     visit.page.goto(f"{demo_server}/lagging?{YUGAN}")
     visit.settle()
     assert visit.heading() == "余干县 · 2025年 落后村"
     box = visit.map_box()
     assert box["width"] > 600 and box["height"] > 400
+    assert visit.page.locator(POINTS).count() == lagging.build(con, cat, "361127", 2025, "zh", "target", None,
+                                                              3).map.points  # every village of the target drawn
     visit.screenshot("lagging-yugan")
     visit.select_first_row()
     link = visit.page.get_by_text(f"打开 {worst['village']} 的档案")
@@ -97,6 +101,34 @@ def test_lagging_map_draws_and_a_row_of_the_work_list_opens_the_village(demo_ser
     assert visit.heading() == "村庄档案"
     assert visit.page.get_by_text(f"{worst['village']} · {worst['village_code']}").first.is_visible()
     visit.screenshot("village-from-work-list")
+
+
+def test_a_click_on_a_villages_point_opens_its_profile_in_the_same_area_and_year(demo_server, visit, core):
+    """The map's points are the villages of the target; a click on one opens that village's profile, the sidebar
+    still on 余干县, 2024 and English (switching page from a script clears Streamlit's widgets: they are read again
+    from the URL)."""
+    con, cat = core
+    drawn = lagging.build(con, cat, "361127", 2024, "en", "target", None, 3).map.figure.data[-1]
+    where = pd.DataFrame({"x": drawn.x, "y": drawn.y, "code": drawn.customdata})
+    # the point farthest from any other, so the click cannot land on a neighbour
+    gaps = [((where[["x", "y"]] - r[["x", "y"]]) ** 2).sum(axis=1).drop(i).min() for i, r in where.iterrows()]
+    alone = int(pd.Series(gaps).idxmax())
+    code = where.at[alone, "code"]
+    visit.page.goto(f"{demo_server}/lagging?{YUGAN}&year=2024&lang=en")
+    visit.settle()
+    visit.map_box()
+    box = visit.page.locator(POINTS).nth(alone).bounding_box()
+    visit.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    visit.page.wait_for_url(re.compile(rf"/village\?.*village={code}"), timeout=30_000)
+    visit.settle()
+    assert visit.heading() == "Village profile"
+    assert "county=361127" in visit.page.url and "year=2024" in visit.page.url and "lang=en" in visit.page.url
+    name = con.execute("select name from region where code = ?", [code]).fetchone()[0]
+    assert visit.page.get_by_text(f"{name} · {code}").first.is_visible()
+    visit.screenshot("village-from-map")
+    chosen = visit.page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"] input').evaluate_all(
+        "inputs => inputs.map(i => i.value || i.placeholder || i.getAttribute('aria-label'))")
+    assert chosen[:4] == ["江西省", "上饶市", "余干县", "2024"], chosen
 
 
 def test_the_k_switch_goes_into_the_url_and_the_url_restores_it(demo_server, visit, core):

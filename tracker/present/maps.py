@@ -1,48 +1,26 @@
-"""Map builders: pydeck decks that draw outlines and points with no basemap and no internet, and plotly
-figures of shaded outlines alone (outlines_figure).
-
-Streamlit inserts a Carto basemap into any deck without a map style, even with
-map_provider=None; a blank MapLibre style served by Streamlit's static file serving
-(static/blank-style.json) keeps every request on the app's own server.
-"""
+"""Map builders: plotly figures of outlines filled as shapes in longitude × latitude (outlines_figure), shaded by a
+value's class (choropleth_figure) or by status under points (status_figure). No basemap, no tiles, no WebGL: an
+SVG the browser draws in a few hundredths of a second, with nothing to fetch."""
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable
 from html import escape
 
 import pandas as pd
 import plotly.graph_objects as go
-import pydeck as pdk
-from pydeck.bindings.json_tools import default_serialize
 
 from tracker.core.status import STATUSES
 from tracker.present.charts import FONT
-
-BLANK_STYLE = "app/static/blank-style.json"
 
 # ColorBrewer "Blues", 5 classes: sequential, readable by colour-blind readers and on a projector.
 SEQUENTIAL = [(239, 243, 255), (189, 215, 231), (107, 174, 214), (49, 130, 189), (8, 81, 156)]
 OUTLINE = (80, 80, 80)
 POINT = (230, 85, 13)  # orange points stand out on the blue scale
-
-
-class CompactDeck(pdk.Deck):
-    """A deck whose JSON has no indentation: pydeck indents by two spaces per level, which makes a
-    province's outlines five times larger on the wire (Streamlit sends `to_json()` as it is)."""
-
-    def to_json(self) -> str:
-        # written once: the page measures it and Streamlit sends it (the deck is not changed after that)
-        if getattr(self, "_json", None) is None:
-            self._json = json.dumps(self, sort_keys=True, default=_without_memo, separators=(",", ":"))
-        return self._json
-
-
-def _without_memo(obj):
-    return {k: v for k, v in default_serialize(obj).items() if k != "_json"} if isinstance(obj, CompactDeck) \
-        else default_serialize(obj)
+POINT_EDGE = (60, 60, 60)
+FADE = 90 / 255  # how much of its status colour an outline takes under the points
+VILLAGE_RADIUS = 250  # metres
 
 
 def class_breaks(values: list[float], k: int = len(SEQUENTIAL)) -> list[float]:
@@ -59,17 +37,6 @@ def class_of(value: float, breaks: list[float]) -> int:
         if value <= upper:
             return i
     return len(breaks) - 1
-
-
-def view_for(bounds: tuple[float, float, float, float], width: int = 900, height: int = 560) -> pdk.ViewState:
-    """A view that fits the bounds into a viewport of width × height pixels (Web Mercator)."""
-    min_lon, min_lat, max_lon, max_lat = bounds
-    lat = (min_lat + max_lat) / 2
-    lon_span = max(max_lon - min_lon, 1e-3)
-    lat_span = max(max_lat - min_lat, 1e-3) / math.cos(math.radians(lat))
-    # deck.gl's world is 512 px wide at zoom 0
-    zoom = math.log2(min(width * 360 / (lon_span * 512), height * 360 / (lat_span * 512))) - 0.1
-    return pdk.ViewState(longitude=(min_lon + max_lon) / 2, latitude=lat, zoom=round(zoom, 2))
 
 
 def choropleth_figure(collection: dict, value_key: str, bounds: tuple[float, float, float, float],
@@ -95,24 +62,6 @@ MISSED = [(254, 204, 92), (253, 141, 60), (240, 59, 32), (189, 0, 38), (110, 0, 
 NO_SHADE = (235, 235, 235)
 
 
-def outline_layers(collection: dict) -> list[pdk.Layer]:
-    """The outlines of a GeoJSON collection as two simple layers: each polygon filled with its feature's `fill`
-    and tipped by its properties ("outlines", pickable), and its rings' edges as lines ("borders"). deck.gl's
-    GeoJsonLayer draws the same with a filled layer and a path layer, whose shader takes 0.6 s to compile in a
-    browser drawing WebGL without a graphics card (each time a map is shown): lines cost half of that."""
-    polygons, edges = [], []
-    for feature in collection["features"]:
-        geometry = feature["geometry"]
-        parts = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-        for part in parts:
-            polygons.append({**feature["properties"], "polygon": part})
-            edges.extend({"s": ring[i], "t": ring[i + 1]} for ring in part for i in range(len(ring) - 1))
-    return [pdk.Layer("SolidPolygonLayer", data=polygons, id="outlines", pickable=True, get_polygon="polygon",
-                      get_fill_color="fill"),
-            pdk.Layer("LineLayer", data=edges, id="borders", get_source_position="s", get_target_position="t",
-                      get_color=list(OUTLINE), width_min_pixels=1)]
-
-
 def rgb(colour: tuple[int, int, int]) -> str:
     """(8, 81, 156) → 'rgb(8,81,156)', as plotly takes a colour."""
     return "rgb({},{},{})".format(*colour)
@@ -123,33 +72,39 @@ def hex_rgb(colour: str) -> list[int]:
     return [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
 
 
-def shade_by_status(collection: dict, statuses: dict[str, str], labels: dict[str, str]) -> dict:
-    """Give each outline the colour of its region's status (its verdict under the target's declared reading)
-    and a tooltip label; a region without a result: light grey."""
-    for feature in collection["features"]:
-        code = feature["properties"]["code"]
-        status = statuses.get(code)
-        colour = hex_rgb(STATUSES[status].colour) if status in STATUSES else list(NO_SHADE)
-        feature["properties"]["fill"] = [*colour, 90]  # light enough for the status points to stand out
-        feature["properties"]["tip"] = labels.get(code, "")
-    return collection
+def faded(colour, alpha: float = FADE) -> tuple[int, int, int]:
+    """A colour laid at `alpha` over white: an outline light enough for the points on it to stand out."""
+    return tuple(round(255 - (255 - c) * alpha) for c in colour)
 
 
-def status_deck(collection: dict, bounds: tuple[float, float, float, float], points: list[dict],
-                layer_id: str, tooltip: str) -> pdk.Deck:
-    """County outlines shaded (shade_by_status) under points coloured by their `c` field.
-
-    Points carry few, short fields (lon, lat, c and what the tooltip names) to keep what the browser
-    receives small. The points layer is pickable so a click can open the unit.
-    """
-    layers = outline_layers(collection)
+def status_figure(collection: dict, bounds: tuple[float, float, float, float], statuses: dict[str, str],
+                  labels: dict[str, str], points: list[dict], name: str, height: int = 580) -> go.Figure:
+    """Outlines shaded by their region's status (its verdict under the target's declared reading, faded; grey
+    without a result) and tipped by its label, under points coloured by their `c` field (one trace named `name`,
+    a point's code in its customdata for a click to open it). Points carry their tooltip's fields: name `n`,
+    `code`, `v` and `s`; a summed point's radius `r` in metres (as a unit's villages grow), drawn in pixels at the
+    map's scale (2.5–14 px, a village 250 m)."""
+    rows = pd.DataFrame({"status": pd.Series(statuses, dtype=object), "label": pd.Series(labels, dtype=object)})
+    fig = outlines_figure(collection, bounds, rows.dropna(subset=["status"]),
+                          lambda row: (faded(hex_rgb(STATUSES[row["status"]].colour)), row["label"]), "", height)
     if points:
-        layers.append(pdk.Layer("ScatterplotLayer", data=points, id=layer_id, pickable=True, get_position=["lon", "lat"],
-                                get_fill_color="c", get_radius="r" if "r" in points[0] else 250,
-                                radius_min_pixels=2.5, radius_max_pixels=14, stroked=True,
-                                get_line_color=[60, 60, 60], line_width_min_pixels=0.5))
-    return CompactDeck(layers=layers, initial_view_state=view_for(bounds), map_style=BLANK_STYLE, map_provider=None,
-                       tooltip={"text": tooltip})
+        scale = _pixels_per_metre(bounds, height)
+        fig.add_trace(go.Scatter(
+            x=[p["lon"] for p in points], y=[p["lat"] for p in points], mode="markers", name=name, showlegend=False,
+            customdata=[p["code"] for p in points], hoverinfo="text",
+            text=[escape(f"{p['n']} {p['code']}\n{p['v']}\n{p['s']}").replace("\n", "<br>") for p in points],
+            marker=dict(color=[rgb(p["c"]) for p in points], line=dict(color=rgb(POINT_EDGE), width=0.5),
+                        size=[round(2 * min(max(p.get("r", VILLAGE_RADIUS) * scale, 2.5), 14), 1) for p in points])))
+    return fig
+
+
+def _pixels_per_metre(bounds: tuple[float, float, float, float], height: int, width: int = 900) -> float:
+    """How many pixels a metre takes on a map of `bounds` fitted into width × height pixels (its latitude stretched
+    by 1 / cos, as outlines_figure draws it)."""
+    min_lon, min_lat, max_lon, max_lat = bounds
+    across = math.cos(math.radians((min_lat + max_lat) / 2))
+    per_degree = min(width / max(max_lon - min_lon, 1e-3), height * across / max(max_lat - min_lat, 1e-3))
+    return per_degree / (111_320 * across)
 
 
 def outlines_figure(collection: dict, bounds: tuple[float, float, float, float], rows: pd.DataFrame,

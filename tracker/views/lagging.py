@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
-import pydeck as pdk
+import plotly.graph_objects as go
+import plotly.io as pio
 
 from tracker.core import assess, codes
 from tracker.core.catalogue import Catalogue
@@ -25,18 +26,18 @@ from tracker.present import maps
 from tracker.present.scorecard import cell_frame, figure, target_text
 from tracker.queries import dashboard, geography
 
-TOOLTIP = "{n} {code}\n{v}\n{s}"
-VILLAGES, SUMMARIES = "villages", "summaries"  # the layers: a point per village, or per township or county
+VILLAGES, SUMMARIES = "villages", "summaries"  # the point traces: a point per village, or per township or county
 SUMMED_BY = {"nation": "county", "province": "township"}  # an area whose villages are summed, and into what
 LAGGING_SUMMED_BY = {"nation": "county"}  # likewise for the lagging villages, fewer: a province still shows each
 
 
 @dataclass
 class LaggingMap:
-    deck: pdk.Deck | None
+    figure: go.Figure | None  # None: the area has no outline to draw
     legend: str  # an i18n key
     points: int
-    bytes: int  # the deck's JSON, what the browser receives
+    bytes: int  # the figure's JSON, what the browser receives
+    layer: str  # VILLAGES (a click opens the village) or SUMMARIES
     statuses: dict[str, int] = field(default_factory=dict)  # villages by status (one-target view)
 
 
@@ -171,16 +172,12 @@ def map_of(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year
 
 def lagging_map(outlines: dict, statuses: dict[str, str], labels: dict[str, str], points: list[dict],
                 layer: str, legend: str = "") -> LaggingMap:
-    """The deck: outlines shaded by their status, the points on top; its size in bytes as sent to the browser."""
-    for feature in outlines["features"]:  # the tooltip names the same fields for outlines and points
-        props = feature["properties"]
-        props.update(n=props["name"], v=labels.get(props["code"], ""), s="")
-    maps.shade_by_status(outlines, statuses, labels)
+    """The map: outlines shaded by their status, the points on top; its size in bytes as sent to the browser."""
     bounds = geography.bounds(outlines)
     if bounds is None:
-        return LaggingMap(None, legend, len(points), 0)
-    deck = maps.status_deck(outlines, bounds, points, layer, TOOLTIP)
-    return LaggingMap(deck, legend, len(points), len(deck.to_json().encode()))
+        return LaggingMap(None, legend, len(points), 0, layer)
+    fig = maps.status_figure(outlines, bounds, statuses, labels, points, layer)
+    return LaggingMap(fig, legend, len(points), len(pio.to_json(fig, validate=False).encode()), layer)
 
 
 def worklist(lagging: pd.DataFrame, catalogue: Catalogue, lang: str) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from tracker.core import assess, audit, codes, rounds, store
 from tracker.core.catalogue import Catalogue
 from tracker.core.clock import beijing_text, today
 from tracker.core.i18n import t
-from tracker.present import charts, scorecard
+from tracker.present import scorecard
 from tracker.present.matrix import StatusMatrix, status_matrix
 from tracker.queries import dashboard, findings, geography
 
