@@ -32,9 +32,10 @@ if mode == "target":
 if view.map.figure is None:
     st.info(t("lagging.no_outline", lang))
 else:
+    clickable = view.map.layer == lagging_view.VILLAGES  # a summed point (a township, a county) opens nothing
     event = widgets.chart(view.map.figure, f"lagging-{mode}-{f.area}", key=f"lagging.map.{mode}",
-                          on_select="rerun" if view.map.layer == lagging_view.VILLAGES else "ignore")
-    picked = [p["customdata"] for p in event.selection.points if "customdata" in p] if event else []
+                          on_select="rerun" if clickable else "ignore")
+    picked = [p["customdata"] for p in event.selection.points if "customdata" in p] if clickable else []
     if picked:
         widgets.open_village(picked[0])
     st.caption(t(view.map.legend, lang) + " " + t("lagging.size", lang, points=f"{view.map.points:,}",
