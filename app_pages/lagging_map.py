@@ -4,7 +4,7 @@ import streamlit as st
 
 from tracker.core.i18n import md_escape, t
 from tracker.views import lagging as lagging_view
-from ui import data, filters, widgets
+from ui import data, filters, svg_map, widgets
 
 f = filters.current()
 lang, year = f.lang, f.year
@@ -29,15 +29,13 @@ if mode == "target":
                              key=filters.page_state("target", view.targets, view.target_id))
     filters.keep("target", target_id)
 
-if view.map.figure is None:
+if view.map.drawing is None:
     st.info(t("lagging.no_outline", lang))
 else:
-    clickable = view.map.layer == lagging_view.VILLAGES  # a summed point (a township, a county) opens nothing
-    event = widgets.chart(view.map.figure, f"lagging-{mode}-{f.area}", key=f"lagging.map.{mode}",
-                          on_select="rerun" if clickable else "ignore")
-    picked = [p["customdata"] for p in event.selection.points if "customdata" in p] if clickable else []
+    # a summed point (a township, a county) opens nothing
+    picked = svg_map.draw(view.map.drawing, f"lagging.map.{mode}", view.map.layer == lagging_view.VILLAGES)
     if picked:
-        widgets.open_village(picked[0])
+        widgets.open_village(picked)
     st.caption(t(view.map.legend, lang) + " " + t("lagging.size", lang, points=f"{view.map.points:,}",
                                                   kb=f"{view.map.bytes / 1024:,.0f}"))
 if view.map.statuses:

@@ -1,10 +1,11 @@
 """The dashboard's core, as pure functions: figures and their wording, cards and sentences, chart
-builders (figure dicts) and the lagging map (its plotly figure), with no Streamlit."""
+builders (figure dicts) and the lagging map (what its SVG is drawn from), with no Streamlit."""
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
-import plotly.io as pio
 import pytest
 
 from tests.conftest import WORLD
@@ -232,14 +233,14 @@ def test_township_points_sum_villages_and_the_map_stays_offline():
                "geometry": {"type": "Polygon", "coordinates": [[[118.1, 28.6], [118.3, 28.6], [118.3, 28.8], [118.1, 28.6]]]}}]}
     view = lagging_view.lagging_map(outline, {"361123": "limited"}, {"361123": "57.5%（进展有限）"}, each,
                                     lagging_view.VILLAGES)
-    sent = pio.to_json(view.figure, validate=False)
-    assert "http" not in sent and view.bytes == len(sent.encode()) and view.points == 3
-    county, villages_drawn = view.figure.data
+    sent = json.dumps(view.drawing)
+    assert "http" not in sent and view.bytes == len(sent) and view.points == 3 and view.layer == "villages"
+    [county] = view.drawing["outlines"]
     # shaded in the county's status colour (its verdict by the target's reading), faded: limited progress
-    assert county.fillcolor == "rgb(251,223,211)" and county.text == "玉山县<br>57.5%（进展有限）"
-    assert villages_drawn.name == "villages" and list(villages_drawn.customdata) == [p["code"] for p in each]
-    assert villages_drawn.text[1] == "甲二村 361123100202<br>45.0%（目标 ≥ 90%）<br>倒退"
-    assert villages_drawn.marker.color[1] == "rgb(214,96,77)"  # 倒退's colour
+    assert county[1:] == ["rgb(251,223,211)", "玉山县\n57.5%（进展有限）"]
+    assert [p[5] for p in view.drawing["points"]] == [p["code"] for p in each]
+    # 倒退's colour, and the words of its tooltip
+    assert view.drawing["points"][1][3:5] == ["rgb(214,96,77)", "甲二村 361123100202\n45.0%（目标 ≥ 90%）\n倒退"]
 
 
 def test_work_list_names_the_missed_targets():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -29,9 +30,9 @@ def test_class_of(value, index):
 
 
 def test_status_map_shades_outlines_by_status_under_points_sized_at_the_maps_scale():
-    """Two counties, one with a verdict (its status colour, faded) and one without (grey, no words); a village
-    point 250 m across its radius, a summed point growing with its villages up to 14 px, a lone one 2.5 px at
-    least; each point's code in its customdata (what a click returns) and its words escaped."""
+    """Two counties, one with a verdict (its status colour, faded) and one without (grey); a village point 250 m
+    across its radius, a summed point growing with its villages up to 14 px, a lone one 2.5 px at least; each point
+    its code (what a click returns) and its words as plain text; north up (−latitude, stretched by 1 / cos)."""
     collection = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"code": code, "name": name},
          "geometry": {"type": "Polygon", "coordinates": [[[x, 28], [x + 0.5, 28], [x + 0.5, 28.5], [x, 28]]]}}
@@ -42,17 +43,22 @@ def test_status_map_shades_outlines_by_status_under_points_sized_at_the_maps_sca
               {**point, "code": "361123101", "n": "乙镇", "r": 400 + 120 * 5},
               {**point, "code": "361123102", "n": "丙镇", "r": 400 + 120 * 3000},
               {**point, "code": "361123103", "n": "丁镇", "r": 1}]
-    fig = maps.status_figure(collection, bounds, {"361123": "met"}, {"361123": "95.0%（按期达标）"}, points,
-                             "villages", height=580)
-    yushan, qianshan, drawn = fig.data
-    assert yushan.fillcolor == maps.rgb(maps.faded(maps.hex_rgb(STATUSES["met"].colour)))
-    assert yushan.text == "玉山县<br>95.0%（按期达标）" and qianshan.fillcolor == maps.rgb(maps.NO_SHADE)
-    assert drawn.name == "villages" and list(drawn.customdata) == [p["code"] for p in points]
-    assert drawn.text[0] == "&lt;b&gt;甲一村&lt;/b&gt; 361123100201<br>95%<br>按期达标"
+    drawing = maps.status_map(collection, bounds, {"361123": "met"}, {"361123": "95.0%（按期达标）"}, points)
+    yushan, qianshan = drawing["outlines"]
+    stretch = 1 / math.cos(math.radians(28.25))
+    assert yushan[0] == f"M118.000,{-28 * stretch:.3f}L118.500,{-28 * stretch:.3f}L118.500,{-28.5 * stretch:.3f}" \
+                        f"L118.000,{-28 * stretch:.3f}Z"
+    assert yushan[1:] == [maps.rgb(maps.faded(maps.hex_rgb(STATUSES["met"].colour))), "玉山县\n95.0%（按期达标）"]
+    assert qianshan[1:] == [maps.rgb(maps.NO_SHADE), "铅山县"]
+    village, *summed = drawing["points"]
+    assert village == [118.2, round(-28.2 * stretch, 3), 2.5, "rgb(26,150,65)", "<b>甲一村</b> 361123100201\n95%\n按期达标",
+                       "361123100201"]
     # the map is 900 px for 1° of longitude at 28.25°N: 98 km, so 250 m is 2.3 px (2.5 at least), 1,000 m 9.2 px
     per_metre = 900 / (111_320 * math.cos(math.radians(28.25)))
-    assert list(drawn.marker.size) == [5.0, round(2 * 1000 * per_metre, 1), 28.0, 5.0]
-    assert drawn.marker.color[0] == "rgb(26,150,65)" and "http" not in fig.to_json()
+    assert [p[2] for p in summed] == [round(1000 * per_metre, 1), 14, 2.5]
+    # the view: the bounds and 2% of their larger side around them, north up
+    assert drawing["box"] == pytest.approx([117.98, -28.5 * stretch - 0.02, 1.04, 0.5 * stretch + 0.04], abs=1e-3)
+    assert drawing["height"] == 580 and "http" not in json.dumps(drawing)
 
 
 def _collection():

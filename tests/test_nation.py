@@ -73,21 +73,20 @@ def test_the_whole_country_lists_its_provinces_with_their_counts(world):
 def test_the_whole_countrys_map_sums_villages_into_counties(outlined):
     con, cat = read_store(outlined), load_catalogue(CATALOGUE)
     view = lagging.build(con, cat, codes.NATION, 2022, "zh", "target", "t_water", 3)
-    *outlines, points = view.map.figure.data
+    drawing = view.map.drawing
     # t_water's key villages in 2022: 甲一村 95 (met), 甲二村 45, 乙一村 no return (玉山县); 丙一村 80 (铅山县)
-    assert points.name == lagging.SUMMARIES and list(zip(points.customdata, points.text)) == [
-        ("361123", "玉山县 361123<br>1/3 个村达标（33%）<br>1 个村无数据"),
-        ("361124", "铅山县 361124<br>0/1 个村达标（0%）<br>0 个村无数据")]
-    assert [o.name for o in outlines] == ["36"]  # the provinces' outlines, not the counties'
+    assert [(p[5], p[4]) for p in drawing["points"]] == [
+        ("361123", "玉山县 361123\n1/3 个村达标（33%）\n1 个村无数据"),
+        ("361124", "铅山县 361124\n0/1 个村达标（0%）\n0 个村无数据")]
+    assert [o[2].split("\n")[0] for o in drawing["outlines"]] == ["江西省"]  # the provinces' outlines, not the counties'
     assert view.map.legend == "lagging.legend.county" and view.area_name == "全国"
     assert view.map.layer == lagging.SUMMARIES  # a click on a county's point opens nothing
     missed = lagging.build(con, cat, codes.NATION, 2022, "zh", "missed", None, 1)
-    *_, summed = missed.map.figure.data
     by_county = missed.lagging.groupby(missed.lagging["village_code"].str[:6]).size().to_dict()
-    assert {code: text.split("<br>")[1] for code, text in zip(summed.customdata, summed.text)} == {
+    assert {p[5]: p[4].split("\n")[1] for p in missed.map.drawing["points"]} == {
         code: f"{n} 个村未达标" for code, n in by_county.items()}
     # no village point is sent for the whole country
-    assert sum(by_county.values()) == len(missed.lagging) > 0 and summed.name == lagging.SUMMARIES
+    assert sum(by_county.values()) == len(missed.lagging) > 0 and missed.map.layer == lagging.SUMMARIES
 
 
 def test_the_whole_country_compares_the_counties_in_each_targets_scope(world):

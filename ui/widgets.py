@@ -32,12 +32,10 @@ def card(c: Card, area: str, lang: str) -> None:
             st.markdown("\n".join(f"- {line}" for line in c.why))
 
 
-def chart(fig, name: str, key: str | None = None, on_select: str = "ignore"):
-    """A plotly chart with the modebar's PNG download named for the view (rendered in the browser, offline);
-    on_select="rerun": a click on a point selects it, and the point (its customdata) is in what this returns."""
+def chart(fig, name: str, key: str | None = None) -> None:
+    """A plotly chart with the modebar's PNG download named for the view (rendered in the browser, offline)."""
     config = {**PNG_CONFIG, "toImageButtonOptions": {**PNG_CONFIG["toImageButtonOptions"], "filename": name}}
-    return st.plotly_chart(fig, config=config, key=key, width="stretch", on_select=on_select,
-                           selection_mode="points")
+    st.plotly_chart(fig, config=config, key=key, width="stretch")
 
 
 def status_matrix(m: StatusMatrix) -> None:

@@ -120,10 +120,10 @@ class Visit:
         return self.page.locator('[data-testid="stMain"] h1').first.inner_text().strip()
 
     def map_box(self) -> dict:
-        """Wait for the page's map (a plotly chart of filled outlines) and return its size on screen."""
-        chart = self.page.locator(".js-plotly-plot:has(path.js-fill)").first
-        chart.wait_for(state="visible", timeout=30_000)
-        return chart.bounding_box()
+        """Wait for the lagging map (the SVG ui/svg_map draws) and return its size on screen."""
+        drawn = self.page.locator(".tracker-map svg").first
+        drawn.wait_for(state="visible", timeout=30_000)
+        return drawn.bounding_box()
 
     def select_first_row(self) -> None:
         """Tick the first row of the page's first table (st.dataframe draws on a canvas: click its row marker,

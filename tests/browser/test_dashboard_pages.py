@@ -22,7 +22,7 @@ from tracker.views import lagging, overview
 pytestmark = pytest.mark.browser
 
 YUGAN = "province=36&city=3611&county=361127"
-POINTS = ".js-plotly-plot .scatterlayer .trace:last-child path.point"  # the lagging map's points, in their order
+POINTS = ".tracker-map circle"  # the lagging map's points, in their order
 
 
 @pytest.fixture(scope="module")
@@ -108,8 +108,8 @@ def test_a_click_on_a_villages_point_opens_its_profile_in_the_same_area_and_year
     still on 余干县, 2024 and English (switching page from a script clears Streamlit's widgets: they are read again
     from the URL)."""
     con, cat = core
-    drawn = lagging.build(con, cat, "361127", 2024, "en", "target", None, 3).map.figure.data[-1]
-    where = pd.DataFrame({"x": drawn.x, "y": drawn.y, "code": drawn.customdata})
+    drawn = lagging.build(con, cat, "361127", 2024, "en", "target", None, 3).map.drawing["points"]
+    where = pd.DataFrame({"x": [p[0] for p in drawn], "y": [p[1] for p in drawn], "code": [p[5] for p in drawn]})
     # the point farthest from any other, so the click cannot land on a neighbour
     gaps = [((where[["x", "y"]] - r[["x", "y"]]) ** 2).sum(axis=1).drop(i).min() for i, r in where.iterrows()]
     alone = int(pd.Series(gaps).idxmax())
@@ -118,6 +118,10 @@ def test_a_click_on_a_villages_point_opens_its_profile_in_the_same_area_and_year
     visit.settle()
     visit.map_box()
     box = visit.page.locator(POINTS).nth(alone).bounding_box()
+    visit.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tip = visit.page.locator(".tracker-map .tip")
+    tip.wait_for(state="visible")
+    assert tip.inner_text().split("\n") == drawn[alone][4].split("\n")  # its name and code, value, status
     visit.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     visit.page.wait_for_url(re.compile(rf"/village\?.*village={code}"), timeout=30_000)
     visit.settle()

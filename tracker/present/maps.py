@@ -1,6 +1,6 @@
 """Map builders: plotly figures of outlines filled as shapes in longitude × latitude (outlines_figure), shaded by a
-value's class (choropleth_figure) or by status under points (status_figure). No basemap, no tiles, no WebGL: an
-SVG the browser draws in a few hundredths of a second, with nothing to fetch."""
+value's class (choropleth_figure), and the lagging map's outlines shaded by status under points (status_map), drawn
+as an SVG by ui/svg_map. No basemap, no tiles, no WebGL: nothing to fetch."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from tracker.present.charts import FONT
 SEQUENTIAL = [(239, 243, 255), (189, 215, 231), (107, 174, 214), (49, 130, 189), (8, 81, 156)]
 OUTLINE = (80, 80, 80)
 POINT = (230, 85, 13)  # orange points stand out on the blue scale
-POINT_EDGE = (60, 60, 60)
 FADE = 90 / 255  # how much of its status colour an outline takes under the points
 VILLAGE_RADIUS = 250  # metres
 
@@ -77,30 +76,39 @@ def faded(colour, alpha: float = FADE) -> tuple[int, int, int]:
     return tuple(round(255 - (255 - c) * alpha) for c in colour)
 
 
-def status_figure(collection: dict, bounds: tuple[float, float, float, float], statuses: dict[str, str],
-                  labels: dict[str, str], points: list[dict], name: str, height: int = 580) -> go.Figure:
-    """Outlines shaded by their region's status (its verdict under the target's declared reading, faded; grey
-    without a result) and tipped by its label, under points coloured by their `c` field (one trace named `name`,
-    a point's code in its customdata for a click to open it). Points carry their tooltip's fields: name `n`,
-    `code`, `v` and `s`; a summed point's radius `r` in metres (as a unit's villages grow), drawn in pixels at the
-    map's scale (2.5–14 px, a village 250 m)."""
-    rows = pd.DataFrame({"status": pd.Series(statuses, dtype=object), "label": pd.Series(labels, dtype=object)})
-    fig = outlines_figure(collection, bounds, rows.dropna(subset=["status"]),
-                          lambda row: (faded(hex_rgb(STATUSES[row["status"]].colour)), row["label"]), "", height)
-    if points:
-        scale = _pixels_per_metre(bounds, height)
-        fig.add_trace(go.Scatter(
-            x=[p["lon"] for p in points], y=[p["lat"] for p in points], mode="markers", name=name, showlegend=False,
-            customdata=[p["code"] for p in points], hoverinfo="text",
-            text=[escape(f"{p['n']} {p['code']}\n{p['v']}\n{p['s']}").replace("\n", "<br>") for p in points],
-            marker=dict(color=[rgb(p["c"]) for p in points], line=dict(color=rgb(POINT_EDGE), width=0.5),
-                        size=[round(2 * min(max(p.get("r", VILLAGE_RADIUS) * scale, 2.5), 14), 1) for p in points])))
-    return fig
+def status_map(collection: dict, bounds: tuple[float, float, float, float], statuses: dict[str, str],
+               labels: dict[str, str], points: list[dict], height: int = 580) -> dict:
+    """The lagging map as drawn by ui/svg_map (an SVG the browser draws itself, no chart library): outlines shaded by
+    their region's status (its verdict under the target's declared reading, faded; grey without a result) and
+    tipped by their name and label, under points coloured by their `c` field and tipped by their name `n`, `code`,
+    `v` and `s`. A summed point's radius `r` in metres (as a unit's villages grow) is drawn in pixels at the map's
+    scale (2.5–14 px, a village 250 m). Coordinates are longitude × −latitude stretched by 1 / cos of the middle
+    latitude (north up, as on the map), to three decimals (about 100 m). Texts are plain: the browser writes them
+    as text, never as markup."""
+    min_lon, min_lat, max_lon, max_lat = bounds
+    stretch = 1 / math.cos(math.radians((min_lat + max_lat) / 2))
+    outlines = []
+    for feature in collection["features"]:
+        code, name = feature["properties"]["code"], feature["properties"]["name"]
+        status = statuses.get(code)
+        fill = faded(hex_rgb(STATUSES[status].colour)) if status in STATUSES else NO_SHADE
+        geometry = feature["geometry"]
+        parts = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        path = "".join("M" + "L".join(f"{x:.3f},{-y * stretch:.3f}" for x, y in ring) + "Z"
+                       for part in parts for ring in part)  # holes too: the path fills even-odd
+        outlines.append([path, rgb(fill), f"{name}\n{labels.get(code, '')}".strip()])
+    scale = _pixels_per_metre(bounds, height)
+    drawn = [[round(p["lon"], 3), round(-p["lat"] * stretch, 3),
+              round(min(max(p.get("r", VILLAGE_RADIUS) * scale, 2.5), 14), 1), rgb(p["c"]),
+              f"{p['n']} {p['code']}\n{p['v']}\n{p['s']}".strip(), p["code"]] for p in points]
+    pad = 0.02 * max(max_lon - min_lon, (max_lat - min_lat) * stretch)
+    box = [min_lon - pad, -max_lat * stretch - pad, max_lon - min_lon + 2 * pad, (max_lat - min_lat) * stretch + 2 * pad]
+    return {"box": [round(v, 3) for v in box], "height": height, "outlines": outlines, "points": drawn}
 
 
 def _pixels_per_metre(bounds: tuple[float, float, float, float], height: int, width: int = 900) -> float:
     """How many pixels a metre takes on a map of `bounds` fitted into width × height pixels (its latitude stretched
-    by 1 / cos, as outlines_figure draws it)."""
+    by 1 / cos, as the maps draw it)."""
     min_lon, min_lat, max_lon, max_lat = bounds
     across = math.cos(math.radians((min_lat + max_lat) / 2))
     per_degree = min(width / max(max_lon - min_lon, 1e-3), height * across / max(max_lat - min_lat, 1e-3))

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import json
+
 import duckdb
 import pandas as pd
-import plotly.graph_objects as go
-import plotly.io as pio
 
 from tracker.core import assess, codes
 from tracker.core.catalogue import Catalogue
@@ -26,17 +26,17 @@ from tracker.present import maps
 from tracker.present.scorecard import cell_frame, figure, target_text
 from tracker.queries import dashboard, geography
 
-VILLAGES, SUMMARIES = "villages", "summaries"  # the point traces: a point per village, or per township or county
+VILLAGES, SUMMARIES = "villages", "summaries"  # the points: one per village, or per township or county
 SUMMED_BY = {"nation": "county", "province": "township"}  # an area whose villages are summed, and into what
 LAGGING_SUMMED_BY = {"nation": "county"}  # likewise for the lagging villages, fewer: a province still shows each
 
 
 @dataclass
 class LaggingMap:
-    figure: go.Figure | None  # None: the area has no outline to draw
+    drawing: dict | None  # maps.status_map's data for ui/svg_map; None: the area has no outline to draw
     legend: str  # an i18n key
     points: int
-    bytes: int  # the figure's JSON, what the browser receives
+    bytes: int  # the drawing's JSON, what the browser receives
     layer: str  # VILLAGES (a click opens the village) or SUMMARIES
     statuses: dict[str, int] = field(default_factory=dict)  # villages by status (one-target view)
 
@@ -176,8 +176,8 @@ def lagging_map(outlines: dict, statuses: dict[str, str], labels: dict[str, str]
     bounds = geography.bounds(outlines)
     if bounds is None:
         return LaggingMap(None, legend, len(points), 0, layer)
-    fig = maps.status_figure(outlines, bounds, statuses, labels, points, layer)
-    return LaggingMap(fig, legend, len(points), len(pio.to_json(fig, validate=False).encode()), layer)
+    drawing = maps.status_map(outlines, bounds, statuses, labels, points)
+    return LaggingMap(drawing, legend, len(points), len(json.dumps(drawing)), layer)
 
 
 def worklist(lagging: pd.DataFrame, catalogue: Catalogue, lang: str) -> pd.DataFrame:

@@ -1,0 +1,25 @@
+"""The lagging map as a Streamlit component of our own: the SVG that svg_map.js draws in the browser from
+tracker.present.maps.status_map's data (styled by svg_map.css), a click on a point returning its code."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import streamlit as st
+
+HERE = Path(__file__).parent
+
+
+@cache
+def _component():
+    # registered once per process: the browser receives the script and style once per session
+    return st.components.v2.component("tracker.map", html="<div class='tracker-map'></div>",
+                                      css=(HERE / "svg_map.css").read_text(encoding="utf-8"),
+                                      js=(HERE / "svg_map.js").read_text(encoding="utf-8"))
+
+
+def draw(data: dict, key: str, clickable: bool) -> str | None:
+    """Draw the map; the code of the point clicked in this run (only when `clickable`), else None."""
+    result = _component()(data={**data, "clickable": clickable}, key=key, on_clicked_change=lambda: None)
+    return getattr(result, "clicked", None) if clickable else None
