@@ -33,7 +33,8 @@ if view.map.drawing is None:
     st.info(t("lagging.no_outline", lang))
 else:
     # a summed point (a township, a county) opens nothing
-    picked = svg_map.draw(view.map.drawing, f"lagging.map.{mode}", view.map.layer == lagging_view.VILLAGES)
+    picked = svg_map.draw(view.map.drawing, f"lagging.map.{mode}", lang, f"lagging-{mode}-{f.area}",
+                          clickable=view.map.layer == lagging_view.VILLAGES)
     if picked:
         widgets.open_village(picked)
     st.caption(t(view.map.legend, lang) + " " + t("lagging.size", lang, points=f"{view.map.points:,}",

@@ -13,7 +13,7 @@ from tracker.present import charts
 from tracker.queries.propose import READINGS, area_rank, default_level
 from tracker.queries.propose import references as references_of
 from tracker.views import propose as view
-from ui import auth, data, filters, widgets
+from ui import auth, data, filters, svg_map, widgets
 from ui import drafts as drafts_panel
 
 f = filters.current()
@@ -121,7 +121,7 @@ if codes.area_level(f.area) in ("province", "city"):  # which counties would rea
     st.subheader(t("propose.by_county", lang, candidate=said(first), units=units))
     reach = view.reach_map(data.map_outlines(f.area), counties, units, lang)
     if reach is not None:
-        widgets.chart(reach, f"propose-reach-{measure_id}-{f.area}")
+        svg_map.draw(reach, "propose.map", lang, f"propose-reach-{measure_id}-{f.area}")
         st.caption(t("propose.map.legend", lang, units=units))
     st.dataframe(counties.drop(columns="county").rename(columns={c: t(f"propose.county.{c}", lang)
                                                                  for c in ("name", "units", "reaching", "share")}),

@@ -70,37 +70,34 @@ def _collection():
 
 
 def test_choropleth_shades_by_value_class_and_tips_each_outline_with_its_name_and_code():
-    fig, breaks = maps.choropleth_figure(_collection(), "n", (0, 0, 1, 1),
-                                         points=[{"code": "x", "name": "<i>镇</i>", "lon": 0.5, "lat": 0.5}])
+    drawing, breaks = maps.choropleth(_collection(), "n", (0, 0, 1, 1),
+                                      points=[{"code": "x", "name": "<i>镇</i>", "lon": 0.5, "lat": 0.5}])
     assert breaks == [1, 2, 3, 4, 5]
-    *outlines, points = fig.data
-    assert [o.name for o in outlines] == [f"3201{i:02}" for i in range(1, 6)]
-    assert outlines[0].fillcolor == "rgb({},{},{})".format(*maps.SEQUENTIAL[0])
-    assert outlines[-1].fillcolor == "rgb({},{},{})".format(*maps.SEQUENTIAL[-1])
-    assert outlines[0].text == "县1<br>320101" and list(outlines[0].x) == [0, 1, 1, 0, 0, None]
-    assert points.mode == "markers" and list(points.text) == ["&lt;i&gt;镇&lt;/i&gt;"]  # a name is text
-    assert "http" not in fig.to_json()  # nothing to fetch: no tiles, no map style
+    outlines = drawing["outlines"]
+    assert [o[1] for o in outlines] == [maps.rgb(colour) for colour in maps.SEQUENTIAL]  # one class each
+    assert outlines[0][2] == "县1\n320101"
+    assert outlines[0][0] == "M0.000,0.000L1.000,0.000L1.000,-1.000L0.000,-1.000L0.000,0.000Z"
+    # a town: orange, its name as plain text (the browser writes it as text), and nothing a click opens
+    assert drawing["points"] == [[0.5, -0.5, 3.5, maps.rgb(maps.POINT), "<i>镇</i>", None]]
+    assert "http" not in json.dumps(drawing)  # nothing to fetch: no tiles, no map style
 
 
-def test_outlines_are_drawn_as_filled_shapes_each_shaded_and_tipped_by_its_row():
-    """Two regions, one of two parts; a row for one of them: its colour and its words, the other grey with the
-    words for none; a name is text (escaped); the map's latitude stretched by 1 / cos of the middle latitude."""
-    import pandas as pd
-
+def test_outlines_are_drawn_as_paths_each_shaded_and_tipped_by_its_row():
+    """Two regions, one of two parts; a shade for one of them: its colour and its words, the other grey with the
+    words for none; the map's latitude stretched by 1 / cos of the middle latitude, north up."""
     square = lambda x, y: [[[x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1], [x, y]]]  # noqa: E731
     collection = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"code": "361123", "name": "玉山县"},
          "geometry": {"type": "MultiPolygon", "coordinates": [square(118, 28), square(120, 28)]}},
         {"type": "Feature", "properties": {"code": "361124", "name": "<b>铅山县</b>"},
          "geometry": {"type": "Polygon", "coordinates": square(117, 28)}}]}
-    rows = pd.DataFrame({"share": [60.0]}, index=["361123"])
-    fig = maps.outlines_figure(collection, (117.0, 28.0, 121.0, 29.0), rows,
-                               lambda row: ((8, 81, 156), f"{row['share']:g}% 可达"), "无数据", height=480)
-    yushan, qianshan = fig.data
-    assert yushan.fill == "toself" and yushan.fillcolor == "rgb(8,81,156)" and yushan.text == "玉山县<br>60% 可达"
-    assert list(yushan.x) == [118, 119, 119, 118, 118, None, 120, 121, 121, 120, 120, None]  # two parts, one trace
-    assert qianshan.fillcolor == "rgb({},{},{})".format(*maps.NO_SHADE)
-    assert qianshan.text == "&lt;b&gt;铅山县&lt;/b&gt;<br>无数据"
-    assert fig.layout.yaxis.scaleanchor == "x"
-    assert fig.layout.yaxis.scaleratio == pytest.approx(1 / math.cos(math.radians(28.5)))
-    assert fig.layout.height == 480
+    drawing = maps.drawing(collection, (117.0, 28.0, 121.0, 29.0), {"361123": ((8, 81, 156), "60% 可达")},
+                           (maps.NO_SHADE, "无数据"), height=480)
+    yushan, qianshan = drawing["outlines"]
+    k = 1 / math.cos(math.radians(28.5))
+    south, north = f"{-28 * k:.3f}", f"{-29 * k:.3f}"
+    assert yushan == [f"M118.000,{south}L119.000,{south}L119.000,{north}L118.000,{north}L118.000,{south}Z"
+                      f"M120.000,{south}L121.000,{south}L121.000,{north}L120.000,{north}L120.000,{south}Z",
+                      "rgb(8,81,156)", "玉山县\n60% 可达"]  # two parts, one path
+    assert qianshan[1:] == [maps.rgb(maps.NO_SHADE), "<b>铅山县</b>\n无数据"]
+    assert drawing["height"] == 480 and drawing["points"] == []

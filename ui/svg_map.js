@@ -1,6 +1,7 @@
-// The lagging map: an SVG of shaded outlines under points, drawn by the browser itself (no chart library), with a
-// tooltip, wheel zoom, drag to pan, double-click to reset, and a click on a point that sends its code to Python
-// (ui/svg_map.py). The data come from tracker/present/maps.py status_map; every text is written as text, never markup.
+// A map: an SVG of shaded outlines under points, drawn by the browser itself (no chart library), with a tooltip,
+// wheel zoom, drag to pan, double-click to reset, a download of the view as an SVG file, and a click on a point
+// that sends its code to Python (ui/svg_map.py). The data come from tracker/present/maps.py drawing; every text is
+// written as text, never markup.
 const NS = "http://www.w3.org/2000/svg";
 
 export default function ({ data, parentElement, setTriggerValue }) {
@@ -12,26 +13,44 @@ export default function ({ data, parentElement, setTriggerValue }) {
   svg.setAttribute("width", "100%");
   svg.setAttribute("height", data.height);
   svg.setAttribute("role", "img");
+  svg.setAttribute("xmlns", NS);
   const tip = document.createElement("div");
   tip.className = "tip";
+  // strokes as attributes, not style, so the downloaded file draws the same
+  const drawn = (tag, attributes) => {
+    const shape = svg.appendChild(document.createElementNS(NS, tag));
+    for (const [name, value] of Object.entries(attributes)) shape.setAttribute(name, value);
+    shape.setAttribute("vector-effect", "non-scaling-stroke");
+    return shape;
+  };
   for (const [path, fill, text] of data.outlines) {
-    const shape = svg.appendChild(document.createElementNS(NS, "path"));
-    shape.setAttribute("d", path);
-    shape.setAttribute("fill", fill);
+    const shape = drawn("path", { d: path, fill, stroke: "rgb(80,80,80)", "stroke-width": 1, "fill-rule": "evenodd" });
     shape.dataset.tip = text;
   }
   const dots = data.points.map(([x, y, radius, fill, text, code]) => {
-    const dot = svg.appendChild(document.createElementNS(NS, "circle"));
-    dot.setAttribute("cx", x);
-    dot.setAttribute("cy", y);
-    dot.setAttribute("fill", fill);
+    const dot = drawn("circle", { cx: x, cy: y, fill, stroke: "rgb(60,60,60)", "stroke-width": 0.5 });
     dot.dataset.tip = text;
-    dot.dataset.code = code;
     dot.dataset.radius = radius;
-    if (data.clickable) dot.classList.add("opens");
+    if (code) dot.dataset.code = code;
+    if (data.clickable && code) dot.classList.add("opens");
     return dot;
   });
-  root.append(svg, tip);
+  const bar = document.createElement("div");
+  bar.className = "bar";
+  const hint = bar.appendChild(document.createElement("span"));
+  hint.textContent = data.hint;
+  const save = bar.appendChild(document.createElement("button"));
+  save.type = "button";
+  save.textContent = data.download;
+  save.addEventListener("click", () => {
+    const file = new Blob([new XMLSerializer().serializeToString(svg)], { type: "image/svg+xml" });
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(file);
+    link.download = data.file;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  });
+  root.append(svg, tip, bar);
 
   // points keep their size in pixels whatever the zoom
   const draw = () => {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -15,12 +16,19 @@ def test_region_page_shows_jiangsu_on_an_offline_map(server, visit):
     assert visit.heading() == "江苏省 · 地区概况"
     values = visit.page.locator('[data-testid="stMetricValue"]').all_inner_texts()
     assert values == ["13", "104", "1,487", "13,263", "8,383"]
-    # the counties as filled shapes (plotly, no WebGL), shaded by their village committees
-    chart = visit.page.locator(".js-plotly-plot").first
-    chart.wait_for(state="visible", timeout=30_000)
-    box = chart.bounding_box()
+    # the counties as SVG shapes (no chart library, no WebGL), shaded by their village committees
+    box = visit.map_box()
     assert box["width"] > 600 and box["height"] > 400
-    assert chart.locator("path.js-fill").count() >= 95  # 江苏省's county-level units (some share an outline)
+    assert visit.page.locator(".tracker-map path").count() >= 95  # 江苏省's county-level units (some share one)
+    # a county's tooltip: its name and its village committees' class
+    visit.page.locator(".tracker-map path").first.hover(force=True)  # where another county may lie on top
+    assert visit.page.locator(".tracker-map .tip").inner_text().split("\n")[1].startswith("32")
+    # the map as a file for a report: the SVG as drawn, every county in it
+    with visit.page.expect_download() as saved:
+        visit.page.get_by_role("button", name="下载地图（SVG）").click()
+    assert saved.value.suggested_filename == "region-32.svg"
+    drawing = Path(saved.value.path()).read_text(encoding="utf-8")
+    assert drawing.startswith("<svg") and drawing.count("<path") == visit.page.locator(".tracker-map path").count()
     visit.screenshot("region-jiangsu")
 
 

@@ -88,9 +88,8 @@ def test_a_province_sets_a_new_plan_target_from_the_data(office_server, visit, l
     box.press("Enter")
     visit.settle()
     page.get_by_text(words["by_county"]).wait_for(timeout=30_000)
-    # the counties shaded by who would reach it: a plotly chart of filled outlines, no WebGL map
-    assert page.locator('[data-testid="stDeckGlJsonChart"]').count() == 0
-    assert page.locator(".js-plotly-plot path.js-fill").count() >= 12  # 上饶市's twelve counties, filled
+    # the counties shaded by who would reach it: an SVG of their outlines, no WebGL map
+    assert page.locator(".tracker-map path").count() >= 12  # 上饶市's twelve counties, filled
     visit.screenshot(f"propose-shangrao-{lang}")
 
     page.get_by_role("textbox", name=words["why"], exact=True).fill("按近年进度，重点村总体2030年可达97%；全国2030年目标98%")

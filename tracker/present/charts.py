@@ -24,6 +24,13 @@ LINE_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"
 PNG_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
+def _vline(x: float, colour: str, width: float, dash: str) -> dict:
+    """A line down the plot at x, as fig.add_vline draws it: given to update_layout with the others at once, since
+    add_vline validates the whole layout each time (about 10 ms a line)."""
+    return dict(type="line", x0=x, x1=x, xref="x", y0=0, y1=1, yref="y domain",
+                line=dict(color=colour, width=width, dash=dash))
+
+
 def _layout(fig: go.Figure, title: str, height: int, top: int = 50, right: int = 10) -> go.Figure:
     """Common layout; the title is escaped (it names regions, and plotly reads tags in it) and sits at the top
     of a `top`-pixel margin, above anything drawn there (a matrix's column labels)."""
@@ -64,12 +71,14 @@ def ranking(frame: pd.DataFrame, title: str, unit: str, average: float | None, a
             hovertext=[f"{n} · {t('chart.own_target', lang)} {v:.2f}" if v == v else n
                        for n, v in zip(names, ordered["target_value"])],
             hovertemplate="%{hovertext}<extra></extra>"))
-    elif len(targets):
-        fig.add_vline(x=targets.iloc[0], line=dict(color=TARGET_COLOUR, width=2, dash="dash"),
-                      annotation_text=t("chart.target", lang), annotation_position="top right")
+    marks = []
+    if targets.nunique() == 1:
+        marks.append((targets.iloc[0], t("chart.target", lang), TARGET_COLOUR, "dash", "left"))
     if average is not None:  # labelled at the top too, clear of the axis's ticks
-        fig.add_vline(x=average, line=dict(color=BENCHMARK_COLOUR, width=2, dash="dot"),
-                      annotation_text=escape(average_label), annotation_position="top left")
+        marks.append((average, escape(average_label), BENCHMARK_COLOUR, "dot", "right"))
+    fig.update_layout(shapes=[_vline(x, colour, 2, dash) for x, _, colour, dash, _ in marks],
+                      annotations=[dict(x=x, y=1, xref="x", yref="y domain", text=text, showarrow=False, xanchor=side,
+                                        yanchor="top") for x, text, _, _, side in marks])
     _status_legend(fig, ordered["status"].tolist(), lang)
     fig.update_xaxes(title=unit_label(unit), showgrid=True, gridcolor="#EEE")
     fig.update_yaxes(automargin=True)
@@ -141,13 +150,13 @@ def spread(values: pd.Series, title: str, unit: str, lines: list[tuple[float, st
     # the labels stacked down the right of each line (candidates and references lie close together: 95, 96, 97)
     marks = [(x, label, TARGET_COLOUR, 2, ("dash", "dot", "dashdot")[i % 3], 13) for i, (x, label) in enumerate(lines)]
     marks += [(x, label, BENCHMARK_COLOUR, 1, "dot", 11) for x, label in references]
-    for i, (x, label, colour, width, dash, size) in enumerate(marks):
-        fig.add_vline(x=x, line=dict(color=colour, width=width, dash=dash))
-        fig.add_annotation(x=x, y=1 - 0.09 * i, xref="x", yref="paper", text=escape(label), showarrow=False,
-                           xanchor="right", yanchor="top", font=dict(size=size, color=colour),
-                           bgcolor="rgba(255, 255, 255, 0.85)")
+    labels = [dict(x=x, y=1 - 0.09 * i, xref="x", yref="paper", text=escape(label), showarrow=False, xanchor="right",
+                   yanchor="top", font=dict(size=size, color=colour), bgcolor="rgba(255, 255, 255, 0.85)")
+              for i, (x, label, colour, _, _, size) in enumerate(marks)]
+    labels.append(dict(text=escape(t("chart.units", lang)), xref="paper", yref="paper", x=0, y=1, xanchor="right",
+                       yanchor="bottom", showarrow=False, font=dict(size=12, color="#555")))
+    fig.update_layout(shapes=[_vline(x, colour, width, dash) for x, _, colour, width, dash, _ in marks],
+                      annotations=labels)
     fig.update_xaxes(title=unit_label(unit), showgrid=False)
     fig.update_yaxes(title=None, showgrid=True, gridcolor="#EEE")
-    fig.add_annotation(text=escape(t("chart.units", lang)), xref="paper", yref="paper", x=0, y=1, xanchor="right",
-                       yanchor="bottom", showarrow=False, font=dict(size=12, color="#555"))
     return _layout(fig, title, height=320)

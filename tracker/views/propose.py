@@ -31,12 +31,11 @@ def reach_map(collection: dict, counties: pd.DataFrame, units_word: str, lang: s
     if bounds is None:
         return None
 
-    def shade(row):
-        return (maps.SEQUENTIAL[maps.class_of(float(row["share"]), maps.SHARE_BREAKS)],
-                t("propose.map.tip", lang, reaching=int(row["reaching"]), n=int(row["units"]), units=units_word,
-                  share=f"{row['share']:g}"))
-    return maps.outlines_figure(collection, bounds, counties.set_index("county"), shade, t("propose.map.none", lang),
-                               height=480)
+    shades = {row["county"]: (maps.SEQUENTIAL[maps.class_of(float(row["share"]), maps.SHARE_BREAKS)],
+                              t("propose.map.tip", lang, reaching=int(row["reaching"]), n=int(row["units"]),
+                                units=units_word, share=f"{row['share']:g}"))
+              for row in counties.to_dict("records")}
+    return maps.drawing(collection, bounds, shades, (maps.NO_SHADE, t("propose.map.none", lang)), height=480)
 
 
 def reference_label(reference: Reference, names: dict[str, str], lang: str) -> str:

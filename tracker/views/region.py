@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from tracker.core import codes
 from tracker.core.i18n import t
@@ -19,7 +18,7 @@ LEFT_OUT = {"province": {"kind", "parent_name"}, "county": {"counties"}, "townsh
 
 @dataclass
 class RegionView:
-    map: go.Figure | None  # the outlines shaded by their village committees (and a county's townships)
+    map: dict | None  # the outlines shaded by their village committees (and a county's townships), for ui/svg_map
     legend: str
     fallback_note: str | None
     table: pd.DataFrame
@@ -47,10 +46,10 @@ def region_view(collection: dict, units: pd.DataFrame, town_points: pd.DataFrame
         elif unit_level == "township":  # a county's own outline: its total
             feature["properties"]["village_committees"] = int(units["village_committees"].sum())
     bounds = geography.bounds(collection)
-    figure, legend = None, ""
+    drawn, legend = None, ""
     if bounds is not None:
         point_rows = town_points.to_dict("records") if town_points is not None else None
-        figure, breaks = maps.choropleth_figure(collection, "village_committees", bounds, point_rows)
+        drawn, breaks = maps.choropleth(collection, "village_committees", bounds, point_rows)
         parts = []
         if len(collection["features"]) > 1:  # one outline has nothing to compare
             parts.append(t("region.map.legend", lang, breaks=" / ".join(f"≤{b:,}" for b in sorted(set(breaks)))))
@@ -61,4 +60,4 @@ def region_view(collection: dict, units: pd.DataFrame, town_points: pd.DataFrame
     if unit_level == "county":
         fallback = units.loc[units["kind"] == "development_zone", "name"].tolist()
     note = t("region.map.fallback", lang, names="、".join(fallback)) if fallback else None
-    return RegionView(figure, legend, note, unit_table(units, unit_level, lang))
+    return RegionView(drawn, legend, note, unit_table(units, unit_level, lang))

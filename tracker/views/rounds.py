@@ -69,11 +69,11 @@ def state_map(collection: dict, found: pd.DataFrame, lang: str):
     if bounds is None:
         return None
 
-    def shade(row):
-        return STATE_COLOURS[row["state"]], t("rounds.map.tip", lang, state=state_words(row, lang),
-                                              sent=int(row["villages_reported"]), n=int(row["villages_expected"]))
-    return maps.outlines_figure(collection, bounds, found.set_index("region_code"), shade, t("rounds.map.none", lang),
-                               height=440)
+    shades = {row["region_code"]: (STATE_COLOURS[row["state"]],
+                                   t("rounds.map.tip", lang, state=state_words(row, lang),
+                                     sent=int(row["villages_reported"]), n=int(row["villages_expected"])))
+              for row in found.to_dict("records")}
+    return maps.drawing(collection, bounds, shades, (maps.NO_SHADE, t("rounds.map.none", lang)), height=440)
 
 
 def legend(lang: str) -> str:
