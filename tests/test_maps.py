@@ -70,12 +70,12 @@ def _collection():
 
 
 def test_choropleth_shades_by_value_class_and_tips_each_outline_with_its_name_and_code():
-    drawing, breaks = maps.choropleth(_collection(), "n", (0, 0, 1, 1),
+    drawing, breaks = maps.choropleth(_collection(), "n", (0, 0, 1, 1), lambda code, n: f"{code} · {n} 个",
                                       points=[{"code": "x", "name": "<i>镇</i>", "lon": 0.5, "lat": 0.5}])
     assert breaks == [1, 2, 3, 4, 5]
     outlines = drawing["outlines"]
     assert [o[1] for o in outlines] == [maps.rgb(colour) for colour in maps.SEQUENTIAL]  # one class each
-    assert outlines[0][2] == "县1\n320101"
+    assert outlines[0][2] == "县1\n320101 · 1 个" and outlines[-1][2] == "县5\n320105 · 5 个"
     assert outlines[0][0] == "M0.000,0.000L1.000,0.000L1.000,-1.000L0.000,-1.000L0.000,0.000Z"
     # a town: orange, its name as plain text (the browser writes it as text), and nothing a click opens
     assert drawing["points"] == [[0.5, -0.5, 3.5, maps.rgb(maps.POINT), "<i>镇</i>", None]]

@@ -20,9 +20,10 @@ def test_region_page_shows_jiangsu_on_an_offline_map(server, visit):
     box = visit.map_box()
     assert box["width"] > 600 and box["height"] > 400
     assert visit.page.locator(".tracker-map path").count() >= 95  # 江苏省's county-level units (some share one)
-    # a county's tooltip: its name and its village committees' class
+    # a county's tooltip: its name, its code and the village committees that shade it
     visit.page.locator(".tracker-map path").first.hover(force=True)  # where another county may lie on top
-    assert visit.page.locator(".tracker-map .tip").inner_text().split("\n")[1].startswith("32")
+    tip = visit.page.locator(".tracker-map .tip").inner_text().split("\n")
+    assert re.fullmatch(r"32\d{4} · 村委会 [\d,]+ 个", tip[1]), tip
     # the map as a file for a report: the SVG as drawn, every county in it
     with visit.page.expect_download() as saved:
         visit.page.get_by_role("button", name="下载地图（SVG）").click()

@@ -6,6 +6,7 @@ library, no WebGL: nothing to fetch, and the browser draws a province's counties
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from tracker.core.status import STATUSES
 
@@ -33,14 +34,15 @@ def class_of(value: float, breaks: list[float]) -> int:
 
 
 def choropleth(collection: dict, value_key: str, bounds: tuple[float, float, float, float],
-               points: list[dict] | None = None, height: int = 560) -> tuple[dict, list[float]]:
-    """Outlines shaded by their property `value_key` in quantile classes (tipped by their name and code, grey and
-    tipped by their name without a value), with optional points on top (orange, their name on hover); the drawing
-    and the class breaks (for the legend)."""
+               words: Callable[[str, float], str], points: list[dict] | None = None,
+               height: int = 560) -> tuple[dict, list[float]]:
+    """Outlines shaded by their property `value_key` in quantile classes (tipped by their name and `words(code,
+    value)`, grey and tipped by their name without a value), with optional points on top (orange, their name on
+    hover); the drawing and the class breaks (for the legend)."""
     values = {f["properties"]["code"]: f["properties"][value_key] for f in collection["features"]
               if f["properties"].get(value_key) is not None}
     breaks = class_breaks(list(values.values()))
-    shades = {code: (SEQUENTIAL[class_of(value, breaks)], code) for code, value in values.items()}
+    shades = {code: (SEQUENTIAL[class_of(value, breaks)], words(code, value)) for code, value in values.items()}
     dots = [(p["lon"], p["lat"], 3.5, POINT, str(p["name"]), None) for p in points or []]
     return drawing(collection, bounds, shades, (NO_SHADE, ""), dots, height), breaks
 
@@ -101,7 +103,8 @@ def drawing(collection: dict, bounds: tuple[float, float, float, float],
     dots = [[round(lon, 3), round(-lat * stretch, 3), round(radius, 1), rgb(colour), words.strip(), code]
             for lon, lat, radius, colour, words, code in points]
     pad = 0.02 * max(max_lon - min_lon, (max_lat - min_lat) * stretch)
-    box = [min_lon - pad, -max_lat * stretch - pad, max_lon - min_lon + 2 * pad, (max_lat - min_lat) * stretch + 2 * pad]
+    box = [min_lon - pad, -max_lat * stretch - pad,
+           max_lon - min_lon + 2 * pad, (max_lat - min_lat) * stretch + 2 * pad]
     return {"box": [round(v, 3) for v in box], "height": height, "outlines": outlines, "points": dots}
 
 

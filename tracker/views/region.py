@@ -49,7 +49,9 @@ def region_view(collection: dict, units: pd.DataFrame, town_points: pd.DataFrame
     drawn, legend = None, ""
     if bounds is not None:
         point_rows = town_points.to_dict("records") if town_points is not None else None
-        drawn, breaks = maps.choropleth(collection, "village_committees", bounds, point_rows)
+        drawn, breaks = maps.choropleth(collection, "village_committees", bounds,
+                                        lambda code, n: t("region.map.tip", lang, code=code, n=int(n)),
+                                        point_rows)
         parts = []
         if len(collection["features"]) > 1:  # one outline has nothing to compare
             parts.append(t("region.map.legend", lang, breaks=" / ".join(f"≤{b:,}" for b in sorted(set(breaks)))))
