@@ -16,7 +16,7 @@ HERE = Path(__file__).parent
 
 @cache
 def _component():
-    # registered once per process: the browser receives the script and style once per session
+    # registered once per process (Streamlit keeps the definition; registering it again on every run would warn)
     return st.components.v2.component("tracker.map", html="<div class='tracker-map'></div>",
                                       css=(HERE / "svg_map.css").read_text(encoding="utf-8"),
                                       js=(HERE / "svg_map.js").read_text(encoding="utf-8"))
