@@ -6,7 +6,7 @@ Starts the app on the store (open, as on the demo data) and, at the same time on
 pages (st.navigation, a title and a line each: what any Streamlit page costs). In one Chromium session each, opens
 the first page, then clicks every page's link in the sidebar in menu order, `--rounds` times. A switch ends when
 the new page's heading is shown, Streamlit reports the script finished (its running indicator is gone), no
-skeleton is left and the browser's last long task after it has ended (a map's layers are drawn after the script
+skeleton is left and the browser's last long task after it has ended (charts and maps are laid out after the script
 ends); the time includes the browser's own drawing (maps, charts), as a user waits for it. The first
 round is cold; each page's figure is the median of the later rounds, and its ratio to the floor's median switch
 (aim: at most 3×). A fresh session's first page (the briefing, the lagging map, and the bare app's) is timed too:
@@ -54,11 +54,10 @@ def heading(page) -> str:
     return found.first.inner_text().strip() if found.count() else ""
 
 
-# then the browser has drawn it: no long task (over 50 ms: drawing a map's layers, laying out a chart) for QUIET ms;
-# the seconds from here to the end of the last long task are the page's drawing, which the switch includes (a map
-# draws its layers for a second or more after Streamlit's script has finished, in tasks that may start after the
-# browser has drawn a frame or two: waiting for two quick frames charged a map's drawing to the next page on a slow
-# machine). At most 10 s (a page that never settles). The browser tests' settle waits for the same
+# then the browser has drawn it: no long task (over 50 ms: laying out a chart, a map or a table) for QUIET ms;
+# the seconds from here to the end of the last long task are the page's drawing, which the switch includes (a chart
+# or map is drawn after Streamlit's script has finished, in tasks that may start after the browser has drawn a frame
+# or two: waiting for two quick frames charged a deck.gl map's drawing to the next page on a slow machine). At most 10 s (a page that never settles). The browser tests' settle waits for the same
 # (tests/browser/conftest.py).
 QUIET = 250
 DRAWN = """async () => {

@@ -107,7 +107,7 @@ class Visit:
 
     def settle(self) -> None:
         """Wait until the script has finished running, nothing is still a skeleton, and the browser has drawn it (no
-        long task for a quarter of a second: a map draws its layers for a second or more after the script ends, and
+        long task for a quarter of a second: charts and maps are laid out after the script ends, and
         a click would wait behind it)."""
         self.page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
                                     timeout=60_000)

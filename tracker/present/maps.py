@@ -62,9 +62,9 @@ def hex_rgb(colour: str) -> list[int]:
     return [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
 
 
-def faded(colour, alpha: float = FADE) -> tuple[int, int, int]:
-    """A colour laid at `alpha` over white: an outline light enough for the points on it to stand out."""
-    return tuple(round(255 - (255 - c) * alpha) for c in colour)
+def faded(colour) -> tuple[int, int, int]:
+    """A colour laid at FADE over white: an outline light enough for the points on it to stand out."""
+    return tuple(round(255 - (255 - c) * FADE) for c in colour)
 
 
 def status_map(collection: dict, bounds: tuple[float, float, float, float], statuses: dict[str, str],
