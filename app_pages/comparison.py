@@ -19,7 +19,7 @@ target_id = st.selectbox(t("comparison.target", lang), view.targets, format_func
                          key=filters.page_state("target", view.targets, view.target_id))
 filters.keep("target", target_id)
 st.markdown(view.summary)
-widgets.chart(view.ranking, f"ranking-{target_id}-{f.area}-{year}")
+widgets.chart(view.ranking, f"ranking-{target_id}-{f.area}-{year}", lang)
 
 st.subheader(t("comparison.matrix", lang, units=view.units))
 widgets.status_matrix(view.matrix)
@@ -33,7 +33,7 @@ picked = st.multiselect(t("comparison.pick", lang, units=view.units), list(view.
                                                                  most=5))
 filters.keep("compare", picked)
 if picked and view.over_time is not None:
-    widgets.chart(view.over_time, f"compare-{target_id}-{f.area}")
+    widgets.chart(view.over_time, f"compare-{target_id}-{f.area}", lang)
 
 st.subheader(t("comparison.peers", lang))
 if not view.peers:
@@ -42,4 +42,4 @@ for peers in view.peers:
     if peers.chart is None:
         st.info(t("comparison.no_peer_data", lang, group=peers.name))
     else:
-        widgets.chart(peers.chart, f"peers-{peers.name}-{target_id}")
+        widgets.chart(peers.chart, f"peers-{peers.name}-{target_id}", lang)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from tracker.core.i18n import md_escape, t
 from tracker.views import lagging as lagging_view
-from ui import data, filters, svg_map, widgets
+from ui import data, filters, svg_drawing, widgets
 
 f = filters.current()
 lang, year = f.lang, f.year
@@ -33,7 +33,7 @@ if view.map.drawing is None:
     st.info(t("lagging.no_outline", lang))
 else:
     # a summed point (a township, a county) opens nothing
-    picked = svg_map.draw(view.map.drawing, f"lagging.map.{mode}", lang, f"lagging-{mode}-{f.area}",
+    picked = svg_drawing.draw(view.map.drawing, f"lagging.map.{mode}", lang, f"lagging-{mode}-{f.area}",
                           clickable=view.map.layer == lagging_view.VILLAGES)
     if picked:
         widgets.open_village(picked)

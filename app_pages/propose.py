@@ -13,7 +13,7 @@ from tracker.present import charts
 from tracker.queries.propose import READINGS, area_rank, default_level
 from tracker.queries.propose import references as references_of
 from tracker.views import propose as view
-from ui import auth, data, filters, svg_map, widgets
+from ui import auth, data, filters, svg_drawing, widgets
 from ui import drafts as drafts_panel
 
 f = filters.current()
@@ -102,7 +102,7 @@ references = view.references_frame(references_of(catalogue, measure_id, f.area),
 reference_lines = list(zip(references["value"], references["label"])) if reading == "aggregate" else []
 widgets.chart(charts.spread(first.units["baseline"], t("propose.spread_title", lang, units=units, year=first.base_year),
                             unit, [(p.candidate.value, said(p)) for p in found], lang, reference_lines),
-              f"propose-spread-{measure_id}-{f.area}")
+              f"propose-spread-{measure_id}-{f.area}", lang)
 course = first.history.assign(region=area_name, status=None, hover="")
 projection = pd.DataFrame([{"year": first.base_year, "value": first.area_row["value"], "low": first.area_row["value"],
                             "high": first.area_row["value"]},
@@ -111,7 +111,7 @@ projection = pd.DataFrame([{"year": first.base_year, "value": first.area_row["va
 widgets.chart(charts.trend(course, t("propose.course_title", lang, area=area_name), unit if reading == "aggregate" else "%",
                            first.area_row["target"], int(deadline), lang=lang, projection=projection,
                            references=references if reading == "aggregate" else None),
-              f"propose-course-{measure_id}-{f.area}")
+              f"propose-course-{measure_id}-{f.area}", lang)
 if not references.empty:
     st.markdown(t("propose.references", lang) + "\n" + "\n".join(
         f"- {md_escape(row.label)}：{md_escape(row.source)}" for row in references.itertuples()))
@@ -121,7 +121,7 @@ if codes.area_level(f.area) in ("province", "city"):  # which counties would rea
     st.subheader(t("propose.by_county", lang, candidate=said(first), units=units))
     reach = view.reach_map(data.map_outlines(f.area), counties, units, lang)
     if reach is not None:
-        svg_map.draw(reach, "propose.map", lang, f"propose-reach-{measure_id}-{f.area}")
+        svg_drawing.draw(reach, "propose.map", lang, f"propose-reach-{measure_id}-{f.area}")
         st.caption(t("propose.map.legend", lang, units=units))
     st.dataframe(counties.drop(columns="county").rename(columns={c: t(f"propose.county.{c}", lang)
                                                                  for c in ("name", "units", "reaching", "share")}),

@@ -5,7 +5,7 @@ import streamlit as st
 from tracker.core import codes
 from tracker.core.i18n import t
 from tracker.views.region import region_view
-from ui import data, filters, svg_map
+from ui import data, filters, svg_drawing
 
 f = filters.current()
 lang = f.lang
@@ -27,7 +27,7 @@ view = region_view(data.map_outlines(f.area), data.area_units(f.area), town_poin
 units_word = {"nation": "provinces", "county": "townships"}.get(level, "counties")
 st.subheader(t(f"region.map.title_{units_word}", lang))
 if view.map is not None:
-    svg_map.draw(view.map, "region.map", lang, f"region-{f.area}")
+    svg_drawing.draw(view.map, "region.map", lang, f"region-{f.area}")
     st.caption(view.legend)
 st.caption(t("region.map.synthetic", lang))
 if view.fallback_note:

@@ -14,7 +14,7 @@ from tracker.core.clock import beijing_column, today
 from tracker.core.i18n import md_escape, t
 from tracker.core.xlsx import xlsx_bytes
 from tracker.views import rounds as view
-from ui import auth, data, filters, svg_map, widgets
+from ui import auth, data, filters, svg_drawing, widgets
 
 f = filters.current()
 lang, year = f.lang, f.year
@@ -82,7 +82,7 @@ st.subheader(t("rounds.by_county", lang))
 if codes.area_level(f.area) in ("province", "city"):
     states = view.state_map(data.map_outlines(f.area), found, lang)
     if states is not None:
-        svg_map.draw(states, "rounds.map", lang, f"rounds-{f.area}")
+        svg_drawing.draw(states, "rounds.map", lang, f"rounds-{f.area}")
         st.caption(view.legend(lang))
 rank_by = st.radio(t("rounds.rank_by", lang), view.RATES, horizontal=True, key="rounds.rank_by",
                    format_func=lambda r: t(f"rounds.rank.{r}", lang), help=t("rounds.rates_help", lang))

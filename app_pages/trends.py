@@ -28,7 +28,7 @@ if not picked:
     st.info(t("trends.pick", lang))
     st.stop()
 
-widgets.chart(view.chart, f"trend-{target_id}-{view.home}")
+widgets.chart(view.chart, f"trend-{target_id}-{view.home}", lang)
 st.caption(view.note)
 st.dataframe(view.table)
 widgets.xlsx_button(t("trends.download", lang), {view.titles[target_id][:31]: view.table.reset_index()},

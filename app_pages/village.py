@@ -60,7 +60,7 @@ else:
     target_id = st.selectbox(t("village.chart_target", lang), list(view.titles), format_func=view.titles.get,
                              key=filters.page_state("target", list(view.titles), view.target_id))
     filters.keep("target", target_id)
-    widgets.chart(view.course, f"village-{code}-{target_id}")
+    widgets.chart(view.course, f"village-{code}-{target_id}", lang)
 
 st.subheader(t("village.measures", lang))
 if view.measures.empty:

@@ -15,7 +15,7 @@ With --proxy N the same runs go through Debian's nginx (deploy/nginx/tracker.con
 store: each session's responses name the process that answered (X-Tracker-Backend), and a session counts as
 held when every one of them came from one process; the memory and CPU are the processes' together.
 Needs Debian's chromium (/usr/bin/chromium). Browser and server share this machine's two cores, so
-the times include the browsers' own work (drawing the maps' SVG and plotly's charts); the server's CPU time
+the times include the browsers' own work (drawing the charts' and maps' SVG); the server's CPU time
 per page served is reported beside them.
 """
 

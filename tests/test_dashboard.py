@@ -146,9 +146,9 @@ def test_card_regions_for_an_area_inside_or_around_the_jurisdiction():
 def test_status_matrix_colours_every_cell_by_status_and_leaves_the_rest_blank():
     cells = pd.DataFrame([
         {"target": "A", "region": "甲", "status": "met", "status_label": "达标", "text": "95%",
-         "hover": "甲 · A<br>95%（目标 ≥ 90%）"},
+         "hover": "甲 · A\n95%（目标 ≥ 90%）"},
         {"target": "A", "region": "乙", "status": "missed", "status_label": "未达标", "text": "40%",
-         "hover": "乙 · A<br>40%<br>&lt;说明&gt;"},
+         "hover": "乙 · A\n40%\n<说明>"},
         {"target": "B", "region": "甲", "status": "no_data", "status_label": "无数据", "text": "—", "hover": "甲 · B"},
     ])
     m = status_matrix(cells, "target", "region", ["A", "B"], ["甲", "乙"], "标题")
@@ -166,17 +166,30 @@ def test_status_matrix_colours_every_cell_by_status_and_leaves_the_rest_blank():
     assert '<th scope="row"' in html and html.count("<tr>") == 3 and "标题" in html
 
 
+def shapes(chart: dict, kind: str, name: str | None = None) -> list[dict]:
+    """A chart's shapes of one kind ('rect', 'line', 'dot', 'text'), those that draw `name` when given."""
+    return [e for e in chart["elements"] if e["t"] == kind and (name is None or e.get("n") == name)]
+
+
 def test_ranking_sorts_and_draws_target_and_average_lines():
     frame = pd.DataFrame({"region": ["甲", "乙", "丙"], "value": [70.0, 95.0, None], "target_value": [90.0, 90.0, 90.0],
-                          "status": ["missed", "met", "no_data"], "text": ["70%", "95%", "—"], "hover": ["", "", ""]})
-    fig = charts.ranking(frame, "t", "%", 80.0, "全市").to_dict()
-    bars = fig["data"][0]
-    assert list(bars["y"]) == ["甲", "乙"]  # ascending, so the best is drawn at the top; no value, no bar
-    assert list(bars["marker"]["color"]) == [STATUSES["missed"].colour, STATUSES["met"].colour]
-    assert [(s["x0"], s["line"]["dash"]) for s in fig["layout"]["shapes"]] == [(90.0, "dash"), (80.0, "dot")]
-    # both labels at the top, clear of the axis's ticks at the bottom
-    assert {a["text"]: (a["y"], a["yanchor"]) for a in fig["layout"]["annotations"]} == {"目标": (1, "top"),
-                                                                                          "全市": (1, "top")}
+                          "status": ["missed", "met", "no_data"], "text": ["70%", "95%", "—"],
+                          "hover": ["甲 · t\n70%", "乙 · t\n95%", ""]})
+    chart = charts.ranking(frame, "t", "%", 80.0, "全市")
+    bars = shapes(chart, "rect")
+    assert [(b["n"], b["v"]) for b in bars] == [("乙", 95.0), ("甲", 70.0)]  # the best at the top; no value, no bar
+    assert [b["fill"] for b in bars] == [STATUSES["met"].colour, STATUSES["missed"].colour]
+    assert [b["tip"] for b in bars] == ["乙 · t\n95%", "甲 · t\n70%"]  # its words on hover, a line each
+    assert bars[0]["y0"] < bars[1]["y0"]
+    # bars start at zero; a bar's length is its value across the plot, 95 the longest (x: fractions of the width)
+    assert bars[0]["x0"] == 0 and bars[1]["x1"] / bars[0]["x1"] == pytest.approx(70 / 95, abs=1e-4)
+    lines = {line["n"]: line for line in shapes(chart, "line") if "n" in line}
+    assert (lines["目标"]["v"], lines["目标"]["dash"], lines["全市"]["v"], lines["全市"]["dash"]) == (90.0, "6 4", 80.0, "2 3")
+    assert lines["目标"]["p"][0][0] == pytest.approx(90 / 95 * bars[0]["x1"], abs=1e-4)  # drawn where 90 is on the axis
+    # both labels above the plot, clear of the axis's ticks below it; the legend names each colour shown
+    texts = {e["s"]: e for e in shapes(chart, "text")}
+    assert texts["目标"]["y"] < bars[0]["y0"] and texts["全市"]["y"] < bars[0]["y0"]
+    assert {"达标", "未达标"} <= set(texts) and "数据不全" not in texts  # 丙 has no bar, so no colour to name
 
 
 def test_each_region_read_against_its_own_benchmark_carries_its_own_marker():
@@ -184,12 +197,58 @@ def test_each_region_read_against_its_own_benchmark_carries_its_own_marker():
     frame = pd.DataFrame({"region": ["信州区", "玉山县", "余干县"], "value": [8.7, 8.1, 8.0],
                           "target_value": [8.625, 8.0, 8.2], "status": ["met", "met", "missed"],
                           "text": ["8.7%", "8.1%", "8.0%"], "hover": ["", "", ""]})
-    fig = charts.ranking(frame, "t", "%", None, "", "zh")
-    assert not fig.layout.shapes  # no one target line
-    markers = next(d for d in fig.data if d.type == "scatter" and d.name == "各自的目标线（基准不同）")
-    assert list(markers.y) == ["余干县", "玉山县", "信州区"] and list(markers.x) == [8.2, 8.0, 8.625]
-    bars = fig.data[0]
-    assert list(bars.marker.color) == [STATUSES["missed"].colour, STATUSES["met"].colour, STATUSES["met"].colour]
+    chart = charts.ranking(frame, "t", "%", None, "", "zh")
+    assert not shapes(chart, "line", "目标")  # no one target line
+    marks = shapes(chart, "line", "各自的目标线（基准不同）")
+    assert [m["v"] for m in marks] == [["信州区", 8.625], ["玉山县", 8.0], ["余干县", 8.2]]
+    assert [m["tip"] for m in marks][0] == "信州区 · 各自的目标线（基准不同） 8.62"
+    bars = shapes(chart, "rect")
+    assert [b["fill"] for b in bars] == [STATUSES["met"].colour, STATUSES["met"].colour, STATUSES["missed"].colour]
+    assert "各自的目标线（基准不同）" in {e["s"] for e in shapes(chart, "text")}  # said in the legend
+
+
+def test_axes_take_round_ticks_and_keep_bars_at_zero():
+    assert charts.ticks(0, 95) == [0, 20, 40, 60, 80, 100]
+    assert charts.ticks(2.3, 4.7) == [2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0]
+    assert charts.scale(0, 100) == (-5.0, 105.0, [0, 20, 40, 60, 80, 100])  # padded, the ticks inside
+    assert charts.scale(0, 95, keep_zero=True)[:2] == (0, pytest.approx(99.75))  # bars start at zero
+    assert [charts.tick_text(v, 0.25) for v in (0.5, 1.25)] == ["0.50", "1.25"]
+    assert charts.tick_text(1200, 200) == "1,200"
+
+
+def test_a_trend_draws_each_course_its_target_fan_and_references():
+    frame = pd.DataFrame({"region": ["甲县"] * 3, "year": [2020, 2021, 2022], "value": [50.0, 60.0, None],
+                          "status": ["", "on_track", ""], "hover": ["", "甲县 · 自来水\n60% (目标 ≥ 90%)", ""]})
+    projection = pd.DataFrame({"year": [2021, 2025], "value": [60.0, 84.0], "low": [60.0, 78.0], "high": [60.0, 90.0]})
+    references = pd.DataFrame({"year": [2025], "value": [96.0], "label": ["<b>全国</b>"]})
+    chart = charts.trend(frame, "自来水", "%", 90.0, 2025, lang="zh", projection=projection, references=references)
+    [course] = shapes(chart, "line", "甲县")
+    assert course["v"] == [[2020, 50.0], [2021, 60.0]]  # no figure for 2022: the line stops
+    dots = shapes(chart, "dot", "甲县")
+    assert [d["tip"] for d in dots] == ["甲县 · 2020: 50.0%", "甲县 · 自来水\n进度正常\n60% (目标 ≥ 90%)"]
+    assert dots[1]["fill"] == STATUSES["on_track"].colour
+    [target] = shapes(chart, "line", "目标")
+    assert target["v"] == [[2020, 90.0], [2025, 90.0]]  # to the deadline
+    [band] = shapes(chart, "area", "预计的80%区间")
+    assert len(band["p"]) == 4  # from the latest figure out to the interval at the deadline and back
+    [reference] = shapes(chart, "dot", "参考数值")
+    assert reference["shape"] == "diamond" and reference["tip"] == "<b>全国</b>: 96.0%"  # text, never markup
+    # higher values are drawn higher: y is in pixels from the top
+    assert target["p"][0][1] < course["p"][1][1] < course["p"][0][1]
+    legend = {e["s"] for e in shapes(chart, "text")}
+    assert {"甲县", "目标", "按近年进度预计", "预计的80%区间", "参考数值", "进度正常"} <= legend
+
+
+def test_a_spread_counts_every_unit_once_in_round_bins():
+    values = pd.Series([61.0, 72.5, 88.0, 90.0, 90.0, 95.5, 100.0, None])
+    chart = charts.spread(values, "分布", "%", [(95.0, "≥ 95%")], references=[(96.0, "全国 96%")])
+    bars = shapes(chart, "rect")
+    assert sum(b["v"][2] for b in bars) == 7  # each unit with a figure in one bin, 100 too
+    widths = {round(b["v"][1] - b["v"][0], 6) for b in bars}
+    assert len(widths) == 1 and widths.pop() in (2, 2.5, 5, 10)
+    assert all(b["v"][0] <= v < b["v"][1] for v in (90.0,) for b in bars if b["v"][0] <= 90.0 < b["v"][1])
+    assert [line["v"] for line in shapes(chart, "line") if "n" in line] == [95.0, 96.0]
+    assert {e["s"] for e in shapes(chart, "text")} >= {"≥ 95%", "全国 96%", "单位数"}
 
 
 def test_required_path_is_compound_to_the_target_and_straight_from_zero():

@@ -1,4 +1,4 @@
-"""Map builders as pure functions: class breaks, shaded outlines and points as plotly figures."""
+"""Map builders as pure functions: class breaks, shaded outlines and points as the SVG data the browser draws."""
 
 from __future__ import annotations
 

@@ -6,18 +6,16 @@ so a page that shows a number the assessment did not produce fails.
 
 from __future__ import annotations
 
-import base64
+import json
 import re
 
-import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
-import plotly.io as pio
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import WORLD
 from tracker.core.status import STATUSES
+from tracker.core.status import label
 
 TIMEOUT = 60
 GOLDEN = WORLD / "golden"
@@ -42,16 +40,15 @@ def page(world, users_file, open_app):
     return open_page
 
 
-def figures(at: AppTest) -> list[go.Figure]:
-    """The plotly figures on the page."""
-    return [pio.from_json(chart.proto.spec) for chart in at.get("plotly_chart")]
+def figures(at: AppTest) -> list[dict]:
+    """The charts on the page, as the browser is given them to draw (tracker.present.charts)."""
+    return [data for data in (json.loads(e.proto.json) for e in at.get("bidi_component")
+                              if e.proto.component_name == "tracker.drawing") if data["kind"] == "chart"]
 
 
-def values(array) -> list:
-    """A trace's array as a list (plotly sends numbers as typed base64 'bdata')."""
-    if isinstance(array, dict) and "bdata" in array:
-        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
-    return list(array)
+def drawn(chart: dict, kind: str, name: str | None = None) -> list[dict]:
+    """A chart's shapes of one kind ('rect', 'line', 'dot'), those that draw `name` when given."""
+    return [e for e in chart["elements"] if e["t"] == kind and (name is None or e.get("n") == name)]
 
 
 def test_briefing_cards_sentences_and_changes(page):
@@ -109,14 +106,13 @@ def test_comparison_ranks_counties_and_follows_the_target_in_the_url(page):
     assert at.title[0].value == "上饶市 · 各县（市、区）对比"
     water = golden("water_county_2022")
     ranking = figures(at)[0]
-    bars = ranking.data[0]
-    assert dict(zip(bars.y, values(bars.x))) == {"玉山县": water.loc["361123", "aggregate_value"],
-                                         "铅山县": water.loc["361124", "aggregate_value"]}
-    assert 90 in {shape.x0 for shape in ranking.layout.shapes}  # the target line
+    bars = {bar["n"]: bar["v"] for bar in drawn(ranking, "rect")}
+    assert bars == {"玉山县": water.loc["361123", "aggregate_value"], "铅山县": water.loc["361124", "aggregate_value"]}
+    assert [line["v"] for line in drawn(ranking, "line", "目标")] == [90]  # the target line
     at.selectbox(key="page.target").set_value("t_gig").run()
     assert at.query_params["target"] == ["t_gig"] or at.query_params["target"] == "t_gig"
-    bars = figures(at)[0].data[0]
-    assert list(bars.y) == ["玉山县"] and values(bars.x) == [golden("gig_county_2022").loc["361123", "value"]]
+    bars = drawn(figures(at)[0], "rect")
+    assert [(b["n"], b["v"]) for b in bars] == [("玉山县", golden("gig_county_2022").loc["361123", "value"])]
     [matrix] = [h.proto.body for h in at.get("html") if "status-matrix" in h.proto.body]
     assert re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', matrix) == ["玉山县", "铅山县"]  # a column per county
 
@@ -149,10 +145,16 @@ def test_trends_lines_against_the_target(page):
     # figures as the cards write them (51.8%, not 51.75)
     assert table.loc["玉山县", "2022"] == f'{golden("water_county_2022").loc["361123", "aggregate_value"]:.1f}%'
     assert table.loc["玉山县", "2020"] == f'{golden("water_county_2020").loc["361123", "aggregate_value"]:.1f}%'
-    traces = {trace.name: trace for trace in figures(at)[0].data}
-    assert values(traces["目标"].y) == [90, 90]
-    required = traces["按期达标所需路径"]  # compound path from 2020's figure to 90 by 2025
-    assert values(required.x) == list(range(2020, 2026)) and values(required.y)[-1] == pytest.approx(90)
+    chart = figures(at)[0]
+    [target] = drawn(chart, "line", "目标")
+    assert [y for _, y in target["v"]] == [90, 90]
+    [required] = drawn(chart, "line", "按期达标所需路径")  # compound path from 2020's figure to 90 by 2025
+    assert [x for x, _ in required["v"]] == list(range(2020, 2026)) and required["v"][-1][1] == pytest.approx(90)
+    # the county's points, coloured by their status and saying it on hover
+    points = {dot["v"][0]: dot for dot in drawn(chart, "dot", "玉山县")}
+    share = golden("water_county_2022").loc["361123"]
+    assert points[2022]["v"][1] == share["aggregate_value"] and points[2022]["fill"] == STATUSES[share["status"]].colour
+    assert points[2022]["tip"].split("\n")[:2] == ["玉山县 · 重点村自来水90%", label(share["status"])]
     at.multiselect(key="page.regions").select("361123100").run()
     table = at.dataframe[0].value
     assert table.loc["甲镇", "2022"] == f'{golden("water_township_2022").loc["361123100", "aggregate_value"]:.1f}%'

@@ -8,10 +8,9 @@ import streamlit as st
 
 from tracker.core.i18n import md_escape, t
 from tracker.core.xlsx import xlsx_bytes
-from tracker.present.charts import PNG_CONFIG
 from tracker.present.matrix import StatusMatrix
 from tracker.present.scorecard import Card
-from ui import filters
+from ui import filters, svg_drawing
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -32,10 +31,9 @@ def card(c: Card, area: str, lang: str) -> None:
             st.markdown("\n".join(f"- {line}" for line in c.why))
 
 
-def chart(fig, name: str, key: str | None = None) -> None:
-    """A plotly chart with the modebar's PNG download named for the view (rendered in the browser, offline)."""
-    config = {**PNG_CONFIG, "toImageButtonOptions": {**PNG_CONFIG["toImageButtonOptions"], "filename": name}}
-    st.plotly_chart(fig, config=config, key=key, width="stretch")
+def chart(data: dict, name: str, lang: str) -> None:
+    """A chart (tracker.present.charts' data), drawn by the browser as an SVG, with its download named for the view."""
+    svg_drawing.draw(data, f"chart.{name}", lang, name)
 
 
 def status_matrix(m: StatusMatrix) -> None:

@@ -120,7 +120,7 @@ class Visit:
         return self.page.locator('[data-testid="stMain"] h1').first.inner_text().strip()
 
     def map_box(self) -> dict:
-        """Wait for the page's map (the SVG ui/svg_map draws) and return its size on screen."""
+        """Wait for the page's map (the SVG ui/svg_drawing draws) and return its size on screen."""
         drawn = self.page.locator(".tracker-map svg").first
         drawn.wait_for(state="visible", timeout=30_000)
         return drawn.bounding_box()

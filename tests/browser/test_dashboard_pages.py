@@ -51,7 +51,7 @@ def test_briefing_shows_the_headline_cards_and_sentences(demo_server, visit, cor
     matrix = visit.page.locator(".status-matrix table")
     assert matrix.is_visible() and matrix.locator("tbody th").all_inner_texts() == expected.rows
     assert matrix.locator("thead th").all_inner_texts()[1:] == expected.columns
-    assert visit.page.locator(".js-plotly-plot").count() == 0
+    assert visit.page.locator(".tracker-chart").count() == 0
     assert visit.page.get_by_role("button", name="下载简报（Word）").is_visible()
     visit.screenshot("overview-yugan")
     visit.screenshot("briefing-first-screen", full_page=False)  # README's picture (python -m tools.docs --screenshots)
@@ -73,10 +73,16 @@ def test_comparison_ranks_every_county_of_the_city(demo_server, visit, core):
     cells = scorecard.cell_frame(dashboard.assessment_rows(con, level="county", area="3611", years=(2025,)), cat)
     default = next(t for t in cat.targets if t in set(cells["target_id"]) and cat.targets[t].headline)
     ranked = cells[(cells["target_id"] == default)].dropna(subset=["value"])
-    chart = visit.page.locator(".js-plotly-plot").first
+    chart = visit.page.locator(".tracker-chart").first  # an SVG the browser draws, no chart library
     chart.wait_for(state="visible")
-    assert chart.locator(".barlayer .point").count() == len(ranked)
-    assert visit.page.locator(".js-plotly-plot").count() >= 2  # ranking, chosen counties over time
+    bars = chart.locator("rect[data-tip]")  # a bar per county with a figure, its words on hover
+    assert bars.count() == len(ranked)
+    best_first = ranked.sort_values("value", ascending=False)
+    tips = bars.evaluate_all("bars => bars.map(b => b.dataset.tip)")
+    assert [tip.split(" · ")[0] for tip in tips] == best_first["region"].tolist()  # the best at the top
+    bars.first.hover()
+    assert chart.locator(".tip").inner_text().split("\n")[:2] == best_first["hover"].iloc[0].split("\n")[:2]
+    assert visit.page.locator(".tracker-chart").count() >= 2  # ranking, chosen counties over time
     assert visit.page.locator(".status-matrix table").is_visible()  # counties × targets
     visit.screenshot("comparison-shangrao")
 
@@ -159,10 +165,16 @@ def test_trends_draw_the_target_and_the_required_path(demo_server, visit):
     visit.page.goto(f"{demo_server}/trends?province=36&city=3611")
     visit.settle()
     assert visit.heading() == "上饶市 · 目标趋势"
-    chart = visit.page.locator(".js-plotly-plot").first
+    chart = visit.page.locator(".tracker-chart").first
     chart.wait_for(state="visible")
-    legend = chart.locator(".legendtext").all_text_contents()  # SVG text has no innerText
+    legend = chart.locator("text").all_text_contents()  # SVG text has no innerText
     assert "目标" in legend and "按期达标所需路径" in legend and "上饶市" in legend
+    # the chart fills the page's width, its plot between its margins (drawn to the width, not scaled)
+    drawn = chart.locator("svg")
+    assert abs(float(drawn.get_attribute("viewBox").split()[2]) - drawn.bounding_box()["width"]) < 1
+    with visit.page.expect_download() as saved:
+        chart.get_by_role("button", name="下载图表（SVG）").click()
+    assert saved.value.suggested_filename.startswith("trend-") and saved.value.suggested_filename.endswith(".svg")
     visit.screenshot("trends-shangrao")
 
 

@@ -118,7 +118,7 @@ def test_a_province_sets_a_new_plan_target_from_the_data(office_server, visit, l
     signed_in(visit, f"{url}/trends?{SHANGRAO}&year=2026&target={DRAFT}&lang={lang}", words)
     assert visit.heading() == words["trends"]
     assert page.get_by_role("combobox", name={"zh": "目标", "en": "Target"}[lang]).input_value() == words["name"]
-    assert page.locator(".js-plotly-plot").count() >= 1
+    assert page.locator(".tracker-chart").count() >= 1
     signed_in(visit, f"{url}/final?{SHANGRAO}&plan=fyp15&lang={lang}", words)
     assert visit.heading() == words["progress"]
     assert page.get_by_text(words["counted"]).first.is_visible()  # the example and the adopted target

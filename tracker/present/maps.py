@@ -1,4 +1,4 @@
-"""Map builders: what ui/svg_map draws as an SVG in the browser — outlines in longitude × latitude shaded and
+"""Map builders: what ui/svg_drawing draws as an SVG in the browser — outlines in longitude × latitude shaded and
 tipped one by one, points on top (drawing); shaded by a value's class (choropleth, 地区概况), by status under the
 villages (status_map, 落后村地图), or by a page's own rows (目标测算, 报送进度). No basemap, no tiles, no chart
 library, no WebGL: nothing to fetch, and the browser draws a province's counties in a few hundredths of a second."""
@@ -84,7 +84,7 @@ def status_map(collection: dict, bounds: tuple[float, float, float, float], stat
 def drawing(collection: dict, bounds: tuple[float, float, float, float],
             shades: dict[str, tuple[tuple[int, int, int], str]], none: tuple[tuple[int, int, int], str],
             points: list[tuple] = (), height: int = 560) -> dict:
-    """What ui/svg_map draws: each outline of `collection` filled and tipped by `shades[code]` — (colour, words) —
+    """What ui/svg_drawing draws: each outline of `collection` filled and tipped by `shades[code]` — (colour, words) —
     or by `none` where it has no shade, its name first in the tip; then `points`, each (lon, lat, radius in pixels,
     colour, words, code — or None for a point a click does not open). Coordinates are longitude × −latitude stretched
     by 1 / cos of the middle latitude (north up, as on a map), to three decimals (about 100 m); a region's parts and

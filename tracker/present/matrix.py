@@ -1,6 +1,6 @@
 """The status matrix — targets × regions (or years), each cell coloured by its status and saying its figure — as an
-HTML table, not a chart: a page with it opens without starting a chart library (plotly.js took seconds to start in
-each new tab, and the briefing, the page a leader opens from a link, had no other chart), and it reads as a table
+HTML table, not a chart: a page with it opens without starting a chart library (a chart library took seconds to
+start in each new tab, and the briefing, the page a leader opens from a link, has no chart), and it reads as a table
 does: a screen reader walks its rows, a cell's reason shows on hover, it copies into a document.
 
 Colours and words come from tracker.core.status.STATUSES, as on every chart and map; the legend names each colour
@@ -10,7 +10,7 @@ shown, so no status is told by colour alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape, unescape
+from html import escape
 
 import pandas as pd
 
@@ -66,11 +66,6 @@ def _td(cell: Cell) -> str:
     return f'<td title="{escape(cell.why)}" style="{style};background:{s.colour};color:{s.ink}">{escape(cell.text)}</td>'
 
 
-def _plain(hover: str) -> str:
-    """A cell's hover lines (tracker.present.scorecard.cell_frame: escaped for plotly, joined by <br>) as plain text."""
-    return "\n".join(unescape(line) for line in hover.split("<br>"))
-
-
 def status_matrix(cells: pd.DataFrame, rows: str, columns: str, row_order: list[str], column_order: list[str],
                   title: str, lang: str = "zh") -> StatusMatrix:
     """A rows × columns matrix of `cells` (tracker.present.scorecard.cell_frame: the `rows` and `columns` fields plus
@@ -85,7 +80,7 @@ def status_matrix(cells: pd.DataFrame, rows: str, columns: str, row_order: list[
             if found is None:
                 line.append(Cell("", None, f"{row} · {col}\n{none_text}"))
                 continue
-            lines = _plain(found["hover"]).split("\n")
+            lines = found["hover"].split("\n")
             line.append(Cell(found["text"], found["status"], "\n".join(lines[:1] + [found["status_label"]] + lines[1:])))
         grid.append(line)
     shown = sorted(set(cells["status"]), key=lambda s: STATUSES[s].rank)

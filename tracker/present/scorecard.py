@@ -10,7 +10,6 @@ other figure beside ("14/16 个村达标", or the mean).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from html import escape
 
 import pandas as pd
 
@@ -354,7 +353,7 @@ def cell_frame(rows: pd.DataFrame, catalogue: Catalogue, lang: str = "zh", in_pe
         fig = figure(r, target, catalogue.measures[target.measure], lang)
         title = target.name(lang)
         value = number(fig.value, fig.unit, lang)
-        hover = [f"{escape(r['region_name'])} · {title}",  # plotly reads tags in hover text; a name is text
+        hover = [f"{r['region_name']} · {title}",  # plain text, a line each: the browser writes it as text
                  f"{value} ({tr('figure.target', lang)} {target_text(fig, lang)})"]
         if fig.note:
             hover.append(fig.note)
@@ -366,7 +365,7 @@ def cell_frame(rows: pd.DataFrame, catalogue: Catalogue, lang: str = "zh", in_pe
                         "status_label": status_label(r["status"], lang, r.get("met_late_year")),
                         "value": fig.value, "text": value, "target_text": target_text(fig, lang),
                         "target_value": fig.target, "unit": fig.unit, "op": fig.op, "kind": fig.kind, "note": fig.note,
-                        "hover": "<br>".join(hover), "why": why})
+                        "hover": "\n".join(hover), "why": why})
     return pd.DataFrame(records, columns=CELL_COLUMNS)
 
 

@@ -32,7 +32,7 @@ class Peers:
     """A named group of units (e.g. key counties) against the other units of the area, over the years."""
 
     name: str
-    chart: object | None  # None when the group has no values for the target
+    chart: dict | None  # its chart; None when the group has no values for the target
 
 
 @dataclass
@@ -48,12 +48,12 @@ class Comparison:
     titles: dict[str, str] = field(default_factory=dict)
     target_id: str | None = None  # the target shown (the one asked for, else the first headline target)
     summary: str = ""
-    ranking: object | None = None  # plotly ranking of the units on the target
+    ranking: dict | None = None  # the chart ranking the units on the target (tracker.present.charts)
     ranking_table: pd.DataFrame = field(default_factory=pd.DataFrame)
     matrix: StatusMatrix | None = None
     names: dict[str, str] = field(default_factory=dict)  # {unit code: name} that may be picked
     picked: list[str] = field(default_factory=list)  # units drawn over time
-    over_time: object | None = None
+    over_time: dict | None = None  # the chart of the picked units over the years
     peers: list[Peers] = field(default_factory=list)
 
     @property

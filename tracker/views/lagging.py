@@ -33,7 +33,7 @@ LAGGING_SUMMED_BY = {"nation": "county"}  # likewise for the lagging villages, f
 
 @dataclass
 class LaggingMap:
-    drawing: dict | None  # maps.status_map's data for ui/svg_map; None: the area has no outline to draw
+    drawing: dict | None  # maps.status_map's data for ui/svg_drawing; None: the area has no outline to draw
     legend: str  # an i18n key
     points: int
     bytes: int  # the drawing's JSON, what the browser receives

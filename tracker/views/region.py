@@ -18,7 +18,7 @@ LEFT_OUT = {"province": {"kind", "parent_name"}, "county": {"counties"}, "townsh
 
 @dataclass
 class RegionView:
-    map: dict | None  # the outlines shaded by their village committees (and a county's townships), for ui/svg_map
+    map: dict | None  # the outlines shaded by their village committees (and a county's townships), for ui/svg_drawing
     legend: str
     fallback_note: str | None
     table: pd.DataFrame

@@ -29,7 +29,7 @@ class Trends:
     home: str | None = None  # the region the target is read for (the area, or its jurisdiction inside the area)
     names: dict[str, str] = field(default_factory=dict)  # {code: name}: the home region and those below it
     picked: list[str] = field(default_factory=list)
-    chart: object | None = None
+    chart: dict | None = None  # the course's chart (tracker.present.charts)
     note: str = ""
     table: pd.DataFrame = field(default_factory=pd.DataFrame)  # region × year values
     no_figures: str | None = None  # a target asked for that has no figure yet for the area

@@ -126,7 +126,7 @@ class Village:
     matrix: StatusMatrix | None  # the village's statuses, targets × years
     titles: dict[str, str]  # {target id: title} of the targets it is assessed on
     target_id: str | None  # the target whose course is drawn
-    course: object | None  # that target's chart: the village, its township and county where comparable
+    course: dict | None  # that target's chart: the village, its township and county where comparable
     measures: pd.DataFrame
     sources: pd.DataFrame
     flags: pd.DataFrame = field(default_factory=pd.DataFrame)  # the village's 数据审核 findings, with their 说明
