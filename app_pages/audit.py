@@ -34,8 +34,9 @@ if view.by_county.empty:
     st.info(t("audit.none_open", lang, year=year))
 else:
     st.dataframe(view.by_county)
-with st.expander(t("audit.rules", lang), icon=":material/rule:"):
-    st.dataframe(rules_table(catalogue, lang), hide_index=True)
+with widgets.folded(t("audit.rules", lang), "audit.rules", icon=":material/rule:") as box:
+    if box.open:
+        st.dataframe(rules_table(catalogue, lang), hide_index=True)
 if not user.may_load:  # viewers see how many, not the villages' figures
     st.caption(t("audit.viewer_note", lang))
     st.stop()

@@ -51,8 +51,9 @@ st.markdown("\n".join(f"- {md_escape(s)}" for s in problems) if problems else vi
 if not view.ranking.empty:
     st.subheader(t("final.ranking", lang, units=t(f"level.{view.sub_level}", lang)))
     st.dataframe(view.ranking_table(), hide_index=True)
-    with st.expander(dict(view.appendices()).get("units", "")):
-        st.dataframe(view.appendix, hide_index=True)
+    with widgets.folded(dict(view.appendices()).get("units", ""), "final.units") as box:
+        if box.open:
+            st.dataframe(view.appendix, hide_index=True)
 if not view.paths.empty:
     st.subheader(dict(view.appendices())["paths"])
     st.dataframe(view.paths, hide_index=True)

@@ -2,17 +2,12 @@
 baseline and its spread, each unit's recent pace carried on to the deadline, who would reach each candidate at
 that pace, the yearly change each would need, and the area's own chance (tracker.queries.propose)."""
 
-import pandas as pd
 import streamlit as st
 
 from tracker.core import codes
 from tracker.core.i18n import md_escape, t
-from tracker.core.numbers import compared, number
 from tracker.core.xlsx import xlsx_bytes
-from tracker.present import charts
 from tracker.queries.propose import READINGS, area_rank, default_level
-from tracker.queries.propose import references as references_of
-from tracker.views import propose as view
 from ui import auth, data, filters, svg_drawing, widgets
 from ui import drafts as drafts_panel
 
@@ -62,84 +57,40 @@ if not values:
     st.info(t("propose.enter", lang))
     st.stop()
 try:
-    found = data.proposals(measure_id, f.area, values, int(deadline), op, reading, float(share), level, group)
+    shown = data.propose(measure_id, f.area, values, int(deadline), op, reading, float(share), level, group, lang)
 except ValueError as e:
     st.info(t("propose.nothing", lang, measure=measure.name(lang), area=area_name, reason=str(e)))
     st.stop()
 
-unit = "%" if measure.type in ("rate", "bool") else measure.value_unit(lang)
-
-
-def rise(v: float | None) -> str:
-    """A yearly change: in points for a rate."""
-    if v is None or pd.isna(v):
-        return "—"
-    return t("figure.points", lang, n=f"{v:+.1f}") if unit == "%" else number(v, unit, lang)
-
-
-def said(p) -> str:
-    """A candidate as the catalogue says a target: ≥ 95%."""
-    return compared(op, f"{p.candidate.value:g}%" if unit == "%" else number(p.candidate.value, unit, lang))
-
-
-units = t(f"level.{level}", lang)
+found, units = shown.proposals, shown.units
 first = found[0]
 st.caption(t("propose.read", lang, n=len(first.units), units=units, year=first.base_year, deadline=int(deadline)))
-summary = pd.DataFrame([{
-    t("propose.col.candidate", lang): said(p),
-    t("propose.col.now", lang, year=p.base_year): number(p.area_row["value"], unit if reading == "aggregate" else "%", lang),
-    t("propose.col.projected", lang, deadline=int(deadline)): number(p.area_row["projected"], unit if reading == "aggregate" else "%", lang),
-    t("propose.col.chance", lang): "—" if p.area_row["chance"] is None else f"{100 * p.area_row['chance']:.0f}%",
-    t("propose.col.reached", lang): "—" if p.area_row["year_reached"] is None else str(int(p.area_row["year_reached"])),
-    t("propose.col.reaching", lang, units=units): f"{p.reaching}/{len(p.units)}",
-    t("propose.col.required", lang): rise(p.units["required_per_year"].median()),
-} for p in found])
 st.subheader(t("propose.side_by_side", lang))
-st.dataframe(summary, hide_index=True)
-
-province_names = data.names(tuple(sorted({r.region for r in catalogue.references.values() if r.region})))
-references = view.references_frame(references_of(catalogue, measure_id, f.area), province_names, lang)
-reference_lines = list(zip(references["value"], references["label"])) if reading == "aggregate" else []
-widgets.chart(charts.spread(first.units["baseline"], t("propose.spread_title", lang, units=units, year=first.base_year),
-                            unit, [(p.candidate.value, said(p)) for p in found], lang, reference_lines),
-              f"propose-spread-{measure_id}-{f.area}", lang)
-course = first.history.assign(region=area_name, status=None, hover="")
-projection = pd.DataFrame([{"year": first.base_year, "value": first.area_row["value"], "low": first.area_row["value"],
-                            "high": first.area_row["value"]},
-                           {"year": int(deadline), "value": first.area_row["projected"], "low": first.area_row["low"],
-                            "high": first.area_row["high"]}]) if first.area_row["projected"] is not None else None
-widgets.chart(charts.trend(course, t("propose.course_title", lang, area=area_name), unit if reading == "aggregate" else "%",
-                           first.area_row["target"], int(deadline), lang=lang, projection=projection,
-                           references=references if reading == "aggregate" else None),
-              f"propose-course-{measure_id}-{f.area}", lang)
-if not references.empty:
+st.dataframe(shown.summary, hide_index=True)
+widgets.chart(shown.spread, f"propose-spread-{measure_id}-{f.area}", lang)
+widgets.chart(shown.course, f"propose-course-{measure_id}-{f.area}", lang)
+if not shown.references.empty:
     st.markdown(t("propose.references", lang) + "\n" + "\n".join(
-        f"- {md_escape(row.label)}：{md_escape(row.source)}" for row in references.itertuples()))
+        f"- {md_escape(row.label)}：{md_escape(row.source)}" for row in shown.references.itertuples()))
 
-if codes.area_level(f.area) in ("province", "city"):  # which counties would reach the first candidate
-    counties = view.by_county(first, data.names(tuple(sorted(set(first.units["code"].str[:6])))))
-    st.subheader(t("propose.by_county", lang, candidate=said(first), units=units))
-    reach = view.reach_map(data.map_outlines(f.area), counties, units, lang)
-    if reach is not None:
-        svg_drawing.draw(reach, "propose.map", lang, f"propose-reach-{measure_id}-{f.area}")
+if shown.counties is not None:  # a province's or city's: which counties would reach the first candidate
+    st.subheader(t("propose.by_county", lang, candidate=shown.labels[0], units=units))
+    if shown.reach is not None:
+        svg_drawing.draw(shown.reach, "propose.map", lang, f"propose-reach-{measure_id}-{f.area}")
         st.caption(t("propose.map.legend", lang, units=units))
-    st.dataframe(counties.drop(columns="county").rename(columns={c: t(f"propose.county.{c}", lang)
-                                                                 for c in ("name", "units", "reaching", "share")}),
-                 hide_index=True)
+    st.dataframe(shown.counties, hide_index=True)
 
-columns = {c: t(f"propose.unit.{c}", lang) for c in ("code", "name", "baseline", "projected", "low", "high", "reaches",
-                                                     "chance", "year_reached", "required_per_year", "recent_per_year",
-                                                     "gap")}
-for tab, p in zip(st.tabs([said(p) for p in found]), found):
+# each candidate's units in a tab, built only while it is shown (a city's 2,500 villages a table)
+for tab, p, table in zip(st.tabs(shown.labels, key="propose.tab", on_change="rerun"), found, shown.unit_tables):
     with tab:
+        if not tab.open:
+            continue
         st.markdown(t("propose.furthest", lang, n=len(p.units) - p.reaching, units=units))
-        shown = p.units.assign(reaches=p.units["reaches"].map({True: t("propose.yes", lang), False: t("propose.no", lang)}),
-                               chance=(100 * p.units["chance"]).round(0))
-        st.dataframe(shown.rename(columns=columns), hide_index=True)
+        st.dataframe(table, hide_index=True)
 widgets.download_row([(t("propose.download", lang), lambda: xlsx_bytes(
-    {t("propose.side_by_side", lang)[:31]: summary, **{f"{p.candidate.value:g}": p.units.rename(columns=columns)
-                                                       for p in found}}),
+    {t("propose.side_by_side", lang)[:31]: shown.summary,
+     **{f"{p.candidate.value:g}": table for p, table in zip(found, shown.unit_tables)}}),
     t("file.propose", lang, name=area_name, measure=measure.name(lang)) + ".xlsx", "propose.xlsx")])
 
 # drafts: a province or city office saves a candidate as a target, records its adoption, or withdraws it
-drafts_panel.section(found, said, user, f.area, int(deadline), group, unit, lang)
+drafts_panel.section(found, shown.labels, user, f.area, int(deadline), group, shown.unit, lang)

@@ -70,7 +70,8 @@ else:
     if not view.flags.empty:  # 数据审核: what the checks found, and what was answered
         st.markdown(f"**{t('village.flags', lang)}**")
         st.dataframe(view.flags, hide_index=True)
-    with st.expander(t("village.sources", lang), icon=":material/source:"):
-        st.dataframe(view.sources, hide_index=True)
+    with widgets.folded(t("village.sources", lang), "village.sources", icon=":material/source:") as box:
+        if box.open:
+            st.dataframe(view.sources, hide_index=True)
     widgets.xlsx_button(t("village.download", lang), view.sheets, t("file.village", lang, name=view.name, code=code) + ".xlsx",
                         "village.xlsx")

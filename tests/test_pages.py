@@ -175,6 +175,9 @@ def test_village_profile_beside_its_township_and_county(page):
         "适用目标": "6", "未达标": str(statuses.count("未达标")),
         "尚未达标（未到期）": str(sum(s in ("倒退", "进展有限", "需加快", "尚未完成") for s in statuses)), "无数据": "0"}
     assert statuses.count("未达标") + sum(s in ("倒退", "进展有限", "需加快", "尚未完成") for s in statuses) == 6
+    assert len(at.dataframe) == 2  # where each value came from: built once its panel is opened
+    at.session_state["village.sources"] = True
+    at.run()
     sources = at.dataframe[2].value
     assert set(sources["文件"]) == {"values.csv"} and sources["行"].notna().all()
     assert set(sources["工作表"]) == {"—"}  # a CSV has no sheet: a dash, not None

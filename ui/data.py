@@ -24,13 +24,13 @@ from tracker.core.catalogue import catalogue_version as files_version
 from tracker.core.i18n import md_escape, t
 from tracker.core.xlsx import xlsx_streamed
 from tracker.queries import dashboard, findings, geography, provenance
-from tracker.queries import propose as propose_query
 from tracker.views import audit as audit_view
 from tracker.views import catalogue as catalogue_view
 from tracker.views import comparison as comparison_view
 from tracker.views import final as final_view
 from tracker.views import lagging as lagging_view
 from tracker.views import overview as overview_view
+from tracker.views import propose as propose_view
 from tracker.views import trends as trends_view
 from tracker.views import village as village_view
 
@@ -155,7 +155,7 @@ def _view_key() -> tuple[str, str, str]:
 
 VIEWS: dict[str, Callable] = {"overview": overview_view.build, "comparison": comparison_view.build,
                               "trends": trends_view.build, "lagging": lagging_view.build, "village": village_view.build,
-                              "final": final_view.build, "audit": audit_view.build, "propose": propose_query.candidates,
+                              "final": final_view.build, "audit": audit_view.build, "propose": propose_view.build,
                               "catalogue": catalogue_view.build}
 
 
@@ -184,10 +184,10 @@ def village(code: str, year: int, lang: str, target_id: str | None):
     return _view(*_view_key(), "village", code, year, lang, target_id)
 
 
-def proposals(measure_id: str, area: str, values: tuple[float, ...], deadline: int, op: str, reading: str,
-              share: float, level: str | None, group: str | None):
-    """目标测算's proposals (tracker.queries.propose), cached per store, catalogue and scope."""
-    return _view(*_view_key(), "propose", measure_id, area, values, deadline, op, reading, share, level, group)
+def propose(measure_id: str, area: str, values: tuple[float, ...], deadline: int, op: str, reading: str,
+            share: float, level: str | None, group: str | None, lang: str) -> propose_view.Propose:
+    """The 目标测算 view model (tracker.views.propose), cached per store, catalogue and scope."""
+    return _view(*_view_key(), "propose", measure_id, area, values, deadline, op, reading, share, level, group, lang)
 
 
 def lagging(area: str, year: int, lang: str, mode: str, target_id: str | None, k: int):

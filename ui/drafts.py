@@ -14,8 +14,9 @@ from tracker.views import propose as view
 from ui import data
 
 
-def section(found: list, said, user, area: str, deadline: int, group: str | None, unit: str, lang: str) -> None:
-    """The panel under the proposals `found` (said(p): a candidate in words) for the signed-in `user`."""
+def section(found: list, labels: list[str], user, area: str, deadline: int, group: str | None, unit: str,
+            lang: str) -> None:
+    """The panel under the proposals `found` (`labels`: each candidate in words) for the signed-in `user`."""
     catalogue = data.catalogue()
     measure_id = found[0].measure.id
     st.subheader(t("propose.drafts", lang))
@@ -28,7 +29,7 @@ def section(found: list, said, user, area: str, deadline: int, group: str | None
         with st.form("propose.draft"):
             st.markdown(t("propose.draft.intro", lang, plan=plan_of_draft.name(lang)))
             picked = st.selectbox(t("propose.draft.candidate", lang), range(len(found)),
-                                  format_func=lambda i: said(found[i]), key="propose.draft.candidate")
+                                  format_func=lambda i: labels[i], key="propose.draft.candidate")
             name_zh = st.text_input(t("propose.draft.zh", lang), key="propose.draft.zh",
                                     placeholder=t("propose.draft.name_default", lang))
             name_en = st.text_input(t("propose.draft.en", lang), key="propose.draft.en",

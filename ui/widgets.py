@@ -67,11 +67,19 @@ def download_row(files: list[tuple[str, object, str, str]]) -> None:
             file_button(label, write, file_name, MIME[file_name.rsplit(".", 1)[-1]], key)
 
 
+def folded(label: str, key: str, icon: str | None = None):
+    """An expander whose content the page builds only while it is open (`with folded(...) as box: if box.open:
+    ...`): opening it runs the page again, and a page switch neither builds nor sends what nobody opened."""
+    return st.expander(label, key=key, icon=icon, on_change="rerun")
+
+
 def why_panel(cells: pd.DataFrame, lang: str, key: str) -> None:
     """Pick any coloured cell (target and region) and read the parts behind its colour."""
     if cells.empty:
         return
-    with st.expander(t("why.title", lang), icon=":material/help:"):
+    with folded(t("why.title", lang), f"{key}.open", icon=":material/help:") as box:
+        if not box.open:
+            return
         left, right = st.columns(2)
         target = left.selectbox(t("why.target", lang), cells["target"].unique().tolist(), key=f"{key}.target")
         options = cells[cells["target"] == target]

@@ -84,6 +84,14 @@ def test_comparison_ranks_every_county_of_the_city(demo_server, visit, core):
     assert chart.locator(".tip").inner_text().split("\n")[:2] == best_first["hover"].iloc[0].split("\n")[:2]
     assert visit.page.locator(".tracker-chart").count() >= 2  # ranking, chosen counties over time
     assert visit.page.locator(".status-matrix table").is_visible()  # counties × targets
+    # why a cell has its colour: the panel is built when it is opened, and then says the first county's reasons
+    why = visit.page.get_by_text("为什么是这个颜色：选一个格子查看判定依据")
+    assert visit.page.get_by_role("combobox", name="地区 / 年份").count() == 0
+    why.click()
+    visit.settle()
+    assert visit.page.get_by_role("combobox", name="地区 / 年份").is_visible()
+    first = cells[cells["target"] == cells["target"].iloc[0]].iloc[0]
+    assert visit.page.get_by_text(f"{first['region']} · {first['target']}").first.is_visible()
     visit.screenshot("comparison-shangrao")
 
 
