@@ -34,11 +34,17 @@ if not sections:
 alone = sum(len(section.records) for section in sections) == 1
 if sections and not alone:
     st.caption(t("catalogue.pick", lang))
+# a document (or theme) a panel: the first open, all of them when searching; a closed one's table is built only
+# when it is opened
 for i, section in enumerate(sections):
-    st.subheader(section.heading)
-    event = st.dataframe(section.table, hide_index=True, on_select="rerun", selection_mode="single-row",
-                         key=f"catalogue.table.{group_by}.{plan}.{search}.{i}")
-    picked = [section.table["id"].iloc[row] for row in (event.selection.rows if event else [])]
-    for target_id in picked or (list(section.records) if alone else []):
-        with st.container(border=True):
-            st.markdown(section.records[target_id])
+    choice = f"{group_by}.{plan}.{search}.{i}"
+    with st.expander(t("catalogue.section", lang, heading=section.heading, n=len(section.table)),
+                     expanded=i == 0 or bool(search), key=f"catalogue.section.{choice}", on_change="rerun") as box:
+        if not box.open:
+            continue
+        event = st.dataframe(section.table, hide_index=True, on_select="rerun", selection_mode="single-row",
+                             key=f"catalogue.table.{choice}")
+        picked = [section.table["id"].iloc[row] for row in (event.selection.rows if event else [])]
+        for target_id in picked or (list(section.records) if alone else []):
+            with st.container(border=True):
+                st.markdown(section.records[target_id])

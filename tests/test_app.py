@@ -105,13 +105,20 @@ def test_catalogue_page_lists_every_target_and_finds_one(app):
     assert not at.exception
     assert at.title[0].value == "指标目录"
     assert metrics(at) == {"目标": "55", "政策文件": "5", "统计指标": "44", "对象名单": "9"}
-    assert len(at.expander) == 1  # how targets are assessed; a target's record once its row is picked
+    # how targets are assessed, then a panel per document saying how many targets it sets: the first open (its
+    # table built), the others built when opened; a target's record once its row is picked
     assert "点选表中的一行" in at.caption[1].value and "**" not in "".join(m.value for m in at.main.markdown[1:])
     method = at.expander[0].markdown[0].value
     assert "单位增幅严格高于基准才算达标" in method and "R ≥ 0.95" in method
-    assert sum(len(df.value) for df in at.dataframe) == 55
+    sections = at.expander[1:]
+    assert len(sections) == 6 and sum(section_count(e.label) for e in sections) == 55  # five documents, an example
+    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == section_count(sections[0].label)
+    at.session_state["catalogue.section.document...1"] = True  # the second document's panel opened
+    at.run()
+    assert len(at.dataframe) == 2 and len(at.dataframe[1].value) == section_count(at.expander[2].label)
     at.text_input(key="catalogue_search").input("sr_gigabit").run()
-    assert [s.value for s in at.main.subheader] == ["上饶市“十四五”乡村振兴重点帮扶村工作实施方案（征求意见稿）（无文号，2021-09-23）"]
+    assert [e.label for e in at.expander[1:]] == ["上饶市“十四五”乡村振兴重点帮扶村工作实施方案（征求意见稿）（无文号，2021-09-23）"
+                                                  "（1 个目标）"]
     assert at.dataframe[0].value["规则"].tolist() == ["已实现“双千兆网络覆盖”的单位占比 ≥ 80%"]
     [detail] = [m.value for m in at.main.markdown if "orange-background" in m.value]  # one left: shown at once
     assert detail.startswith("**")  and "`sr_gigabit_80`" in detail.split("\n")[0]
@@ -123,9 +130,14 @@ def test_catalogue_page_by_theme_and_plan(app):
     at = app()
     at.switch_page("app_pages/catalogue.py").run()
     at.segmented_control(key="catalogue_group_by").set_value("theme").run()
-    assert [s.value for s in at.main.subheader][:3] == ["收入与集体经济", "产业发展", "生态宜居"]
+    assert [e.label.split("（")[0] for e in at.expander[1:4]] == ["收入与集体经济", "产业发展", "生态宜居"]
     at.selectbox(key="catalogue_plan").set_value("poverty_2018_2020").run()
-    assert sum(len(df.value) for df in at.dataframe) == 17
+    assert sum(section_count(e.label) for e in at.expander[1:]) == 17
+
+
+def section_count(label: str) -> int:
+    """How many targets a catalogue panel says it holds: '…（12 个目标）' → 12."""
+    return int(label.rsplit("（", 1)[1].split(" ")[0])
 
 
 def test_a_broken_catalogue_stops_the_app_and_names_every_problem(store_path, open_app):
