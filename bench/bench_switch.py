@@ -3,8 +3,9 @@
     python -m bench.bench_switch --db data/tracker.duckdb [--area "province=36&city=3611&year=2025"] [--rounds 3]
 
 Starts the app on the store (open, as on the demo data) and, at the same time on this machine, a bare app of four
-pages (st.navigation, a title and a line each: what any Streamlit page costs). In one Chromium session each, opens
-the first page, then clicks every page's link in the sidebar in menu order, `--rounds` times. A switch ends when
+pages (st.navigation, a title and a line each: what any Streamlit page costs). In one Chromium tab each, opens
+the first page, then clicks every page's link in the sidebar in menu order, `--rounds` times, a round of the floor
+and a round of the app in turn (so both are timed on the machine as it is at the time). A switch ends when
 the new page's heading is shown, Streamlit reports the script finished (its running indicator is gone), no
 skeleton is left and the browser's last long task after it has ended (charts and maps are laid out after the script
 ends); the time includes the browser's own drawing (maps, charts), as a user waits for it. The first
@@ -86,20 +87,33 @@ def settle(page, previous: str = "") -> float:
     return finished + page.evaluate(DRAWN)
 
 
-def switches(page, url: str, rounds: int) -> dict[str, list[float]]:
-    """Open `url`, then click each sidebar link in menu order, `rounds` times: the seconds of each switch by page."""
-    page.goto(url)
-    settle(page)
-    links = page.locator('[data-testid="stSidebarNav"] a')
-    names = [n.strip().split("\n")[-1].strip() for n in links.all_inner_texts()]  # the title, not the icon's name
-    times: dict[str, list[float]] = {n: [] for n in names}
-    for _ in range(rounds):  # from the page after the first (shown) one round to the first: every click changes page
-        for i in [*range(1, len(names)), 0]:
-            previous = heading(page)
+class Clicks:
+    """A browser tab on an app, opened at `url` and settled: each round() clicks every sidebar link in menu order,
+    from the page after the first (shown) one round to the first, so every click changes page."""
+
+    def __init__(self, page, url: str):
+        self.page = page
+        page.goto(url)
+        settle(page)
+        self.links = page.locator('[data-testid="stSidebarNav"] a')
+        self.names = [n.strip().split("\n")[-1].strip() for n in self.links.all_inner_texts()]  # the title, not the icon's name
+        self.times: dict[str, list[float]] = {n: [] for n in self.names}
+
+    def round(self) -> None:
+        self.page.bring_to_front()  # a tab behind another has its timers slowed
+        for i in [*range(1, len(self.names)), 0]:
+            previous = heading(self.page)
             start = time.perf_counter()
-            links.nth(i).click()
-            times[names[i]].append(settle(page, previous) - start)
-    return times
+            self.links.nth(i).click()
+            self.times[self.names[i]].append(settle(self.page, previous) - start)
+
+
+def switches(tabs: list[Clicks], rounds: int) -> None:
+    """`rounds` rounds of clicks, taking the tabs in turn each round: the floor and the app see the machine as it is
+    at the same time (a shared machine's speed drifts over a run)."""
+    for _ in range(rounds):
+        for tab in tabs:
+            tab.round()
 
 
 def first_visit(browser, url: str, context=None) -> float:
@@ -134,8 +148,10 @@ def main(argv: list[str] | None = None) -> int:
                 running_app(args.db, Path(folder) / "floor.log", script=floor_script) as (floor_url, _):
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
             context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-            floor = switches(context.new_page(), f"{floor_url}/", args.rounds)
-            app = switches(context.new_page(), f"{app_url}/?{args.area}", args.rounds)
+            floor_tab = Clicks(context.new_page(), f"{floor_url}/")
+            app_tab = Clicks(context.new_page(), f"{app_url}/?{args.area}")
+            switches([floor_tab, app_tab], args.rounds)
+            floor, app = floor_tab.times, app_tab.times
             warm = {name: statistics.median(t[1:] or t) for name, t in app.items()}
             floor_median = statistics.median([x for t in floor.values() for x in (t[1:] or t)])
             # a fresh session: the median of three new tabs (the scripts cached), and a first visit ever

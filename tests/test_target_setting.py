@@ -56,6 +56,9 @@ def test_a_province_drafts_a_target_adopts_it_and_every_page_then_shows_it(offic
     counties = at.dataframe[1].value  # 玉山县 and 铅山县: their key villages, how many would reach 95%
     assert counties.iloc[:, 1].sum() == 4 and len(counties) == 2
 
+    assert not any(b.label in ("保存草案", "Save draft") for b in at.button)  # the form is built once opened
+    at.session_state["propose.draft.open"] = True
+    at.run()
     save = next(b for b in at.button if b.label in ("保存草案", "Save draft"))
     save.click().run()  # no reason given: refused, nothing written
     assert words["why_needed"] in at.error[0].value

@@ -11,14 +11,13 @@ from tracker.core.i18n import md_escape, pick, t
 from tracker.queries.propose import as_target
 from tracker.views import catalogue as catalogue_view
 from tracker.views import propose as view
-from ui import data
+from ui import data, widgets
 
 
 def section(found: list, labels: list[str], user, area: str, deadline: int, group: str | None, unit: str,
             lang: str) -> None:
     """The panel under the proposals `found` (`labels`: each candidate in words) for the signed-in `user`."""
     catalogue = data.catalogue()
-    measure_id = found[0].measure.id
     st.subheader(t("propose.drafts", lang))
     plan_of_draft = view.draft_plan(catalogue, deadline)
     if not user.may_lead(area):
@@ -26,36 +25,10 @@ def section(found: list, labels: list[str], user, area: str, deadline: int, grou
     elif plan_of_draft is None or plan_of_draft.end_year < data.plans_in_view()[1].start_year:
         st.caption(t("propose.draft.no_plan", lang, deadline=deadline))
     else:
-        with st.form("propose.draft"):
-            st.markdown(t("propose.draft.intro", lang, plan=plan_of_draft.name(lang)))
-            picked = st.selectbox(t("propose.draft.candidate", lang), range(len(found)),
-                                  format_func=lambda i: labels[i], key="propose.draft.candidate")
-            name_zh = st.text_input(t("propose.draft.zh", lang), key="propose.draft.zh",
-                                    placeholder=t("propose.draft.name_default", lang))
-            name_en = st.text_input(t("propose.draft.en", lang), key="propose.draft.en",
-                                    placeholder=t("propose.draft.name_default", lang))
-            themes = list(catalogue.themes)
-            used = next((x.theme for x in catalogue.targets.values() if x.measure == measure_id), themes[0])
-            theme = st.selectbox(t("propose.draft.theme", lang), themes, index=themes.index(used),
-                                 format_func=lambda x: catalogue.themes[x].name(lang), key="propose.draft.theme")
-            headline = st.checkbox(t("propose.draft.headline", lang), key="propose.draft.headline")
-            why = st.text_area(t("propose.draft.why", lang), key="propose.draft.why")
-            if st.form_submit_button(t("propose.draft.save", lang), type="primary"):
-                chosen = found[picked]
-                default_zh, default_en = view.draft_names(
-                    catalogue, chosen, (data.region(area, "zh")["name"], data.region(area, "en")["name"]), group, unit)
-                entry = as_target(chosen, plan_of_draft.id, plan_of_draft.base_year, theme,
-                                  name_zh.strip() or default_zh, name_en.strip() or default_en, group, headline)
-                if not why.strip():
-                    st.error(t("propose.draft.why_needed", lang))
-                    st.stop()
-                try:
-                    data.change_drafts("save", entry, why.strip())
-                    st.success(t("propose.draft.saved", lang, name=md_escape(pick(entry["zh"], entry["en"], lang)),
-                                 id=entry["id"]))
-                except drafts.DraftRefused as e:
-                    st.error(t("propose.draft.refused", lang))
-                    st.code("\n".join(e.problems), language=None)
+        # the form is built once its panel is opened: a page switch neither builds nor sends it
+        with widgets.folded(t("propose.draft.open", lang), "propose.draft.open", icon=":material/edit_note:") as box:
+            if box.open:
+                _draft_form(found, labels, plan_of_draft, area, group, unit, lang)
 
     catalogue = data.catalogue()  # as just saved
     names = data.names(catalogue_view.region_codes(catalogue))
@@ -99,3 +72,40 @@ def section(found: list, labels: list[str], user, area: str, deadline: int, grou
     if not changes.empty:
         with st.expander(t("propose.history", lang, count=len(changes))):
             st.dataframe(changes, hide_index=True)
+
+
+def _draft_form(found: list, labels: list[str], plan_of_draft, area: str, group: str | None, unit: str,
+                lang: str) -> None:
+    """Save a candidate as a draft target of `plan_of_draft`: its names, theme, card on the briefing, and why."""
+    catalogue = data.catalogue()
+    measure_id = found[0].measure.id
+    with st.form("propose.draft"):
+        st.markdown(t("propose.draft.intro", lang, plan=plan_of_draft.name(lang)))
+        picked = st.selectbox(t("propose.draft.candidate", lang), range(len(found)),
+                              format_func=lambda i: labels[i], key="propose.draft.candidate")
+        name_zh = st.text_input(t("propose.draft.zh", lang), key="propose.draft.zh",
+                                placeholder=t("propose.draft.name_default", lang))
+        name_en = st.text_input(t("propose.draft.en", lang), key="propose.draft.en",
+                                placeholder=t("propose.draft.name_default", lang))
+        themes = list(catalogue.themes)
+        used = next((x.theme for x in catalogue.targets.values() if x.measure == measure_id), themes[0])
+        theme = st.selectbox(t("propose.draft.theme", lang), themes, index=themes.index(used),
+                             format_func=lambda x: catalogue.themes[x].name(lang), key="propose.draft.theme")
+        headline = st.checkbox(t("propose.draft.headline", lang), key="propose.draft.headline")
+        why = st.text_area(t("propose.draft.why", lang), key="propose.draft.why")
+        if st.form_submit_button(t("propose.draft.save", lang), type="primary"):
+            chosen = found[picked]
+            default_zh, default_en = view.draft_names(
+                catalogue, chosen, (data.region(area, "zh")["name"], data.region(area, "en")["name"]), group, unit)
+            entry = as_target(chosen, plan_of_draft.id, plan_of_draft.base_year, theme,
+                              name_zh.strip() or default_zh, name_en.strip() or default_en, group, headline)
+            if not why.strip():
+                st.error(t("propose.draft.why_needed", lang))
+                st.stop()
+            try:
+                data.change_drafts("save", entry, why.strip())
+                st.success(t("propose.draft.saved", lang, name=md_escape(pick(entry["zh"], entry["en"], lang)),
+                             id=entry["id"]))
+            except drafts.DraftRefused as e:
+                st.error(t("propose.draft.refused", lang))
+                st.code("\n".join(e.problems), language=None)

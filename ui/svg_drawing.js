@@ -75,6 +75,7 @@ export default function ({ data, parentElement, setTriggerValue }) {
 // `right` pixels from the edges) plus `dx` pixels, or `ax` pixels from the left edge; y is in pixels.
 function chart(data, svg, drawn) {
   svg.setAttribute("font-family", data.font);
+  svg.setAttribute("aria-label", data.title);
   const shapes = data.elements.map((e) => {
     const stroke = e.stroke ? { stroke: e.stroke, "stroke-width": e.sw || 1 } : {};
     if (e.dash) stroke["stroke-dasharray"] = e.dash;

@@ -27,8 +27,11 @@ def card(c: Card, area: str, lang: str) -> None:
                     f"{t('card.target', lang, target=c.target)}" + (f" · {c.note}" if c.note else ""))
         if c.outlook:
             st.caption(c.outlook)
-        with st.popover(t("why.button", lang), width="stretch"):
-            st.markdown("\n".join(f"- {line}" for line in c.why))
+        # its lines built only once it is opened (a briefing has a dozen cards, a page switch none of their reasons)
+        with st.popover(t("why.button", lang), width="stretch", key=f"why.{c.target_id}.{c.region_code}",
+                        on_change="rerun") as box:
+            if box.open:
+                st.markdown("\n".join(f"- {line}" for line in c.why))
 
 
 def chart(data: dict, name: str, lang: str) -> None:

@@ -52,6 +52,13 @@ def test_briefing_shows_the_headline_cards_and_sentences(demo_server, visit, cor
     assert matrix.is_visible() and matrix.locator("tbody th").all_inner_texts() == expected.rows
     assert matrix.locator("thead th").all_inner_texts()[1:] == expected.columns
     assert visit.page.locator(".tracker-chart").count() == 0
+    # a card's reasons, built when its popover is opened
+    first_line = cards[0].why[0]
+    assert visit.page.get_by_text(first_line).count() == 0
+    visit.page.get_by_role("button", name="为什么是这个颜色").first.click()
+    visit.settle()
+    assert visit.page.get_by_text(first_line).first.is_visible()
+    visit.page.keyboard.press("Escape")
     assert visit.page.get_by_role("button", name="下载简报（Word）").is_visible()
     visit.screenshot("overview-yugan")
     visit.screenshot("briefing-first-screen", full_page=False)  # README's picture (python -m tools.docs --screenshots)

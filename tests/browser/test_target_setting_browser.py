@@ -22,7 +22,7 @@ WORDS = {
     "zh": {"user": "用户名", "password": "密码", "sign_in": "登录", "title": "上饶市 · 目标测算",
            "values": "候选目标值（最多三个，逗号分隔）", "group": "对象", "key_villages": "上饶市“十四五”乡村振兴重点帮扶村（408个）",
            "by_county": "各县（市、区）按近年进度能否达到 ≥ 97%（村）", "why": "理由（必填，如依据的测算与参考数值）",
-           "save": "保存草案", "saved": "已保存草案", "draft": "草案 · ", "document": "文件名称", "number": "文号",
+           "save": "保存草案", "saved": "已保存草案", "draft_panel": "保存为目标草案", "draft": "草案 · ", "document": "文件名称", "number": "文号",
            "issuer": "发文机关", "date": "印发日期（YYYY-MM-DD）", "clause": "条款", "adopt": "登记印发",
            "adopted": "目标草案留痕（2 条）", "name": "上饶市“十四五”乡村振兴重点帮扶村（408个）自来水普及率达到97%",
            "as_of": "2026年的报表尚未送达", "progress": "上饶市“十五五”时期（2026—2030年）乡村振兴目标进展情况（截至2025年）",
@@ -32,6 +32,7 @@ WORDS = {
            "key_villages": "Shangrao's 408 key assistance villages",
            "by_county": "Which counties would reach ≥ 97% at their recent pace (villages)",
            "why": "Why (required: the figures and references it rests on)", "save": "Save draft",
+           "draft_panel": "Save as a draft target",
            "saved": "Draft saved", "draft": "Draft · ", "document": "Document (Chinese name)",
            "number": "Document number", "issuer": "Issued by", "date": "Date issued (YYYY-MM-DD)", "clause": "Clause",
            "adopt": "Record adoption", "adopted": "Changes to draft targets (2)",
@@ -92,6 +93,8 @@ def test_a_province_sets_a_new_plan_target_from_the_data(office_server, visit, l
     assert page.locator(".tracker-map path").count() >= 12  # 上饶市's twelve counties, filled
     visit.screenshot(f"propose-shangrao-{lang}")
 
+    page.get_by_text(words["draft_panel"], exact=True).click()  # open the draft form's panel
+    visit.settle()
     page.get_by_role("textbox", name=words["why"], exact=True).fill("按近年进度，重点村总体2030年可达97%；全国2030年目标98%")
     page.get_by_text(words["headline"]).click()
     page.get_by_role("button", name=words["save"]).click()

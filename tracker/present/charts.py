@@ -70,6 +70,7 @@ class Canvas:
     the rest of the width; `top` and `height` pixels of plot."""
 
     def __init__(self, title: str, left: float, right: float, top: float, height: float):
+        self.title = title
         self.left, self.right, self.top, self.height = round(left), round(right), top, height
         self.elements: list[dict] = []
         self.legend: list[dict] = []
@@ -98,12 +99,13 @@ class Canvas:
                  shape=None if shape == "circle" else shape, n=n, v=v, tip=tip)
 
     def key(self, label: str, swatch: str, colour: str, dash: str = "solid", fill: str | None = None) -> None:
-        """A legend entry: `swatch` is a line (with `dash`), a square, a dot (filled with `fill`), a diamond, a tick
-        or a band."""
+        """A legend entry: `swatch` is a line (with `dash`), a square, a diamond (filled with `fill`), a tick or a
+        band."""
         self.legend.append({"label": label, "swatch": swatch, "colour": colour, "dash": dash, "fill": fill})
 
     def data(self) -> dict:
-        """The chart for ui/svg_drawing: the legend laid out in rows under the plot, the height that takes."""
+        """The chart for ui/svg_drawing (called once, when every shape is in): the legend laid out in rows under the
+        plot, the height that takes."""
         y, x = self.bottom + (52 if self.legend else 40), 0.0
         for entry in self.legend:
             width = 30 + text_width(entry["label"], 12) + 18
@@ -112,7 +114,7 @@ class Canvas:
             self._swatch(entry, x, y - 4)
             self.text(entry["label"], y, ax=round(x + 28, 1), size=12, fill=INK)
             x += width
-        return {"kind": "chart", "height": round(y + 14), "left": self.left, "right": self.right,
+        return {"kind": "chart", "title": self.title, "height": round(y + 14), "left": self.left, "right": self.right,
                 "font": FONT["family"], "elements": self.elements}
 
     def _swatch(self, entry: dict, x: float, y: float) -> None:
@@ -123,9 +125,9 @@ class Canvas:
             self.add("rect", ax0=x, ax1=x + 22, y0=y - 6, y1=y + 6, fill=colour)
         elif swatch == "tick":
             self.add("line", a=[[x + 11, y - 8], [x + 11, y + 8]], stroke=colour, sw=3)
-        else:  # square, dot, diamond
+        else:  # a square or a diamond
             self.add("dot", ax=x + 11, y=y, r=6, fill=entry["fill"] or colour, stroke=colour if entry["fill"]
-                     else "#666666", sw=2 if entry["fill"] else 1, shape=None if swatch == "dot" else swatch)
+                     else "#666666", sw=2 if entry["fill"] else 1, shape=swatch)
 
 
 def _status_legend(canvas: Canvas, statuses: list[str], lang: str) -> None:
