@@ -6,6 +6,8 @@ query's name, the store version (so a new publish is seen at once) and every arg
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import functools
 import io
 from collections.abc import Callable
@@ -230,7 +232,13 @@ round_history = query(rounds.history)
 
 
 def rounds_overdue() -> bool:
-    """Whether a round's deadline passed since the value rules last ran over its counties (not cached)."""
+    """Whether a round's deadline passed since the value rules last ran over its counties: asked once an hour of each
+    published version (the store's date turns on an hour: its time zone is a whole number of hours from UTC)."""
+    return _rounds_overdue(reader().version, datetime.now(timezone.utc).strftime("%Y-%m-%d %H"))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _rounds_overdue(version: str, hour: str) -> bool:
     return bool(rounds.overdue(reader().cursor()))
 
 
@@ -339,11 +347,23 @@ def template_bytes(region: str, year: int) -> bytes:
 
 
 def store_is_open() -> bool:
-    """Whether the store may be shown with no users configured: demo data, or no statistics loaded yet."""
+    """Whether the store may be shown with no users configured: demo data, or no statistics loaded yet (asked of each
+    published version once: every run asks)."""
+    return _store_is_open(reader().version)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _store_is_open(version: str) -> bool:
     con = reader().cursor()
     return store.is_demo(con) or not provenance.has_loaded_data(con)
 
 
 def assessment_is_current() -> bool:
-    """Whether the published assessment comes from the catalogue the app runs with (not cached)."""
+    """Whether the published assessment comes from the catalogue the app runs with: asked once of each published
+    version and catalogue version (a reassessment publishes a new version, an edit of the catalogue changes its)."""
+    return _assessment_is_current(reader().version, catalogue_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _assessment_is_current(version: str, catalogue_id: str) -> bool:
     return assess.is_current(reader().cursor(), catalogue())
