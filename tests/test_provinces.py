@@ -156,6 +156,9 @@ def test_a_new_province_from_init_to_its_first_briefing(setup, tmp_path, open_ap
     assert any(f"{expected:.1f}%" in m.value for m in at.metric), [m.value for m in at.metric]
     at.switch_page("app_pages/catalogue.py").run()
     assert not at.exception
+    for i in range(len(at.expander) - 1):  # every document's panel opened (each table is built when opened)
+        at.session_state[f"catalogue.section.document...{i}"] = True
+    at.run()
     files = {f for d in at.dataframe if "文件" in d.value.columns for f in d.value["文件"]}
     assert files == {"indicators.yaml", "indicators-33.yaml"}
 

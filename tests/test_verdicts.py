@@ -113,7 +113,8 @@ def test_a_link_to_a_target_of_the_new_plan_opens_that_target_and_its_report_is_
     con, catalogue = demo
     view = trends.build(con, catalogue, "3611", 2025, "zh", "example_fyp15_sr_tap_water_95")
     assert view.target_id == "example_fyp15_sr_tap_water_95" and view.no_figures is None
-    assert "按近年进度预计" not in [d.name for d in view.chart.data]  # one base year: nothing to carry on
+    drawn = {shape.get("n") for shape in view.chart["elements"]}
+    assert "目标" in drawn and "按近年进度预计" not in drawn  # one base year: nothing to carry on
     report = final.build(con, catalogue, "3611", "fyp15", "zh")
     assert report.kind == "progress" and "终期评估" not in report.title and report.title.endswith("进展情况（截至2025年）")
     assert report.file_name.startswith("进展情况-上饶市-2026-2030")
