@@ -20,9 +20,9 @@ import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
 from tracker.core.status import STATUSES  # noqa: E402
+from tracker.present.charts import LINE_COLOURS  # noqa: E402  (the pages' line colours)
 from tracker.present.scorecard import unit_label  # noqa: E402
 
-LINE_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"]  # Okabe-Ito
 
 
 @cache

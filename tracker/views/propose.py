@@ -15,10 +15,7 @@ from tracker.core.i18n import pick, t
 from tracker.core.numbers import compared, number
 from tracker.present import charts, maps
 from tracker.queries import geography
-from tracker.queries.propose import Proposal, candidates, references
-
-UNIT_COLUMNS = ("code", "name", "baseline", "projected", "low", "high", "reaches", "chance", "year_reached",
-                "required_per_year", "recent_per_year", "gap")
+from tracker.queries.propose import UNIT_COLUMNS, Proposal, candidates, references
 
 
 @dataclass
