@@ -23,11 +23,7 @@ with st.container(border=True):
 
 st.subheader(t("overview.headline", lang))
 st.caption(t("overview.change_legend", lang))
-shown = view.headline
-for start in range(0, len(shown), 4):
-    for column, c in zip(st.columns(4), shown[start:start + 4]):
-        with column:
-            widgets.card(c, f.area, lang)
+widgets.cards(view.headline, f.area, lang)
 
 st.subheader(t("overview.matrix", lang, level=t(f"level.{view.sub_level}", lang)))
 if view.matrix is None:

@@ -19,6 +19,7 @@ Streamlit's scripts). Needs Debian's chromium (/usr/bin/chromium).
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import tempfile
 import time
@@ -41,6 +42,40 @@ def page(n):
 
 st.navigation([st.Page(page(n), title=f"Floor page {n}", url_path=f"floor{n}") for n in range(4)]).run()
 '''
+# our app with every page a title and a line: what the entry script and the sidebar (language, area, year, the
+# menu) cost on every switch, before any page's own content
+APP_FLOOR = '''import sys
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path({root!r})
+sys.path.insert(0, str(ROOT))
+from ui import registry  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+registry.PAGES = [replace(p, script=str(HERE / f"floor_{{p.key}}.py")) for p in registry.PAGES]
+exec(compile((ROOT / "app.py").read_text(encoding="utf-8"), str(ROOT / "app.py"), "exec"))
+'''
+FLOOR_PAGE = '''import streamlit as st
+
+st.title({title!r})
+st.write("A page with a title and a line, under the app's own sidebar.")
+'''
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def app_floor(folder: Path) -> Path:
+    """The app's own floor in `folder` (its entry script, a title-only page for each of ours, our Streamlit
+    settings); its entry script."""
+    from ui.registry import PAGES
+
+    (folder / ".streamlit").mkdir()
+    shutil.copy(ROOT / ".streamlit" / "config.toml", folder / ".streamlit" / "config.toml")
+    for p in PAGES:
+        (folder / f"floor_{p.key}.py").write_text(FLOOR_PAGE.format(title=f"{p.key} (floor)"), encoding="utf-8")
+    script = folder / "app_floor.py"
+    script.write_text(APP_FLOOR.format(root=str(ROOT)), encoding="utf-8")
+    return script
 DONE = """(previous) => {
     const app = document.querySelector('[data-testid="stApp"]');
     if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
@@ -144,16 +179,20 @@ def main(argv: list[str] | None = None) -> int:
         floor_script = Path(folder) / "floor.py"
         floor_script.write_text(FLOOR_APP, encoding="utf-8")
         env = {"TRACKER_USERS": str(Path(folder) / "no-users.toml")}
+        own_floor = Path(folder) / "own-floor"
+        own_floor.mkdir()
         with running_app(args.db, Path(folder) / "app.log", env) as (app_url, _), \
-                running_app(args.db, Path(folder) / "floor.log", script=floor_script) as (floor_url, _):
+                running_app(args.db, Path(folder) / "floor.log", script=floor_script) as (floor_url, _), \
+                running_app(args.db, Path(folder) / "own-floor.log", env, app_floor(own_floor)) as (own_url, _):
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
             context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
             floor_tab = Clicks(context.new_page(), f"{floor_url}/")
+            own_tab = Clicks(context.new_page(), f"{own_url}/?{args.area}")
             app_tab = Clicks(context.new_page(), f"{app_url}/?{args.area}")
-            switches([floor_tab, app_tab], args.rounds)
-            floor, app = floor_tab.times, app_tab.times
-            warm = {name: statistics.median(t[1:] or t) for name, t in app.items()}
-            floor_median = statistics.median([x for t in floor.values() for x in (t[1:] or t)])
+            switches([floor_tab, own_tab, app_tab], args.rounds)
+            warm = {name: statistics.median(t[1:] or t) for name, t in app_tab.times.items()}
+            floor_median, own_median = (statistics.median([x for t in tab.times.values() for x in (t[1:] or t)])
+                                        for tab in (floor_tab, own_tab))
             # a fresh session: the median of three new tabs (the scripts cached), and a first visit ever
             visits = {"": f"{floor_url}/", "领导简报": f"{app_url}/?{args.area}",
                       "落后村地图": f"{app_url}/lagging?{args.area}"}
@@ -164,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     run = Run("switch", {"store": args.db.name, "area": args.area, "rounds": args.rounds,
                          "browser": "Debian chromium, 1400×1000, same machine"})
     run.add("bare Streamlit page switch (the floor)", floor_median, "s")
+    run.add("the app's own floor: a page with a title and a line, under our sidebar", own_median, "s")
+    run.add("the app's own floor against the floor", own_median / floor_median, "×")
     for name, seconds in warm.items():
         run.add(f"{name}: warm switch", seconds, "s")
         run.add(f"{name}: against the floor", seconds / floor_median, "×", "≤ 3×")

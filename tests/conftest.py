@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import ExitStack
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -153,3 +154,44 @@ def sign_in(at, name: str, password: str | None = None):
     at.text_input(key="signin.password").input(password if password is not None else PASSWORDS[name])
     at.button[0].click()
     return at.run()
+
+
+class _Cards(HTMLParser):
+    """The target cards of tracker.present.scorecard.cards_html, as a reader reads them."""
+
+    PARTS = ("title", "value", "change", "status", "verdict", "outlook")
+
+    def __init__(self):
+        super().__init__()
+        self.cards: list[dict] = []
+        self.open: list[str | None] = []  # the part each open tag is, if any
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "section" and attrs.get("class") == "card":
+            self.cards.append({"target": attrs["data-target"], "region": attrs["data-region"],
+                               "status_id": attrs["data-status"], "direction": attrs["data-direction"], "why": [],
+                               **dict.fromkeys(self.PARTS, "")})
+        part = attrs.get("class") if attrs.get("class") in self.PARTS else "why" if tag == "li" else None
+        self.open.append(part)
+
+    def handle_endtag(self, tag):
+        self.open.pop()
+
+    def handle_data(self, data):
+        for part in self.open:
+            if part == "why" and self.open[-1] == "why":
+                self.cards[-1]["why"].append(data)
+            elif part is not None and part != "why":
+                self.cards[-1][part] += data
+
+
+def cards_shown(at) -> dict[str, dict]:
+    """{title: card} of the target cards an AppTest run shows (tracker.present.scorecard.cards_html): its figure,
+    change, status in words, verdict line (status, target, note), outlook and reasons, and its target, region, status
+    id and change direction."""
+    parser = _Cards()
+    for block in at.get("html"):
+        if "tracker-cards" in block.proto.body:
+            parser.feed(block.proto.body)
+    return {c["title"]: {**c, "change": " ".join(c["change"].split())} for c in parser.cards}

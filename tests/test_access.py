@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import PASSWORDS, ROOT, WORLD, sign_in
+from tests.conftest import PASSWORDS, ROOT, WORLD, cards_shown, sign_in
 from tracker.__main__ import main as tracker_cli
 from tracker.core import access, assess, store
 from tracker.core.catalogue import load_catalogue
@@ -125,10 +125,10 @@ def app(world, users_file, open_app):
 
 def test_nothing_shows_before_sign_in_and_a_wrong_password_is_refused(app):
     at = app()
-    assert at.subheader[0].value == "请登录" and len(at.metric) == 0 and len(at.sidebar.selectbox) == 0
+    assert at.subheader[0].value == "请登录" and len(at.metric) == 0 and not cards_shown(at) and len(at.sidebar.selectbox) == 0
     at = sign_in(at, "yushan", "not-the-password")
     assert at.error[0].value == "用户名或密码不正确。"
-    assert len(at.metric) == 0 and not any("简报" in title.value for title in at.title)
+    assert len(at.metric) == 0 and not cards_shown(at) and not any("简报" in title.value for title in at.title)
 
 
 def test_a_county_user_sees_their_county_only_whatever_the_url_says(app):
@@ -171,7 +171,7 @@ def test_a_sign_in_expires(app):
 
 def test_loaded_data_with_no_users_is_not_shown(world, open_app, tmp_path):
     at = open_app(world, catalogue=WORLD / "catalogue.yaml", users=tmp_path / "none.toml")
-    assert "尚未配置用户，系统不予显示" in at.error[0].value and len(at.metric) == 0
+    assert "尚未配置用户，系统不予显示" in at.error[0].value and len(at.metric) == 0 and not cards_shown(at)
 
 
 @pytest.fixture(scope="module")
@@ -250,7 +250,7 @@ def test_a_removed_user_is_signed_out_at_once_and_a_reset_password_ends_the_sess
     text = own_users.read_text(encoding="utf-8")
     own_users.write_text(text.replace('name = "yushan"', 'name = "someone_else"'), encoding="utf-8")  # removed
     at.run()
-    assert at.subheader[0].value == "请登录" and len(at.metric) == 0
+    assert at.subheader[0].value == "请登录" and len(at.metric) == 0 and not cards_shown(at)
 
 
 def test_signing_out_forgets_everything_the_session_held(world, own_users, open_app):
@@ -270,4 +270,4 @@ def test_after_five_wrong_passwords_even_the_right_one_waits(world, own_users, o
         assert at.error[0].value == "用户名或密码不正确。"
     at = open_app(world, catalogue=WORLD / "catalogue.yaml", users=own_users)  # a new session: the count holds
     at = sign_in(at, "locked_out", "right-password-1")
-    assert at.error[0].value.startswith("用户名或密码错误次数过多，请 ") and len(at.metric) == 0
+    assert at.error[0].value.startswith("用户名或密码错误次数过多，请 ") and len(at.metric) == 0 and not cards_shown(at)

@@ -120,9 +120,18 @@ def test_cards_worst_first_with_change_and_sentences():
     cards = scorecard.cards(rows, CAT, "361123", 2022)
     assert [c.target_id for c in cards] == ["t_plan", "t_water", "t_gig"]  # missed, then watch, then good
     water = cards[1]
-    assert (water.value, water.target, water.change, water.arrow, water.gap, water.colour) == (
-        "57.5%", "≥ 90%", "-1.2 个百分点", "down", "32.5 个百分点", "orange")
+    assert (water.value, water.target, water.change, water.arrow, water.gap, water.direction) == (
+        "57.5%", "≥ 90%", "-1.2 个百分点", "down", "32.5 个百分点", "away")
     assert water.why[0] == "状态：进展有限"
+    # as the briefing draws them: one block, worst first, each status on its own colour, the change by its direction
+    html = scorecard.cards_html(cards, "361123")
+    assert [html.index(f'data-target="{c.target_id}"') for c in cards] == sorted(
+        html.index(f'data-target="{c.target_id}"') for c in cards)
+    block = html[html.index('data-target="t_water"'):].split("</section>")[0]
+    limited = STATUSES["limited"]
+    assert f'background:{limited.colour};color:{limited.ink}' in block and ">进展有限</span>" in block
+    assert f'color:{scorecard.CHANGE_COLOUR["away"]}' in block and "▼ -1.2 个百分点" in block
+    assert "<li>状态：进展有限</li>" in block and "<summary" in block
     previous = scorecard.previous_statuses(rows, cards, 2022)
     assert previous == {"t_water": "deteriorating", "t_gig": "achieved", "t_plan": "on_track"}
     sentences = scorecard.summary_sentences(cards, previous, "玉山县", 2022, lagging=214, k=3)
@@ -134,6 +143,15 @@ def test_cards_worst_first_with_change_and_sentences():
     moved = scorecard.changes(rows, CAT, cards, 2022)
     assert moved["目标"].tolist()[:2] == ["2022年完成村庄规划", "重点村自来水90%"]  # status moved first
     assert moved.set_index("目标").loc["双千兆80%", "上年"] == "80.0%"
+
+
+def test_cards_are_text_whatever_a_name_holds():
+    hostile = "<img src=x onerror=alert(1)>"
+    card = scorecard.Card("t_water", "重点村自来水90%", "361123", hostile, "missed", "50.0%", "≥ 90%", hostile, None,
+                          "off", "none", None, 2025, True, "value", 0.4, [hostile], "未达标", outlook=hostile)
+    html = scorecard.cards_html([card], "3611")  # the card's region is not the area: its name is shown
+    # its label and title, the note, the outlook and the reason, each as the characters it holds
+    assert "<img" not in html and html.count("&lt;img src=x onerror=alert(1)&gt;") == 5
 
 
 def test_card_regions_for_an_area_inside_or_around_the_jurisdiction():
@@ -317,7 +335,8 @@ def test_work_list_names_the_missed_targets():
 def test_a_change_is_coloured_by_its_direction_toward_the_target(op, arrow, direction):
     fig = scorecard.Figure(80.0, 90.0, "%", "mean", op)
     assert scorecard.change_direction(fig, arrow) == direction
-    assert scorecard.CHANGE_COLOUR[direction] == {"toward": "blue", "away": "red", "none": "gray"}[direction]
+    # toward: the blue of a met target; away: the red of a missed one; neither: no verdict's grey ink
+    assert scorecard.CHANGE_COLOUR[direction] == {"toward": "#2166AC", "away": "#B2182B", "none": "#6B6F7B"}[direction]
 
 
 def test_english_units_read_naturally():

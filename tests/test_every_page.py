@@ -4,6 +4,7 @@ exception and no error (the English briefing once crashed under "Every target" w
 from __future__ import annotations
 
 import functools
+import html
 import re
 
 import duckdb
@@ -22,6 +23,7 @@ def page_texts(at) -> list[str]:
     texts = [e.value for kind in ("title", "subheader", "markdown", "caption", "info", "warning", "success")
              for e in getattr(at.main, kind)]
     texts += [m.label for m in at.metric] + [str(m.value) for m in at.metric]
+    texts += [html.unescape(re.sub(r"<[^>]+>", "\n", block.proto.body)) for block in at.get("html")]  # cards, matrices
     texts += [w.label for kind in ("selectbox", "multiselect", "text_input", "segmented_control", "radio")
               for w in getattr(at.main, kind)]
     for df in at.dataframe:

@@ -1,4 +1,4 @@
-"""Pieces several pages draw the same way: a target card, a chart with its PNG button, the status matrix, an Excel
+"""Pieces several pages draw the same way: the target cards, a chart, the status matrix, an Excel
 download, the "why this colour" panel and a link to a village's profile."""
 
 from __future__ import annotations
@@ -9,29 +9,16 @@ import streamlit as st
 from tracker.core.i18n import md_escape, t
 from tracker.core.xlsx import xlsx_bytes
 from tracker.present.matrix import StatusMatrix
-from tracker.present.scorecard import Card
+from tracker.present.scorecard import Card, cards_html
 from ui import filters, svg_drawing
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def card(c: Card, area: str, lang: str) -> None:
-    """A bordered card: the figure, the change on last year coloured by status, the status in words and
-    the target, and a popover with the parts behind the colour."""
-    with st.container(border=True):
-        label = c.title if c.region_code == area else f"{c.title}（{md_escape(c.region_name)}）"
-        st.markdown(f"**{label}**")  # the whole title: a metric's label is cut to one line
-        st.metric(label, c.value, delta=c.change, delta_color=c.change_colour, delta_arrow=c.arrow,
-                  delta_description=t("card.vs_last_year", lang) if c.change else None, label_visibility="collapsed")
-        st.markdown(f":{c.colour}-badge[{c.status_text}] "
-                    f"{t('card.target', lang, target=c.target)}" + (f" · {c.note}" if c.note else ""))
-        if c.outlook:
-            st.caption(c.outlook)
-        # its lines built only once it is opened (a briefing has a dozen cards, a page switch none of their reasons)
-        with st.popover(t("why.button", lang), width="stretch", key=f"why.{c.target_id}.{c.region_code}",
-                        on_change="rerun") as box:
-            if box.open:
-                st.markdown("\n".join(f"- {line}" for line in c.why))
+def cards(shown: list[Card], area: str, lang: str) -> None:
+    """The target cards as one HTML block (tracker.present.scorecard.cards_html): a briefing's dozen cards are one
+    element to send and draw, and each card's reasons open in the browser without running the page again."""
+    st.html(cards_html(shown, area, lang))
 
 
 def chart(data: dict, name: str, lang: str) -> None:

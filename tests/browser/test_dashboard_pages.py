@@ -43,7 +43,7 @@ def test_briefing_shows_the_headline_cards_and_sentences(demo_server, visit, cor
     visit.page.goto(f"{demo_server}/?{YUGAN}")
     visit.settle()
     assert visit.heading() == "余干县 · 2025年 领导简报"
-    assert metric_values(visit) == [c.value for c in cards]
+    assert visit.page.locator(".tracker-cards .card .value").all_inner_texts() == [c.value for c in cards]
     lagging = len(lagging_villages(con, "361127", 2025, 3))
     assert visit.page.get_by_text(f"{lagging} 个村有 3 个及以上目标未达标").first.is_visible()
     # the targets × townships matrix, a table coloured by status (no chart: the briefing starts no chart library)
@@ -52,13 +52,13 @@ def test_briefing_shows_the_headline_cards_and_sentences(demo_server, visit, cor
     assert matrix.is_visible() and matrix.locator("tbody th").all_inner_texts() == expected.rows
     assert matrix.locator("thead th").all_inner_texts()[1:] == expected.columns
     assert visit.page.locator(".tracker-chart").count() == 0
-    # a card's reasons, built when its popover is opened
-    first_line = cards[0].why[0]
-    assert visit.page.get_by_text(first_line).count() == 0
-    visit.page.get_by_role("button", name="为什么是这个颜色").first.click()
-    visit.settle()
-    assert visit.page.get_by_text(first_line).first.is_visible()
-    visit.page.keyboard.press("Escape")
+    # a card's reasons, folded under it: opened by the browser, without running the page again
+    first = visit.page.locator(".tracker-cards .card").first
+    reason = first.locator("details li").first
+    assert reason.text_content() == cards[0].why[0] and not reason.is_visible()
+    first.get_by_text("为什么是这个颜色").click()
+    assert reason.is_visible()
+    assert visit.page.locator('[data-testid="stApp"]').get_attribute("data-test-script-state") == "notRunning"
     assert visit.page.get_by_role("button", name="下载简报（Word）").is_visible()
     visit.screenshot("overview-yugan")
     visit.screenshot("briefing-first-screen", full_page=False)  # README's picture (python -m tools.docs --screenshots)

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from tracker.core.i18n import pick, t
 
 # how a reader groups statuses: good (met or on track), watch (needs action), bad (missed or going back),
-# unknown (no verdict possible), other (not a verdict at all); the badge colour Streamlit draws for each
-CLASS_BADGE = {"good": "blue", "watch": "orange", "bad": "red", "unknown": "gray", "other": "gray"}
+# unknown (no verdict possible), other (not a verdict at all)
 CLASS_ORDER = ("bad", "watch", "good", "unknown", "other")
 
 
@@ -26,17 +25,12 @@ class Status:
     zh: str
     en: str
     colour: str  # ColorBrewer RdBu and greys
-    cls: str  # a key of CLASS_BADGE
+    cls: str  # one of CLASS_ORDER
     rank: int  # worst first when sorting
 
     def name(self, lang: str) -> str:
         """The status in words in `lang`."""
         return pick(self.zh, self.en, lang)
-
-    @property
-    def badge(self) -> str:
-        """The colour of the status's class, as Streamlit names badge colours."""
-        return CLASS_BADGE[self.cls]
 
     @property
     def ink(self) -> str:

@@ -10,6 +10,7 @@ other figure beside ("14/16 个村达标", or the mean).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from html import escape
 
 import pandas as pd
 
@@ -150,7 +151,10 @@ def change_text(now: Figure, before: Figure | None, lang: str = "zh") -> tuple[s
     return text, "up" if delta > 0 else "down" if delta < 0 else "off"
 
 
-CHANGE_COLOUR = {"toward": "blue", "away": "red", "none": "gray"}
+MUTED_INK = "#6B6F7B"
+# a change's colour by its direction: a met status's blue toward the target, a missed one's red away from it
+CHANGE_COLOUR = {"toward": STATUSES["achieved"].colour, "away": STATUSES["missed"].colour, "none": MUTED_INK}
+ARROWS = {"up": "▲", "down": "▼", "off": ""}
 
 
 def change_direction(fig: Figure, arrow: str) -> str:
@@ -199,11 +203,6 @@ class Card:
     outlook: str | None = None  # where the course leads at the recent pace (a running target's region)
 
     @property
-    def colour(self) -> str:
-        """The badge colour of the status's class."""
-        return STATUSES[self.status].badge
-
-    @property
     def change_colour(self) -> str:
         """The change's colour: by its direction toward the target, not by the status."""
         return CHANGE_COLOUR[self.direction]
@@ -211,6 +210,44 @@ class Card:
     @property
     def status_class(self) -> str:
         return STATUS_CLASS[self.status]
+
+
+CARD_BOX = "border:1px solid rgba(49,51,63,0.2);border-radius:0.5rem;padding:0.9rem 1rem;min-width:0"
+
+
+def cards_html(cards: list[Card], area: str, lang: str = "zh") -> str:
+    """The cards as one HTML block, four to a row as the page is wide (fewer on a narrow one): each its title (and
+    the region its target is set for, when not the area itself), the figure, the change on last year coloured by its
+    direction, the status in words on its colour, the target, the outlook, and why the colour folded under it (the
+    browser opens it: nothing runs again). Every text is escaped."""
+    return ('<div class="tracker-cards" style="display:grid;gap:1rem;'
+            'grid-template-columns:repeat(auto-fill,minmax(12rem,1fr))">'
+            + "".join(_card_html(c, area, lang) for c in cards) + "</div>")
+
+
+def _card_html(c: Card, area: str, lang: str) -> str:
+    title = c.title if c.region_code == area else f"{c.title}（{c.region_name}）"
+    s = STATUSES[c.status]
+    change = ""
+    if c.change:
+        change = (f'<div class="change" style="color:{c.change_colour};font-size:0.9rem">'
+                  f'{ARROWS[c.arrow]} {escape(c.change)} <span style="color:{MUTED_INK}">'
+                  f'{escape(tr("card.vs_last_year", lang))}</span></div>')
+    target = escape(tr("card.target", lang, target=c.target)) + (f" · {escape(c.note)}" if c.note else "")
+    outlook = (f'<div class="outlook" style="color:{MUTED_INK};font-size:0.875rem;margin-top:0.3rem">'
+               f'{escape(c.outlook)}</div>') if c.outlook else ""
+    why = "".join(f"<li>{escape(line)}</li>" for line in c.why)
+    return (f'<section class="card" aria-label="{escape(title)}" data-target="{escape(c.target_id)}" '
+            f'data-region="{escape(c.region_code)}" data-status="{c.status}" data-direction="{c.direction}" '
+            f'style="{CARD_BOX}">'
+            f'<div class="title" style="font-weight:600">{escape(title)}</div>'
+            f'<div class="value" style="font-size:2.25rem;line-height:1.3">{escape(c.value)}</div>{change}'
+            f'<div class="verdict" style="margin-top:0.3rem"><span class="status" style="background:{s.colour};'
+            f'color:{s.ink};border-radius:0.25rem;padding:0 0.4rem;margin-right:0.4rem">{escape(c.status_text)}</span>'
+            f'{target}</div>{outlook}'
+            f'<details style="margin-top:0.5rem"><summary style="cursor:pointer;color:{MUTED_INK}">'
+            f'{escape(tr("why.button", lang))}</summary><ul style="margin:0.3rem 0 0;padding-left:1.2rem">{why}</ul>'
+            "</details></section>")
 
 
 def card_regions(catalogue: Catalogue, area: str) -> dict[str, str]:
