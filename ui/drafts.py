@@ -35,43 +35,51 @@ def section(found: list, labels: list[str], user, area: str, deadline: int, grou
     shown = view.draft_rows(catalogue, area)
     if not shown:
         st.caption(t("propose.drafts.none", lang))
-    for draft in shown:
-        with st.expander(f"{t('propose.draft.badge', lang)} · {draft.name(lang)} · `{draft.id}`"):
-            st.markdown(catalogue_view.target_markdown(catalogue, draft, names, {}, lang))
-            may = user.may_lead(draft.population.region)
-            if may:
-                with st.form(f"propose.adopt.{draft.id}"):
-                    st.markdown(t("propose.adopt.intro", lang))
-                    left, right = st.columns(2)
-                    doc_zh = left.text_input(t("propose.adopt.document", lang), key=f"adopt.zh.{draft.id}")
-                    number_ = right.text_input(t("propose.adopt.number", lang), key=f"adopt.number.{draft.id}")
-                    issuer = left.text_input(t("propose.adopt.issuer", lang), key=f"adopt.issuer.{draft.id}")
-                    issued = right.text_input(t("propose.adopt.date", lang), key=f"adopt.date.{draft.id}",
-                                              placeholder="2026-12-31")
-                    clause = left.text_input(t("propose.adopt.clause", lang), key=f"adopt.clause.{draft.id}")
-                    quote = right.text_input(t("propose.adopt.quote", lang), key=f"adopt.quote.{draft.id}",
-                                             placeholder=draft.zh)
-                    doc_en = st.text_input(t("propose.adopt.document_en", lang), key=f"adopt.en.{draft.id}")
-                    if st.form_submit_button(t("propose.adopt.button", lang), type="primary"):
-                        document = {"zh": doc_zh.strip(), "en": doc_en.strip() or doc_zh.strip(),
-                                    "issuer": issuer.strip(), "number": number_.strip(), "date": issued.strip()}
-                        try:
-                            data.change_drafts("adopt", draft.id, document, clause.strip(), quote.strip() or draft.zh)
-                            st.success(t("propose.adopt.done", lang, name=md_escape(draft.name(lang))))
-                            st.rerun()  # the app reassesses with the adopted target before any page reads
-                        except drafts.DraftRefused as e:
-                            st.error(t("propose.draft.refused", lang))
-                            st.code("\n".join(e.problems), language=None)
-                reason = st.text_input(t("propose.withdraw.why", lang), key=f"withdraw.why.{draft.id}")
-                if st.button(t("propose.withdraw.button", lang), key=f"withdraw.{draft.id}",
-                             disabled=not reason.strip()):
-                    data.change_drafts("withdraw", draft.id, reason.strip())
-                    st.rerun()
+    for draft in shown:  # each built once opened: an office with a dozen drafts sends no dozen forms on a switch
+        with widgets.folded(f"{t('propose.draft.badge', lang)} · {draft.name(lang)} · `{draft.id}`",
+                            f"propose.draft.{draft.id}.open") as box:
+            if box.open:
+                _draft_panel(catalogue, draft, names, user, lang)
 
     changes = view.changes(drafts.history(catalogue), area, lang)
     if not changes.empty:
-        with st.expander(t("propose.history", lang, count=len(changes))):
-            st.dataframe(changes, hide_index=True)
+        with widgets.folded(t("propose.history", lang, count=len(changes)), "propose.history.open") as box:
+            if box.open:
+                st.dataframe(changes, hide_index=True)
+
+
+def _draft_panel(catalogue, draft, names: dict[str, str], user, lang: str) -> None:
+    """A draft target: what it says, and for who may lead its region, the form recording its adoption (印发) and its
+    withdrawal."""
+    st.markdown(catalogue_view.target_markdown(catalogue, draft, names, {}, lang))
+    if user.may_lead(draft.population.region):
+        with st.form(f"propose.adopt.{draft.id}"):
+            st.markdown(t("propose.adopt.intro", lang))
+            left, right = st.columns(2)
+            doc_zh = left.text_input(t("propose.adopt.document", lang), key=f"adopt.zh.{draft.id}")
+            number_ = right.text_input(t("propose.adopt.number", lang), key=f"adopt.number.{draft.id}")
+            issuer = left.text_input(t("propose.adopt.issuer", lang), key=f"adopt.issuer.{draft.id}")
+            issued = right.text_input(t("propose.adopt.date", lang), key=f"adopt.date.{draft.id}",
+                                      placeholder="2026-12-31")
+            clause = left.text_input(t("propose.adopt.clause", lang), key=f"adopt.clause.{draft.id}")
+            quote = right.text_input(t("propose.adopt.quote", lang), key=f"adopt.quote.{draft.id}",
+                                     placeholder=draft.zh)
+            doc_en = st.text_input(t("propose.adopt.document_en", lang), key=f"adopt.en.{draft.id}")
+            if st.form_submit_button(t("propose.adopt.button", lang), type="primary"):
+                document = {"zh": doc_zh.strip(), "en": doc_en.strip() or doc_zh.strip(),
+                            "issuer": issuer.strip(), "number": number_.strip(), "date": issued.strip()}
+                try:
+                    data.change_drafts("adopt", draft.id, document, clause.strip(), quote.strip() or draft.zh)
+                    st.success(t("propose.adopt.done", lang, name=md_escape(draft.name(lang))))
+                    st.rerun()  # the app reassesses with the adopted target before any page reads
+                except drafts.DraftRefused as e:
+                    st.error(t("propose.draft.refused", lang))
+                    st.code("\n".join(e.problems), language=None)
+        reason = st.text_input(t("propose.withdraw.why", lang), key=f"withdraw.why.{draft.id}")
+        if st.button(t("propose.withdraw.button", lang), key=f"withdraw.{draft.id}",
+                     disabled=not reason.strip()):
+            data.change_drafts("withdraw", draft.id, reason.strip())
+            st.rerun()
 
 
 def _draft_form(found: list, labels: list[str], plan_of_draft, area: str, group: str | None, unit: str,

@@ -102,7 +102,8 @@ def test_a_province_sets_a_new_plan_target_from_the_data(office_server, visit, l
     visit.settle()
     assert DRAFT in (catalogue.parent / "indicators-36.yaml").read_text(encoding="utf-8")
 
-    page.get_by_text(words["draft"]).first.click()  # open the draft's panel
+    page.get_by_text(words["draft"]).first.click()  # open the draft's panel (built as it opens)
+    visit.settle()
     page.get_by_role("textbox", name=words["document"], exact=True).fill("上饶市“十五五”农村供水保障规划")
     page.get_by_role("textbox", name=words["number"], exact=True).fill("饶府发〔2026〕12号")
     page.get_by_role("textbox", name=words["issuer"], exact=True).fill("上饶市人民政府")
