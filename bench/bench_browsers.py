@@ -56,6 +56,9 @@ SHOWN = """([title]) => {
 DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 
+CARD_VALUES = ".tracker-cards .card .value"  # the figures of the briefing's cards (scorecard.cards_html), in order
+
+
 def headline_values(db: Path) -> list[str]:
     """The headline card values of Yugan's briefing in 2025, as the core computes them from `db`."""
     con, cat = store.StoreReader(db).cursor(), load_catalogue()
@@ -139,7 +142,7 @@ async def session(browser, url: str, rounds: int, times: list, errors: list, see
                 if await page.locator('[data-testid="stException"]').count():
                     errors.append(f"{name}: exception shown")
                 if name == "overview":
-                    seen.append(await page.locator('[data-testid="stMetricValue"]').all_inner_texts())
+                    seen.append(await page.locator(CARD_VALUES).all_inner_texts())
     except Exception as e:
         errors.append(f"first open: {type(e).__name__}")
     finally:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from bench.bench_browsers import CARD_VALUES
 from tests.browser.conftest import running_app
 from tests.conftest import PASSWORDS, WORLD
 from tracker.core import store
@@ -38,7 +39,7 @@ def test_a_county_user_signs_in_and_sees_their_county_only(world_server, visit):
     visit.page.goto(world_server + "/?province=36&city=3611&county=361124&year=2022")
     visit.settle()
     assert visit.page.get_by_text("请登录").is_visible()
-    assert visit.page.locator('[data-testid="stMetricValue"]').count() == 0
+    assert visit.page.locator(CARD_VALUES).count() == 0
     visit.page.get_by_label("用户名").fill("yushan")
     visit.page.get_by_label("密码").fill("wrong-password")
     visit.page.get_by_role("button", name="登录").click()
@@ -47,6 +48,7 @@ def test_a_county_user_signs_in_and_sees_their_county_only(world_server, visit):
     visit.page.get_by_role("button", name="登录").click()
     visit.page.get_by_text("玉山县 · 2022年 领导简报").wait_for(timeout=30_000)
     visit.settle()
+    assert visit.page.locator(CARD_VALUES).count() > 0  # signed in: the cards are shown
     assert "county=361123" in visit.page.url  # the link named 铅山县; the scope holds
     visit.screenshot("signed-in-yushan")
     visit.page.goto(world_server + "/village?province=36&city=3611&county=361124&year=2022&village=361124100201")

@@ -12,6 +12,7 @@ import re
 import pandas as pd
 import pytest
 
+from bench.bench_browsers import CARD_VALUES
 from tracker.core import store
 from tracker.core.assess import lagging_villages
 from tracker.core.catalogue import load_catalogue
@@ -43,7 +44,7 @@ def test_briefing_shows_the_headline_cards_and_sentences(demo_server, visit, cor
     visit.page.goto(f"{demo_server}/?{YUGAN}")
     visit.settle()
     assert visit.heading() == "余干县 · 2025年 领导简报"
-    assert visit.page.locator(".tracker-cards .card .value").all_inner_texts() == [c.value for c in cards]
+    assert visit.page.locator(CARD_VALUES).all_inner_texts() == [c.value for c in cards]
     lagging = len(lagging_villages(con, "361127", 2025, 3))
     assert visit.page.get_by_text(f"{lagging} 个村有 3 个及以上目标未达标").first.is_visible()
     # the targets × townships matrix, a table coloured by status (no chart: the briefing starts no chart library)

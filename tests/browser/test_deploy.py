@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bench import server as bench_server
-from bench.bench_browsers import AREA, headline_values, tap_water_return
+from bench.bench_browsers import AREA, CARD_VALUES, headline_values, tap_water_return
 from tests.browser.conftest import Visit
 from tracker.core.i18n import t
 
@@ -66,7 +66,7 @@ def test_two_processes_behind_nginx_keep_each_session_and_serve_one_publish(prox
         assert response.headers["x-tracker-backend"] == address
         visit.settle()
         assert visit.heading() == "余干县 · 2025年 领导简报"
-        assert visit.page.locator('[data-testid="stMetricValue"]').all_inner_texts() == before
+        assert visit.page.locator(CARD_VALUES).all_inner_texts() == before
     # other pages through the proxy, in the first session
     loader = sessions[backends[0]]
     for path, heading in (("lagging", "落后村"), ("comparison", "对比"), ("final", "终期评估")):
@@ -92,7 +92,7 @@ def test_two_processes_behind_nginx_keep_each_session_and_serve_one_publish(prox
         response = visit.page.goto(f"{url}/?{AREA}")
         assert response.headers["x-tracker-backend"] == address
         visit.settle()
-        assert visit.page.locator('[data-testid="stMetricValue"]').all_inner_texts() == after, address
+        assert visit.page.locator(CARD_VALUES).all_inner_texts() == after, address
     for visit in sessions.values():
         visit.page.context.close()
         assert visit.external == [] and visit.failed == [] and visit.console_errors == []
