@@ -3,9 +3,10 @@
     python -m bench.bench_switch --db data/tracker.duckdb [--area "province=36&city=3611&year=2025"] [--rounds 3]
 
 Starts the app on the store (open, as on the demo data) and, at the same time on this machine, a bare app of four
-pages (st.navigation, a title and a line each: what any Streamlit page costs). In one Chromium tab each, opens
-the first page, then clicks every page's link in the sidebar in menu order, `--rounds` times, a round of the floor
-and a round of the app in turn (so both are timed on the machine as it is at the time). A switch ends when
+pages (st.navigation, a title and a line each: what any Streamlit page costs) and the app's own floor (our entry
+script and sidebar over pages of a title and a line: what our frame costs before any page's content). In one
+Chromium tab each, opens the first page, then clicks every page's link in the sidebar in menu order, `--rounds`
+times, a round of each in turn (so all are timed on the machine as it is at the time). A switch ends when
 the new page's heading is shown, Streamlit reports the script finished (its running indicator is gone), no
 skeleton is left and the browser's last long task after it has ended (charts and maps are laid out after the script
 ends); the time includes the browser's own drawing (maps, charts), as a user waits for it. The first
