@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from etl.build import init_store, known_regions
-from tests.conftest import ROOT, read_store
+from tests.conftest import ROOT, cards_shown, read_store
 from tracker.core import settings
 from tracker.core.catalogue import CatalogueError, load_catalogue
 
@@ -153,7 +153,8 @@ def test_a_new_province_from_init_to_its_first_briefing(setup, tmp_path, open_ap
                   params={"province": "33", "city": "3301", "county": COUNTY, "year": "2025"})
     assert not at.exception
     assert at.sidebar.selectbox[0].options == ["浙江省"]  # the store's one province
-    assert any(f"{expected:.1f}%" in m.value for m in at.metric), [m.value for m in at.metric]
+    values = [c["value"] for c in cards_shown(at).values()]
+    assert f"{expected:.1f}%" in values, values
     at.switch_page("app_pages/catalogue.py").run()
     assert not at.exception
     for i in range(len(at.expander) - 1):  # every document's panel opened (each table is built when opened)
