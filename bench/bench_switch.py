@@ -77,6 +77,8 @@ def app_floor(folder: Path) -> Path:
     script = folder / "app_floor.py"
     script.write_text(APP_FLOOR.format(root=str(ROOT)), encoding="utf-8")
     return script
+
+
 DONE = """(previous) => {
     const app = document.querySelector('[data-testid="stApp"]');
     if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
