@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from bench.record import Run
-from bench.server import running_app
+from bench.server import ROOT, running_app
 
 CHROMIUM = "/usr/bin/chromium"
 FLOOR_APP = '''import streamlit as st
@@ -62,7 +62,6 @@ FLOOR_PAGE = '''import streamlit as st
 st.title({title!r})
 st.write("A page with a title and a line, under the app's own sidebar.")
 '''
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def app_floor(folder: Path) -> Path:

@@ -179,10 +179,10 @@ class _Cards(HTMLParser):
         self.open.pop()
 
     def handle_data(self, data):
-        for part in self.open:
-            if part == "why" and self.open[-1] == "why":
+        for part in filter(None, self.open):  # a reason is a list item of its own; a part gathers its text
+            if part == "why":
                 self.cards[-1]["why"].append(data)
-            elif part is not None and part != "why":
+            else:
                 self.cards[-1][part] += data
 
 

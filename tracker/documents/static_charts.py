@@ -24,7 +24,6 @@ from tracker.present.charts import LINE_COLOURS  # noqa: E402  (the pages' line 
 from tracker.present.scorecard import unit_label  # noqa: E402
 
 
-
 @cache
 def cjk_font() -> str:
     """Register the CJK font with matplotlib once; its family name."""
