@@ -28,11 +28,8 @@ if not view.ended:
 if view.reporting and view.reporting[0] < view.reporting[1]:
     st.warning(t("final.partial", lang, year=view.last_year, reported=view.reporting[0], n=view.reporting[1]))
 
-counts = view.counts
-columns = st.columns(len(OUTCOMES) + 1)
-columns[0].metric(t("final.metric.targets", lang), len(view.results))
-for column, outcome in zip(columns[1:], OUTCOMES):
-    column.metric(t(f"final.outcome.{outcome}", lang), counts[outcome])
+widgets.counts([(t("final.metric.targets", lang), len(view.results)),
+                *((t(f"final.outcome.{outcome}", lang), view.counts[outcome]) for outcome in OUTCOMES)])
 
 with st.container(border=True):
     st.markdown("\n".join(f"- {md_escape(s)}" for s in view.summary()))

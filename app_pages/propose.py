@@ -66,7 +66,7 @@ found, units = shown.proposals, shown.units
 first = found[0]
 st.caption(t("propose.read", lang, n=len(first.units), units=units, year=first.base_year, deadline=int(deadline)))
 st.subheader(t("propose.side_by_side", lang))
-st.dataframe(shown.summary, hide_index=True)
+widgets.table(shown.summary)
 widgets.chart(shown.spread, f"propose-spread-{measure_id}-{f.area}", lang)
 widgets.chart(shown.course, f"propose-course-{measure_id}-{f.area}", lang)
 if not shown.references.empty:
@@ -80,13 +80,16 @@ if shown.counties is not None:  # a province's or city's: which counties would r
         st.caption(t("propose.map.legend", lang, units=units))
     st.dataframe(shown.counties, hide_index=True)
 
-# each candidate's units in a tab, built only while it is shown (a city's 2,500 villages a table)
-for tab, p, table in zip(st.tabs(shown.labels, key="propose.tab", on_change="rerun"), found, shown.unit_tables):
-    with tab:
-        if not tab.open:
-            continue
-        st.markdown(t("propose.furthest", lang, n=len(p.units) - p.reaching, units=units))
-        st.dataframe(table, hide_index=True)
+# each candidate's units in a tab, built only while its panel is open and the tab shown (a city's 2,500 villages a
+# table): the page first says what each candidate asks; who lies furthest is a click away
+with widgets.folded(t("propose.units_panel", lang, units=units, n=len(first.units)), "propose.units.open") as box:
+    if box.open:
+        for tab, p, table in zip(st.tabs(shown.labels, key="propose.tab", on_change="rerun"), found, shown.unit_tables):
+            with tab:
+                if not tab.open:
+                    continue
+                st.markdown(t("propose.furthest", lang, n=len(p.units) - p.reaching, units=units))
+                st.dataframe(table, hide_index=True)
 widgets.download_row([(t("propose.download", lang), lambda: xlsx_bytes(
     {t("propose.side_by_side", lang)[:31]: shown.summary,
      **{f"{p.candidate.value:g}": table for p, table in zip(found, shown.unit_tables)}}),

@@ -6,6 +6,7 @@ from contextlib import ExitStack
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from etl.build import REGIONS_FILE, init_store
@@ -184,6 +185,56 @@ class _Cards(HTMLParser):
                 self.cards[-1]["why"].append(data)
             else:
                 self.cards[-1][part] += data
+
+
+class _Tables(HTMLParser):
+    """The short tables of tracker.present.tables.html_table and the counts of counts_html, cell by cell."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables: list[list[list[str]]] = []  # each table's rows (its header first), each row's cells
+        self.counts: list[list[str]] = []  # each count's label and number
+        self.cell: list[str] | None = None  # the text of the cell (or the count's label or number) being read
+
+    def handle_starttag(self, tag, attrs):
+        kind = dict(attrs).get("class")
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append([])
+        elif tag in ("th", "td") or kind in ("label", "value"):
+            self.cell = []
+            if kind == "label":
+                self.counts.append([])
+
+    def handle_endtag(self, tag):
+        if self.cell is None:
+            return
+        (self.counts[-1] if tag == "div" else self.tables[-1][-1]).append("".join(self.cell).strip())
+        self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def tables_shown(at) -> list[pd.DataFrame]:
+    """The short tables an AppTest run shows as HTML (tracker.present.tables.html_table), in page order, each a
+    frame of texts as the reader sees them, headed by its header row."""
+    parser = _Tables()
+    for block in at.get("html"):
+        if "tracker-table" in block.proto.body:
+            parser.feed(block.proto.body)
+    return [pd.DataFrame(rows[1:], columns=rows[0]) for rows in parser.tables]
+
+
+def counts_shown(at) -> dict[str, str]:
+    """{label: number as shown} of the counts an AppTest run shows as HTML (tracker.present.tables.counts_html)."""
+    parser = _Tables()
+    for block in at.get("html"):
+        if "tracker-counts" in block.proto.body:
+            parser.feed(block.proto.body)
+    return dict(parser.counts)
 
 
 def cards_shown(at) -> dict[str, dict]:

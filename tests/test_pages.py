@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import WORLD, cards_shown
+from tests.conftest import WORLD, cards_shown, counts_shown, tables_shown
 from tracker.core.status import STATUSES
 from tracker.present.scorecard import CHANGE_COLOUR
 from tracker.core.status import label
@@ -241,8 +241,8 @@ def test_final_assessment_page_counts_ranks_and_offers_the_report(page):
     at = page("final")
     # the data reach 2023, the middle of 2021-2025: a running plan is reviewed, never given a final assessment
     assert at.title[0].value == "上饶市十四五乡村振兴目标中期评估（截至2023年）"
-    assert {m.label: m.value for m in at.metric} == {"纳入评估的目标": "9", "达标": "1", "逾期达标": "0", "未达标": "1",
-                                                     "无数据": "0", "进行中": "7", "仅监测": "0"}
+    assert counts_shown(at) == {"纳入评估的目标": "9", "达标": "1", "逾期达标": "0", "未达标": "1", "无数据": "0",
+                                "进行中": "7", "仅监测": "0"}
     assert "十四五尚未结束：数据到 2023 年，规划期到 2025 年" in at.info[0].value
     table = at.dataframe[0].value.set_index("目标")
     assert table.loc["累计建成公路100公里", "完成情况"] == "按期达标" and table.loc["2022年完成村庄规划", "完成情况"] == "未达标"
@@ -268,7 +268,7 @@ def test_target_setting_page_says_what_the_propose_command_writes(page, world, l
     at.text_input(key="propose.values").input("90, 95").run()
     at.number_input(key="propose.deadline").set_value(2025).run()
     assert not at.exception, at.exception
-    side = at.dataframe[0].value
+    side = tables_shown(at)[0]
     assert len(side) == 2 and side.iloc[:, 0].tolist() == ["≥ 90%", "≥ 95%"]
 
     use_settings(catalogue=WORLD / "catalogue.yaml")
@@ -281,8 +281,11 @@ def test_target_setting_page_says_what_the_propose_command_writes(page, world, l
     reaching = [f"{r}/{n}" for r, n in zip(summary["units_reaching"], summary["units"])]
     assert side.iloc[:, 5].tolist() == reaching
     units = pd.read_csv(io.StringIO(out.getvalue()), dtype={"code": str})
-    counties = at.dataframe[1].value  # which counties would reach the first candidate: their units add up
+    counties = at.dataframe[0].value  # which counties would reach the first candidate: their units add up
     assert counties.iloc[:, 0].tolist() == ["铅山县", "玉山县"] and counties.iloc[:, 1].tolist() == [1, 4]
     assert f"{counties.iloc[:, 2].sum()}/{counties.iloc[:, 1].sum()}" == side.iloc[0, 5]
-    shown = at.dataframe[2].value  # the first candidate's units, those that would not reach it first
+    assert len(at.dataframe) == 1  # each candidate's units: built once their panel is opened
+    at.session_state["propose.units.open"] = True
+    at.run()
+    shown = at.dataframe[1].value  # the first candidate's units, those that would not reach it first
     assert shown.iloc[:, 0].tolist() == units.loc[units["candidate"] == 90, "code"].tolist()

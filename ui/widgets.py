@@ -1,5 +1,5 @@
-"""Pieces several pages draw the same way: the target cards, a chart, the status matrix, an Excel
-download, the "why this colour" panel and a link to a village's profile."""
+"""Pieces several pages draw the same way: the target cards, a short table, a row of counts, a chart, the status
+matrix, an Excel download, the "why this colour" panel and a link to a village's profile."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from tracker.core.i18n import md_escape, t
 from tracker.core.xlsx import xlsx_bytes
 from tracker.present.matrix import StatusMatrix
 from tracker.present.scorecard import Card, cards_html
+from tracker.present.tables import counts_html, html_table
 from ui import filters, svg_drawing
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -19,6 +20,17 @@ def cards(shown: list[Card], area: str, lang: str) -> None:
     """The target cards as one HTML block (tracker.present.scorecard.cards_html): a briefing's dozen cards are one
     element to send and draw, and each card's reasons open in the browser without running the page again."""
     st.html(cards_html(shown, area, lang))
+
+
+def table(frame: pd.DataFrame) -> None:
+    """A short table (a few rows: the first column names the row, the others are its figures) as one HTML block;
+    a long one, to sort and search, stays st.dataframe."""
+    st.html(html_table(frame))
+
+
+def counts(shown: list[tuple[str, int | str]]) -> None:
+    """A row of counts (label over number, as st.metric shows one) as one HTML block."""
+    st.html(counts_html(shown))
 
 
 def chart(data: dict, name: str, lang: str) -> None:
