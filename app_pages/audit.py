@@ -26,8 +26,8 @@ rule = st.session_state.get("page.audit_rule")
 view = data.audit(f.area, year, lang, shown if shown in SHOWN else "waiting", rule if rule in rules else None)
 st.title(t("audit.title", lang, area=md_escape(view.area_name), year=year))
 st.caption(t("page.audit.description", lang))
-for column, key in zip(st.columns(len(COUNTED)), COUNTED):  # the header counts what each choice of the table lists
-    column.metric(t(f"audit.shown.{key}", lang), view.shown_counts[key])
+# the header counts what each choice of the table lists
+widgets.counts([(t(f"audit.shown.{key}", lang), view.shown_counts[key]) for key in COUNTED])
 
 st.subheader(t("audit.by_county", lang))
 if view.by_county.empty:
@@ -90,27 +90,29 @@ if not view.rows.empty:
                 st.success(t(f"audit.done.{action}", lang))
                 st.rerun()
 
-    st.subheader(t("audit.answer", lang))
-    st.caption(t("audit.answer_note", lang))
-    answered = st.file_uploader(t("audit.answer_file", lang), type=["xlsx"], key="audit.answer")
-    if answered is not None:
-        if answered.size > MAX_ANSWER_BYTES:
-            st.error(t("audit.answer_too_big", lang, name=answered.name, mb=MAX_ANSWER_BYTES // 1024 // 1024))
-        else:
-            try:  # read as every return is: size and extent checked, in a bounded child process
-                frame = answer_frame(answered.getvalue(), answered.name, MAX_ANSWER_ROWS + 2)
-            except Refused as e:  # a broken or hostile workbook says so; the page goes on
-                st.error(t(e.key, lang, **e.values))
-                frame = None
-            if frame is not None and len(frame) > MAX_ANSWER_ROWS:
-                st.error(t("audit.answer_rows", lang, name=answered.name, rows=MAX_ANSWER_ROWS))
-            elif frame is not None:
-                try:
-                    mine = answers(frame, set(rows), lambda i: user.may_explain(rows[i]["region_code"]), lang)
-                except ValueError as e:
-                    st.error(t("label.value", lang, label=answered.name, value=str(e)))
-                    mine = []
-                st.write(t("audit.answer_found", lang, n=len(mine), total=len(frame)))
-                if mine and st.button(t("audit.answer_apply", lang), key="audit.answer_apply"):
-                    applied = data.act_on_findings(mine, "explain", user.name)
-                    st.success(t("audit.answer_done", lang, n=applied))
+    # explanations from a filled-in workbook, many at once: its uploader built once the panel is opened
+    with widgets.folded(t("audit.answer", lang), "audit.answer.open", icon=":material/upload_file:") as box:
+        if box.open:
+            st.caption(t("audit.answer_note", lang))
+            answered = st.file_uploader(t("audit.answer_file", lang), type=["xlsx"], key="audit.answer")
+            if answered is not None:
+                if answered.size > MAX_ANSWER_BYTES:
+                    st.error(t("audit.answer_too_big", lang, name=answered.name, mb=MAX_ANSWER_BYTES // 1024 // 1024))
+                else:
+                    try:  # read as every return is: size and extent checked, in a bounded child process
+                        frame = answer_frame(answered.getvalue(), answered.name, MAX_ANSWER_ROWS + 2)
+                    except Refused as e:  # a broken or hostile workbook says so; the page goes on
+                        st.error(t(e.key, lang, **e.values))
+                        frame = None
+                    if frame is not None and len(frame) > MAX_ANSWER_ROWS:
+                        st.error(t("audit.answer_rows", lang, name=answered.name, rows=MAX_ANSWER_ROWS))
+                    elif frame is not None:
+                        try:
+                            mine = answers(frame, set(rows), lambda i: user.may_explain(rows[i]["region_code"]), lang)
+                        except ValueError as e:
+                            st.error(t("label.value", lang, label=answered.name, value=str(e)))
+                            mine = []
+                        st.write(t("audit.answer_found", lang, n=len(mine), total=len(frame)))
+                        if mine and st.button(t("audit.answer_apply", lang), key="audit.answer_apply"):
+                            applied = data.act_on_findings(mine, "explain", user.name)
+                            st.success(t("audit.answer_done", lang, n=applied))

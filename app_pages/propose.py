@@ -38,8 +38,10 @@ deadline = right.number_input(t("propose.deadline", lang), min_value=plan.start_
 left, middle, right = st.columns(3)
 reading = left.selectbox(t("propose.reading", lang), READINGS, format_func=lambda r: t(f"propose.reading.{r}", lang),
                          key="propose.reading")
-share = middle.number_input(t("propose.share", lang), 1.0, 100.0, 80.0, key="propose.share",
-                            disabled=reading != "share_of_units")
+# the share of units asked for, only where the reading is one (a field that does nothing is not shown)
+SHARE = 80.0  # the share of units a share-of-units candidate asks for, until the user says another
+share = middle.number_input(t("propose.share", lang), 1.0, 100.0, SHARE, key="propose.share") \
+    if reading == "share_of_units" else SHARE
 levels = [lv for lv in measure.levels if codes.LEVELS.index(lv) > rank]
 level = right.selectbox(t("propose.level", lang), levels, index=levels.index(default_level(measure, f.area)),
                         format_func=lambda lv: t(f"level.{lv}", lang), key="propose.level")

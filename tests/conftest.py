@@ -187,7 +187,7 @@ class _Cards(HTMLParser):
                 self.cards[-1][part] += data
 
 
-class _Tables(HTMLParser):
+class TableReader(HTMLParser):
     """The short tables of tracker.present.tables.html_table and the counts of counts_html, cell by cell."""
 
     def __init__(self):
@@ -221,7 +221,7 @@ class _Tables(HTMLParser):
 def tables_shown(at) -> list[pd.DataFrame]:
     """The short tables an AppTest run shows as HTML (tracker.present.tables.html_table), in page order, each a
     frame of texts as the reader sees them, headed by its header row."""
-    parser = _Tables()
+    parser = TableReader()
     for block in at.get("html"):
         if "tracker-table" in block.proto.body:
             parser.feed(block.proto.body)
@@ -230,7 +230,7 @@ def tables_shown(at) -> list[pd.DataFrame]:
 
 def counts_shown(at) -> dict[str, str]:
     """{label: number as shown} of the counts an AppTest run shows as HTML (tracker.present.tables.counts_html)."""
-    parser = _Tables()
+    parser = TableReader()
     for block in at.get("html"):
         if "tracker-counts" in block.proto.body:
             parser.feed(block.proto.body)

@@ -32,7 +32,7 @@ import pytest
 
 from etl.__main__ import main as etl_cli
 from etl.load import load_files
-from tests.conftest import read_store, small_world
+from tests.conftest import counts_shown, read_store, small_world
 from tracker.core import audit, store
 from tracker.core.access import User
 from tracker.core.catalogue import load_catalogue
@@ -208,7 +208,7 @@ def test_the_audit_page_counts_for_viewers_and_acts_for_loaders(loaded, open_app
     assert not at.exception and at.title[0].value == "玉山县 · 2025年 数据审核"  # a viewer of 玉山县
     # 9 findings in 玉山 (C2's is 铅山's): 5 to verify and unanswered, 4 notes that ask for nothing; 2 values refused
     # at load — the header counts what each choice of the table lists
-    assert {m.label: m.value for m in at.metric} == {
+    assert counts_shown(at) == {
         "待说明（未说明或被退回）": "5", "提示（无需处理）": "4", "已说明，待上级接受": "0", "待更正": "0", "已接受": "0",
         "已关闭或导入时退回": "2"}
     # counts by county, no village's figures; the rules themselves once their panel is opened (built only then)
@@ -227,8 +227,8 @@ def test_the_audit_page_counts_for_viewers_and_acts_for_loaders(loaded, open_app
     at.text_area(key=f"audit.note.{int(table['编号'].iloc[0])}").input("已派人核实").run()
     at.button(key=f"audit.explain.{int(table['编号'].iloc[0])}").click().run()
     assert not at.exception
-    metrics = {m.label: m.value for m in at.metric}
-    assert (metrics["已说明，待上级接受"], metrics["待说明（未说明或被退回）"]) == ("1", "4")
+    counts = counts_shown(at)
+    assert (counts["已说明，待上级接受"], counts["待说明（未说明或被退回）"]) == ("1", "4")
 
 
 def test_an_answered_workbook_gives_the_explanations_a_loader_may_record():
@@ -442,6 +442,9 @@ def test_a_hostile_answer_workbook_is_refused_on_the_page_in_a_sentence(loaded, 
     params = {"province": "36", "city": "3611", "year": "2025"}
     at = open_app(db, catalogue=CATALOGUE, users=users_file, params=params, user="yushan_loader", page="audit")
     far = far_cell_workbook(tmp_path / "answers.xlsx", "A1:C2")
+    assert not at.get("file_uploader")  # the answers' uploader: built once its panel is opened
+    at.session_state["audit.answer.open"] = True
+    at.run()
     at.get("file_uploader")[0].upload("answers.xlsx", far.read_bytes(),
                                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").run()
     assert not at.exception

@@ -8,12 +8,12 @@ import json
 import pandas as pd
 import pytest
 
-from tests.conftest import WORLD
+from tests.conftest import WORLD, TableReader
 from tracker.core import codes, numbers
 from tracker.core.catalogue import load_catalogue
 from tracker.core.progress import required_path
 from tracker.core.status import STATUSES
-from tracker.present import charts, scorecard
+from tracker.present import charts, scorecard, tables
 from tracker.present.matrix import status_matrix
 from tracker.views import lagging as lagging_view
 
@@ -152,6 +152,21 @@ def test_cards_are_text_whatever_a_name_holds():
     html = scorecard.cards_html([card], "3611")  # the card's region is not the area: its name is shown
     # its label and title, the note, the outlook and the reason, each as the characters it holds
     assert "<img" not in html and html.count("&lt;img src=x onerror=alert(1)&gt;") == 5
+
+
+def test_a_short_table_and_counts_read_as_given_and_stay_text():
+    hostile = "<img src=x onerror=alert(1)>"
+    frame = pd.DataFrame({"候选值": ["≥ 90%", hostile], "现状": ["92.0%", None], hostile: ["3/5", "0/5"]})
+    html = tables.html_table(frame)
+    assert "<img" not in html and html.count("&lt;img src=x onerror=alert(1)&gt;") == 2
+    parser = TableReader()
+    parser.feed(html)
+    [rows] = parser.tables
+    assert rows == [["候选值", "现状", hostile], ["≥ 90%", "92.0%", "3/5"], [hostile, "", "0/5"]]  # missing: blank
+    assert html.count('scope="row"') == 2 and html.count("<td") == 4  # each row named by its first cell
+    parser = TableReader()
+    parser.feed(tables.counts_html([("达标", 13), (hostile, 4)]))
+    assert parser.counts == [["达标", "13"], [hostile, "4"]]
 
 
 def test_card_regions_for_an_area_inside_or_around_the_jurisdiction():
