@@ -35,7 +35,7 @@ with st.container(border=True):
     st.markdown("\n".join(f"- {md_escape(s)}" for s in view.summary()))
 
 st.subheader(t("final.section.targets", lang))
-st.dataframe(view.table(), hide_index=True)
+st.dataframe(view.table(), hide_index=True)  # wide, with long texts: a grid keeps each target one line
 
 st.subheader(t("final.section.themes", lang))
 st.markdown("\n".join("- " + t("label.value", lang, label=f"**{theme}**", value=md_escape(sentence))
@@ -47,13 +47,13 @@ st.markdown("\n".join(f"- {md_escape(s)}" for s in problems) if problems else vi
 
 if not view.ranking.empty:
     st.subheader(t("final.ranking", lang, units=t(f"level.{view.sub_level}", lang)))
-    st.dataframe(view.ranking_table(), hide_index=True)
+    widgets.table(view.ranking_table(), view.ranking_words())
     with widgets.folded(dict(view.appendices()).get("units", ""), "final.units") as box:
         if box.open:
             st.dataframe(view.appendix, hide_index=True)
 if not view.paths.empty:
     st.subheader(dict(view.appendices())["paths"])
-    st.dataframe(view.paths, hide_index=True)
+    widgets.table(view.paths)
 
 widgets.download_row([
     (t("final.download_docx", lang), data.final_document("docx", f.area, plan_id, lang), f"{view.file_name}.docx",

@@ -3,6 +3,8 @@ matrix, an Excel download, the "why this colour" panel and a link to a village's
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 import streamlit as st
 
@@ -22,10 +24,10 @@ def cards(shown: list[Card], area: str, lang: str) -> None:
     st.html(cards_html(shown, area, lang))
 
 
-def table(frame: pd.DataFrame) -> None:
-    """A short table (a few rows: the first column names the row, the others are its figures) as one HTML block;
-    a long one, to sort and search, stays st.dataframe."""
-    st.html(html_table(frame))
+def table(frame: pd.DataFrame, words: Iterable[str] = ()) -> None:
+    """A table read as a report reads (the first column names the row; `words` are its text columns, the rest
+    figures) as one HTML block; a long list to sort and search stays st.dataframe."""
+    st.html(html_table(frame, words))
 
 
 def counts(shown: list[tuple[str, int | str]]) -> None:

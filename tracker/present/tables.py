@@ -1,13 +1,15 @@
-"""Short things as one HTML block each: a table of a few rows whose first column names the row and whose others are
-figures (目标测算's candidates side by side), and a row of counts (终期评估's outcomes). Streamlit's data grid and
-metrics are an element each with a canvas or a dozen nodes to lay out; a page of them takes the browser longer to
-draw than its script takes to run, and a table of three rows needs no sorting, search or full screen.
+"""Things only read as one HTML block each: a table whose first column names the row (目标测算's candidates side by
+side, 终期评估's counties ranked), and a row of counts (终期评估's outcomes, 数据审核's findings). Streamlit's data
+grid and metrics are an element each with a canvas or a dozen nodes to lay out; a page of them takes the browser longer to
+draw than its script takes to run, and a table read as a report reads needs no sorting, search or full screen
+(a long list to sort and search — a city's villages — stays a data grid).
 
 Every text is HTML-escaped; inline styles only (st.html keeps them), in the page's own font.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html import escape
 
 import pandas as pd
@@ -17,21 +19,32 @@ from tracker.present.charts import INK
 RULE = "1px solid rgba(49,51,63,0.2)"
 
 
-def html_table(frame: pd.DataFrame) -> str:
-    """`frame` as an HTML table: its header, then a row per row, the first cell naming the row (left), the others its
-    figures (right, as numbers line up). Cells are shown as given (format them first); missing ones are blank."""
-    cell = "padding:4px 10px;border-bottom:" + RULE + ";white-space:nowrap"
-    heads = "".join(f'<th scope="col" style="{cell};text-align:{"left" if i == 0 else "right"};font-weight:600">'
-                    f"{escape(str(c))}</th>" for i, c in enumerate(frame.columns))
+def html_table(frame: pd.DataFrame, words: Iterable[str] = ()) -> str:
+    """`frame` as an HTML table: its header, then a row per row, the first cell naming the row (left, kept in view
+    when the table scrolls sideways), the columns named in `words` as text (left, wrapped), the others figures
+    (right, on one line, as numbers line up). Cells are shown as given (format them first); missing ones are blank."""
+    words = set(words)
+    cell = "padding:4px 10px;border-bottom:" + RULE + ";vertical-align:top"
+    first = f"{cell};text-align:left;min-width:8rem;position:sticky;left:0;background:#FFFFFF"
+
+    def style(i: int, column: object) -> str:
+        if i == 0:
+            return first
+        return f"{cell};text-align:left;min-width:10rem;max-width:28rem" if column in words else \
+            f"{cell};text-align:right;white-space:nowrap"
+
+    styles = [style(i, c) for i, c in enumerate(frame.columns)]
+    heads = "".join(f'<th scope="col" style="{s};font-weight:600">{escape(str(c))}</th>'
+                    for s, c in zip(styles, frame.columns))
     rows = []
     for values in frame.itertuples(index=False):
-        texts = ["" if pd.isna(v) else str(v) for v in values]
-        first, rest = (texts[0], texts[1:]) if texts else ("", [])
-        rows.append(f'<tr><th scope="row" style="{cell};text-align:left;font-weight:normal">{escape(first)}</th>'
-                    + "".join(f'<td style="{cell};text-align:right">{escape(v)}</td>' for v in rest) + "</tr>")
+        texts = [escape("" if pd.isna(v) else str(v)) for v in values]
+        rows.append("<tr>" + "".join(f'<th scope="row" style="{s};font-weight:normal">{v}</th>' if i == 0 else
+                                     f'<td style="{s}">{v}</td>' for i, (s, v) in enumerate(zip(styles, texts)))
+                    + "</tr>")
     return (f'<div class="tracker-table" style="overflow-x:auto;font-size:14px;color:{INK}">'
             '<table style="border-collapse:collapse;border:none">'
-            f'<thead><tr>{heads}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
+            f'<thead><tr>{"".join(heads)}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
 
 
 def counts_html(counts: list[tuple[str, int | str]]) -> str:

@@ -255,6 +255,10 @@ class Final:
         found[t("final.sheet.csv_columns", self.lang)] = self.csv_columns()
         return found
 
+    def ranking_words(self) -> list[str]:
+        """The columns of ranking_table() that hold words, not figures (the page sets them as text: left, wrapped)."""
+        return [t(f"level.{self.sub_level}", self.lang), t("final.col.missed_targets", self.lang)] if self.sub_level else []
+
     def ranking_table(self) -> pd.DataFrame:
         lang = self.lang
         return pd.DataFrame({
