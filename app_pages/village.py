@@ -51,10 +51,10 @@ st.caption(t("village.where", lang, township=md_escape(view.township), county=md
 if view.profile.table.empty:
     st.info(t("village.no_targets", lang, name=name, year=year))
 else:
-    for column, key in zip(st.columns(4), ("in_scope", "missed", "behind", "no_data")):
-        column.metric(t(f"village.metric.{key}", lang), view.profile.counts[key])
+    widgets.counts([(t(f"village.metric.{key}", lang), view.profile.counts[key])
+                    for key in ("in_scope", "missed", "behind", "no_data")])
     st.markdown(f"**{t('village.targets', lang, year=year)}**")
-    st.dataframe(view.profile.table, hide_index=True)
+    widgets.table(view.profile.table, [t("village.col.status", lang)])
     widgets.status_matrix(view.matrix)
     widgets.why_panel(view.profile.cells.assign(region=view.profile.cells["year_text"]), lang, "village.why")
     target_id = st.selectbox(t("village.chart_target", lang), list(view.titles), format_func=view.titles.get,

@@ -168,7 +168,7 @@ def test_trends_lines_against_the_target(page):
 def test_village_profile_beside_its_township_and_county(page):
     at = page("village", county="361123", year="2022", village="361123100202")
     assert at.subheader[0].value == "甲二村 · 361123100202"
-    rows = at.dataframe[0].value.set_index("目标")
+    rows = tables_shown(at)[0].set_index("目标")
     village = golden("water_village_2022").loc["361123100202"]
     assert rows.loc["重点村自来水90%", "本村"] == f"{village['value']:.1f}%"
     assert rows.loc["重点村自来水90%", "状态"] == "倒退"
@@ -176,17 +176,17 @@ def test_village_profile_beside_its_township_and_county(page):
     assert rows.loc["重点村自来水90%", "所在县"] == "57.5%"
     # the counts say what the table says: 未达标 only for rows that read 未达标; 倒退 and the like are behind
     statuses = rows["状态"].tolist()
-    assert {m.label: m.value for m in at.metric} == {
+    assert counts_shown(at) == {
         "适用目标": "6", "未达标": str(statuses.count("未达标")),
         "尚未达标（未到期）": str(sum(s in ("倒退", "进展有限", "需加快", "尚未完成") for s in statuses)), "无数据": "0"}
     assert statuses.count("未达标") + sum(s in ("倒退", "进展有限", "需加快", "尚未完成") for s in statuses) == 6
-    assert len(at.dataframe) == 2  # where each value came from: built once its panel is opened
+    assert len(at.dataframe) == 1  # where each value came from: built once its panel is opened
     at.session_state["village.sources"] = True
     at.run()
-    sources = at.dataframe[2].value
+    sources = at.dataframe[1].value
     assert set(sources["文件"]) == {"values.csv"} and sources["行"].notna().all()
     assert set(sources["工作表"]) == {"—"}  # a CSV has no sheet: a dash, not None
-    measures = at.dataframe[1].value.set_index("指标（单位）")
+    measures = at.dataframe[0].value.set_index("指标（单位）")
     yes_no = [row for name, row in measures.iterrows() if "是/否" in name]
     assert yes_no and all(v in ("是", "否", "—") for row in yes_no for v in row.values)  # words, not 1/0
 

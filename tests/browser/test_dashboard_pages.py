@@ -32,10 +32,6 @@ def core(demo_store):
     return store.StoreReader(demo_store[0]).cursor(), load_catalogue()
 
 
-def metric_values(visit) -> list[str]:
-    return visit.page.locator('[data-testid="stMetricValue"]').all_inner_texts()
-
-
 def count_values(visit) -> list[str]:
     """The numbers of a row of counts (tracker.present.tables.counts_html: 终期评估, 数据审核)."""
     return visit.page.locator(".tracker-counts .value").all_inner_texts()
@@ -205,7 +201,7 @@ def test_village_profile_by_url(demo_server, visit, core):
     visit.page.goto(f"{demo_server}/village?{YUGAN}&village={worst['village_code']}")
     visit.settle()
     assert visit.page.get_by_text(f"{worst['village']} · {worst['village_code']}").first.is_visible()
-    assert metric_values(visit)[:2] == [str(worst["targets_in_scope"]), str(worst["targets_missed"])]
+    assert count_values(visit)[:2] == [str(worst["targets_in_scope"]), str(worst["targets_missed"])]
     visit.screenshot("village-profile")
 
 
