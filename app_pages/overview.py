@@ -33,13 +33,13 @@ else:
     widgets.why_panel(view.cells, lang, "overview.why")
 
 st.subheader(t("overview.all_targets", lang))
-st.dataframe(view.table, hide_index=True)
+widgets.table(view.table, view.words())
 
 st.subheader(t("overview.changes", lang, year=year - 1))
 if view.changes.empty:
     st.info(t("overview.no_previous", lang, year=year - 1))
 else:
-    st.dataframe(view.changes, hide_index=True)
+    widgets.table(view.changes, view.words())
 
 widgets.download_row([
     (t("briefing.download_docx", lang), data.document("docx", f.area, year, lang), f"{view.file_name}.docx",

@@ -78,9 +78,10 @@ def test_briefing_cards_sentences_and_changes(page):
     assert f"{(lagging['targets_missed'] >= 3).sum()} 个村有 3 个及以上目标未达标" in summary
     assert any(c["verdict"].startswith("倒退目标：≥ 90% · 2/3 个村已报；1/3 个村达标") and c["status_id"] == "deteriorating"
                for c in cards.values())
-    every = at.dataframe[0].value.set_index("目标编号")
+    assert not at.dataframe  # the briefing's tables are read as a report reads them: HTML, no data grid
+    every = tables_shown(at)[0].set_index("目标编号")
     assert every.loc["t_gig", "状态"] == "需加快" and every.loc["t_water", "差距"] == "32.5 个百分点"
-    changes = at.dataframe[1].value.set_index("目标")
+    changes = tables_shown(at)[1].set_index("目标")
     assert changes.loc["双千兆80%", "上年状态"] == "已达标" and changes.loc["双千兆80%", "本年状态"] == "需加快"
     # the matrix has a row per target and a column per township, coloured by status and saying why on hover — a table,
     # so the briefing starts no chart library

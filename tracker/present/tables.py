@@ -19,32 +19,37 @@ from tracker.present.charts import INK
 RULE = "1px solid rgba(49,51,63,0.2)"
 
 
+SHORT = 12  # characters: a text column no longer than this stays on one line; a longer one wraps
+
+
 def html_table(frame: pd.DataFrame, words: Iterable[str] = ()) -> str:
     """`frame` as an HTML table: its header, then a row per row, the first cell naming the row (left, kept in view
-    when the table scrolls sideways), the columns named in `words` as text (left, wrapped), the others figures
-    (right, on one line, as numbers line up). Cells are shown as given (format them first); missing ones are blank."""
+    when the table scrolls sideways), the columns named in `words` as text (left; wrapped when longer than SHORT),
+    the others figures (right, on one line, as numbers line up). Cells are shown as given (format them first);
+    missing ones are blank."""
     words = set(words)
+    texts = frame.astype(object).where(frame.notna(), "").astype(str)
     cell = "padding:4px 10px;border-bottom:" + RULE + ";vertical-align:top"
-    first = f"{cell};text-align:left;min-width:8rem;position:sticky;left:0;background:#FFFFFF"
 
     def style(i: int, column: object) -> str:
+        longest = texts[column].str.len().max() if len(texts) else 0
         if i == 0:
-            return first
-        return f"{cell};text-align:left;min-width:10rem;max-width:28rem" if column in words else \
-            f"{cell};text-align:right;white-space:nowrap"
+            return f"{cell};text-align:left;min-width:10rem;position:sticky;left:0;background:#FFFFFF"
+        if column not in words:
+            return f"{cell};text-align:right;white-space:nowrap"
+        return f"{cell};text-align:left;" + ("min-width:12rem;max-width:24rem" if longest > SHORT else "white-space:nowrap")
 
     styles = [style(i, c) for i, c in enumerate(frame.columns)]
     heads = "".join(f'<th scope="col" style="{s};font-weight:600">{escape(str(c))}</th>'
                     for s, c in zip(styles, frame.columns))
     rows = []
-    for values in frame.itertuples(index=False):
-        texts = [escape("" if pd.isna(v) else str(v)) for v in values]
-        rows.append("<tr>" + "".join(f'<th scope="row" style="{s};font-weight:normal">{v}</th>' if i == 0 else
-                                     f'<td style="{s}">{v}</td>' for i, (s, v) in enumerate(zip(styles, texts)))
+    for values in texts.itertuples(index=False):
+        rows.append("<tr>" + "".join(f'<th scope="row" style="{s};font-weight:normal">{escape(v)}</th>' if i == 0 else
+                                     f'<td style="{s}">{escape(v)}</td>' for i, (s, v) in enumerate(zip(styles, values)))
                     + "</tr>")
     return (f'<div class="tracker-table" style="overflow-x:auto;font-size:14px;color:{INK}">'
             '<table style="border-collapse:collapse;border:none">'
-            f'<thead><tr>{"".join(heads)}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
+            f'<thead><tr>{heads}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
 
 
 def counts_html(counts: list[tuple[str, int | str]]) -> str:

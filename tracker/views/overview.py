@@ -82,6 +82,11 @@ class Overview:
         """The cards the page leads with."""
         return scorecard.headline_cards(self.cards)
 
+    def words(self) -> list[str]:
+        """The columns of `table` and `changes` that hold words, not figures (the page sets them as text)."""
+        return [t(f"table.col.{c}", self.lang) for c in ("region", "status", "note", "target_id")] + [
+            t(f"changes.col.{c}", self.lang) for c in ("region", "status_before", "status_now")]
+
     @property
     def sheets(self) -> dict[str, pd.DataFrame]:
         """The tables as Excel sheets (the page's table download)."""
