@@ -11,6 +11,8 @@ from tracker.queries.propose import READINGS, area_rank, default_level
 from ui import auth, data, filters, svg_drawing, widgets
 from ui import drafts as drafts_panel
 
+SHARE = 80.0  # the share of units a share-of-units candidate asks for, until the user says another
+
 f = filters.current()
 lang = f.lang
 user = auth.current_user(lang)
@@ -39,7 +41,6 @@ left, middle, right = st.columns(3)
 reading = left.selectbox(t("propose.reading", lang), READINGS, format_func=lambda r: t(f"propose.reading.{r}", lang),
                          key="propose.reading")
 # the share of units asked for, only where the reading is one (a field that does nothing is not shown)
-SHARE = 80.0  # the share of units a share-of-units candidate asks for, until the user says another
 share = middle.number_input(t("propose.share", lang), 1.0, 100.0, SHARE, key="propose.share") \
     if reading == "share_of_units" else SHARE
 levels = [lv for lv in measure.levels if codes.LEVELS.index(lv) > rank]

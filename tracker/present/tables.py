@@ -1,8 +1,9 @@
-"""Things only read as one HTML block each: a table whose first column names the row (目标测算's candidates side by
-side, 终期评估's counties ranked), and a row of counts (终期评估's outcomes, 数据审核's findings). Streamlit's data
-grid and metrics are an element each with a canvas or a dozen nodes to lay out; a page of them takes the browser longer to
-draw than its script takes to run, and a table read as a report reads needs no sorting, search or full screen
-(a long list to sort and search — a city's villages — stays a data grid).
+"""What is only read, as one HTML block each: a table whose first column names the row (领导简报's targets and their
+changes, 村庄档案's targets beside its township and county, 目标测算's candidates side by side, 终期评估's counties
+ranked), and a row of counts (终期评估, 数据审核, 村庄档案). Streamlit's data grid and metrics are an element each, with
+a canvas or a dozen nodes to lay out: a page of them took the browser longer to draw than its script took to run, and
+a table read as a report is read needs no sorting, search or full screen. A long list to sort and search (a city's
+villages, the findings to answer) stays a data grid, and so does a wide table of long texts (终期评估's targets).
 
 Every text is HTML-escaped; inline styles only (st.html keeps them), in the page's own font.
 """
@@ -17,8 +18,6 @@ import pandas as pd
 from tracker.present.charts import INK
 
 RULE = "1px solid rgba(49,51,63,0.2)"
-
-
 SHORT = 12  # characters: a text column no longer than this stays on one line; a longer one wraps
 
 
@@ -32,21 +31,20 @@ def html_table(frame: pd.DataFrame, words: Iterable[str] = ()) -> str:
     cell = "padding:4px 10px;border-bottom:" + RULE + ";vertical-align:top"
 
     def style(i: int, column: object) -> str:
-        longest = texts[column].str.len().max() if len(texts) else 0
         if i == 0:
             return f"{cell};text-align:left;min-width:10rem;position:sticky;left:0;background:#FFFFFF"
         if column not in words:
             return f"{cell};text-align:right;white-space:nowrap"
-        return f"{cell};text-align:left;" + ("min-width:12rem;max-width:24rem" if longest > SHORT else "white-space:nowrap")
+        long = len(texts) > 0 and texts[column].str.len().max() > SHORT
+        return f"{cell};text-align:left;" + ("min-width:12rem;max-width:24rem" if long else "white-space:nowrap")
 
     styles = [style(i, c) for i, c in enumerate(frame.columns)]
     heads = "".join(f'<th scope="col" style="{s};font-weight:600">{escape(str(c))}</th>'
                     for s, c in zip(styles, frame.columns))
     rows = []
-    for values in texts.itertuples(index=False):
-        rows.append("<tr>" + "".join(f'<th scope="row" style="{s};font-weight:normal">{escape(v)}</th>' if i == 0 else
-                                     f'<td style="{s}">{escape(v)}</td>' for i, (s, v) in enumerate(zip(styles, values)))
-                    + "</tr>")
+    for first, *rest in texts.itertuples(index=False):
+        rows.append(f'<tr><th scope="row" style="{styles[0]};font-weight:normal">{escape(first)}</th>'
+                    + "".join(f'<td style="{s}">{escape(v)}</td>' for s, v in zip(styles[1:], rest)) + "</tr>")
     return (f'<div class="tracker-table" style="overflow-x:auto;font-size:14px;color:{INK}">'
             '<table style="border-collapse:collapse;border:none">'
             f'<thead><tr>{heads}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
@@ -55,6 +53,6 @@ def html_table(frame: pd.DataFrame, words: Iterable[str] = ()) -> str:
 def counts_html(counts: list[tuple[str, int | str]]) -> str:
     """Counts side by side, each its label over its number (as st.metric shows one), wrapping on a narrow page."""
     items = "".join(f'<div class="count" style="min-width:7rem"><div class="label" style="font-size:14px">'
-                    f'{escape(label)}</div><div class="value" style="font-size:2.25rem;line-height:1.3">{escape(str(n))}'
-                    "</div></div>" for label, n in counts)
+                    f'{escape(label)}</div><div class="value" style="font-size:2.25rem;line-height:1.3">'
+                    f"{escape(str(n))}</div></div>" for label, n in counts)
     return f'<div class="tracker-counts" style="display:flex;flex-wrap:wrap;gap:0.5rem 2rem;color:{INK}">{items}</div>'

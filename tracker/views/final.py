@@ -257,7 +257,9 @@ class Final:
 
     def ranking_words(self) -> list[str]:
         """The columns of ranking_table() that hold words, not figures (the page sets them as text: left, wrapped)."""
-        return [t(f"level.{self.sub_level}", self.lang), t("final.col.missed_targets", self.lang)] if self.sub_level else []
+        if self.sub_level is None:
+            return []
+        return [t(f"level.{self.sub_level}", self.lang), t("final.col.missed_targets", self.lang)]
 
     def ranking_table(self) -> pd.DataFrame:
         lang = self.lang
