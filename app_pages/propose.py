@@ -81,7 +81,7 @@ if shown.counties is not None:  # a province's or city's: which counties would r
     if shown.reach is not None:
         svg_drawing.draw(shown.reach, "propose.map", lang, f"propose-reach-{measure_id}-{f.area}")
         st.caption(t("propose.map.legend", lang, units=units))
-    st.dataframe(shown.counties, hide_index=True)
+    widgets.table(shown.counties)
 
 # each candidate's units in a tab, built only while its panel is open and the tab shown (a city's 2,500 villages a
 # table): the page first says what each candidate asks; who lies furthest is a click away

@@ -282,11 +282,12 @@ def test_target_setting_page_says_what_the_propose_command_writes(page, world, l
     reaching = [f"{r}/{n}" for r, n in zip(summary["units_reaching"], summary["units"])]
     assert side.iloc[:, 5].tolist() == reaching
     units = pd.read_csv(io.StringIO(out.getvalue()), dtype={"code": str})
-    counties = at.dataframe[0].value  # which counties would reach the first candidate: their units add up
-    assert counties.iloc[:, 0].tolist() == ["铅山县", "玉山县"] and counties.iloc[:, 1].tolist() == [1, 4]
-    assert f"{counties.iloc[:, 2].sum()}/{counties.iloc[:, 1].sum()}" == side.iloc[0, 5]
-    assert len(at.dataframe) == 1  # each candidate's units: built once their panel is opened
+    counties = tables_shown(at)[1]  # which counties would reach the first candidate: their units add up
+    assert counties.iloc[:, 0].tolist() == ["铅山县", "玉山县"] and counties.iloc[:, 1].tolist() == ["1", "4"]
+    n_reaching, n_units = (counties.iloc[:, i].astype(int).sum() for i in (2, 1))
+    assert f"{n_reaching}/{n_units}" == side.iloc[0, 5]
+    assert not at.dataframe  # each candidate's units: built once their panel is opened
     at.session_state["propose.units.open"] = True
     at.run()
-    shown = at.dataframe[1].value  # the first candidate's units, those that would not reach it first
+    shown = at.dataframe[0].value  # the first candidate's units, those that would not reach it first
     assert shown.iloc[:, 0].tolist() == units.loc[units["candidate"] == 90, "code"].tolist()

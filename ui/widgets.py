@@ -24,10 +24,16 @@ def cards(shown: list[Card], area: str, lang: str) -> None:
     st.html(cards_html(shown, area, lang))
 
 
+TABLE_ROWS = 30  # a table longer than this is a grid to scroll, sort and search; a shorter one is read as a report
+
+
 def table(frame: pd.DataFrame, words: Iterable[str] = ()) -> None:
-    """A table read as a report reads (the first column names the row; `words` are its text columns, the rest
-    figures) as one HTML block; a long list to sort and search stays st.dataframe."""
-    st.html(html_table(frame, words))
+    """A table read as a report is read (the first column names the row; `words` are its text columns, the rest
+    figures) as one HTML block (tracker.present.tables.html_table); one of more than TABLE_ROWS rows, a grid."""
+    if len(frame) > TABLE_ROWS:
+        st.dataframe(frame, hide_index=True)
+    else:
+        st.html(html_table(frame, words))
 
 
 def counts(shown: list[tuple[str, int | str]]) -> None:
