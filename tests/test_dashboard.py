@@ -8,7 +8,7 @@ import json
 import pandas as pd
 import pytest
 
-from tests.conftest import WORLD, TableReader
+from tests.conftest import WORLD, TableReader, tables_shown
 from tracker.core import codes, numbers
 from tracker.core.catalogue import load_catalogue
 from tracker.core.progress import required_path
@@ -167,6 +167,28 @@ def test_a_short_table_and_counts_read_as_given_and_stay_text():
     parser = TableReader()
     parser.feed(tables.counts_html([("达标", 13), (hostile, 4)]))
     assert parser.counts == [["达标", "13"], [hostile, "4"]]
+
+
+def _two_tables(short: int, long: int) -> None:
+    import pandas as pd
+
+    from ui import widgets
+
+    for n in (short, long):
+        widgets.table(pd.DataFrame({"县": [f"县{i}" for i in range(n)], "村数": range(n)}))
+
+
+def test_a_table_read_as_a_report_is_html_and_a_long_list_a_grid():
+    from streamlit.testing.v1 import AppTest
+
+    from ui.widgets import TABLE_ROWS
+
+    at = AppTest.from_function(_two_tables, args=(TABLE_ROWS, TABLE_ROWS + 1), default_timeout=30).run()
+    assert not at.exception, at.exception
+    [short] = tables_shown(at)
+    assert len(short) == TABLE_ROWS and short["村数"].tolist()[-1] == str(TABLE_ROWS - 1)
+    [grid] = at.dataframe  # the longer one, to scroll, sort and search
+    assert len(grid.value) == TABLE_ROWS + 1
 
 
 def test_card_regions_for_an_area_inside_or_around_the_jurisdiction():

@@ -33,7 +33,7 @@ def core(demo_store):
 
 
 def count_values(visit) -> list[str]:
-    """The numbers of a row of counts (tracker.present.tables.counts_html: 终期评估, 数据审核)."""
+    """The numbers of a row of counts (tracker.present.tables.counts_html: 终期评估, 数据审核, 村庄档案)."""
     return visit.page.locator(".tracker-counts .value").all_inner_texts()
 
 
