@@ -3,8 +3,8 @@ changes, 村庄档案's targets beside its township and county, 目标测算's c
 would reach them, 终期评估's counties ranked), and a row of counts (终期评估, 数据审核, 村庄档案). Streamlit's data
 grid and metrics are an element each, with a canvas or a dozen nodes to lay out: a page of them took the browser
 longer to draw than its script took to run, and a table read as a report is read needs no sorting, search or full
-screen. A long list to sort and search (a city's villages, the findings to answer; ui/widgets.table: more than 30
-rows) stays a data grid, and so does a wide table of long texts (终期评估's targets).
+screen. A long list to sort and search (a city's villages, the findings to answer; ui/widgets.table: more than
+TABLE_ROWS rows) stays a data grid, and so does a wide table of long texts (终期评估's targets).
 
 Every text is HTML-escaped; inline styles only (st.html keeps them), in the page's own font.
 """
