@@ -4,7 +4,7 @@ import streamlit as st
 
 from tracker.core.assess import method
 from tracker.core.i18n import t
-from ui import data, filters
+from ui import data, filters, widgets
 
 lang = filters.current().lang
 cat = data.catalogue()
@@ -13,8 +13,7 @@ st.caption(t("page.catalogue.description", lang))
 
 counts = [("targets", len(cat.targets)), ("documents", len(cat.documents)),
           ("measures", len(cat.measures)), ("groups", len(cat.groups))]
-for column, (key, n) in zip(st.columns(len(counts)), counts):
-    column.metric(t(f"catalogue.metric.{key}", lang), n)
+widgets.counts([(t(f"catalogue.metric.{key}", lang), n) for key, n in counts])
 
 left, middle, right = st.columns([2, 2, 3])
 group_by = left.segmented_control(t("catalogue.group_by", lang), ["document", "theme"], default="document",

@@ -46,12 +46,18 @@ st.subheader(t("lagging.worklist", lang, n=len(view.lagging), k=k))
 if view.lagging.empty:
     st.info(t("lagging.none", lang, k=k))
 else:
-    event = st.dataframe(view.worklist, hide_index=True, on_select="rerun", selection_mode="single-row",
-                         key="lagging.table")
-    st.caption(t("lagging.click", lang))
-    rows = event.selection.rows if event else []
-    if rows:
-        chosen = view.lagging.iloc[rows[0]]
-        widgets.village_link(chosen["village_code"], chosen["village"], lang)
+    # the furthest behind as a short table to read; the whole list, to sort and open a village from, in a panel
+    # built when opened (a grid of hundreds of rows cost the page a third of its switch)
+    st.caption(t("lagging.first", lang, n=len(view.first)))
+    widgets.table(view.first, view.first_words)
+    with widgets.folded(t("lagging.all", lang), "lagging.all.open", icon=":material/list:") as box:
+        if box.open:
+            event = st.dataframe(view.worklist, hide_index=True, on_select="rerun", selection_mode="single-row",
+                                 key="lagging.table")
+            st.caption(t("lagging.click", lang))
+            rows = event.selection.rows if event else []
+            if rows:
+                chosen = view.lagging.iloc[rows[0]]
+                widgets.village_link(chosen["village_code"], chosen["village"], lang)
     widgets.file_button(t("worklist.download", lang), data.document("worklist", f.area, year, lang, k),
                         f"{view.file_name}.xlsx", widgets.XLSX, "lagging.xlsx")

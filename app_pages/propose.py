@@ -85,7 +85,7 @@ if shown.counties is not None:  # a province's or city's: which counties would r
 
 # each candidate's units in a tab, built only while its panel is open and the tab shown (a city's 2,500 villages a
 # table): the page first says what each candidate asks; who lies furthest is a click away
-with widgets.folded(t("propose.units_panel", lang, units=units, n=len(first.units)), "propose.units.open") as box:
+with widgets.folded(t("propose.units_panel", lang, units=units), "propose.units.open") as box:
     if box.open:
         for tab, p, table in zip(st.tabs(shown.labels, key="propose.tab", on_change="rerun"), found, shown.unit_tables):
             with tab:

@@ -5,7 +5,7 @@ import streamlit as st
 from tracker.core import codes
 from tracker.core.i18n import t
 from tracker.views.region import region_view
-from ui import data, filters, svg_drawing
+from ui import data, filters, svg_drawing, widgets
 
 f = filters.current()
 lang = f.lang
@@ -17,8 +17,7 @@ totals = data.area_totals(f.area)
 metrics = [("cities", "city"), ("counties", "county"), ("townships", "township"),
            ("village_committees", "village_committee"), ("residents_committees", "residents_committee")]
 shown = [(label, key) for label, key in metrics if totals.get(key)]
-for column, (label, key) in zip(st.columns(len(shown)), shown):
-    column.metric(t(f"region.metric.{label}", lang), f"{totals[key]:,}")
+widgets.counts([(t(f"region.metric.{label}", lang), f"{totals[key]:,}") for label, key in shown])
 
 level = codes.area_level(f.area)
 town_points = data.points(f.area, "township") if level == "county" else None
@@ -37,4 +36,4 @@ st.subheader(t(f"region.table.title_{units_word}", lang))
 if view.table.empty:
     st.info(t("empty.no_units", lang))
 else:
-    st.dataframe(view.table, hide_index=True)
+    widgets.table(view.table, view.words)

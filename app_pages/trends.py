@@ -30,7 +30,7 @@ if not picked:
 
 widgets.chart(view.chart, f"trend-{target_id}-{view.home}", lang)
 st.caption(view.note)
-st.dataframe(view.table)
+widgets.table(view.table.reset_index())  # the regions picked (at most six) by year
 widgets.xlsx_button(t("trends.download", lang), {view.titles[target_id][:31]: view.table.reset_index()},
                     t("file.trend", lang, target=view.titles[target_id], name=view.names[view.home]) + ".xlsx",
                     "trends.xlsx")

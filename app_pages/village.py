@@ -66,10 +66,10 @@ st.subheader(t("village.measures", lang))
 if view.measures.empty:
     st.info(t("village.no_values", lang, name=name))
 else:
-    st.dataframe(view.measures, hide_index=True)
+    widgets.table(view.measures)
     if not view.flags.empty:  # 数据审核: what the checks found, and what was answered
         st.markdown(f"**{t('village.flags', lang)}**")
-        st.dataframe(view.flags, hide_index=True)
+        widgets.table(view.flags, view.flag_words)
     with widgets.folded(t("village.sources", lang), "village.sources", icon=":material/source:") as box:
         if box.open:
             st.dataframe(view.sources, hide_index=True)

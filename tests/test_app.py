@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT, cards_shown
+from tests.conftest import ROOT, cards_shown, counts_shown, tables_shown
 
 TIMEOUT = 60
 
@@ -26,18 +26,14 @@ def on_region_page(at: AppTest) -> AppTest:
     return at.switch_page("app_pages/region_overview.py").run()
 
 
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
 def test_opens_on_jiangsu_with_its_counties(app):
     at = on_region_page(app())
     assert not at.exception
     assert at.title[0].value == "江苏省 · 地区概况"
-    assert metrics(at) == {"地级市": "13", "县级单位": "104", "乡镇（街道）": "1,487",
+    assert counts_shown(at) == {"地级市": "13", "县级单位": "104", "乡镇（街道）": "1,487",
                            "村委会（行政村）": "13,263", "居委会（社区）": "8,383"}
-    table = at.dataframe[0].value
-    assert len(table) == 104
+    table = at.dataframe[0].value  # more counties than a short table holds: a grid, to sort and search
+    assert len(table) == 104 and table.columns[0] == "名称"
     assert table["村委会数"].sum() == 13_263
     assert "连云港经济技术开发区" in at.info[0].value  # the zones without an outline are named
 
@@ -46,15 +42,17 @@ def test_province_change_resets_the_cascade_and_updates_the_url(app):
     at = on_region_page(app())
     at.selectbox(key="province").set_value("36").run()
     assert at.title[0].value == "江西省 · 地区概况"
-    assert metrics(at)["县级单位"] == "100"
-    assert metrics(at)["村委会（行政村）"] == "16,884"
+    assert counts_shown(at)["县级单位"] == "100"
+    assert counts_shown(at)["村委会（行政村）"] == "16,884"
     assert at.query_params["province"] == "36"
     at.selectbox(key="city").set_value("3611").run()
     assert at.title[0].value == "上饶市 · 地区概况"
-    assert metrics(at)["村委会（行政村）"] == "2,165"  # Shangrao, code 3611
+    assert counts_shown(at)["村委会（行政村）"] == "2,165"  # Shangrao, code 3611
     at.selectbox(key="county").set_value("361127").run()
-    assert metrics(at) == {"乡镇（街道）": "28", "村委会（行政村）": "326", "居委会（社区）": "62"}
-    assert len(at.dataframe[0].value) == 28
+    assert counts_shown(at) == {"乡镇（街道）": "28", "村委会（行政村）": "326", "居委会（社区）": "62"}
+    [towns] = tables_shown(at)  # a county's 28 townships: a short table, each row named by the township
+    assert len(towns) == 28 and not at.dataframe
+    assert towns["村委会数"].astype(int).sum() == 326 and towns.columns[:2].tolist() == ["名称", "区划代码"]
     assert at.query_params["county"] == "361127"
     at.selectbox(key="province").set_value("32").run()
     assert at.title[0].value == "江苏省 · 地区概况"
@@ -64,7 +62,7 @@ def test_province_change_resets_the_cascade_and_updates_the_url(app):
 def test_a_url_reproduces_a_view_in_english(app):
     at = on_region_page(app(province="36", city="3611", county="361127", year="2024", lang="en"))
     assert at.title[0].value == "余干县 · Area overview"
-    assert metrics(at)["Village committees"] == "326"
+    assert counts_shown(at)["Village committees"] == "326"
     assert at.selectbox(key="year").value == 2024
     assert at.sidebar.subheader[0].value == "Area and year"
 
@@ -105,7 +103,7 @@ def test_catalogue_page_lists_every_target_and_finds_one(app):
     at.switch_page("app_pages/catalogue.py").run()
     assert not at.exception
     assert at.title[0].value == "指标目录"
-    assert metrics(at) == {"目标": "55", "政策文件": "5", "统计指标": "44", "对象名单": "9"}
+    assert counts_shown(at) == {"目标": "55", "政策文件": "5", "统计指标": "44", "对象名单": "9"}
     # how targets are assessed, then a panel per document saying how many targets it sets: the first open (its
     # table built), the others built when opened; a target's record once its row is picked
     assert "点选表中的一行" in at.caption[1].value and "**" not in "".join(m.value for m in at.main.markdown[1:])

@@ -66,7 +66,8 @@ def test_the_whole_country_lists_its_provinces_with_their_counts(world):
                  ].values.tolist() == [["36", "江西省", 2, 3, 8, 1]]
     view = region.region_view(geography.map_outlines(con, codes.NATION), units, None, codes.NATION, "en")
     assert view.map is None  # the world has no outlines
-    assert view.table.columns.tolist() == ["Code", "Name", "County-level units", "Townships", "Village committees",
+    assert view.words == ["Name", "Code"]  # the text columns (a province has no kind or parent to name)
+    assert view.table.columns.tolist() == ["Name", "Code", "County-level units", "Townships", "Village committees",
                                            "Residents' committees", "Other village-level units"]
 
 

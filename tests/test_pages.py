@@ -126,15 +126,26 @@ def test_comparison_ranks_counties_and_follows_the_target_in_the_url(page):
 def test_lagging_villages_work_list_and_the_k_switch(page):
     at = page("lagging_map", county="361123", year="2022", mode="missed", k="1")
     expected = golden("lagging_361123_2022")
+    missed = ("双千兆80%；2022年完成村庄规划；重点村自来水90%；每个重点村自来水90%；半数重点村自来水90%；"
+              "收入增幅高于本县平均")
+    assert at.subheader[0].value == f"落后村工作清单：{len(expected)} 个村有 1 个及以上目标未达标"
+    # the furthest behind read as a short table; the whole list a grid in a panel, built once it is opened
+    [first] = tables_shown(at)
+    assert len(first) == min(len(expected), 10) and first.columns.tolist() == [
+        "村", "乡镇", "县（市、区）", "未达标目标数", "未达标的目标"]
+    assert first["未达标目标数"].astype(int).tolist() == expected["targets_missed"].tolist()[:10]
+    assert first["未达标的目标"].iloc[0] == missed
+    assert at.expander[-1].label == "全部名单：排序、搜索，点选一行打开村庄档案" and not at.dataframe
+    assert [b.proto.label for b in at.get("download_button")] == ["下载落后村工作清单（Excel）"]
+    at.session_state["lagging.all.open"] = True
+    at.run()
     table = at.dataframe[0].value
     assert table["区划代码"].tolist() == expected.index.tolist()
     assert table["未达标目标数"].tolist() == expected["targets_missed"].tolist()
-    assert table["未达标的目标"].iloc[0] == ("双千兆80%；2022年完成村庄规划；重点村自来水90%；每个重点村自来水90%；"
-                                                 "半数重点村自来水90%；收入增幅高于本县平均")
-    assert at.subheader[0].value == f"落后村工作清单：{len(expected)} 个村有 1 个及以上目标未达标"
-    assert [b.proto.label for b in at.get("download_button")] == ["下载落后村工作清单（Excel）"]
+    assert table["未达标的目标"].iloc[0] == missed
+    assert table["村"].head(10).tolist() == first["村"].tolist()  # the short table is the list's head
     at.slider(key="page.k").set_value(2).run()
-    assert at.dataframe[0].value["村"].tolist() == ["甲二村"]
+    assert at.dataframe[0].value["村"].tolist() == ["甲二村"] and tables_shown(at)[0]["村"].tolist() == ["甲二村"]
     assert at.query_params["k"] in ("2", ["2"])
     # one target (the first: t_gig; 3 of 6 village committees have it in 2022, the others not yet)
     at.segmented_control(key="page.mode").set_value("target").run()
@@ -147,7 +158,8 @@ def test_lagging_villages_work_list_and_the_k_switch(page):
 
 def test_trends_lines_against_the_target(page):
     at = page("trends", county="361123", year="2022")
-    table = at.dataframe[0].value
+    [table] = tables_shown(at)  # the regions picked, a row each, by year
+    table = table.set_index("地区")
     # figures as the cards write them (51.8%, not 51.75)
     assert table.loc["玉山县", "2022"] == f'{golden("water_county_2022").loc["361123", "aggregate_value"]:.1f}%'
     assert table.loc["玉山县", "2020"] == f'{golden("water_county_2020").loc["361123", "aggregate_value"]:.1f}%'
@@ -162,7 +174,7 @@ def test_trends_lines_against_the_target(page):
     assert points[2022]["v"][1] == share["aggregate_value"] and points[2022]["fill"] == STATUSES[share["status"]].colour
     assert points[2022]["tip"].split("\n")[:2] == ["玉山县 · 重点村自来水90%", label(share["status"])]
     at.multiselect(key="page.regions").select("361123100").run()
-    table = at.dataframe[0].value
+    table = tables_shown(at)[0].set_index("地区")
     assert table.loc["甲镇", "2022"] == f'{golden("water_township_2022").loc["361123100", "aggregate_value"]:.1f}%'
 
 
@@ -181,13 +193,14 @@ def test_village_profile_beside_its_township_and_county(page):
         "适用目标": "6", "未达标": str(statuses.count("未达标")),
         "尚未达标（未到期）": str(sum(s in ("倒退", "进展有限", "需加快", "尚未完成") for s in statuses)), "无数据": "0"}
     assert statuses.count("未达标") + sum(s in ("倒退", "进展有限", "需加快", "尚未完成") for s in statuses) == 6
-    assert len(at.dataframe) == 1  # where each value came from: built once its panel is opened
+    assert not at.dataframe  # where each value came from: built once its panel is opened
     at.session_state["village.sources"] = True
     at.run()
-    sources = at.dataframe[1].value
+    sources = at.dataframe[0].value
     assert set(sources["文件"]) == {"values.csv"} and sources["行"].notna().all()
     assert set(sources["工作表"]) == {"—"}  # a CSV has no sheet: a dash, not None
-    measures = at.dataframe[0].value.set_index("指标（单位）")
+    measures = tables_shown(at)[1].set_index("指标（单位）")  # after the targets: the measures by year
+    assert measures.columns.tolist() == ["2020", "2021", "2022", "2023"] and len(measures) > 3  # the world's years
     yes_no = [row for name, row in measures.iterrows() if "是/否" in name]
     assert yes_no and all(v in ("是", "否", "—") for row in yes_no for v in row.values)  # words, not 1/0
 

@@ -79,7 +79,9 @@ def download_row(files: list[tuple[str, object, str, str]]) -> None:
 
 def folded(label: str, key: str, icon: str | None = None):
     """An expander whose content the page builds only while it is open (`with folded(...) as box: if box.open:
-    ...`): opening it runs the page again, and a page switch neither builds nor sends what nobody opened."""
+    ...`): opening it runs the page again, and a page switch neither builds nor sends what nobody opened. Its label
+    is part of what Streamlit knows it by: a label that changes with the data (a count in it) makes a new panel, and
+    an open one closes, so a label names what the panel holds, not how many."""
     return st.expander(label, key=key, icon=icon, on_change="rerun")
 
 

@@ -99,6 +99,9 @@ def missed_points(lagging: pd.DataFrame, places: pd.DataFrame, lang: str) -> lis
 
 
 MODES = ("target", "missed")
+FIRST = 10  # the villages furthest behind, read on the page as a short table; the whole work list is a grid on demand
+# the short table's columns: the village names its row, the targets missed in words last
+FIRST_COLUMNS = ("village", "township", "county", "targets_missed", "missed_targets")
 
 
 @dataclass
@@ -116,6 +119,16 @@ class Lagging:
     map: LaggingMap | None
     lagging: pd.DataFrame  # assess.lagging_villages
     worklist: pd.DataFrame  # the same villages as the page's table
+
+    @property
+    def first(self) -> pd.DataFrame:
+        """The FIRST villages furthest behind (the work list's order: most targets missed, then the largest
+        shortfall), the columns a reader needs to name them and what they miss."""
+        return self.worklist.head(FIRST)[[t(f"lagging.col.{c}", self.lang) for c in FIRST_COLUMNS]]
+
+    @property
+    def first_words(self) -> list[str]:
+        return [t(f"lagging.col.{c}", self.lang) for c in FIRST_COLUMNS if c != "targets_missed"]
 
     @property
     def file_name(self) -> str:

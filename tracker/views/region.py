@@ -11,8 +11,9 @@ from tracker.core.i18n import t
 from tracker.present import maps
 from tracker.queries import geography
 
-TABLE_COLUMNS = ["code", "name", "kind", "parent_name", "counties", "townships", "village_committees",
+TABLE_COLUMNS = ["name", "code", "kind", "parent_name", "counties", "townships", "village_committees",
                  "residents_committees", "other_units"]
+WORDS = ("name", "code", "kind", "parent_name")  # the table's text columns; the rest are counts
 LEFT_OUT = {"province": {"kind", "parent_name"}, "county": {"counties"}, "township": {"counties", "townships"}}
 
 
@@ -21,7 +22,8 @@ class RegionView:
     map: dict | None  # the outlines shaded by their village committees (and a county's townships), for ui/svg_drawing
     legend: str
     fallback_note: str | None
-    table: pd.DataFrame
+    table: pd.DataFrame  # the units below the area, each named first
+    words: list[str]  # the table's text columns, as headed
 
 
 def unit_table(units: pd.DataFrame, unit_level: str, lang: str) -> pd.DataFrame:
@@ -62,4 +64,5 @@ def region_view(collection: dict, units: pd.DataFrame, town_points: pd.DataFrame
     if unit_level == "county":
         fallback = units.loc[units["kind"] == "development_zone", "name"].tolist()
     note = t("region.map.fallback", lang, names="、".join(fallback)) if fallback else None
-    return RegionView(drawn, legend, note, unit_table(units, unit_level, lang))
+    table = unit_table(units, unit_level, lang)
+    return RegionView(drawn, legend, note, table, [t(f"col.{c}", lang) for c in WORDS if t(f"col.{c}", lang) in table])

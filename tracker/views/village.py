@@ -137,6 +137,11 @@ class Village:
                 t("village.sheet.measures", self.lang): self.measures,
                 t("village.sheet.sources", self.lang): self.sources}
 
+    @property
+    def flag_words(self) -> list[str]:
+        """The findings table's text columns (the rest: its measure, which names the row, and the year)."""
+        return [t(f"audit.col.{c}", self.lang) for c in ("message", "state", "note")]
+
 
 def build(con, catalogue: Catalogue, code: str, year: int, lang: str = "zh", target_id: str | None = None) -> Village | None:
     """The profile of village `code` (None when the store, or the reader's scope, has no such village)."""
