@@ -4,10 +4,10 @@
 
 Starts the app on the store (open, as on the demo data) and, at the same time on this machine, a bare app of four
 pages (st.navigation, a title and a line each: what any Streamlit page costs) and the app's own floor (our entry
-script and sidebar over pages of a title and a line: what our frame costs before any page's content). In one
-Chromium tab each, opens the first page, then clicks every page's link in the sidebar in menu order, `--rounds`
-times, a round of each in turn (so all are timed on the machine as it is at the time). A switch ends when
-the new page's heading is shown, Streamlit reports the script finished (its running indicator is gone), no
+script and sidebar over pages of a title and a line: what our frame costs before any page's content). In a
+Chromium of its own each, opens the first page, then clicks every page's link in the sidebar in menu order,
+`--rounds` times, a click in each in turn (so all are timed on the machine as it is at the same moment). A switch
+ends when the new page's heading is shown, Streamlit reports the script finished (its running indicator is gone), no
 skeleton is left and the browser's last long task after it has ended (charts and maps are laid out after the script
 ends); the time includes the browser's own drawing (maps, charts), as a user waits for it. The first
 round is cold; each page's figure is the median of the later rounds, and its ratio to the floor's median switch
@@ -125,8 +125,8 @@ def settle(page, previous: str = "") -> float:
 
 
 class Clicks:
-    """A browser tab on an app, opened at `url` and settled: each round() clicks every sidebar link in menu order,
-    from the page after the first (shown) one round to the first, so every click changes page."""
+    """A browser tab on an app, opened at `url` and settled: each step() clicks the next sidebar link in menu order,
+    from the page after the first (shown) one round to the first and on again, so every click changes page."""
 
     def __init__(self, page, url: str):
         self.page = page
@@ -135,22 +135,27 @@ class Clicks:
         self.links = page.locator('[data-testid="stSidebarNav"] a')
         self.names = [n.strip().split("\n")[-1].strip() for n in self.links.all_inner_texts()]  # the title, not the icon's name
         self.times: dict[str, list[float]] = {n: [] for n in self.names}
+        self.order = [*range(1, len(self.names)), 0]
+        self.clicks = 0
 
-    def round(self) -> None:
-        self.page.bring_to_front()  # a tab behind another has its timers slowed
-        for i in [*range(1, len(self.names)), 0]:
-            previous = heading(self.page)
-            start = time.perf_counter()
-            self.links.nth(i).click()
-            self.times[self.names[i]].append(settle(self.page, previous) - start)
+    def step(self) -> None:
+        i = self.order[self.clicks % len(self.order)]
+        self.clicks += 1
+        previous = heading(self.page)
+        start = time.perf_counter()
+        self.links.nth(i).click()
+        self.times[self.names[i]].append(settle(self.page, previous) - start)
 
 
 def switches(tabs: list[Clicks], rounds: int) -> None:
-    """`rounds` rounds of clicks, taking the tabs in turn each round: the floor and the app see the machine as it is
-    at the same time (a shared machine's speed drifts over a run)."""
+    """`rounds` rounds of clicks through the longest menu, a click in each tab in turn: the floor is clicked between
+    every two of the app's clicks, so both see the machine as it is at the same moment (a shared machine's speed
+    drifts within seconds; a whole round of the floor before a round of the app compared different moments). A
+    shorter menu (the bare floor's four pages) goes round several times in a round."""
     for _ in range(rounds):
-        for tab in tabs:
-            tab.round()
+        for _ in range(max(len(tab.order) for tab in tabs)):
+            for tab in tabs:
+                tab.step()
 
 
 def first_visit(browser, url: str, context=None) -> float:
@@ -186,12 +191,16 @@ def main(argv: list[str] | None = None) -> int:
         with running_app(args.db, Path(folder) / "app.log", env) as (app_url, _), \
                 running_app(args.db, Path(folder) / "floor.log", script=floor_script) as (floor_url, _), \
                 running_app(args.db, Path(folder) / "own-floor.log", env, app_floor(own_floor)) as (own_url, _):
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-            context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-            floor_tab = Clicks(context.new_page(), f"{floor_url}/")
-            own_tab = Clicks(context.new_page(), f"{own_url}/?{args.area}")
-            app_tab = Clicks(context.new_page(), f"{app_url}/?{args.area}")
+            # a browser each, its one tab in front: a tab brought to the front before each click would be drawn
+            # again first, a cost added to every switch alike that would narrow the ratios (and a tab behind
+            # another has its timers slowed)
+            browsers = [p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+                        for _ in range(3)]
+            contexts = [b.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN") for b in browsers]
+            floor_tab, own_tab, app_tab = (Clicks(c.new_page(), url) for c, url in zip(
+                contexts, (f"{floor_url}/", f"{own_url}/?{args.area}", f"{app_url}/?{args.area}")))
             switches([floor_tab, own_tab, app_tab], args.rounds)
+            browser, context = browsers[2], contexts[2]
             warm = {name: statistics.median(t[1:] or t) for name, t in app_tab.times.items()}
             floor_median, own_median = (statistics.median([x for t in tab.times.values() for x in (t[1:] or t)])
                                         for tab in (floor_tab, own_tab))
@@ -201,7 +210,8 @@ def main(argv: list[str] | None = None) -> int:
             tab = {name: statistics.median(first_visit(browser, url, context) for _ in range(3))
                    for name, url in visits.items()}
             ever = {name: first_visit(browser, url) for name, url in visits.items()}
-            browser.close()
+            for b in browsers:
+                b.close()
     run = Run("switch", {"store": args.db.name, "area": args.area, "rounds": args.rounds,
                          "browser": "Debian chromium, 1400×1000, same machine"})
     run.add("bare Streamlit page switch (the floor)", floor_median, "s")

@@ -125,6 +125,11 @@ class Visit:
         drawn.wait_for(state="visible", timeout=30_000)
         return drawn.bounding_box()
 
+    def open_panel(self, label: str) -> None:
+        """Open the folded panel (ui/widgets.folded) headed `label`, and wait for what it builds."""
+        self.page.locator('[data-testid="stExpander"] summary', has_text=label).first.click()
+        self.settle()
+
     def select_first_row(self) -> None:
         """Tick the first row of the page's first table (st.dataframe draws on a canvas: click its row marker,
         35 px rows under a 35 px header)."""

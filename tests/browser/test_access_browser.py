@@ -67,6 +67,8 @@ def test_a_hostile_name_renders_as_text(hostile_server, visit):
     assert visit.page.locator('[data-testid="stMain"] img[src="x"]').count() == 0
     visit.page.goto(hostile_server + "/lagging?province=36&city=3611&county=361123&year=2022&mode=missed&k=4")
     visit.settle()
+    assert HOSTILE in visit.page.locator(".tracker-table tbody th").all_inner_texts()  # the short table: as text
+    visit.open_panel("全部名单")
     visit.select_first_row()
     visit.page.get_by_text(f"打开 {HOSTILE} 的档案").wait_for(timeout=30_000)
     visit.screenshot("hostile-name")

@@ -115,6 +115,10 @@ def test_lagging_map_draws_and_a_row_of_the_work_list_opens_the_village(demo_ser
     assert visit.page.locator(POINTS).count() == lagging.build(con, cat, "361127", 2025, "zh", "target", None,
                                                               3).map.points  # every village of the target drawn
     visit.screenshot("lagging-yugan")
+    # the furthest behind read as a short table, the worst first; the whole list a grid in its panel
+    first = visit.page.locator(".tracker-table tbody th").all_inner_texts()
+    assert len(first) == min(10, len(lagging_villages(con, "361127", 2025, 3))) and first[0] == worst["village"]
+    visit.open_panel("全部名单")
     visit.select_first_row()
     link = visit.page.get_by_text(f"打开 {worst['village']} 的档案")
     link.wait_for(state="visible", timeout=30_000)
