@@ -213,7 +213,8 @@ def main(argv: list[str] | None = None) -> int:
             for b in browsers:
                 b.close()
     run = Run("switch", {"store": args.db.name, "area": args.area, "rounds": args.rounds,
-                         "browser": "Debian chromium, 1400×1000, same machine"})
+                         "browser": "Debian chromium, 1400×1000, same machine",
+                         "clicks": "a Chromium per app, a click in each in turn"})
     run.add("bare Streamlit page switch (the floor)", floor_median, "s")
     run.add("the app's own floor: a page with a title and a line, under our sidebar", own_median, "s")
     run.add("the app's own floor against the floor", own_median / floor_median, "×")
