@@ -128,6 +128,7 @@ class Lagging:
 
     @property
     def first_words(self) -> list[str]:
+        """The short table's text columns (the rest: the count of targets missed)."""
         return [t(f"lagging.col.{c}", self.lang) for c in FIRST_COLUMNS if c != "targets_missed"]
 
     @property

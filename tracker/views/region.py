@@ -65,4 +65,4 @@ def region_view(collection: dict, units: pd.DataFrame, town_points: pd.DataFrame
         fallback = units.loc[units["kind"] == "development_zone", "name"].tolist()
     note = t("region.map.fallback", lang, names="、".join(fallback)) if fallback else None
     table = unit_table(units, unit_level, lang)
-    return RegionView(drawn, legend, note, table, [t(f"col.{c}", lang) for c in WORDS if t(f"col.{c}", lang) in table])
+    return RegionView(drawn, legend, note, table, [h for h in (t(f"col.{c}", lang) for c in WORDS) if h in table])
