@@ -119,6 +119,10 @@ class Visit:
         """The page's title (the sidebar has its own h1)."""
         return self.page.locator('[data-testid="stMain"] h1').first.inner_text().strip()
 
+    def count_values(self) -> list[str]:
+        """The numbers of the page's rows of counts (tracker.present.tables.counts_html), in page order."""
+        return self.page.locator(".tracker-counts .value").all_inner_texts()
+
     def map_box(self) -> dict:
         """Wait for the page's map (the SVG ui/svg_drawing draws) and return its size on screen."""
         drawn = self.page.locator(".tracker-map svg").first

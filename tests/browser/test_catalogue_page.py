@@ -12,7 +12,7 @@ def test_a_deep_link_is_the_first_request_of_a_fresh_server(fresh_server, visit)
     visit.settle()
     assert visit.heading() == "Target catalogue"
     assert visit.page.locator('[data-testid="stSidebarNav"]').inner_text().count("Area overview") == 1
-    values = visit.page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    values = visit.count_values()
     from tracker.core.catalogue import load_catalogue
 
     catalogue = load_catalogue()  # the page counts what the catalogue holds

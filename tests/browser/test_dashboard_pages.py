@@ -32,11 +32,6 @@ def core(demo_store):
     return store.StoreReader(demo_store[0]).cursor(), load_catalogue()
 
 
-def count_values(visit) -> list[str]:
-    """The numbers of a row of counts (tracker.present.tables.counts_html: 终期评估, 数据审核, 村庄档案)."""
-    return visit.page.locator(".tracker-counts .value").all_inner_texts()
-
-
 def test_briefing_shows_the_headline_cards_and_sentences(demo_server, visit, core):
     con, cat = core
     rows = dashboard.assessment_rows(con, regions=tuple(sorted(set(scorecard.card_regions(cat, "361127").values()))),
@@ -205,7 +200,7 @@ def test_village_profile_by_url(demo_server, visit, core):
     visit.page.goto(f"{demo_server}/village?{YUGAN}&village={worst['village_code']}")
     visit.settle()
     assert visit.page.get_by_text(f"{worst['village']} · {worst['village_code']}").first.is_visible()
-    assert count_values(visit)[:2] == [str(worst["targets_in_scope"]), str(worst["targets_missed"])]
+    assert visit.count_values()[:2] == [str(worst["targets_in_scope"]), str(worst["targets_missed"])]
     visit.screenshot("village-profile")
 
 
@@ -219,7 +214,7 @@ def test_audit_page_shows_the_years_findings_as_the_store_holds_them(demo_server
     visit.page.goto(f"{demo_server}/audit?province=36&city=3611")
     visit.settle()
     assert visit.heading() == "上饶市 · 2025年 数据审核"
-    assert count_values(visit) == [str(counts[k]) for k in COUNTED]
+    assert visit.count_values() == [str(counts[k]) for k in COUNTED]
     assert counts["waiting"] == summary["waiting"] > 0 and summary["refused"] > 0  # the demo's jumps and slips
     assert visit.page.get_by_role("button", name="已核实（附说明）").is_visible()  # the open demo acts as admin
     visit.screenshot("audit-shangrao")
@@ -233,7 +228,7 @@ def test_final_assessment_page_in_the_browser(demo_server, visit, core):
     visit.page.goto(f"{demo_server}/final?province=36&city=3611")
     visit.settle()
     assert visit.heading() == "上饶市“十四五”时期（2021—2025年）乡村振兴目标终期评估"
-    assert count_values(visit)[:4] == [str(len(view.results)), str(view.counts["achieved"]),
+    assert visit.count_values()[:4] == [str(len(view.results)), str(view.counts["achieved"]),
                                         str(view.counts["achieved_late"]), str(view.counts["missed"])]
     assert visit.page.get_by_role("button", name="下载终期评估报告（Word）").is_visible()
     visit.screenshot("final-shangrao")

@@ -14,7 +14,7 @@ def test_region_page_shows_jiangsu_on_an_offline_map(server, visit):
     visit.page.goto(server + "/region")
     visit.settle()
     assert visit.heading() == "江苏省 · 地区概况"
-    values = visit.page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    values = visit.count_values()
     assert values == ["13", "104", "1,487", "13,263", "8,383"]
     # the counties as SVG shapes (no chart library, no WebGL), shaded by their village committees
     box = visit.map_box()
