@@ -1,9 +1,9 @@
 """What is only read, as one HTML block each: a table whose first column names the row, and a row of counts (where
 the pages use them: ARCHITECTURE.md, "Many small things as one element"). Streamlit's data grid and metrics are an
-element each, with a canvas or a dozen nodes to lay out: a page of them took the browser
-longer to draw than its script took to run, and a table read as a report is read needs no sorting, search or full
-screen. A long list to sort and search (a city's villages, the findings to answer; ui/widgets.table: more than
-TABLE_ROWS rows) stays a data grid, and so does a wide table of long texts (终期评估's targets).
+element each, with a canvas or a dozen nodes to lay out: a page of them took the browser longer to draw than its
+script took to run, and a table read as a report is read needs no sorting, search or full screen. A long list to sort
+and search (a city's villages, the findings to answer; ui/widgets.table: more than TABLE_ROWS rows) stays a data grid,
+and so does a wide table of long texts (终期评估's targets).
 
 Every text is HTML-escaped; inline styles only (st.html keeps them), in the page's own font.
 """
