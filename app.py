@@ -49,4 +49,6 @@ subtitle = st.sidebar.empty()  # the plan of the year shown, once the year is ch
 auth.sidebar(user, lang)
 chosen = filters.sidebar(lang, user.scope)
 subtitle.caption(data.subtitle(chosen.year, lang))
-registry.navigation(lang, user.may_load).run()
+page = registry.navigation(lang, user.may_load)
+filters.arrive(page.url_path)
+page.run()

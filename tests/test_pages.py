@@ -123,6 +123,39 @@ def test_comparison_ranks_counties_and_follows_the_target_in_the_url(page):
     assert re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', matrix) == ["玉山县", "铅山县"]  # a column per county
 
 
+def test_a_target_picked_on_one_page_opens_the_next_and_each_view_is_built_once(page, monkeypatch):
+    """Four pages share the target picked: the page arrived at shows it in its selector and draws it (a widget of
+    another page is another widget, which once showed its first option beside the old target's chart). A view is
+    built once for what it shows: opening a panel, or coming back, asks with the choices named and finds it."""
+    import streamlit as st
+
+    from ui import data
+
+    built: list[str] = []
+    for name, build in list(data.VIEWS.items()):
+        monkeypatch.setitem(data.VIEWS, name, lambda *a, _b=build, _n=name, **k: built.append(_n) or _b(*a, **k))
+    st.cache_data.clear()
+    data._ANSWERED.clear()
+    at = page("comparison", county="361123", year="2022")
+    assert built.count("comparison") == 1
+    at.session_state["comparison.why.open"] = True  # the why panel: the page runs again with its choices named
+    at.run()
+    assert at.selectbox(key="comparison.why.target").value and built.count("comparison") == 1
+    at.selectbox(key="page.target").set_value("t_gig").run()
+    assert built.count("comparison") == 2  # another target, another view
+    at.switch_page("app_pages/trends.py").run()
+    assert at.selectbox(key="page.target").value == "t_gig"
+    assert figures(at)[0]["title"] == "双千兆80%" and built.count("trends") == 1
+    at.switch_page("app_pages/catalogue.py").run()
+    at.switch_page("app_pages/trends.py").run()  # back: the same view, not built again
+    assert figures(at)[0]["title"] == "双千兆80%" and built.count("trends") == 1
+    at.switch_page("app_pages/lagging_map.py").run()
+    assert at.selectbox(key="page.target").value == "t_gig" and built.count("lagging") == 1
+    at.session_state["lagging.all.open"] = True
+    at.run()
+    assert at.dataframe and built.count("lagging") == 1
+
+
 def test_lagging_villages_work_list_and_the_k_switch(page):
     at = page("lagging_map", county="361123", year="2022", mode="missed", k="1")
     expected = golden("lagging_361123_2022")

@@ -166,6 +166,29 @@ def _view(version: str, catalogue_version: str, region_scope: str, name: str, *a
     return VIEWS[name](reader().cursor(region_scope), catalogue(), *args)
 
 
+# A view asked with a choice left open (no target picked yet) makes it: the first headline target, the units furthest
+# behind. The page's next run asks with that choice named (its widget now holds it) — on opening a panel, or on coming
+# back to the page — and would build the same view again under the new request. So a view with choices is cached under
+# the request that built it, and the request with its choices named is sent there (a dict of requests, per process).
+_ANSWERED: dict[tuple, tuple] = {}
+ANSWERED_MOST = 4096  # requests remembered; forgotten all at once beyond (a forgotten one is built once more)
+
+
+def _chosen(named: Callable[[object], tuple], name: str, *args):
+    """The view `name` of `args`, cached under the request that first built it; `named(view)` is the request with the
+    view's choices named, in the order of `args`."""
+    key = _view_key()
+    asked = (*key, name, *args)
+    view = _view(*_ANSWERED.get(asked, asked))
+    if view is not None:
+        answered = (*key, name, *named(view))
+        if answered != asked:
+            if len(_ANSWERED) >= ANSWERED_MOST:
+                _ANSWERED.clear()
+            _ANSWERED.setdefault(answered, asked)
+    return view
+
+
 def overview(area: str, year: int, lang: str) -> overview_view.Overview:
     """The 领导简报 view model (tracker.views.overview), cached per store, catalogue and scope."""
     return _view(*_view_key(), "overview", area, year, lang)
@@ -173,17 +196,19 @@ def overview(area: str, year: int, lang: str) -> overview_view.Overview:
 
 def comparison(area: str, year: int, lang: str, target_id: str | None, picked: tuple[str, ...]):
     """The 县区对比 view model (tracker.views.comparison)."""
-    return _view(*_view_key(), "comparison", area, year, lang, target_id, picked)
+    return _chosen(lambda v: (area, year, lang, v.target_id, tuple(v.picked)), "comparison", area, year, lang,
+                   target_id, picked)
 
 
 def trends(area: str, year: int, lang: str, target_id: str | None, picked: tuple[str, ...]):
     """The 趋势 view model (tracker.views.trends)."""
-    return _view(*_view_key(), "trends", area, year, lang, target_id, picked)
+    return _chosen(lambda v: (area, year, lang, v.target_id, tuple(v.picked)), "trends", area, year, lang, target_id,
+                   picked)
 
 
 def village(code: str, year: int, lang: str, target_id: str | None):
     """The 村庄档案 view model (tracker.views.village); None when the user's store has no such village."""
-    return _view(*_view_key(), "village", code, year, lang, target_id)
+    return _chosen(lambda v: (code, year, lang, v.target_id), "village", code, year, lang, target_id)
 
 
 def propose(measure_id: str, area: str, values: tuple[float, ...], deadline: int, op: str, reading: str,
@@ -194,7 +219,7 @@ def propose(measure_id: str, area: str, values: tuple[float, ...], deadline: int
 
 def lagging(area: str, year: int, lang: str, mode: str, target_id: str | None, k: int):
     """The 落后村地图 view model (tracker.views.lagging), cached with its figure and size."""
-    return _view(*_view_key(), "lagging", area, year, lang, mode, target_id, k)
+    return _chosen(lambda v: (area, year, lang, mode, v.target_id, k), "lagging", area, year, lang, mode, target_id, k)
 
 
 def catalogue_sections(group_by: str, plan: str, search: str, lang: str) -> list[catalogue_view.Section]:

@@ -170,6 +170,17 @@ def _mirror_to_url(filters: Filters) -> None:
             del st.query_params[key]
 
 
+def arrive(page: str) -> None:
+    """Before `page` (its url path) runs: on arriving from another page, forget that page's widget values (page.*).
+    Pages share widget keys (page.target on four of them), but a widget on another page is another widget to
+    Streamlit, which would not take the old one's value and would show its first option beside a view built for the
+    old value; forgotten, the new page's widgets are seeded from the URL or the session's choice (page_state)."""
+    if st.session_state.get("_page") != page:
+        for key in [k for k in st.session_state if k.startswith("page.")]:
+            del st.session_state[key]
+        st.session_state["_page"] = page
+
+
 def page_state(key: str, options: Sequence, default, multi: bool = False, most: int | None = None) -> str:
     """The session key for a page widget, seeded on arrival from the URL (?key=...), else from the value
     this session last chose, else `default`; a value that is no longer an option falls back.
