@@ -38,8 +38,12 @@ widgets.table(view.table, view.words())
 st.subheader(t("overview.changes", lang, year=year - 1))
 if view.changes.empty:
     st.info(t("overview.no_previous", lang, year=year - 1))
-else:
-    widgets.table(view.changes, view.words())
+else:  # the targets whose verdict moved; every target beside last year is the Excel download's sheet
+    if not view.moved.empty:
+        widgets.table(view.moved, view.words())
+    unmoved = len(view.changes) - len(view.moved)
+    if unmoved:
+        st.caption(t("overview.unmoved" if len(view.moved) else "overview.none_moved", lang, n=unmoved, year=year - 1))
 
 widgets.download_row([
     (t("briefing.download_docx", lang), data.document("docx", f.area, year, lang), f"{view.file_name}.docx",

@@ -81,8 +81,13 @@ def test_briefing_cards_sentences_and_changes(page):
     assert not at.dataframe  # the briefing's tables are read as a report reads them: HTML, no data grid
     every = tables_shown(at)[0].set_index("目标编号")
     assert every.loc["t_gig", "状态"] == "需加快" and every.loc["t_water", "差距"] == "32.5 个百分点"
+    # since last year: the targets whose verdict moved (met, behind, missed, no data: another kind), the rest counted
     changes = tables_shown(at)[1].set_index("目标")
     assert changes.loc["双千兆80%", "上年状态"] == "已达标" and changes.loc["双千兆80%", "本年状态"] == "需加快"
+    assert changes.loc["2022年完成村庄规划", ["上年状态", "本年状态"]].tolist() == ["进展有限", "未达标"]
+    # 2021 deteriorating → 2022 limited (both behind), the income growth missed both years: not listed
+    assert len(changes) == 7 and {"重点村自来水90%", "收入增幅高于本县平均"}.isdisjoint(changes.index)
+    assert at.caption[2].value.startswith("其余 2 个目标的判定与 2021 年同属一类")
     # the matrix has a row per target and a column per township, coloured by status and saying why on hover — a table,
     # so the briefing starts no chart library
     [matrix] = [h.proto.body for h in at.get("html") if "status-matrix" in h.proto.body]

@@ -350,8 +350,10 @@ def previous_statuses(rows: pd.DataFrame, all_cards: list[Card], year: int) -> d
             if (c.target_id, c.region_code) in before.index}
 
 
-def changes(rows: pd.DataFrame, catalogue: Catalogue, all_cards: list[Card], year: int, lang: str = "zh") -> pd.DataFrame:
-    """What changed since the previous year: status and figure of each card's target, moved first."""
+def changes(rows: pd.DataFrame, catalogue: Catalogue, all_cards: list[Card], year: int, lang: str = "zh",
+            moved_only: bool = False) -> pd.DataFrame:
+    """What changed since the previous year: status and figure of each card's target, those whose verdict moved (met,
+    behind, missed: another class of status) first; only those when `moved_only`."""
     by_key = {(r["target_id"], r["year"]): clean(r) for r in rows.to_dict("records")
               if (r["target_id"], r["region_code"]) in {(c.target_id, c.region_code) for c in all_cards}}
     records = []
@@ -362,6 +364,8 @@ def changes(rows: pd.DataFrame, catalogue: Catalogue, all_cards: list[Card], yea
         target = catalogue.targets[c.target_id]
         fig = figure(prev, target, catalogue.measures[target.measure], lang)
         moved = STATUS_CLASS[prev["status"]] != c.status_class
+        if moved_only and not moved:
+            continue
         records.append({
             "target": c.title, "region": c.region_name,
             "status_before": status_label(prev["status"], lang, prev.get("met_late_year")), "status_now": c.status_text,

@@ -41,7 +41,8 @@ class Overview:
     cells: pd.DataFrame  # the sub-areas × targets cells of the cards' targets (scorecard.cell_frame)
     matrix: StatusMatrix | None  # the matrix of those cells, None when there are none
     table: pd.DataFrame  # every card as a table row
-    changes: pd.DataFrame  # what changed since the previous year
+    changes: pd.DataFrame  # every card beside the previous year (the Excel sheet)
+    moved: pd.DataFrame  # those of `changes` whose verdict moved (the page lists these)
     reporting: tuple[int, int] = (0, 0)  # (counties that reported in the year, counties of the area)
     unreported: tuple[str, ...] = ()  # the names of those that have not
     review: dict[str, int] | None = None  # the year's 数据审核 findings in the area (queries.findings.summary)
@@ -146,6 +147,7 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year:
                     beijing_text(dates["assessed_at"], lang), store.is_demo(con),
                     cards, scorecard.previous_statuses(rows, cards, year), lagging, level, cells, matrix,
                     scorecard.card_table(cards, lang), scorecard.changes(rows, catalogue, cards, year, lang),
+                    scorecard.changes(rows, catalogue, cards, year, lang, moved_only=True),
                     (reported, counties), tuple(unreported), review,
                     (as_of, running.name(lang)) if as_of is not None else None,
                     rounds.preliminary(rounds.states(con, year, area, today()), lang))
