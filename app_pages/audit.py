@@ -33,7 +33,7 @@ st.subheader(t("audit.by_county", lang))
 if view.by_county.empty:
     st.info(t("audit.none_open", lang, year=year))
 else:
-    st.dataframe(view.by_county)
+    widgets.table(view.by_county.reset_index(), [view.by_county.index.name])
 with widgets.folded(t("audit.rules", lang), "audit.rules", icon=":material/rule:") as box:
     if box.open:
         st.dataframe(rules_table(catalogue, lang), hide_index=True)

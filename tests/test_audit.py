@@ -32,7 +32,7 @@ import pytest
 
 from etl.__main__ import main as etl_cli
 from etl.load import load_files
-from tests.conftest import counts_shown, read_store, small_world
+from tests.conftest import counts_shown, read_store, small_world, tables_shown
 from tracker.core import audit, store
 from tracker.core.access import User
 from tracker.core.catalogue import load_catalogue
@@ -212,16 +212,20 @@ def test_the_audit_page_counts_for_viewers_and_acts_for_loaders(loaded, open_app
         "待说明（未说明或被退回）": "5", "提示（无需处理）": "4", "已说明，待上级接受": "0", "待更正": "0", "已接受": "0",
         "已关闭或导入时退回": "2"}
     # counts by county, no village's figures; the rules themselves once their panel is opened (built only then)
-    assert len(at.dataframe) == 1 and any("查看权限只显示数量" in c.value for c in at.main.caption)
+    [by_county] = tables_shown(at)  # a short table: a county a row, a rule a column named by the rule
+    assert by_county["县（市、区）"].tolist() == ["玉山县"] and "与本县悬殊" in by_county.columns
+    assert not any("{" in column for column in by_county.columns)
+    assert by_county.drop(columns="县（市、区）").astype(int).to_numpy().sum() == 9  # the 5 to verify and the 4 notes
+    assert not at.dataframe and any("查看权限只显示数量" in c.value for c in at.main.caption)
     at.session_state["audit.rules"] = True
     at.run()
-    assert len(at.dataframe) == 2 and at.dataframe[1].value["级别"].tolist()[:2] == ["核实", "错误"]  # water_jump, unit_slip
+    assert len(at.dataframe) == 1 and at.dataframe[0].value["级别"].tolist()[:2] == ["核实", "错误"]  # water_jump, unit_slip
     at = open_app(db, catalogue=CATALOGUE, users=users_file, params=params, user="yushan_loader", page="audit")
-    table = at.dataframe[1].value  # the default: those awaiting a 说明, as many as the header says
+    table = at.dataframe[0].value  # the default: those awaiting a 说明, as many as the header says
     assert len(table) == 5 and table["级别"].tolist() == ["核实"] * 5
     notes = open_app(db, catalogue=CATALOGUE, users=users_file, params=params, user="yushan_loader", page="audit")
     notes.selectbox(key="page.audit_shown").set_value("notes").run()
-    assert notes.dataframe[1].value["级别"].tolist() == ["提示"] * 4
+    assert notes.dataframe[0].value["级别"].tolist() == ["提示"] * 4
     labels = [b.label for b in at.button]
     assert "已核实（附说明）" in labels and "待更正" in labels and "接受" not in labels  # one level up accepts
     at.text_area(key=f"audit.note.{int(table['编号'].iloc[0])}").input("已派人核实").run()
@@ -377,6 +381,28 @@ def test_reassess_reruns_only_the_rules_that_changed(loaded, tmp_path):
     reassess(db, edited)
     assert ("copied", A1, 2025, "open") not in open_findings(db)
     assert read_store(db).execute("select state from finding where rule_id = 'copied'").fetchall() == [("closed",)]
+
+
+def test_a_rule_is_named_by_its_title_else_its_messages_words_and_a_name_changes_no_finding(tmp_path):
+    """A rule's name heads a column of the 数据审核 page's table and names it in lists: its title, else its message's
+    first words with a placeholder as "…" (never "{value}"). Renaming it redoes neither its findings nor the
+    assessment."""
+    from tracker.core.catalogue import load_catalogue
+
+    rules = load_catalogue(CATALOGUE).audit
+    assert [rules[r].title("zh") for r in ("fraction", "part", "bunched")] == [
+        "比率填成小数", "经营性收入 … 高于集体收入 …", "… 个村恰好 …"]
+    assert rules["copied"].title("en") == "… three years running" and rules["part"].title("en") == "Operating income …"
+    text = CATALOGUE.read_text(encoding="utf-8")
+    named = tmp_path / "catalogue.yaml"
+    named.write_text(text.replace('zh: "{value} 个村恰好 {compare}"',
+                                  'title: 扎堆目标线, title_en: Bunched at the target, zh: "{value} 个村恰好 {compare}"'),
+                     encoding="utf-8")
+    renamed = load_catalogue(named)
+    assert (renamed.audit["bunched"].title("zh"), renamed.audit["bunched"].title("en")) == (
+        "扎堆目标线", "Bunched at the target")
+    assert audit.rule_digests(renamed) == audit.rule_digests(load_catalogue(CATALOGUE))
+    assert renamed.sha256 == load_catalogue(CATALOGUE).sha256
 
 
 def test_each_rule_kind_is_its_own_model_and_compiles_its_own_sql():

@@ -35,7 +35,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Literal, Union
+from typing import Annotated, ClassVar, Literal, Union
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -349,23 +349,33 @@ Severity = Literal["error", "verify", "note"]  # 错误: rejected / 核实: load
 class AuditRuleBase(Strict):
     """A plausibility rule (数据审核) run over the returns at publish and on demand (tracker/core/audit.py compiles
     each kind to its own SQL). What every kind has: its id, the measures it reads, its severity, the clerk's message
-    (`zh` / `en`, with {value}, {before}, {compare} filled in) and why it has its severity (`note`, shown on the
-    数据审核 page). The kinds below each add their parameters."""
+    (`zh` / `en`, with {value}, {before}, {compare} filled in), its short name (`title` / `title_en`: a column
+    header, an entry in a list) and why it has its severity (`note`, shown on the 数据审核 page). The kinds below
+    each add their parameters."""
 
     id: ID
     measures: list[ID] = Field(min_length=1)
     severity: Severity
     zh: str = Field(min_length=4)
     en: str = Field(min_length=4)
+    title_zh: str = Field("", alias="title", max_length=16)
+    title_en: str = Field("", max_length=40)
     note: str = ""
     note_en: str = ""
+    # fields that only name the rule: an edit of them neither redoes its findings nor the assessment
+    NAMES: ClassVar[set[str]] = {"title_zh", "title_en"}
 
     def message(self, lang: str) -> str:
         return pick(self.zh, self.en, lang)
 
     def title(self, lang: str) -> str:
-        """The rule's name as the pages give it: its message's first words ("比率填成小数")."""
-        return self.message(lang).split("（")[0].split(" (")[0].split("：")[0][:24]
+        """The rule's short name as the pages give it ("比率填成小数"): its `title`, else its message's words before the
+        first bracket or colon, a placeholder as "…" (at most 24 characters, whole words in English)."""
+        given = pick(self.title_zh, self.title_en, lang)
+        if given:
+            return given
+        words = re.split(r"[（(：:]", re.sub(r"\{\w+\}", "…", self.message(lang)))[0].strip()
+        return words if len(words) <= 24 or " " not in words[:24] else words[:24].rsplit(" ", 1)[0]
 
     def why(self, lang: str) -> str:
         """Why the rule has its severity, in `lang`."""
@@ -530,8 +540,9 @@ class Catalogue:
         self.drafts = {t.id: t for t in data.targets if t.is_draft}  # on 目标测算 only
         self.audit = {r.id: r for r in data.audit}
         self.references = {r.id: r for r in data.references}
-        assessed = {section: [e.model_dump(mode="json") for e in getattr(data, section)
-                              if not (section == "targets" and e.is_draft)] for section in SECTIONS}
+        assessed = {section: [e.model_dump(mode="json", exclude=getattr(e, "NAMES", None))
+                              for e in getattr(data, section) if not (section == "targets" and e.is_draft)]
+                    for section in SECTIONS}
         self._sha256 = hashlib.sha256(json.dumps(assessed, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
     def reading(self, target: Target) -> Reading | None:
