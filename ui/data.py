@@ -1,7 +1,8 @@
 """The one caching boundary between Streamlit and the core (ARCHITECTURE.md, step 7).
 
 The store reader is a cache_resource; every query result is a cache_data entry keyed by the
-query's name, the store version (so a new publish is seen at once) and every argument.
+query's name, the store version (so a new publish is seen at once) and every argument; a view that makes
+a choice is also found by the request naming that choice (_chosen).
 """
 
 from __future__ import annotations

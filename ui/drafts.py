@@ -43,7 +43,7 @@ def section(found: list, labels: list[str], user, area: str, deadline: int, grou
 
     changes = view.changes(drafts.history(catalogue), area, lang)
     if not changes.empty:
-        with widgets.folded(t("propose.history", lang, count=len(changes)), "propose.history.open") as box:
+        with widgets.folded(t("propose.history", lang), "propose.history.open") as box:
             if box.open:
                 st.dataframe(changes, hide_index=True)
 

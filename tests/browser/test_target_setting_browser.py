@@ -24,7 +24,7 @@ WORDS = {
            "by_county": "各县（市、区）按近年进度能否达到 ≥ 97%（村）", "why": "理由（必填，如依据的测算与参考数值）",
            "save": "保存草案", "saved": "已保存草案", "draft_panel": "保存为目标草案", "draft": "草案 · ", "document": "文件名称", "number": "文号",
            "issuer": "发文机关", "date": "印发日期（YYYY-MM-DD）", "clause": "条款", "adopt": "登记印发",
-           "adopted": "目标草案留痕（2 条）", "name": "上饶市“十四五”乡村振兴重点帮扶村（408个）自来水普及率达到97%",
+           "adopted": "目标草案留痕：起草、登记印发、撤回，谁在何时", "name": "上饶市“十四五”乡村振兴重点帮扶村（408个）自来水普及率达到97%",
            "as_of": "2026年的报表尚未送达", "progress": "上饶市“十五五”时期（2026—2030年）乡村振兴目标进展情况（截至2025年）",
            "trends": "上饶市 · 目标趋势", "counted": "纳入评估的 2 个目标中", "headline": "在领导简报中作为卡片显示"},
     "en": {"user": "User name", "password": "Password", "sign_in": "Sign in", "title": "上饶市 · target setting",
@@ -35,7 +35,7 @@ WORDS = {
            "draft_panel": "Save as a draft target",
            "saved": "Draft saved", "draft": "Draft · ", "document": "Document (Chinese name)",
            "number": "Document number", "issuer": "Issued by", "date": "Date issued (YYYY-MM-DD)", "clause": "Clause",
-           "adopt": "Record adoption", "adopted": "Changes to draft targets (2)",
+           "adopt": "Record adoption", "adopted": "Changes to draft targets: drafted, adopted, withdrawn, by whom and when",
            "name": "Tap-water coverage ≥ 97% in Shangrao's 408 key assistance villages",
            "as_of": "No 2026 return has arrived yet", "headline": "Show as a card on the briefing",
            "progress": "上饶市: progress on the 15th Five-Year Plan (2026-2030) targets (to 2025)", "trends": "上饶市 · trends",
@@ -110,9 +110,9 @@ def test_a_province_sets_a_new_plan_target_from_the_data(office_server, visit, l
     page.get_by_role("textbox", name=words["date"], exact=True).fill("2026-12-20")
     page.get_by_role("textbox", name=words["clause"], exact=True).fill("二、主要目标")
     page.get_by_role("button", name=words["adopt"]).click()
-    page.get_by_text(words["adopted"]).wait_for(timeout=120_000)  # reassessed with it first
+    page.get_by_text(words["draft"]).first.wait_for(state="detached", timeout=120_000)  # reassessed with it first
     visit.settle()
-    assert page.get_by_text(words["draft"]).count() == 0
+    assert page.get_by_text(words["draft"]).count() == 0 and page.get_by_text(words["adopted"]).is_visible()
 
     # a new page load is a new session: each opens with the sign-in
     signed_in(visit, f"{url}/?{SHANGRAO}&year=2026&lang={lang}", words)
