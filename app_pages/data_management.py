@@ -14,10 +14,10 @@ lang = f.lang
 area = data.region(f.area, lang)
 st.title(t("page.data.title", lang))
 st.caption(t("page.data.description", lang))
-upload_tab, history_tab, template_tab = st.tabs([t("data.tab.upload", lang), t("data.tab.history", lang),
-                                                 t("data.tab.template", lang)])
 
-with upload_tab:
+
+def upload() -> None:
+    """上传与发布: check the files sent, read the report, publish."""
     mb = st.get_option("server.maxUploadSize")
     st.caption(t("data.limits", lang, mb=mb, rows=load.MAX_ROWS) + " " + t("data.uploader_note", lang, mb=mb))
     files = st.file_uploader(t("data.files", lang), type=["csv", "txt", "xlsx", "xls"],
@@ -47,7 +47,9 @@ with upload_tab:
         for i, report in enumerate(st.session_state.get("check_reports") or []):
             show_report(report, lang, key=str(i), catalogue=data.catalogue())
 
-with history_tab:
+
+def history() -> None:
+    """导入批次: every batch, a batch's rejected rows, where a value came from."""
     history = data.batches()
     if history.empty:
         st.info(t("data.no_batches", lang))
@@ -78,10 +80,12 @@ with history_tab:
             st.dataframe(sources.rename(columns={c: t(f"data.col.{c}", lang) for c in sources.columns}),
                          hide_index=True, key="sources_table")
 
-with template_tab:
+
+def template() -> None:
+    """填报模板: the return form of the area and a year."""
     if f.area == codes.NATION:  # a form lists every village of its area: one per province at most
         st.info(t("data.template_pick", lang))
-        st.stop()
+        return
     st.markdown(t("data.template_help", lang, area=area["name"]))
     # the form of the year being reported by default (2026 in December 2026), any year of the catalogue's plans
     years = list(data.catalogue().years())
@@ -91,3 +95,12 @@ with template_tab:
     st.download_button(t("data.download_template", lang), data.template_bytes(f.area, form_year),
                        file_name=t("file.template", lang, name=area["name"], year=form_year) + ".xlsx",
                        key="template_download")
+
+
+# each tab built only while it is shown: a visit sends neither the batches' table nor the village form unasked
+tabs = st.tabs([t("data.tab.upload", lang), t("data.tab.history", lang), t("data.tab.template", lang)],
+               key="data.tab", on_change="rerun")
+for tab, show in zip(tabs, (upload, history, template)):
+    with tab:
+        if tab.open:
+            show()

@@ -157,7 +157,12 @@ def test_data_management_checks_then_publishes_an_upload(tmp_path, store_path, u
     assert at.title[0].value == "数据管理"
     limits = next(c.value for c in at.caption if "MB" in c.value)
     assert ".xls）" in limits and "“Upload”即“上传”" in limits and "“50MB per file • CSV, TXT, XLSX, XLS”" in limits  # what is accepted; the English control explained
+    assert not at.info  # the batches' tab is built once shown
+    at.session_state["data.tab"] = "导入批次"
+    at.run()
     assert at.info[0].value == "还没有导入过报表。"
+    at.session_state["data.tab"] = "上传与发布"
+    at.run()
     content = (ROOT / "tests" / "returns" / "bad_values.csv").read_bytes()
     before = db.read_bytes()
     at.get("file_uploader")[0].upload("bad_values.csv", content, "text/csv").run()
@@ -173,12 +178,15 @@ def test_data_management_checks_then_publishes_an_upload(tmp_path, store_path, u
     at.checkbox(key="accept_rejections").check().run()
     at.button(key="publish_button").click().run()
     assert r"bad\_values\.csv** · 已导入，批次 1" in at.warning[0].value
-    rejects, history, batch_rejects = (d.value for d in at.dataframe)
+    [rejects] = (d.value for d in at.dataframe)  # the other tabs are built once shown
+    assert len(rejects) == 6
+    at.session_state["data.tab"] = "导入批次"
+    at.run()
+    history, batch_rejects = (d.value for d in at.dataframe)
     assert history[["批次", "文件", "导入数值", "拒收数值"]].values.tolist() == [[1, "bad_values.csv", 6, 6]]
     assert batch_rejects["原值"].tolist() == ["maybe", "1.5", "-3", "120", "12%", "九十"]
-    assert len(rejects) == 6
     at.text_input(key="source_code").input("361127100204").run()
-    sources = at.dataframe[3].value
+    sources = at.dataframe[2].value
     assert sources[["指标", "年份", "数值", "文件", "行", "当前值"]].values.tolist() == [
         ["characteristic_industries", 2024, 2.0, "bad_values.csv", 3, True],
         ["gigabit_fiber", 2024, 1.0, "bad_values.csv", 3, True]]
@@ -246,6 +254,9 @@ def test_a_batch_of_many_rejected_rows_is_paged_and_its_excel_has_them_all(tmp_p
     [report] = load_files(db, [sent], accept_rejections=True)
     assert report.rows_rejected == 1201
     at = open_app(db, users=users_file, user="admin", page="data_management")
+    assert not at.dataframe  # the batches' tab is built once shown
+    at.session_state["data.tab"] = "导入批次"
+    at.run()
     shown = at.dataframe[1].value  # the batches' list is the first; the first page of the rejected rows next
     assert len(shown) == 500 and shown["行"].tolist()[:2] == [2, 3]
     assert any("1,201" in c.value or "1201" in c.value for c in at.caption), [c.value for c in at.caption]

@@ -284,6 +284,8 @@ def test_times_are_shown_in_beijing_time(page, world):
     assert beijing_text("2026-11-23T02:07:00+00:00", "en") == "2026-11-23 10:07 (Beijing time)"
     assert beijing_text(loaded, "zh")[:16] == (loaded + pd.Timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")
     at = page("data_management", county="361123", year="2022")
+    at.session_state["data.tab"] = "导入批次"
+    at.run()
     history = at.dataframe[0].value
     assert "导入时间（北京时间）" in history.columns
     assert history["导入时间（北京时间）"].iloc[0] == pd.Timestamp(loaded) + pd.Timedelta(hours=8)
