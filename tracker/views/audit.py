@@ -77,8 +77,9 @@ def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, area: str, year:
     counts = findings.counts(con, area, year)
     waiting = counts[counts["state"].isin(audit.OPEN)]
     names = {r.id: r.title(lang) for r in catalogue.audit.values()}
-    by_county = waiting.pivot_table(index="county", columns="rule_id", values="n", aggfunc="sum", fill_value=0) \
-        if not waiting.empty else pd.DataFrame()
+    # in the order of their codes, as the offices list counties
+    by_county = waiting.pivot_table(index=["county_code", "county"], columns="rule_id", values="n", aggfunc="sum",
+                                    fill_value=0).droplevel(0) if not waiting.empty else pd.DataFrame()
     by_county = by_county.rename(columns=names)
     by_county.columns.name = None
     if not by_county.empty:
