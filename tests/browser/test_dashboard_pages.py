@@ -205,6 +205,7 @@ def test_village_profile_by_url(demo_server, visit, core):
 
 
 def test_audit_page_shows_the_years_findings_as_the_store_holds_them(demo_server, visit, core):
+    from tracker.core import audit
     from tracker.queries import findings
     from tracker.views.audit import COUNTED, shown_counts
 
@@ -216,6 +217,12 @@ def test_audit_page_shows_the_years_findings_as_the_store_holds_them(demo_server
     assert visit.heading() == "上饶市 · 2025年 数据审核"
     assert visit.count_values() == [str(counts[k]) for k in COUNTED]
     assert counts["waiting"] == summary["waiting"] > 0 and summary["refused"] > 0  # the demo's jumps and slips
+    # the counties with open findings, a row each in the order of their codes (信州区 361102 first)
+    named = visit.page.locator('.tracker-table tbody th[scope="row"]').all_inner_texts()
+    found = findings.counts(con, "3611", 2025)
+    open_ = found[found["state"].isin(audit.OPEN)]
+    assert named == open_.drop_duplicates("county_code").sort_values("county_code")["county"].tolist()
+    assert named[0] == "信州区"
     assert visit.page.get_by_role("button", name="已核实（附说明）").is_visible()  # the open demo acts as admin
     visit.screenshot("audit-shangrao")
 
