@@ -161,6 +161,34 @@ def test_a_target_picked_on_one_page_opens_the_next_and_each_view_is_built_once(
     assert at.dataframe and built.count("lagging") == 1
 
 
+def test_a_view_is_found_by_its_choices_unless_it_speaks_of_the_request(monkeypatch):
+    """趋势 asked for a target with no figures yet says so above another target's course: that view answers its own
+    request only, and the same page asked with the other target named is built for that (without the note)."""
+    from types import SimpleNamespace
+
+    from ui import data
+
+    asked = []
+
+    def view(*request):  # the cached builder, as the requests reach it
+        asked.append(request[4:])
+        target = request[7]
+        return SimpleNamespace(target_id="t_water" if target in (None, "t_new") else target, picked=["3611"],
+                               no_figures="t_new" if target == "t_new" else None)
+
+    monkeypatch.setattr(data, "_view", view)
+    monkeypatch.setattr(data, "_view_key", lambda: ("store", "catalogue", ""))
+    monkeypatch.setattr(data, "_ANSWERED", {})
+    data.trends("3611", 2025, "zh", "t_new", ())
+    data.trends("3611", 2025, "zh", "t_water", ("3611",))  # the next run, the choices named: a view of its own
+    assert asked == [("3611", 2025, "zh", "t_new", ()), ("3611", 2025, "zh", "t_water", ("3611",))]
+    monkeypatch.setattr(data, "_ANSWERED", {})
+    asked.clear()
+    data.trends("3611", 2025, "zh", None, ())
+    data.trends("3611", 2025, "zh", "t_water", ("3611",))  # the choices named: the view the open request built
+    assert asked == [("3611", 2025, "zh", None, ())] * 2
+
+
 def test_lagging_villages_work_list_and_the_k_switch(page):
     at = page("lagging_map", county="361123", year="2022", mode="missed", k="1")
     expected = golden("lagging_361123_2022")

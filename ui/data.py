@@ -175,14 +175,16 @@ _ANSWERED: dict[tuple, tuple] = {}
 ANSWERED_MOST = 4096  # requests remembered; forgotten all at once beyond (a forgotten one is built once more)
 
 
-def _chosen(named: Callable[[object], tuple], name: str, *args):
+def _chosen(named: Callable[[object], tuple | None], name: str, *args):
     """The view `name` of `args`, cached under the request that first built it; `named(view)` is the request with the
-    view's choices named, in the order of `args`."""
+    view's choices named, in the order of `args` (None when the view says something of the request itself, which
+    the named one would not: it then answers only its own)."""
     key = _view_key()
     asked = (*key, name, *args)
     view = _view(*_ANSWERED.get(asked, asked))
-    if view is not None:
-        answered = (*key, name, *named(view))
+    request = None if view is None else named(view)
+    if request is not None:
+        answered = (*key, name, *request)
         if answered != asked:
             if len(_ANSWERED) >= ANSWERED_MOST:
                 _ANSWERED.clear()
@@ -203,8 +205,9 @@ def comparison(area: str, year: int, lang: str, target_id: str | None, picked: t
 
 def trends(area: str, year: int, lang: str, target_id: str | None, picked: tuple[str, ...]):
     """The 趋势 view model (tracker.views.trends)."""
-    return _chosen(lambda v: (area, year, lang, v.target_id, tuple(v.picked)), "trends", area, year, lang, target_id,
-                   picked)
+    # a target asked for that has no figures yet is said so above the view of another: that view is the request's own
+    return _chosen(lambda v: None if v.no_figures else (area, year, lang, v.target_id, tuple(v.picked)), "trends",
+                   area, year, lang, target_id, picked)
 
 
 def village(code: str, year: int, lang: str, target_id: str | None):
