@@ -43,7 +43,8 @@ else:  # the targets whose verdict moved; every target beside last year is the E
         widgets.table(view.moved, view.words())
     unmoved = len(view.changes) - len(view.moved)
     if unmoved:
-        st.caption(t("overview.unmoved" if len(view.moved) else "overview.none_moved", lang, n=unmoved, year=year - 1))
+        st.caption(t("overview.unmoved" if len(view.moved) else "overview.none_moved", lang, n=unmoved, year=year - 1,
+                     sheet=t("overview.sheet.changes", lang)))
 
 widgets.download_row([
     (t("briefing.download_docx", lang), data.document("docx", f.area, year, lang), f"{view.file_name}.docx",

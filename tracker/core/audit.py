@@ -446,8 +446,8 @@ RULES_CODE = "1"  # raise when compile_rule changes what a rule finds: every sto
 def rule_digests(catalogue: Catalogue) -> dict[str, str]:
     """A digest of each value rule as written (and of how rules are compiled): its findings depend on it and the
     values only."""
-    return {r.id: hashlib.sha256(json.dumps([RULES_CODE, r.model_dump(exclude=r.NAMES)], sort_keys=True, ensure_ascii=False)
-                                 .encode()).hexdigest() for r in catalogue.audit.values()}
+    return {r.id: hashlib.sha256(json.dumps([RULES_CODE, r.model_dump(exclude=r.NAMES)], sort_keys=True,
+                                            ensure_ascii=False).encode()).hexdigest() for r in catalogue.audit.values()}
 
 
 def stale_rules(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> set[str] | None:
