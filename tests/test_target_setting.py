@@ -20,7 +20,8 @@ WORDS = {
     "en": {"saved": "Draft saved", "draft": "Draft · ", "adopted": "Adoption recorded", "why_needed": "Not saved: say why",
            "by_county": "Which counties would reach ≥ 95% at their recent pace (villages)", "progress": "progress",
            "as_of": "No 2026 return has arrived yet: below, the targets of the 15th plan as of 2023",
-           "reference": "Reference: national aim for 2030, 98%", "history": "Changes to draft targets: drafted, adopted, withdrawn, by whom and when"},
+           "reference": "Reference: national aim for 2030, 98%",
+           "history": "Changes to draft targets: drafted, adopted, withdrawn, by whom and when"},
 }
 
 
