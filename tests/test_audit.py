@@ -219,7 +219,10 @@ def test_the_audit_page_counts_for_viewers_and_acts_for_loaders(loaded, open_app
     assert not at.dataframe and any("查看权限只显示数量" in c.value for c in at.main.caption)
     at.session_state["audit.rules"] = True
     at.run()
-    assert len(at.dataframe) == 1 and at.dataframe[0].value["级别"].tolist()[:2] == ["核实", "错误"]  # water_jump, unit_slip
+    rules = at.dataframe[0].value  # each named as its findings are, its id in the catalogue last
+    assert len(at.dataframe) == 1 and rules["级别"].tolist()[:2] == ["核实", "错误"]
+    assert rules[["规则", "目录中的编号"]].values.tolist()[:2] == [["变化超过30个百分点", "water_jump"],
+                                                              ["变化50倍以上", "unit_slip"]]
     at = open_app(db, catalogue=CATALOGUE, users=users_file, params=params, user="yushan_loader", page="audit")
     table = at.dataframe[0].value  # the default: those awaiting a 说明, as many as the header says
     assert len(table) == 5 and table["级别"].tolist() == ["核实"] * 5

@@ -106,12 +106,15 @@ def detail(catalogue: Catalogue, row: dict, lang: str, median: float | None = No
 
 
 def rules_table(catalogue: Catalogue, lang: str) -> pd.DataFrame:
-    """The catalogue's rules as the page lists them: what each checks, its severity and why it has it."""
+    """The catalogue's rules as the page lists them: each by the name the findings give it, its severity, what it says
+    to the clerk, why it has its severity, and its id in the catalogue (for whoever edits it)."""
+    rules = list(catalogue.audit.values())
     return pd.DataFrame({
-        t("audit.col.rule", lang): [r.id for r in catalogue.audit.values()],
-        t("audit.col.severity", lang): [t(f"audit.severity.{r.severity}", lang) for r in catalogue.audit.values()],
-        t("audit.col.message", lang): [r.message(lang) for r in catalogue.audit.values()],
-        t("audit.rules.why", lang): [r.why(lang) for r in catalogue.audit.values()]})
+        t("audit.col.rule", lang): [r.title(lang) for r in rules],
+        t("audit.col.severity", lang): [t(f"audit.severity.{r.severity}", lang) for r in rules],
+        t("audit.col.message", lang): [r.message(lang) for r in rules],
+        t("audit.rules.why", lang): [r.why(lang) for r in rules],
+        t("audit.col.rule_id", lang): [r.id for r in rules]})
 
 
 def answers(frame: pd.DataFrame, open_ids: set[int], may_answer, lang: str) -> list[tuple[int, str]]:
