@@ -47,8 +47,9 @@ if data.is_demo():
 st.sidebar.title(t("app.title", lang))
 subtitle = st.sidebar.empty()  # the plan of the year shown, once the year is chosen
 auth.sidebar(user, lang)
-chosen = filters.sidebar(lang, user.scope)
-subtitle.caption(data.subtitle(chosen.year, lang))
-page = registry.navigation(lang, user.may_load)
-filters.arrive(page.url_path)
-page.run()
+with filters.url_written_once():
+    chosen = filters.sidebar(lang, user.scope)
+    subtitle.caption(data.subtitle(chosen.year, lang))
+    page = registry.navigation(lang, user.may_load)
+    filters.arrive(page.url_path)
+    page.run()

@@ -39,7 +39,7 @@ with widgets.folded(t("audit.rules", lang), "audit.rules", icon=":material/rule:
         st.dataframe(rules_table(catalogue, lang), hide_index=True)
 if not user.may_load:  # viewers see how many, not the villages' figures
     st.caption(t("audit.viewer_note", lang))
-    st.stop()
+    filters.stop()
 
 left, right = st.columns(2)
 left.selectbox(t("audit.shown", lang), list(SHOWN), format_func=lambda s: t(f"audit.shown.{s}", lang),

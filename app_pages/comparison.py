@@ -13,7 +13,7 @@ st.title(t("comparison.title", lang, area=name, units=view.units))
 st.caption(t("page.comparison.description", lang))
 if view.empty:
     st.info(t("comparison.empty", lang, area=name, year=year, units=view.units))
-    st.stop()
+    filters.stop()
 
 target_id = st.selectbox(t("comparison.target", lang), view.targets, format_func=view.titles.get,
                          key=filters.page_state("target", view.targets, view.target_id))

@@ -22,7 +22,7 @@ filters.keep("plan", plan_id)
 st.caption(t("overview.dates", lang, loaded=view.loaded_at or "—", assessed=view.assessed_at or "—"))
 if not view.results:
     st.info(t("final.summary.none", lang, area=md_escape(view.area_name), plan=view.plan.name(lang)))
-    st.stop()
+    filters.stop()
 if not view.ended:
     st.info(t("final.running", lang, plan=view.plan.name(lang), year=view.last_year or "—", end=view.plan.end_year))
 if view.reporting and view.reporting[0] < view.reporting[1]:

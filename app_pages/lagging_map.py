@@ -22,7 +22,7 @@ header.title(t("lagging.title", lang, area=name, year=year))
 header.caption(t("page.lagging.description", lang))
 if not view.targets:
     st.info(t("lagging.empty", lang, area=name, year=year))
-    st.stop()
+    filters.stop()
 
 if mode == "target":
     target_id = st.selectbox(t("comparison.target", lang), view.targets, format_func=view.titles.get,

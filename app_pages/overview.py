@@ -16,7 +16,7 @@ if view.partial:  # a year whose returns are still coming in: who has not report
     st.warning(md_escape(view.partial))
 if not view.cards:
     st.info(t("overview.empty", lang, area=name, year=year))
-    st.stop()
+    filters.stop()
 
 with st.container(border=True):
     st.markdown("\n".join(f"- {s}" for s in view.summary(name)))

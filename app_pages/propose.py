@@ -55,15 +55,15 @@ try:
     values = tuple(dict.fromkeys(float(v) for v in text.replace("，", ",").split(",") if v.strip()))[:3]
 except ValueError:
     st.error(t("propose.bad_values", lang, text=text))
-    st.stop()
+    filters.stop()
 if not values:
     st.info(t("propose.enter", lang))
-    st.stop()
+    filters.stop()
 try:
     shown = data.propose(measure_id, f.area, values, int(deadline), op, reading, float(share), level, group, lang)
 except ValueError as e:
     st.info(t("propose.nothing", lang, measure=measure.name(lang), area=area_name, reason=str(e)))
-    st.stop()
+    filters.stop()
 
 found, units = shown.proposals, shown.units
 first = found[0]

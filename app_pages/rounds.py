@@ -60,7 +60,7 @@ if user.may_lead(f.area):
                     refused(e)
 if not held:
     st.info(t("rounds.none", lang, year=year, area=area_name))
-    st.stop()
+    filters.stop()
 
 for r in held:
     office = data.region(r.region_code, lang)  # an office above a county user's scope: its code
@@ -72,7 +72,7 @@ for r in held:
 found = data.round_states(year, f.area, now)
 if found.empty:
     st.info(t("rounds.no_counties", lang))
-    st.stop()
+    filters.stop()
 approved, counties = rounds.signed_off(found)
 counts = found["state"].value_counts()
 for column, key in zip(st.columns(len(rounds.STATES) + 1), (*rounds.STATES, "late")):

@@ -16,7 +16,7 @@ if view.no_figures:
               area=md_escape(view.area_name)))
 if view.empty:
     st.info(t("trends.empty", lang, area=md_escape(view.area_name)))
-    st.stop()
+    filters.stop()
 
 target_id = st.selectbox(t("comparison.target", lang), view.targets, format_func=view.titles.get,
                          key=filters.page_state("target", view.targets, view.target_id))
@@ -26,7 +26,7 @@ picked = st.multiselect(t("trends.regions", lang), list(view.names), format_func
 filters.keep("regions", picked)
 if not picked:
     st.info(t("trends.pick", lang))
-    st.stop()
+    filters.stop()
 
 widgets.chart(view.chart, f"trend-{target_id}-{view.home}", lang)
 st.caption(view.note)

@@ -19,7 +19,7 @@ if search.strip():
     found = data.find_villages(f.area, search)
     if found.empty:
         st.warning(t("village.none", lang, text=md_escape(search.strip())))
-        st.stop()
+        filters.stop()
     if len(found) == 1:
         code = found["code"].iloc[0]
     else:
@@ -28,7 +28,7 @@ if search.strip():
                             found["code"].tolist(), index=None, format_func=lambda c: md_escape(labels.get(c, c)),
                             placeholder=t("village.pick_placeholder", lang), key=f"village.pick.{search.strip()}")
         if code is None:
-            st.stop()
+            filters.stop()
 else:
     code = filters.requested("village")  # the URL's, else this session's last
     if not code:
@@ -36,13 +36,13 @@ else:
         code = worst["village_code"].iloc[0] if not worst.empty else None
 if code is None:
     st.info(t("village.none", lang, text=""))
-    st.stop()
+    filters.stop()
 filters.keep("village", code)
 
 view = data.village(code, year, lang, filters.requested("target"))
 if view is None:
     st.warning(t("village.not_found", lang, code=md_escape(code)))
-    st.stop()
+    filters.stop()
 name = md_escape(view.name)
 st.subheader(f"{name} · {code}")
 st.caption(t("village.where", lang, township=md_escape(view.township), county=md_escape(view.county),

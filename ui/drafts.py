@@ -11,7 +11,7 @@ from tracker.core.i18n import md_escape, pick, t
 from tracker.queries.propose import as_target
 from tracker.views import catalogue as catalogue_view
 from tracker.views import propose as view
-from ui import data, widgets
+from ui import data, filters, widgets
 
 
 def section(found: list, labels: list[str], user, area: str, deadline: int, group: str | None, unit: str,
@@ -109,7 +109,7 @@ def _draft_form(found: list, labels: list[str], plan_of_draft, area: str, group:
                               name_zh.strip() or default_zh, name_en.strip() or default_en, group, headline)
             if not why.strip():
                 st.error(t("propose.draft.why_needed", lang))
-                st.stop()
+                filters.stop()
             try:
                 data.change_drafts("save", entry, why.strip())
                 st.success(t("propose.draft.saved", lang, name=md_escape(pick(entry["zh"], entry["en"], lang)),

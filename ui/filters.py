@@ -9,10 +9,12 @@ the URL once; values that are not valid options fall back to the default.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import RerunException
 
 from tracker.core import codes
 from tracker.core.clock import today
@@ -164,10 +166,59 @@ def _mirror_to_url(filters: Filters) -> None:
     """Write the shared filters into the URL, leaving the page's own parameters alone."""
     wanted = url_params(filters)
     for key in URL_KEYS:
-        if key in wanted and st.query_params.get(key) != wanted[key]:
-            st.query_params[key] = wanted[key]
-        elif key not in wanted and key in st.query_params:
+        _set_url(key, wanted.get(key))
+
+
+URL_CHANGES = "_url.changes"  # the session key of this run's changes to the URL (url_written_once)
+
+
+@contextmanager
+def url_written_once() -> Iterator[None]:
+    """Around a run: its changes to the URL (the shared filters', the page's choices) are written at its end, or at
+    st.stop, together. Each write is a message that makes the browser redraw the app, and a page switch writes
+    every parameter anew (Streamlit clears the URL's on a switch): one message instead of one per parameter. A run
+    ended by st.rerun or st.switch_page writes nothing; the run that follows writes its own."""
+    st.session_state[URL_CHANGES] = {}
+    try:
+        yield
+    except RerunException:
+        st.session_state.pop(URL_CHANGES, None)
+        raise
+    finally:
+        _write_url()
+
+
+def stop() -> None:
+    """Stop the page here (st.stop), this run's URL written first: once a run is stopped, nothing it sends reaches
+    the browser."""
+    _write_url()
+    st.stop()
+
+
+def _set_url(key: str, value: str | list[str] | None) -> None:
+    """Set (None: remove) a URL parameter: at the end of the run inside url_written_once, else now."""
+    changes = st.session_state.get(URL_CHANGES)
+    if changes is not None:
+        changes[key] = value
+    elif value is None:
+        if key in st.query_params:
             del st.query_params[key]
+    elif (st.query_params.get_all(key) if isinstance(value, list) else st.query_params.get(key)) != value:
+        st.query_params[key] = value
+
+
+def _write_url() -> None:
+    """Write this run's changes to the URL in one message, if they change it."""
+    changes = st.session_state.pop(URL_CHANGES, None)
+    if not changes:
+        return
+    now = {key: st.query_params.get_all(key) for key in st.query_params}
+    wanted = {**now, **{key: value if isinstance(value, list) else [value]
+                        for key, value in changes.items() if value is not None}}
+    for key in (key for key, value in changes.items() if value is None):
+        wanted.pop(key, None)
+    if wanted != now:
+        st.query_params.from_dict(wanted)
 
 
 def arrive(page: str) -> None:
@@ -219,13 +270,9 @@ def keep(key: str, value) -> None:
     """Remember a page's choice for this session and write it into the URL (lists as repeated keys)."""
     st.session_state[f"kept.{key}"] = value
     if value is None or value == "" or value == []:
-        if key in st.query_params:
-            del st.query_params[key]
-        return
-    wanted = [str(v) for v in value] if isinstance(value, (list, tuple)) else str(value)
-    current = st.query_params.get_all(key) if isinstance(wanted, list) else st.query_params.get(key)
-    if current != wanted:
-        st.query_params[key] = wanted
+        _set_url(key, None)
+    else:
+        _set_url(key, [str(v) for v in value] if isinstance(value, (list, tuple)) else str(value))
 
 
 def switch_page(page: str, query_params: dict[str, str]) -> None:

@@ -30,3 +30,23 @@ def test_every_page_in_the_browser(demo_server, visit, level, lang):
             assert heading == t(f"page.{spec.key}.title", lang), (where, heading)
         if lang == "en":
             assert "领导简报" not in heading and "对比" not in heading, (where, heading)
+
+
+def test_a_click_in_the_menu_keeps_the_area_and_the_page_choices_in_the_url(demo_server, visit):
+    """Streamlit clears the URL's parameters on a switch; the app writes them again, at the end of the run in one
+    message, or before the page stops (filters.stop): a page that stops early (报送进度 with no round open, 目标测算's
+    guards) must still carry the area, or a copied link opens elsewhere."""
+    visit.page.goto(f"{demo_server}/?province=36&city=3611&county=361127&year=2024")
+    visit.settle()
+    links = visit.page.locator('[data-testid="stSidebarNav"] a')
+    for i, spec in enumerate(PAGES[1:] + PAGES[:1], start=1):
+        heading = visit.heading()
+        links.nth(i % len(PAGES)).click()
+        visit.page.wait_for_function("h => document.querySelector('[data-testid=\"stMain\"] h1')?.innerText.trim() "
+                                     "!== h", arg=heading, timeout=30_000)
+        visit.settle()
+        url = visit.page.url
+        for part in ("province=36", "city=3611", "county=361127", "year=2024"):
+            assert part in url, (spec.key, url)
+        if spec.key == "lagging":
+            assert "mode=" in url and "k=" in url, url
