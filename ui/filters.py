@@ -174,10 +174,10 @@ URL_CHANGES = "_url.changes"  # the session key of this run's changes to the URL
 
 @contextmanager
 def url_written_once() -> Iterator[None]:
-    """Around a run: its changes to the URL (the shared filters', the page's choices) are written at its end, or at
-    st.stop, together. Each write is a message that makes the browser redraw the app, and a page switch writes
-    every parameter anew (Streamlit clears the URL's on a switch): one message instead of one per parameter. A run
-    ended by st.rerun or st.switch_page writes nothing; the run that follows writes its own."""
+    """Around a run: its changes to the URL (the shared filters', the page's choices) are written together at its end,
+    or where the page stops (stop()). Each write is a message that makes the browser redraw the app, and a page
+    switch writes every parameter anew (Streamlit clears the URL's on a switch): one message instead of one per
+    parameter. A run ended by st.rerun or st.switch_page writes nothing; the run that follows writes its own."""
     st.session_state[URL_CHANGES] = {}
     try:
         yield
@@ -196,15 +196,8 @@ def stop() -> None:
 
 
 def _set_url(key: str, value: str | list[str] | None) -> None:
-    """Set (None: remove) a URL parameter: at the end of the run inside url_written_once, else now."""
-    changes = st.session_state.get(URL_CHANGES)
-    if changes is not None:
-        changes[key] = value
-    elif value is None:
-        if key in st.query_params:
-            del st.query_params[key]
-    elif (st.query_params.get_all(key) if isinstance(value, list) else st.query_params.get(key)) != value:
-        st.query_params[key] = value
+    """Set (None: remove) a URL parameter, written at the end of the run (url_written_once, around every page)."""
+    st.session_state[URL_CHANGES][key] = value
 
 
 def _write_url() -> None:
@@ -213,10 +206,12 @@ def _write_url() -> None:
     if not changes:
         return
     now = {key: st.query_params.get_all(key) for key in st.query_params}
-    wanted = {**now, **{key: value if isinstance(value, list) else [value]
-                        for key, value in changes.items() if value is not None}}
-    for key in (key for key, value in changes.items() if value is None):
-        wanted.pop(key, None)
+    wanted = dict(now)
+    for key, value in changes.items():
+        if value is None:
+            wanted.pop(key, None)
+        else:
+            wanted[key] = value if isinstance(value, list) else [value]
     if wanted != now:
         st.query_params.from_dict(wanted)
 
