@@ -99,7 +99,11 @@ def test_a_province_sets_a_new_plan_target_from_the_data(office_server, visit, l
     page.get_by_role("textbox", name=words["why"], exact=True).fill("按近年进度，重点村总体2030年可达97%；全国2030年目标98%")
     page.get_by_text(words["headline"]).click()
     page.get_by_role("button", name=words["save"]).click()
-    page.get_by_text(words["saved"]).wait_for(timeout=60_000)
+    # the saved note, or the error the form gave instead (named in the failure)
+    error = page.locator('[data-testid="stAlertContentError"]')
+    page.get_by_text(words["saved"]).or_(error).first.wait_for(timeout=60_000)
+    assert error.count() == 0, error.all_inner_texts()
+    assert page.get_by_text(words["saved"]).is_visible()
     visit.settle()
     assert DRAFT in (catalogue.parent / "indicators-36.yaml").read_text(encoding="utf-8")
 
