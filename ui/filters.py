@@ -1,7 +1,8 @@
 """The shared filters: language, province → city → county, year; mirrored into the URL.
 
-The selection lives in st.session_state and is written to st.query_params on every run, with
-codes rather than names, so a URL reproduces a view in either language:
+The selection lives in st.session_state and is written to the URL (with each page's choices, in one message at the
+end of every run: url_written_once; a page stops with stop(), not st.stop()), with codes rather than names, so a URL
+reproduces a view in either language:
 ?province=36&city=3611&county=361127&year=2024&lang=en. The years are those with results (the catalogue's
 current plan before any). A new session seeds its state from
 the URL once; values that are not valid options fall back to the default.
