@@ -44,12 +44,14 @@ if data.rounds_overdue():  # a round's deadline passed: its villages without a r
 user = auth.current_user(lang)  # with users configured, nothing below runs before sign-in
 if data.is_demo():
     st.badge(t("demo.badge", lang), icon=":material/science:", color="orange", help=t("demo.help", lang))
+menu = st.sidebar.container()  # the pages' links, once the area is chosen (registry.menu)
 st.sidebar.title(t("app.title", lang))
 subtitle = st.sidebar.empty()  # the plan of the year shown, once the year is chosen
 auth.sidebar(user, lang)
 with filters.url_written_once():
     chosen = filters.sidebar(lang, user.scope)
     subtitle.caption(data.subtitle(chosen.year, lang))
-    page = registry.navigation(lang, user.may_load)
+    page, pages = registry.navigation(lang, user.may_load)
+    registry.menu(menu, pages, filters.url_params(chosen))
     filters.arrive(page.url_path)
     page.run()

@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 
 from bench.record import Run
+from bench.bench_switch import MENU_LINKS
 from bench.server import ROOT, running_app, running_proxy
 from tracker.core import store
 from tracker.core.catalogue import load_catalogue
@@ -133,7 +134,7 @@ async def session(browser, url: str, rounds: int, times: list, errors: list, see
             for name, (link, title) in PAGES.items():
                 start = time.perf_counter()
                 try:  # moving between pages as a person does: the sidebar, not a reload
-                    await page.locator('[data-testid="stSidebarNav"] a', has_text=link).click()
+                    await page.locator(MENU_LINKS, has_text=link).click()
                     await page.wait_for_function(SHOWN, arg=[title], timeout=180_000)
                 except Exception as e:  # a timeout is a result to count, not a crash of the benchmark
                     errors.append(f"{name}: {type(e).__name__}")

@@ -124,6 +124,10 @@ def settle(page, previous: str = "") -> float:
     return finished + page.evaluate(DRAWN)
 
 
+# the links of a menu: Streamlit's own (the bare floor) or the app's (ui.registry.menu: a page link per page)
+MENU_LINKS = '[data-testid="stSidebarNav"] a, [data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"]'
+
+
 class Clicks:
     """A browser tab on an app, opened at `url` and settled: each step() clicks the next sidebar link in menu order,
     from the page after the first (shown) one round to the first and on again, so every click changes page."""
@@ -132,7 +136,7 @@ class Clicks:
         self.page = page
         page.goto(url)
         settle(page)
-        self.links = page.locator('[data-testid="stSidebarNav"] a')
+        self.links = page.locator(MENU_LINKS)
         self.names = [n.strip().split("\n")[-1].strip() for n in self.links.all_inner_texts()]  # the title, not the icon's name
         self.times: dict[str, list[float]] = {n: [] for n in self.names}
         self.order = [*range(1, len(self.names)), 0]

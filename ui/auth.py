@@ -146,7 +146,7 @@ def current_user(lang: str) -> access.User:
         _begin(user, config, **{"auth.oidc": True})
     if user is None:
         st.session_state["auth.scope"] = None
-        registry.navigation(lang, may_load=True, hidden=True)  # keeps a deep link's page for after sign-in
+        registry.navigation(lang, may_load=True)  # keeps a deep link's page for after sign-in (no menu)
         _form(config, lang)
         st.stop()
     st.session_state["auth.scope"] = user.scope

@@ -176,9 +176,9 @@ URL_CHANGES = "_url.changes"  # the session key of this run's changes to the URL
 @contextmanager
 def url_written_once() -> Iterator[None]:
     """Around a run: its changes to the URL (the shared filters', the page's choices) are written together at its end,
-    or where the page stops (stop()). Each write is a message that makes the browser redraw the app, and a page
-    switch writes every parameter anew (Streamlit clears the URL's on a switch): one message instead of one per
-    parameter. A run ended by st.rerun or st.switch_page writes nothing; the run that follows writes its own."""
+    or where the page stops (stop()). Each write is a message that makes the browser redraw the app: one message
+    instead of one per parameter (a page arrived at from the menu has the area already, registry.menu, and writes its
+    own choices). A run ended by st.rerun or st.switch_page writes nothing; the run that follows writes its own."""
     st.session_state[URL_CHANGES] = {}
     try:
         yield

@@ -35,10 +35,11 @@ PAGES: list[PageSpec] = [
 LOADERS_ONLY = {"data"}  # pages only loader and admin roles see
 
 
-def navigation(lang: str, may_load: bool = True, hidden: bool = False):
-    """The st.navigation of the pages this user may open, titled in `lang`; the first is the default.
-    A page left out cannot be reached by its URL either (Streamlit then opens the default page).
-    `hidden` registers them without a menu: before sign-in, so a deep link still opens its page after."""
+def navigation(lang: str, may_load: bool = True):
+    """The st.navigation of the pages this user may open, titled in `lang`; the first is the default: the page to run,
+    and the pages of the menu (`menu`). A page left out cannot be reached by its URL either (Streamlit then opens the
+    default page). Streamlit's own menu is hidden: ours carries the area in its links. Before sign-in it keeps a deep
+    link's page for after."""
     shown = [p for p in PAGES if may_load or p.key not in LOADERS_ONLY]
     # The default page is served at / but still reserves its own url_path, so it takes a name nobody types,
     # and a hidden page under its key (/overview) sends a link to it there, parameters kept.
@@ -50,4 +51,16 @@ def navigation(lang: str, may_load: bool = True, hidden: bool = False):
         st.switch_page(home, query_params=st.query_params.to_dict())
 
     alias = st.Page(to_home, title=home.title, url_path=shown[0].key, visibility="hidden")
-    return st.navigation([*pages, alias], position="hidden" if hidden else "sidebar")
+    return st.navigation([*pages, alias], position="hidden"), pages
+
+
+def menu(where, pages: list, params: dict[str, str]) -> None:
+    """The menu in `where` (the sidebar, under the language): a link per page that carries the area and year
+    (`params`, filters.url_params) in its address. Streamlit's own menu clears the URL's parameters on a click and the
+    page writes them back at the end of its run; under load, its browser side could apply its own change of address
+    after the app's and leave the page with a bare URL (/final instead of /final?province=36&…: a copied link then
+    opens elsewhere). A link that carries them changes the address once, with the area; the page writes only its
+    own choices (mode, target …)."""
+    with where:
+        for page in pages:
+            st.page_link(page, query_params=params, width="stretch")

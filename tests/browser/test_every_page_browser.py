@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bench.bench_switch import MENU_LINKS
 from tracker.core.i18n import t
 from ui.registry import PAGES
 
@@ -33,12 +34,14 @@ def test_every_page_in_the_browser(demo_server, visit, level, lang):
 
 
 def test_a_click_in_the_menu_keeps_the_area_and_the_page_choices_in_the_url(demo_server, visit):
-    """Streamlit clears the URL's parameters on a switch; the app writes them again, at the end of the run in one
-    message, or before the page stops (filters.stop): a page that stops early (报送进度 with no round open, 目标测算's
-    guards) must still carry the area, or a copied link opens elsewhere."""
+    """The menu's links carry the area, year and language (registry.menu); a page writes its own choices at the end
+    of its run in one message, or before it stops (filters.stop): every page, one that stops early too (报送进度 with
+    no round open, 目标测算's guards), must carry the area, or a copied link opens elsewhere. With Streamlit's own
+    menu, which clears the URL on a click, this failed under load (2 or 3 busy processes beside the browser: a bare
+    /final now and then)."""
     visit.page.goto(f"{demo_server}/?province=36&city=3611&county=361127&year=2024")
     visit.settle()
-    links = visit.page.locator('[data-testid="stSidebarNav"] a')
+    links = visit.page.locator(MENU_LINKS)
     for i, spec in enumerate(PAGES[1:] + PAGES[:1], start=1):
         heading = visit.heading()
         links.nth(i % len(PAGES)).click()
