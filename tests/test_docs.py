@@ -32,7 +32,9 @@ def test_every_target_and_measure_has_both_names():
 def test_readme_is_a_newcomers_page_with_the_two_commands_and_links_that_resolve():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "pip install -r requirements.txt && streamlit run serve.py" in readme
-    assert "pip install -r requirements.txt && python -m pytest" in readme
+    assert "pip install -r requirements.txt && python -m pytest -n auto" in readme
+    # CI runs the README's test command (on two cores, a worker each: half the time of one)
+    assert "python3 -m pytest -n auto" in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert len(readme.encode("utf-8")) <= 10_000, "README is a newcomer's page: details go to docs/"
     dated = [line for line in readme.splitlines()
              if re.search(r"20\d\d-\d\d-\d\d|this 2-core|on this machine|\d+(\.\d+)? (ms|s)\b", line)]
