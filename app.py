@@ -52,6 +52,6 @@ with filters.url_written_once():
     chosen = filters.sidebar(lang, user.scope)
     subtitle.caption(data.subtitle(chosen.year, lang))
     page, pages = registry.navigation(lang, user.may_load)
-    registry.menu(menu, pages, filters.url_params(chosen))
+    registry.menu(menu, pages, lambda url_path: filters.link_params(chosen, url_path))
     filters.arrive(page.url_path)
     page.run()

@@ -213,8 +213,20 @@ def _write_url() -> None:
             wanted.pop(key, None)
         else:
             wanted[key] = value if isinstance(value, list) else [value]
+    if page := st.session_state.get("_page"):  # the page's own choices, for its link in the menu (link_params)
+        st.session_state.setdefault(PAGE_CHOICES, {})[page] = {k: v for k, v in wanted.items() if k not in URL_KEYS}
     if wanted != now:
         st.query_params.from_dict(wanted)
+
+
+PAGE_CHOICES = "_url.pages"  # each page's own URL parameters as its last run in this session wrote them
+
+
+def link_params(filters: Filters, page: str) -> dict[str, str | list[str]]:
+    """The URL parameters of the menu's link to `page` (its url path; registry.menu): the area, year and language,
+    and the page's own choices as its last run in this session left them (a page visited again opens as it was left,
+    its address complete from the click: the page then writes nothing)."""
+    return {**url_params(filters), **st.session_state.get(PAGE_CHOICES, {}).get(page, {})}
 
 
 def arrive(page: str) -> None:
