@@ -33,8 +33,8 @@ import threading
 import time
 from pathlib import Path
 
-from bench.record import Run
 from bench.bench_switch import MENU_LINKS
+from bench.record import Run
 from bench.server import ROOT, running_app, running_proxy
 from tracker.core import store
 from tracker.core.catalogue import load_catalogue
