@@ -171,6 +171,7 @@ def _mirror_to_url(filters: Filters) -> None:
 
 
 URL_CHANGES = "_url.changes"  # the session key of this run's changes to the URL (url_written_once)
+PAGE_CHOICES = "_url.pages"  # each page's own URL parameters as its last run in this session wrote them
 
 
 @contextmanager
@@ -217,9 +218,6 @@ def _write_url() -> None:
         st.session_state.setdefault(PAGE_CHOICES, {})[page] = {k: v for k, v in wanted.items() if k not in URL_KEYS}
     if wanted != now:
         st.query_params.from_dict(wanted)
-
-
-PAGE_CHOICES = "_url.pages"  # each page's own URL parameters as its last run in this session wrote them
 
 
 def link_params(filters: Filters, page: str) -> dict[str, str | list[str]]:

@@ -57,11 +57,11 @@ def navigation(lang: str, may_load: bool = True):
 
 def menu(where, pages: list, params: Callable[[str], dict]) -> None:
     """The menu in `where` (the sidebar, under the language): a link per page that carries the area, year and
-    language and the page's own choices in its address (`params` of its url path: filters.link_params). Streamlit's own menu clears the URL's parameters on a click and the
-    page writes them back at the end of its run; under load, its browser side could apply its own change of address
-    after the app's and leave the page with a bare URL (/final instead of /final?province=36&…: a copied link then
-    opens elsewhere). A link that carries them changes the address once, complete; a page's first visit writes its
-    own choices (mode, target …) at the end of its run."""
+    language and the page's own choices in its address (`params` of its url path: filters.link_params). Streamlit's
+    own menu clears the URL's parameters on a click and the page wrote them back at the end of its run; under load,
+    its browser side could apply its own change of address after the app's and leave the page with a bare URL (/final
+    instead of /final?province=36&…: a copied link then opened elsewhere). A link that carries them changes the
+    address once, complete; a page's first visit writes its own choices (mode, target …) at the end of its run."""
     with where:
         for page in pages:
             st.page_link(page, query_params=params(page.url_path), width="stretch")
